@@ -1,0 +1,165 @@
+package io.backupverifier.scan;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PushbackInputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Reads a backup file exactly once and establishes every fact the file checks need:
+ * SHA-256, gzip members with CRC32/ISIZE, the content's kind, and (for tar, SQLite and
+ * plain dumps) whether the content reads to its proper end.
+ *
+ * <p>Three stages run concurrently, joined by bounded {@link ChunkPipe}s: a reader thread
+ * reads the file and feeds SHA-256, the calling thread inflates, and a third thread
+ * inspects the content. Inflate is the slowest stage, so the others hide behind it, and
+ * memory is a few megabytes whatever the size of the file. The file is opened for reading
+ * only.
+ */
+public final class BackupScanner {
+
+    private static final int CHUNK = 256 * 1024;
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "bv-scan-" + THREADS.incrementAndGet());
+        t.setDaemon(true);
+        return t;
+    });
+    private final ScanProgress progress;
+
+    public BackupScanner(ScanProgress progress) {
+        this.progress = progress;
+    }
+
+    public BackupScanner() {
+        this(new ScanProgress());
+    }
+
+    public ScanResult scan(Path file) {
+        long started = System.currentTimeMillis();
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(file, BasicFileAttributes.class);
+        } catch (IOException e) {
+            String why = "Cannot read file: " + describe(e);
+            return new ScanResult(file, -1, null, why, null, GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
+                    new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null), 0);
+        }
+        ChunkPipe raw = new ChunkPipe(8, CHUNK);
+        ChunkPipe content = new ChunkPipe(8, CHUNK);
+        ScanProgress.Scan handle = progress.start(file, attrs.size());
+        try {
+            Future<String> hashing = workers.submit(() -> readAndHash(file, raw.writer, handle));
+            Future<ContentReport> inspecting = workers.submit(() -> {
+                try (InputStream in = content.reader) {
+                    return new ContentInspector().inspect(in);
+                }
+            });
+            GzipReport gzip = decode(raw.reader, content.writer);
+            String readError = null;
+            String sha = null;
+            try {
+                sha = hashing.get();
+            } catch (ExecutionException e) {
+                readError = "Cannot read file: " + describe(e.getCause());
+            }
+            ContentReport report;
+            try {
+                report = inspecting.get();
+            } catch (ExecutionException e) {
+                String why = "Content could not be inspected: " + describe(e.getCause());
+                report = new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null);
+            }
+            if (readError != null) {
+                gzip = GzipReport.notGzip(readError, GzipReport.Problem.UNREADABLE);
+                report = new ContentReport(report.kind(), report.description(), report.bytes(), readError, null, report.trailer());
+            }
+            return new ScanResult(file, attrs.size(), attrs.lastModifiedTime().toInstant(), readError, sha, gzip, report,
+                    System.currentTimeMillis() - started);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while verifying " + file, e);
+        } finally {
+            progress.end(handle);
+        }
+    }
+
+    /** The calling thread's stage: inflate (or pass through) and drain, so hashing sees every byte. */
+    private GzipReport decode(InputStream rawIn, OutputStream contentOut) {
+        try (InputStream closeRaw = rawIn; OutputStream closeContent = contentOut) {
+            PushbackInputStream in = new PushbackInputStream(rawIn, 2);
+            byte[] magic = in.readNBytes(2);
+            in.unread(magic);
+            GzipReport gzip;
+            if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+                gzip = new GzipDecoder().decode(in, contentOut);
+            } else {
+                in.transferTo(contentOut);
+                gzip = magic.length == 0
+                        ? GzipReport.notGzip("File is empty: no gzip data", GzipReport.Problem.EMPTY)
+                        : GzipReport.notGzip(String.format("Not a gzip file: starts with %s, not 1f 8b", hex(magic)),
+                        GzipReport.Problem.NOT_GZIP);
+            }
+            in.transferTo(OutputStream.nullOutputStream());
+            return gzip;
+        } catch (IOException e) {
+            return GzipReport.notGzip("Cannot read file: " + describe(e), GzipReport.Problem.UNREADABLE);
+        }
+    }
+
+    private static String readAndHash(Path file, OutputStream out, ScanProgress.Scan handle) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        try (OutputStream o = out; FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            byte[] buf = new byte[CHUNK];
+            ByteBuffer bb = ByteBuffer.wrap(buf);
+            int n;
+            while ((n = ch.read(bb.clear())) >= 0) {
+                if (n > 0) {
+                    sha.update(buf, 0, n);
+                    o.write(buf, 0, n);
+                    handle.add(n);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest());
+    }
+
+    private static String hex(byte[] b) {
+        StringBuilder s = new StringBuilder();
+        for (byte x : b) {
+            s.append(s.length() > 0 ? " " : "").append(String.format("%02x", x));
+        }
+        return s.toString();
+    }
+
+    static String describe(Throwable e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied (" + e.getMessage() + ")";
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file (" + e.getMessage() + ")";
+        }
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m;
+    }
+}

@@ -1,0 +1,214 @@
+package io.backupverifier.scan;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Decides whether a plain pg_dump ends with its real completion trailer
+ * ({@code -- PostgreSQL database dump complete}), reading the decompressed text once.
+ *
+ * <p>The trailer text can also be data: a row of a one-column table inside a
+ * {@code COPY ... FROM stdin} block, or a line inside a quoted string. So the scanner
+ * follows the dump's structure: lines between a COPY header and {@code \.} are data and
+ * are only searched for their end marker; everything else goes through {@link SqlLexer}.
+ * The trailer counts only when it stands in code, and only blank lines, comments and
+ * the unrestrict meta-command (written after the trailer since pg_dump 15.14/16.10/17.6) follow it.
+ */
+public final class DumpTrailerScanner {
+
+    static final String TRAILER = "-- PostgreSQL database dump complete";
+    static final String CLUSTER_TRAILER = "-- PostgreSQL database cluster dump complete";
+    private static final int KEEP = 200;          // bytes kept of a line's start: enough for every marker
+    private static final byte[] COPY_END_SUFFIX = "FROM stdin;".getBytes(StandardCharsets.US_ASCII);
+
+    private final SqlLexer lexer = new SqlLexer();
+    private final byte[] head = new byte[KEEP];   // the first bytes of the current line
+    private final byte[] tail = new byte[COPY_END_SUFFIX.length]; // its last bytes, as a ring
+    private int lineLength;
+    private boolean lineStartsInCode = true;
+
+    private boolean inCopy;
+    private String copyTable;
+    private long copyBlocks;
+    private boolean trailerSeen;
+    private long lines;
+
+    /** Feeds the next bytes of the dump. */
+    public void accept(byte[] b, int off, int len) {
+        int end = off + len;
+        int i = off;
+        while (i < end) {
+            if (inCopy) {
+                i = copyData(b, i, end);
+            } else {
+                int c = b[i++] & 0xff;
+                if (c == '\n') {
+                    endCodeLine();
+                } else {
+                    remember(c);
+                    lexer.feed(c);
+                }
+            }
+        }
+    }
+
+    /** Inside COPY data: only a line that is exactly {@code \.} matters; skip to line ends fast. */
+    private int copyData(byte[] b, int i, int end) {
+        while (i < end) {
+            if (lineLength == 0) {
+                // at a line start: the only interesting line is "\."
+                byte c = b[i];
+                if (c == '\\' || c == '\n') {
+                    if (c == '\n') {
+                        lines++;
+                        i++;
+                        continue;
+                    }
+                }
+                else {
+                    lineLength = 3; // any line not starting with a backslash is data: skip to its end
+                }
+            }
+            if (lineLength >= 3) {
+                int nl = indexOfNewline(b, i, end);
+                if (nl < 0) {
+                    return end;
+                }
+                i = nl + 1;
+                lineLength = 0;
+                lines++;
+                continue;
+            }
+            // lineLength 0..2 and the line started with a backslash: match "\.\n" byte by byte
+            byte c = b[i++];
+            if (lineLength == 0) {
+                lineLength = 1;                 // saw '\'
+            } else if (lineLength == 1) {
+                lineLength = c == '.' ? 2 : (c == '\n' ? 0 : 3);
+                if (c == '\n') {
+                    lines++;
+                }
+            } else { // lineLength == 2: saw "\."
+                if (c == '\n') {
+                    inCopy = false;
+                    lineLength = 0;
+                    lines++;
+                    lineStartsInCode = true;
+                    return i;
+                }
+                lineLength = 3;
+            }
+        }
+        return end;
+    }
+
+    private static int indexOfNewline(byte[] b, int from, int end) {
+        for (int i = from; i < end; i++) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void remember(int c) {
+        if (lineLength < KEEP) {
+            head[lineLength] = (byte) c;
+        }
+        tail[lineLength % tail.length] = (byte) c;
+        lineLength++;
+    }
+
+    private void endCodeLine() {
+        lexer.feed('\n');
+        lines++;
+        boolean startedInCode = lineStartsInCode;
+        lineStartsInCode = lexer.inCode();
+        int n = lineLength;
+        lineLength = 0;
+        if (!startedInCode) {
+            trailerSeen = false;           // a line of a multi-line string or body: content
+            return;
+        }
+        int len = n;
+        if (len > 0 && head[Math.min(len, KEEP) - 1] == '\r' && len <= KEEP) {
+            len--;
+        }
+        if (len == 0) {
+            return;                        // blank line
+        }
+        if (startsWith(len, TRAILER) && len == TRAILER.length() || startsWith(len, CLUSTER_TRAILER) && len == CLUSTER_TRAILER.length()) {
+            trailerSeen = true;
+            return;
+        }
+        if (startsWith(len, "--")) {
+            return;                        // another comment
+        }
+        if (startsWith(len, "\\unrestrict ") || startsWith(len, "\\restrict ")) {
+            return;                        // psql meta-commands pg_dump writes around the dump
+        }
+        trailerSeen = false;
+        if (startsWith(len, "COPY ") && lexer.inCode() && endsWithCopyFromStdin(n)) {
+            inCopy = true;
+            copyBlocks++;
+            copyTable = tableName(Math.min(n, KEEP));
+        }
+    }
+
+    private boolean startsWith(int len, String s) {
+        if (len < s.length() || s.length() > KEEP) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (head[i] != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean endsWithCopyFromStdin(int n) {
+        if (n < COPY_END_SUFFIX.length) {
+            return false;
+        }
+        for (int k = 0; k < COPY_END_SUFFIX.length; k++) {
+            int idx = n - COPY_END_SUFFIX.length + k;
+            if (tail[idx % tail.length] != COPY_END_SUFFIX[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String tableName(int n) {
+        String line = new String(head, 0, n, StandardCharsets.UTF_8);
+        String rest = line.substring("COPY ".length());
+        int cut = rest.indexOf(" (");
+        if (cut < 0) {
+            cut = rest.indexOf(" FROM");
+        }
+        return cut < 0 ? rest : rest.substring(0, cut);
+    }
+
+    /** Call at the end of the stream; returns the verdict. */
+    public Verdict finish() {
+        if (lineLength > 0 && !inCopy) {
+            endCodeLine(); // a last line without its newline
+        }
+        if (inCopy) {
+            return new Verdict(false, "Dump is incomplete: it ends inside the data of table " + copyTable
+                    + " (COPY block not terminated by \\.)", copyBlocks, lines);
+        }
+        if (!lexer.inCode()) {
+            return new Verdict(false, "Dump is incomplete: it ends inside a quoted string, dollar-quoted body or comment",
+                    copyBlocks, lines);
+        }
+        if (!trailerSeen) {
+            return new Verdict(false, "Dump is incomplete: no '" + TRAILER + "' trailer at its end", copyBlocks, lines);
+        }
+        return new Verdict(true, "Dump completion trailer found (" + copyBlocks + " table data blocks, "
+                + lines + " lines)", copyBlocks, lines);
+    }
+
+    /** Whether the dump is complete, and why not. */
+    public record Verdict(boolean complete, String message, long copyBlocks, long lines) { }
+}
