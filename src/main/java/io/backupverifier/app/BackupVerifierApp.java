@@ -1,0 +1,50 @@
+package io.backupverifier.app;
+
+import io.backupverifier.config.Settings;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+/**
+ * Starts the Camel application: routes from {@code routes/*.yaml} on disk, configuration from
+ * {@link Settings}. Service mode loads every route; one-shot commands leave out the watcher
+ * and the timers, so they start fast and never poll anything.
+ */
+public final class BackupVerifierApp {
+
+    /** Which routes to load. */
+    public enum Mode { SERVICE, ONE_SHOT }
+
+    private final Main main = new Main();
+
+    public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) {
+        main.setDefaultPropertyPlaceholderLocation("optional:file:" + configFile.toAbsolutePath());
+        main.setOverrideProperties(settings.camelProperties());
+        main.configure().addConfiguration(new AppBeans(settings, clock));
+        String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
+        main.configure().withRoutesIncludePattern(routes + "*.yaml");
+        if (mode == Mode.ONE_SHOT) {
+            main.configure().withRoutesExcludePattern(routes + "watch-*.yaml," + routes + "schedule-*.yaml");
+        }
+    }
+
+    public Main main() {
+        return main;
+    }
+
+    /** Starts Camel and returns without waiting (one-shot commands). */
+    public CamelContext start() throws Exception {
+        main.start();
+        return main.getCamelContext();
+    }
+
+    public void stop() throws Exception {
+        main.stop();
+    }
+
+    /** Runs until the JVM is asked to stop (service mode). */
+    public void run() throws Exception {
+        main.run();
+    }
+}

@@ -1,0 +1,72 @@
+package io.backupverifier.cli;
+
+import io.backupverifier.config.ConfigException;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The one executable: {@code backup-verifier COMMAND [OPTIONS]} (DESIGN.md section 7). */
+@Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier 0.1.0",
+        description = "Proves that database backups are intact and restorable.",
+        subcommands = {VerifyCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})
+public final class BackupVerifierCli implements Callable<Integer> {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    private final CliContext ctx;
+
+    BackupVerifierCli(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() {
+        ctx.err().println("[ERROR] Missing command.");
+        new CommandLine(this).usage(ctx.err());
+        return USAGE;
+    }
+
+    public static void main(String[] args) {
+        // one-shot commands keep the terminal for their verdicts; the service logs what it does
+        boolean service = args.length > 0 && args[0].equals("run");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+                System.getenv().getOrDefault("LOG_LEVEL", service ? "info" : "warn").toLowerCase());
+        System.exit(execute(CliContext.system(), args));
+    }
+
+    /** Runs a command line and returns its exit code; tests call this in-process. */
+    public static int execute(CliContext ctx, String... args) {
+        CommandLine cli = new CommandLine(new BackupVerifierCli(ctx), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                try {
+                    return cls.getDeclaredConstructor(CliContext.class).newInstance(ctx);
+                } catch (NoSuchMethodException e) {
+                    return CommandLine.defaultFactory().create(cls);
+                }
+            }
+        });
+        cli.setOut(new PrintWriter(ctx.out(), true));
+        cli.setErr(new PrintWriter(ctx.err(), true));
+        cli.setParameterExceptionHandler((e, a) -> {
+            ctx.err().println("[ERROR] " + e.getMessage());
+            ctx.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return USAGE;
+        });
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigException || e instanceof UsageException) {
+                ctx.err().println("[ERROR] " + e.getMessage());
+                return USAGE;
+            }
+            ctx.err().println("[ERROR] " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            e.printStackTrace(ctx.err());
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+}

@@ -1,0 +1,9 @@
+package io.backupverifier.cli;
+
+/** The command line asks for something that cannot be done as asked (exit code 2). */
+final class UsageException extends Exception {
+
+    UsageException(String message) {
+        super(message);
+    }
+}

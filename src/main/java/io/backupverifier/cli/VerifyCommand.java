@@ -1,0 +1,124 @@
+package io.backupverifier.cli;
+
+import io.backupverifier.app.BackupVerifierApp;
+import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.checks.Verification;
+import io.backupverifier.config.Settings;
+import io.backupverifier.report.JsonResult;
+import io.backupverifier.report.LogLine;
+import io.backupverifier.report.RunLog;
+import io.backupverifier.report.VerificationLines;
+import io.backupverifier.scan.ScanProgress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code verify [FILE...] | --all}: the file checks, through the same routes the service uses. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = {"Verify backups: size, metadata, SHA-256, gzip integrity, extractability, format and dump completeness.",
+                "With no FILE, verifies the latest backup in the backup directory."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every backup passed (warnings allowed)", "1:a backup FAILED", "2:usage or configuration error"})
+final class VerifyCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Parameters(paramLabel = "FILE", arity = "0..*", description = "Backup files to verify.")
+    List<Path> files = new ArrayList<>();
+
+    @Option(names = "--all", description = "Verify every backup under the backup directory.")
+    boolean all;
+
+    private final CliContext ctx;
+
+    VerifyCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (all && !files.isEmpty()) {
+            throw new UsageException("give FILE arguments or --all, not both");
+        }
+        Settings settings = common.settings(ctx);
+        List<Path> targets = targets(settings);
+        if (targets.isEmpty()) {
+            ctx.err().println("[ERROR] No backups found in " + settings.backupDir().toAbsolutePath()
+                    + " (names matching " + settings.get("backup.include") + ")");
+            return 1;
+        }
+        BackupVerifierApp app = new BackupVerifierApp(settings, ctx.home(),
+                common.config != null ? common.config : ctx.defaultConfigFile(), BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
+        List<Verification> results = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        try {
+            CamelContext camel = app.start();
+            String runLog = camel.getRegistry().lookupByNameAndType("runLog", RunLog.class).newRun();
+            ScanProgress progress = camel.getRegistry().lookupByNameAndType("scanProgress", ScanProgress.class);
+            try (ProducerTemplate template = camel.createProducerTemplate();
+                 AutoCloseable shown = ctx.terminal() && !common.json ? new ProgressPrinter(progress, ctx.err()) : () -> { }) {
+                List<?> out = template.requestBodyAndHeader("direct:verify-all", targets, "runLog", runLog, List.class);
+                for (int i = 0; i < out.size(); i++) {
+                    if (out.get(i) instanceof Verification v) {
+                        results.add(v);
+                    } else {
+                        errors.add("Could not verify " + out.get(i) + " (see the log above)");
+                    }
+                }
+            }
+            results.sort(Comparator.comparing(Verification::file));
+            camel.getRegistry().lookupByNameAndType("runLog", RunLog.class).summary(runLog, results);
+        } finally {
+            app.stop();
+        }
+        print(results, errors);
+        boolean failed = !errors.isEmpty() || results.stream().anyMatch(v -> v.status() == CheckStatus.FAILED);
+        return failed ? 1 : 0;
+    }
+
+    private List<Path> targets(Settings settings) throws Exception {
+        if (!files.isEmpty()) {
+            for (Path f : files) {
+                if (!Files.exists(f)) {
+                    throw new UsageException("no such backup file: " + f);
+                }
+            }
+            return files.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+        }
+        settings.requireReadableBackupDir();
+        BackupCatalog catalog = new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs());
+        if (all) {
+            return catalog.list();
+        }
+        Optional<Path> latest = catalog.latest(new MetadataReader());
+        return latest.map(List::of).orElse(List.of());
+    }
+
+    private void print(List<Verification> results, List<String> errors) {
+        if (common.json) {
+            ctx.out().println(JsonResult.of(results));
+            errors.forEach(e -> ctx.err().println("[ERROR] " + e));
+            return;
+        }
+        for (Verification v : results) {
+            VerificationLines.of(v).forEach(ctx.out()::println);
+        }
+        errors.forEach(e -> ctx.out().println(new LogLine(LogLine.ERROR, e)));
+        if (results.size() + errors.size() > 1) {
+            ctx.out().println(VerificationLines.summary(results));
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package io.backupverifier.config;
+
+import io.github.cdimascio.dotenv.Dotenv;
+import io.github.cdimascio.dotenv.DotenvException;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Pattern;
+import org.quartz.CronExpression;
+
+/**
+ * The configuration: {@code config/application.properties}, overridden by a {@code .env} in
+ * the working directory, overridden by the real environment (DESIGN.md section 8). Every
+ * value is checked when loaded, HikariCP-style: a bad one stops start-up with one line that
+ * names the key.
+ */
+public final class Settings {
+
+    public static final List<Setting> ALL = List.of(
+            new Setting("backup.dir", "BACKUP_DIR", "./backups", "the backup directory; read-only to this program"),
+            new Setting("backup.include", "BACKUP_INCLUDE", "*.gz,*.tgz,*.dump,*.backup,*.sqlite,*.sqlite3,*.db",
+                    "file name globs of backups, comma-separated"),
+            new Setting("log.dir", "VERIFICATION_LOG_DIR", "", "run logs and reports; default $BACKUP_DIR/verification_logs"),
+            new Setting("restore.log-dir", "RESTORE_LOG_DIR", "", "restore test logs; default $BACKUP_DIR/restore_test_logs"),
+            new Setting("state.dir", "STATE_DIR", "", "results database and other state; default $VERIFICATION_LOG_DIR/state"),
+            new Setting("alert.outbox-dir", "ALERT_OUTBOX_DIR", "", "alerts waiting for delivery; default $VERIFICATION_LOG_DIR/outbox"),
+            new Setting("check.min-size", "MIN_BACKUP_SIZE", "100B", "smaller backups fail the size check"),
+            new Setting("check.max-size", "MAX_BACKUP_SIZE", "100GB", "larger backups fail the size check"),
+            new Setting("verify.parallelism", "VERIFY_PARALLELISM", "0", "backups verified at once by verify --all; 0 = one per core"),
+            new Setting("watch.poll-interval", "WATCH_POLL_INTERVAL", "10s", "how often the watcher looks for new backups"),
+            new Setting("watch.stable-for", "WATCH_STABLE_FOR", "5s", "a file must keep its size and time this long before it is verified"),
+            new Setting("watch.lock-timeout", "WATCH_LOCK_TIMEOUT", "60s", "how long one poll waits for a growing file before trying again later"),
+            new Setting("schedule.daily-verify", "DAILY_VERIFY_CRON", "0 0 2 * * ?", "Quartz cron of the daily verify --all"),
+            new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
+            new Setting("results.db-user", "RESULTS_DB_USER", "", "results store user (PostgreSQL)"),
+            new Setting("results.db-password", "RESULTS_DB_PASSWORD", "", "results store password (PostgreSQL)"),
+            new Setting("alert.email", "ALERT_EMAIL", "", "alert recipients, comma-separated"),
+            new Setting("admin.email", "ADMIN_EMAIL", "", "recipient of the daily report"),
+            new Setting("alert.from", "ALERT_FROM", "backup-verifier@localhost", "sender of alerts"),
+            new Setting("smtp.host", "SMTP_HOST", "", "SMTP server; unset = alerts go only to the outbox"),
+            new Setting("smtp.port", "SMTP_PORT", "25", "SMTP port"),
+            new Setting("smtp.user", "SMTP_USER", "", "SMTP user"),
+            new Setting("smtp.password", "SMTP_PASSWORD", "", "SMTP password"),
+            new Setting("smtp.starttls", "SMTP_STARTTLS", "false", "use STARTTLS"),
+            new Setting("test-db.host", "TEST_DB_HOST", "", "server for restore tests; unset = embedded PostgreSQL"),
+            new Setting("test-db.port", "TEST_DB_PORT", "5432", "restore test server port"),
+            new Setting("test-db.user", "TEST_DB_USER", "postgres", "restore test server user"),
+            new Setting("test-db.password", "TEST_DB_PASSWORD", "", "restore test server password"),
+            new Setting("test-db.retention-days", "TEST_DB_RETENTION_DAYS", "7", "leftover test databases older than this are dropped"),
+            new Setting("database.type", "DATABASE_TYPE", "postgresql", "live database kind for check-db: postgresql or sqlite"),
+            new Setting("db.host", "DB_HOST", "localhost", "live database host"),
+            new Setting("db.port", "DB_PORT", "5432", "live database port"),
+            new Setting("db.user", "DB_USER", "postgres", "live database user"),
+            new Setting("db.password", "DB_PASSWORD", "", "live database password"),
+            new Setting("db.name", "DB_NAME", "thebot", "live database name (or SQLite file)"));
+
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+");
+
+    private final Map<String, String> values;
+
+    private Settings(Map<String, String> values) {
+        this.values = values;
+    }
+
+    /**
+     * Loads and checks the configuration.
+     *
+     * @param configFile {@code config/application.properties}; a missing file means all defaults
+     * @param workDir    where a {@code .env} is looked for
+     * @param env        the process environment
+     * @param overrides  property values that win over everything (command-line flags such as --dir)
+     */
+    public static Settings load(Path configFile, Path workDir, Map<String, String> env, Map<String, String> overrides)
+            throws ConfigException {
+        Map<String, String> v = new LinkedHashMap<>();
+        ALL.forEach(s -> v.put(s.property(), s.defaultValue()));
+        if (Files.isRegularFile(configFile)) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException("Cannot read " + configFile + ": " + e.getMessage());
+            }
+            ALL.forEach(s -> {
+                if (p.getProperty(s.property()) != null) {
+                    v.put(s.property(), p.getProperty(s.property()).strip());
+                }
+            });
+        }
+        Map<String, String> dotenv = readDotenv(workDir);
+        for (Setting s : ALL) {
+            if (dotenv.containsKey(s.env())) {
+                v.put(s.property(), dotenv.get(s.env()).strip());
+            }
+            if (env.containsKey(s.env())) {
+                v.put(s.property(), env.get(s.env()).strip());
+            }
+        }
+        v.putAll(overrides);
+        derive(v);
+        Settings settings = new Settings(v);
+        settings.validate();
+        return settings;
+    }
+
+    private static Map<String, String> readDotenv(Path workDir) throws ConfigException {
+        try {
+            Map<String, String> m = new LinkedHashMap<>();
+            Dotenv.configure().directory(workDir.toString()).ignoreIfMissing().load()
+                    .entries(Dotenv.Filter.DECLARED_IN_ENV_FILE).forEach(e -> m.put(e.getKey(), e.getValue()));
+            return m;
+        } catch (DotenvException e) {
+            throw new ConfigException("Cannot read " + workDir.resolve(".env") + ": " + e.getMessage());
+        }
+    }
+
+    private static void derive(Map<String, String> v) {
+        Path backupDir = Path.of(v.get("backup.dir"));
+        v.computeIfPresent("log.dir", (k, x) -> x.isEmpty() ? backupDir.resolve("verification_logs").toString() : x);
+        v.computeIfPresent("restore.log-dir", (k, x) -> x.isEmpty() ? backupDir.resolve("restore_test_logs").toString() : x);
+        Path logDir = Path.of(v.get("log.dir"));
+        v.computeIfPresent("state.dir", (k, x) -> x.isEmpty() ? logDir.resolve("state").toString() : x);
+        v.computeIfPresent("alert.outbox-dir", (k, x) -> x.isEmpty() ? logDir.resolve("outbox").toString() : x);
+        Path stateDir = Path.of(v.get("state.dir"));
+        v.computeIfPresent("results.db-url", (k, x) -> x.isEmpty() ? "jdbc:sqlite:" + stateDir.resolve("results.db") : x);
+    }
+
+    private void validate() throws ConfigException {
+        for (String key : List.of("check.min-size", "check.max-size")) {
+            check(key, () -> Units.size(get(key)));
+        }
+        if (minSize() > maxSize()) {
+            throw new ConfigException(label("check.min-size") + ": " + get("check.min-size") + " is larger than "
+                    + label("check.max-size") + " " + get("check.max-size"));
+        }
+        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout")) {
+            check(key, () -> Units.duration(get(key)));
+        }
+        check("schedule.daily-verify", () -> {
+            CronExpression.validateExpression(get("schedule.daily-verify"));
+            return null;
+        });
+        check("verify.parallelism", () -> nonNegative(get("verify.parallelism")));
+        check("test-db.retention-days", () -> nonNegative(get("test-db.retention-days")));
+        for (String key : List.of("smtp.port", "test-db.port", "db.port")) {
+            check(key, () -> port(get(key)));
+        }
+        for (String key : List.of("alert.email", "admin.email", "alert.from")) {
+            check(key, () -> emails(get(key)));
+        }
+        check("smtp.starttls", () -> bool(get("smtp.starttls")));
+        check("database.type", () -> {
+            if (!List.of("postgresql", "sqlite").contains(get("database.type"))) {
+                throw new IllegalArgumentException("'" + get("database.type") + "' is not postgresql or sqlite");
+            }
+            return null;
+        });
+        check("results.db-url", () -> {
+            String url = get("results.db-url");
+            if (!url.startsWith("jdbc:sqlite:") && !url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("'" + url + "' is not a jdbc:sqlite: or jdbc:postgresql: URL");
+            }
+            return null;
+        });
+        check("backup.include", () -> {
+            if (include().isEmpty()) {
+                throw new IllegalArgumentException("no file name pattern given");
+            }
+            return null;
+        });
+    }
+
+    private interface Parse {
+        Object run() throws Exception;
+    }
+
+    private void check(String key, Parse parse) throws ConfigException {
+        try {
+            parse.run();
+        } catch (Exception e) {
+            throw new ConfigException(label(key) + ": " + e.getMessage());
+        }
+    }
+
+    private static int nonNegative(String s) {
+        try {
+            int n = Integer.parseInt(s.strip());
+            if (n < 0) {
+                throw new IllegalArgumentException("'" + s + "' is negative");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a whole number");
+        }
+    }
+
+    private static int port(String s) {
+        try {
+            int n = Integer.parseInt(s.strip());
+            if (n < 1 || n > 65535) {
+                throw new IllegalArgumentException("'" + s + "' is not a port number (1-65535)");
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not a port number (1-65535)");
+        }
+    }
+
+    private static Object emails(String s) {
+        for (String a : s.split(",")) {
+            if (!a.isBlank() && !EMAIL.matcher(a.strip()).matches()) {
+                throw new IllegalArgumentException("'" + a.strip() + "' is not an e-mail address");
+            }
+        }
+        return null;
+    }
+
+    private static boolean bool(String s) {
+        if (!List.of("true", "false").contains(s.strip().toLowerCase())) {
+            throw new IllegalArgumentException("'" + s + "' is not true or false");
+        }
+        return Boolean.parseBoolean(s.strip());
+    }
+
+    /** The backup directory must exist and be readable for --all, the latest backup and service mode. */
+    public void requireReadableBackupDir() throws ConfigException {
+        Path d = backupDir();
+        if (!Files.isDirectory(d)) {
+            throw new ConfigException(label("backup.dir") + ": " + d.toAbsolutePath() + " is not a directory");
+        }
+        if (!Files.isReadable(d) || !Files.isExecutable(d)) {
+            throw new ConfigException(label("backup.dir") + ": " + d.toAbsolutePath() + " is not readable");
+        }
+    }
+
+    public static String label(String property) {
+        return ALL.stream().filter(s -> s.property().equals(property)).findFirst().map(Setting::label).orElse(property);
+    }
+
+    public String get(String property) {
+        return values.getOrDefault(property, "");
+    }
+
+    public Path backupDir() {
+        return Path.of(get("backup.dir"));
+    }
+
+    public Path logDir() {
+        return Path.of(get("log.dir"));
+    }
+
+    public Path restoreLogDir() {
+        return Path.of(get("restore.log-dir"));
+    }
+
+    public Path stateDir() {
+        return Path.of(get("state.dir"));
+    }
+
+    public Path outboxDir() {
+        return Path.of(get("alert.outbox-dir"));
+    }
+
+    /** This program's own directories: never backups, even inside the backup directory. */
+    public List<Path> ownDirs() {
+        return List.of(logDir(), restoreLogDir(), stateDir(), outboxDir());
+    }
+
+    public List<String> include() {
+        return Arrays.stream(get("backup.include").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public long minSize() {
+        return Units.size(get("check.min-size"));
+    }
+
+    public long maxSize() {
+        return Units.size(get("check.max-size"));
+    }
+
+    public int parallelism() {
+        int n = Integer.parseInt(get("verify.parallelism").strip());
+        return n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    }
+
+    public Duration pollInterval() {
+        return Units.duration(get("watch.poll-interval"));
+    }
+
+    /** Everything as Camel properties, so routes use {@code {{backup.dir}}} and friends. */
+    public Properties camelProperties() {
+        Properties p = new Properties();
+        values.forEach(p::setProperty);
+        // Camel endpoint options take milliseconds
+        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout")) {
+            p.setProperty(key + "-ms", Long.toString(Units.duration(get(key)).toMillis()));
+        }
+        p.setProperty("backup.dir.absolute", backupDir().toAbsolutePath().normalize().toString());
+        return p;
+    }
+}

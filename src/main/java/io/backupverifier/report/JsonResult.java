@@ -1,0 +1,51 @@
+package io.backupverifier.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.Verification;
+import java.util.List;
+import java.util.Map;
+
+/** The {@code --json} output of DESIGN.md section 7: exactly its keys, in its order. */
+public final class JsonResult {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonResult() {
+    }
+
+    public static String of(List<Verification> verifications) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode backups = root.putArray("backups");
+        for (Verification v : verifications) {
+            ObjectNode b = backups.addObject();
+            b.put("file", v.file().toAbsolutePath().toString());
+            b.put("category", v.category());
+            b.put("size_bytes", v.scan().size());
+            b.put("status", v.status().name());
+            ObjectNode checks = b.putObject("checks");
+            for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
+                ObjectNode c = checks.putObject(e.getKey());
+                c.put("status", e.getValue().status().name());
+                c.put("message", e.getValue().message());
+            }
+        }
+        ObjectNode summary = root.putObject("summary");
+        long failed = verifications.stream().filter(v -> v.status() == CheckStatus.FAILED).count();
+        long warnings = verifications.stream().filter(v -> v.status() == CheckStatus.WARNING).count();
+        summary.put("total", verifications.size());
+        summary.put("passed", verifications.size() - failed - warnings);
+        summary.put("warnings", warnings);
+        summary.put("failed", failed);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.backupverifier.report;
+
+import io.backupverifier.checks.Verification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/**
+ * The per-run log {@code verification_logs/verification_YYYYMMDD_HHMMSS.log}, lines
+ * {@code [YYYY-MM-DD HH:MM:SS] [LEVEL] message} (DESIGN.md section 9). A run is one CLI
+ * command, one daily verification, or one backup found by the watcher.
+ */
+public final class RunLog {
+
+    private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
+    private static final DateTimeFormatter LINE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    private final Path logDir;
+    private final Clock clock;
+
+    public RunLog(Path logDir, Clock clock) {
+        this.logDir = logDir;
+        this.clock = clock;
+    }
+
+    /** Starts a new run log and returns its path. */
+    public synchronized String newRun() {
+        try {
+            Files.createDirectories(logDir);
+            String stamp = LocalDateTime.now(clock).format(FILE_STAMP);
+            Path file = logDir.resolve("verification_" + stamp + ".log");
+            for (int i = 2; Files.exists(file); i++) {
+                file = logDir.resolve("verification_" + stamp + "_" + i + ".log");
+            }
+            Files.createFile(file);
+            append(file, List.of(new LogLine(LogLine.INFO, "Starting backup verification")));
+            return file.toAbsolutePath().toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the run log in " + logDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Appends a verification's lines, together, to the run's log (a new log when there is no run). */
+    public Verification write(Verification v, String runLog) {
+        Path file = Path.of(runLog == null || runLog.isEmpty() ? newRun() : runLog);
+        append(file, VerificationLines.of(v));
+        return v;
+    }
+
+    /** Closes a run over several backups with its summary line; returns the results unchanged. */
+    public List<Verification> summary(String runLog, List<Verification> results) {
+        append(Path.of(runLog), List.of(VerificationLines.summary(results)));
+        return results;
+    }
+
+    public void line(String runLog, LogLine line) {
+        append(Path.of(runLog), List.of(line));
+    }
+
+    private synchronized void append(Path file, List<LogLine> lines) {
+        String stamp = "[" + LocalDateTime.now(clock).format(LINE_STAMP) + "] ";
+        StringBuilder text = new StringBuilder();
+        lines.forEach(l -> text.append(stamp).append(l).append('\n'));
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write the run log " + file + ": " + e.getMessage(), e);
+        }
+    }
+}

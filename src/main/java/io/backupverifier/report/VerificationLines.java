@@ -1,0 +1,48 @@
+package io.backupverifier.report;
+
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.Verification;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** A verification as the seed's output lines; the terminal and the run log print the same. */
+public final class VerificationLines {
+
+    private VerificationLines() {
+    }
+
+    public static List<LogLine> of(Verification v) {
+        List<LogLine> lines = new ArrayList<>();
+        String name = v.file().getFileName().toString();
+        lines.add(new LogLine(LogLine.INFO, "Verifying backup: " + v.file()));
+        for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
+            CheckResult r = e.getValue();
+            lines.add(switch (r.status()) {
+                case PASSED -> new LogLine(LogLine.SUCCESS, r.message());
+                case WARNING -> new LogLine(LogLine.WARNING, r.message());
+                case FAILED -> new LogLine(LogLine.ERROR, r.message());
+                case SKIPPED -> new LogLine(LogLine.INFO, e.getKey() + " skipped: " + r.message());
+            });
+        }
+        CheckStatus status = v.status();
+        if (status == CheckStatus.FAILED) {
+            lines.add(new LogLine(LogLine.ERROR, "Backup verification FAILED: " + name + " (" + String.join(", ", v.failedChecks()) + ")"));
+        } else if (status == CheckStatus.WARNING) {
+            lines.add(new LogLine(LogLine.WARNING, "Backup verification completed with warnings: " + name));
+        } else {
+            lines.add(new LogLine(LogLine.SUCCESS, "Backup verification completed: " + name));
+        }
+        return lines;
+    }
+
+    /** The closing summary of a run over several backups. */
+    public static LogLine summary(List<Verification> all) {
+        long failed = all.stream().filter(v -> v.status() == CheckStatus.FAILED).count();
+        long warnings = all.stream().filter(v -> v.status() == CheckStatus.WARNING).count();
+        String text = String.format("Verified %d backup%s: %d passed, %d with warnings, %d failed", all.size(),
+                all.size() == 1 ? "" : "s", all.size() - failed - warnings, warnings, failed);
+        return new LogLine(failed > 0 ? LogLine.ERROR : warnings > 0 ? LogLine.WARNING : LogLine.SUCCESS, text);
+    }
+}

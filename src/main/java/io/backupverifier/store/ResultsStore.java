@@ -1,0 +1,112 @@
+package io.backupverifier.store;
+
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.Verification;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import javax.sql.DataSource;
+
+/** Every verification result, written through JDBC (DESIGN.md section 9). */
+public final class ResultsStore {
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public ResultsStore(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    /** Creates the tables if they are not there; the same SQL on SQLite and PostgreSQL. */
+    public void init() {
+        String schema;
+        try (InputStream in = ResultsStore.class.getResourceAsStream("schema.sql")) {
+            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("schema.sql missing from the jar", e);
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            for (String sql : schema.replaceAll("(?m)^--.*$", "").split(";")) {
+                if (!sql.isBlank()) {
+                    s.execute(sql);
+                }
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Writes one verification and its checks in one transaction; returns it for the next route step. */
+    public Verification save(Verification v) {
+        String id = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO bv_verification (id, file_path, file_name, kind,"
+                    + " category, size_bytes, modified_at, created_at, sha256, status, verified_at, duration_ms)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement chk = c.prepareStatement(
+                         "INSERT INTO bv_check (verification_id, check_id, status, message) VALUES (?, ?, ?, ?)")) {
+                ins.setString(1, id);
+                ins.setString(2, v.file().toString());
+                ins.setString(3, v.file().getFileName().toString());
+                ins.setString(4, v.scan().content().kind().format());
+                ins.setString(5, v.category());
+                ins.setLong(6, v.scan().size());
+                setNullableLong(ins, 7, v.scan().modified() == null ? null : v.scan().modified().toEpochMilli());
+                setNullableLong(ins, 8, v.metadata().createdAt() == null ? null : v.metadata().createdAt().toEpochMilli());
+                ins.setString(9, v.scan().sha256());
+                ins.setString(10, v.status().name());
+                ins.setLong(11, clock.millis());
+                ins.setLong(12, v.scan().durationMillis());
+                ins.executeUpdate();
+                for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
+                    chk.setString(1, id);
+                    chk.setString(2, e.getKey());
+                    chk.setString(3, e.getValue().status().name());
+                    chk.setString(4, e.getValue().message());
+                    chk.addBatch();
+                }
+                chk.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable, result of " + v.file().getFileName()
+                    + " not recorded: " + e.getMessage(), e);
+        }
+        return v;
+    }
+
+    /** How many verifications of this file are recorded (tests and status pages). */
+    public int countFor(String filePath) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM bv_verification WHERE file_path = ?")) {
+            q.setString(1, filePath);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
+        if (value == null) {
+            ps.setNull(index, java.sql.Types.BIGINT);
+        } else {
+            ps.setLong(index, value);
+        }
+    }
+}
