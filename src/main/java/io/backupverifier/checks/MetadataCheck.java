@@ -12,12 +12,10 @@ public final class MetadataCheck implements Check {
     public CheckResult evaluate(Verification v) {
         Metadata m = v.metadata();
         if (!m.problems().isEmpty()) {
-            String first = m.problems().get(0);
-            String message = Character.toUpperCase(first.charAt(0)) + first.substring(1);
-            if (m.problems().size() > 1) {
-                message += "; " + String.join("; ", m.problems().subList(1, m.problems().size()));
-            }
-            return CheckResult.failed(message);
+            String all = String.join("; ", m.problems());
+            // "metadata file missing: X" reads on its own; field problems need saying whose they are
+            return CheckResult.failed(all.startsWith("metadata file")
+                    ? "M" + all.substring(1) : "Metadata invalid: " + all);
         }
         return CheckResult.passed("Metadata valid (created " + m.createdAt() + ", category " + v.category() + ")");
     }

@@ -1,0 +1,129 @@
+package io.backupverifier.app;
+
+import static io.backupverifier.testing.Service.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.Service;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The file-drop watcher on a real directory, with the real routes and results store. */
+class WatcherRouteTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void droppedBackupIsVerifiedOnceAndTheDirectoryIsLeftUntouched() throws Exception {
+        try (Service service = new Service(root).start()) {
+            Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            Path broken = Fixtures.backup(service.backups.resolve("weekly"), "shop.sql.gz", "backup_20251221_030000.gz");
+            Fixtures.flipByte(broken, 600);
+            Map<String, String> before = snapshot(service.backups);
+
+            await("both backups verified", Duration.ofSeconds(20),
+                    () -> service.verifications(backup) == 1 && service.verifications(broken) == 1);
+            Thread.sleep(1500); // several more polls: nothing is verified twice
+            assertThat(service.verifications(backup)).isEqualTo(1);
+            assertThat(service.verifications(broken)).isEqualTo(1);
+
+            assertThat(snapshot(service.backups)).isEqualTo(before);
+            try (Stream<Path> outbox = Files.list(service.own.resolve("logs/outbox"))) {
+                assertThat(outbox.map(p -> p.getFileName().toString()))
+                        .singleElement().asString().contains("backup_20251221_030000.gz");
+            }
+        }
+    }
+
+    @Test
+    void fileStillBeingWrittenIsVerifiedOnlyAfterItStopsGrowing() throws Exception {
+        try (Service service = new Service(root).start()) {
+            byte[] content = Fixtures.bytes("shop.sql.gz");
+            Path backup = service.backups.resolve("backup_20251227_120000.gz");
+            try (OutputStream out = Files.newOutputStream(backup, StandardOpenOption.CREATE_NEW)) {
+                int step = content.length / 8;
+                for (int off = 0; off < content.length; off += step) {
+                    out.write(content, off, Math.min(step, content.length - off));
+                    out.flush();
+                    Thread.sleep(400); // growing for over 3 s, polled every 200 ms
+                    assertThat(service.verifications(backup)).as("verified while still growing").isZero();
+                }
+            }
+            Fixtures.sidecar(backup, "2025-12-27T12:00:00Z", null);
+            await("backup verified", Duration.ofSeconds(20), () -> service.verifications(backup) == 1);
+            // verified whole: had it been taken half-written, gzip and checksum would have failed
+            assertThat(lastStatus(service, backup)).isEqualTo("PASSED");
+        }
+    }
+
+    @Test
+    void restartDoesNotVerifyAgainUnlessTheBackupChanged() throws Exception {
+        Path backup;
+        try (Service service = new Service(root).start()) {
+            backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            await("first verification", Duration.ofSeconds(20), () -> service.verifications(backup) == 1);
+        }
+        try (Service service = new Service(root).start()) {
+            Thread.sleep(2000);
+            assertThat(service.verifications(backup)).as("verified again after restart").isEqualTo(1);
+
+            // replaced by a new file of the same name: verified again
+            Fixtures.write(backup, Fixtures.bytes("shop.sqlite.gz"));
+            Files.setLastModifiedTime(backup, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            await("verification of the replaced backup", Duration.ofSeconds(20), () -> service.verifications(backup) == 2);
+            assertThat(lastStatus(service, backup)).isEqualTo("FAILED"); // the old sidecar no longer matches
+        }
+    }
+
+    @Test
+    void sidecarsHiddenTempFilesAndOwnDirectoriesAreNotBackups() throws Exception {
+        try (Service service = new Service(root).env("VERIFICATION_LOG_DIR", root.resolve("backups/verification_logs").toString())
+                .start()) {
+            Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            Path hidden = Fixtures.backup(service.backups, "shop.sql.gz", ".backup_hidden.gz");
+            Path temp = Fixtures.write(service.backups.resolve("backup_next.gz.part"), Fixtures.bytes("shop.sql.gz"));
+            Path own = Fixtures.write(service.backups.resolve("verification_logs/old.log.gz"), Fixtures.bytes("shop.sql.gz"));
+            Path notABackup = Fixtures.write(service.backups.resolve("junk.gz"), "not gzip at all, but named like a backup".getBytes());
+            await("backups verified", Duration.ofSeconds(20),
+                    () -> service.verifications(backup) == 1 && service.verifications(notABackup) == 1);
+            Thread.sleep(1000);
+            assertThat(service.verifications(hidden)).isZero();
+            assertThat(service.verifications(temp)).isZero();
+            assertThat(service.verifications(own)).isZero();
+            assertThat(lastStatus(service, notABackup)).isEqualTo("FAILED");
+        }
+    }
+
+    private static String lastStatus(Service service, Path backup) throws Exception {
+        try (var c = service.camel().getRegistry().lookupByNameAndType("resultsDataSource", javax.sql.DataSource.class)
+                .getConnection();
+             var q = c.prepareStatement("SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at DESC")) {
+            q.setString(1, backup.toAbsolutePath().normalize().toString());
+            try (var rs = q.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Every path under dir with its size, modification time and SHA-256. */
+    private static Map<String, String> snapshot(Path dir) throws Exception {
+        Map<String, String> m = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.toList()) {
+                String v = Files.isDirectory(p) ? "dir"
+                        : Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis() + " " + Fixtures.sha256(p);
+                m.put(dir.relativize(p).toString(), v);
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,81 @@
+package io.backupverifier.testing;
+
+import io.backupverifier.app.BackupVerifierApp;
+import io.backupverifier.config.Settings;
+import io.backupverifier.store.ResultsStore;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.apache.camel.CamelContext;
+
+/**
+ * The real application in service mode (routes from routes/*.yaml) on temporary
+ * directories: backups in {@code root/backups}, everything it writes in {@code root/own},
+ * outside the backup directory so tests can prove the backup directory is left alone.
+ */
+public final class Service implements AutoCloseable {
+
+    public final Path backups;
+    public final Path own;
+    private final Map<String, String> env = new HashMap<>();
+    private BackupVerifierApp app;
+    private CamelContext camel;
+
+    public Service(Path root) {
+        this.backups = root.resolve("backups");
+        this.own = root.resolve("own");
+        env.put("BACKUP_DIR", backups.toString());
+        env.put("VERIFICATION_LOG_DIR", own.resolve("logs").toString());
+        env.put("RESTORE_LOG_DIR", own.resolve("restore_logs").toString());
+        env.put("WATCH_POLL_INTERVAL", "200ms");
+        env.put("WATCH_STABLE_FOR", "1s");
+        env.put("WATCH_LOCK_TIMEOUT", "3s");
+    }
+
+    public Service env(String key, String value) {
+        env.put(key, value);
+        return this;
+    }
+
+    public Service start() throws Exception {
+        java.nio.file.Files.createDirectories(backups);
+        Path config = Path.of("config/application.properties");
+        Settings settings = Settings.load(config, own, env, Map.of());
+        app = new BackupVerifierApp(settings, Path.of(""), config, BackupVerifierApp.Mode.SERVICE, Clock.systemDefaultZone());
+        camel = app.start();
+        return this;
+    }
+
+    public CamelContext camel() {
+        return camel;
+    }
+
+    public ResultsStore store() {
+        return camel.getRegistry().lookupByNameAndType("resultsStore", ResultsStore.class);
+    }
+
+    public int verifications(Path backup) {
+        return store().countFor(backup.toAbsolutePath().normalize().toString());
+    }
+
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (app != null) {
+            app.stop();
+            app = null;
+        }
+    }
+}
