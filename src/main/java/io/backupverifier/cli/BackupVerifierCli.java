@@ -20,6 +20,9 @@ public final class BackupVerifierCli implements Callable<Integer> {
 
     private final CliContext ctx;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     BackupVerifierCli(CliContext ctx) {
         this.ctx = ctx;
     }
@@ -27,7 +30,7 @@ public final class BackupVerifierCli implements Callable<Integer> {
     @Override
     public Integer call() {
         ctx.err().println("[ERROR] Missing command.");
-        new CommandLine(this).usage(ctx.err());
+        spec.commandLine().usage(ctx.err());
         return USAGE;
     }
 

@@ -14,9 +14,6 @@ final class CommonOptions {
     @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (overrides BACKUP_DIR).")
     Path dir;
 
-    @Option(names = "--json", description = "Print the result as JSON on stdout, and nothing else on stdout.")
-    boolean json;
-
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration file (default: config/application.properties of the installation).")
     Path config;

@@ -8,7 +8,10 @@ import picocli.CommandLine.Mixin;
 
 /** {@code run}: service mode, until stopped (SIGTERM or Ctrl-C stop it cleanly). */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run as a service: watch the backup directory, verify new backups, and run the daily verification."})
+        description = {"Run as a service: watch the backup directory, verify new backups, and run the daily verification.",
+                "Stops cleanly on SIGTERM or Ctrl-C."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:stopped cleanly", "2:usage or configuration error"})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin

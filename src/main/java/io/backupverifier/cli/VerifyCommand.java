@@ -36,6 +36,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
+    @Mixin
+    JsonOption output;
+
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Backup files to verify.")
     List<Path> files = new ArrayList<>();
 
@@ -69,7 +72,7 @@ final class VerifyCommand implements Callable<Integer> {
             String runLog = camel.getRegistry().lookupByNameAndType("runLog", RunLog.class).newRun();
             ScanProgress progress = camel.getRegistry().lookupByNameAndType("scanProgress", ScanProgress.class);
             try (ProducerTemplate template = camel.createProducerTemplate();
-                 AutoCloseable shown = ctx.terminal() && !common.json ? new ProgressPrinter(progress, ctx.err()) : () -> { }) {
+                 AutoCloseable shown = ctx.terminal() && !output.json ? new ProgressPrinter(progress, ctx.err()) : () -> { }) {
                 List<?> out = template.requestBodyAndHeader("direct:verify-all", targets, "runLog", runLog, List.class);
                 for (int i = 0; i < out.size(); i++) {
                     if (out.get(i) instanceof Verification v) {
@@ -108,7 +111,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
 
     private void print(List<Verification> results, List<String> errors) {
-        if (common.json) {
+        if (output.json) {
             ctx.out().println(JsonResult.of(results));
             errors.forEach(e -> ctx.err().println("[ERROR] " + e));
             return;
