@@ -1,0 +1,80 @@
+package io.backupverifier.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.backupverifier.checks.Verification;
+import io.backupverifier.testing.Fixtures;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The results store on the local PostgreSQL server (127.0.0.1:5432, user postgres), in a
+ * throw-away database; skipped with a message when no server answers.
+ */
+class ResultsStorePostgresTest {
+
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private final String db = "bv_store_test_" + ProcessHandle.current().pid();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void createDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db);
+            s.execute("CREATE DATABASE " + db);
+        } catch (java.sql.SQLException e) {
+            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping the PostgreSQL store test");
+        }
+    }
+
+    @AfterEach
+    void dropDatabase() throws Exception {
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        } catch (java.sql.SQLException e) {
+            // nothing was created
+        }
+    }
+
+    @Test
+    void sameSchemaAndResultsOnPostgres() throws Exception {
+        ResultsStore store = new ResultsStore(DataSources.of(SERVER + db, "postgres", ""), Clock.systemUTC());
+        store.init();
+        store.init(); // start-up runs it every time: it must be repeatable
+        Path bad = Fixtures.backup(dir, "shop.sql.gz", "backup.gz");
+        Fixtures.truncate(bad, 2000);
+        Verification v = Fixtures.verify(bad);
+        store.save(v);
+        assertThat(store.countFor(bad.toAbsolutePath().toString())).isEqualTo(1);
+        try (Connection c = DriverManager.getConnection(SERVER + db, "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT v.status, v.kind, c.status, c.message FROM bv_verification v"
+                     + " JOIN bv_check c ON c.verification_id = v.id WHERE c.check_id = 'gzip_integrity'")) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getString(1)).isEqualTo("FAILED");
+            assertThat(rs.getString(2)).isEqualTo("plain");
+            assertThat(rs.getString(3)).isEqualTo("FAILED");
+            assertThat(rs.getString(4)).contains("truncated");
+        }
+    }
+
+    @Test
+    void unreachableStoreSaysSoInOneLine() {
+        ResultsStore store = new ResultsStore(DataSources.of("jdbc:postgresql://127.0.0.1:1/none", "x", ""), Clock.systemUTC());
+        org.assertj.core.api.Assertions.assertThatThrownBy(store::init).isInstanceOf(ResultsStoreException.class)
+                .hasMessageStartingWith("Results store unavailable: ");
+    }
+}
