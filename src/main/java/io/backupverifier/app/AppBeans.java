@@ -61,7 +61,7 @@ public final class AppBeans implements CamelConfiguration {
         DataSource results = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
                 settings.get("results.db-password"));
         ResultsStore store = new ResultsStore(results, clock);
-        store.init();
+        store.initOrWarn();
         r.bind("resultsDataSource", results);
         r.bind("resultsStore", store);
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column

@@ -18,8 +18,11 @@ import javax.sql.DataSource;
 /** Every verification result, written through JDBC (DESIGN.md section 9). */
 public final class ResultsStore {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultsStore.class);
+
     private final DataSource dataSource;
     private final Clock clock;
+    private volatile boolean ready;
 
     public ResultsStore(DataSource dataSource, Clock clock) {
         this.dataSource = dataSource;
@@ -40,13 +43,29 @@ public final class ResultsStore {
                     s.execute(sql);
                 }
             }
+            ready = true;
         } catch (SQLException e) {
             throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
         }
     }
 
+    /**
+     * Start-up: a store that is down must not stop verification. Says so once; the schema is
+     * created by the first save that reaches it.
+     */
+    public void initOrWarn() {
+        try {
+            init();
+        } catch (ResultsStoreException e) {
+            LOG.warn("{}; results are not recorded until it is reachable", e.getMessage());
+        }
+    }
+
     /** Writes one verification and its checks in one transaction; returns it for the next route step. */
     public Verification save(Verification v) {
+        if (!ready) {
+            init();
+        }
         String id = UUID.randomUUID().toString();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);

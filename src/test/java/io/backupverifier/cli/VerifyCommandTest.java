@@ -170,6 +170,21 @@ class VerifyCommandTest {
     }
 
     @Test
+    void resultsStoreDownDoesNotStopVerification() {
+        Path good = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
+        Path bad = Fixtures.backup(backups, "shop.sql.gz", "backup_20251226_120000.gz");
+        Fixtures.truncate(bad, 3000);
+        cli.env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing_listens_here");
+        Cli.Result ok = cli.run("verify", good.toString());
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.out()).contains("[SUCCESS] Backup verification completed: backup_20251227_120000.gz");
+        Cli.Result failed = cli.run("verify", bad.toString());
+        assertThat(failed.exit()).isEqualTo(1);
+        assertThat(failed.out()).contains("[ERROR] Backup verification FAILED: backup_20251226_120000.gz");
+        assertThat(backups.resolve("verification_logs/outbox")).isNotEmptyDirectory(); // the alert is still kept
+    }
+
+    @Test
     void everyCommandHasHelp() {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"verify", "--help"}, new String[] {"run", "--help"})) {
             Cli.Result r = cli.run(args);
