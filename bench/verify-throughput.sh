@@ -16,15 +16,16 @@ work=bench/work
 export VERIFICATION_LOG_DIR="$work/logs"    # keep run logs and results out of the way
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR+1)/2; if (NR%2) print a[m]; else print (a[m-0.5]+a[m+0.5])/2}'; }
-timeit() { # command... -> prints median seconds over $runs runs
-  local t
+tfile=$(mktemp); trap 'rm -f "$tfile"' EXIT
+timeit() { # command -> prints median wall seconds over $runs runs
   for _ in $(seq "$runs"); do
-    t=$( { /usr/bin/time -f '%e' bash -c "$1" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
-    echo "$t"
+    /usr/bin/time -f '%e' -o "$tfile" bash -c "$1" >/dev/null 2>&1 || true
+    tail -1 "$tfile"
   done | median
 }
-rss() { # peak RSS in MB of a command
-  { /usr/bin/time -v bash -c "exec $1" >/dev/null 2>/dev/null; } 2>&1 | awk '/Maximum resident set size/ {printf "%.0f", $NF/1024}'
+rss() { # peak RSS in MB of a command (the JVM is exec'd by the launcher, so time sees it)
+  /usr/bin/time -v -o "$tfile" bash -c "exec $1" >/dev/null 2>&1 || true
+  awk '/Maximum resident set size/ {printf "%.0f", $NF/1024}' "$tfile"
 }
 
 report() { # file
