@@ -1,0 +1,59 @@
+package io.backupverifier.restore;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+
+/** Creating and dropping a test database and its restore role, on any server we administer. */
+final class TestDatabases {
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private TestDatabases() {
+    }
+
+    /**
+     * As the admin on {@code admin} (a connection to a maintenance database): a role with
+     * LOGIN and nothing else, and a database it owns.
+     */
+    static TestDatabase create(Connection admin, String host, int port, String name, String adminUser, String adminPassword)
+            throws SQLException {
+        String role = "bv_restore_" + name.replaceAll("[^a-z0-9_]", "_");
+        if (role.length() > 63) {
+            role = role.substring(0, 63);
+        }
+        byte[] secret = new byte[18];
+        RANDOM.nextBytes(secret);
+        String password = HexFormat.of().formatHex(secret);
+        try (Statement s = admin.createStatement()) {
+            s.execute("CREATE ROLE " + ident(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '"
+                    + password + "'");
+            try {
+                s.execute("CREATE DATABASE " + ident(name) + " OWNER " + ident(role) + " TEMPLATE template0 ENCODING 'UTF8'");
+            } catch (SQLException e) {
+                s.execute("DROP ROLE IF EXISTS " + ident(role));
+                throw e;
+            }
+        }
+        TestDatabase db = new TestDatabase(host, port, name, role, password, adminUser, adminPassword);
+        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+            s.execute("CREATE EXTENSION IF NOT EXISTS amcheck"); // for the amcheck check, run as admin
+        } catch (SQLException e) {
+            // amcheck is then SKIPPED with the reason
+        }
+        return db;
+    }
+
+    static void drop(Connection admin, TestDatabase db) throws SQLException {
+        try (Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + ident(db.database()) + " WITH (FORCE)");
+            s.execute("DROP ROLE IF EXISTS " + ident(db.role()));
+        }
+    }
+
+    static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+}
