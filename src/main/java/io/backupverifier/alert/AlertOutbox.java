@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.checks.CheckResult;
-import io.backupverifier.checks.Verification;
+import io.backupverifier.checks.BackupResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ public final class AlertOutbox {
     }
 
     /** Writes the alert and returns the verification unchanged (the route's body stays the result). */
-    public Verification keep(Verification v) {
+    public <T extends BackupResult> T keep(T v) {
         ObjectNode alert = JSON.createObjectNode();
         alert.put("subject", subject(v));
         alert.put("file", v.file().toString());
@@ -60,7 +60,7 @@ public final class AlertOutbox {
         return v;
     }
 
-    public static String subject(Verification v) {
+    public static String subject(BackupResult v) {
         return "[backup-verifier] " + v.status() + " " + v.file().getFileName() + ": " + String.join(", ", v.failedChecks());
     }
 }

@@ -17,7 +17,15 @@ import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsStore;
+import io.backupverifier.restore.EmbeddedTarget;
+import io.backupverifier.restore.ExternalTarget;
+import io.backupverifier.restore.RestoreAttachment;
+import io.backupverifier.restore.RestoreTarget;
+import io.backupverifier.restore.RestoreTester;
+import io.backupverifier.restore.TestDatabaseCleanup;
 import java.time.Clock;
+import java.util.Map;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -31,10 +39,13 @@ import org.apache.camel.spi.Registry;
 public final class AppBeans implements CamelConfiguration {
 
     private final Settings settings;
+    private final Map<String, String> consistency;
     private final Clock clock;
 
-    public AppBeans(Settings settings, Clock clock) {
+    /** @param consistency the named consistency queries (read at start-up, so a bad file stops it) */
+    public AppBeans(Settings settings, Map<String, String> consistency, Clock clock) {
         this.settings = settings;
+        this.consistency = consistency;
         this.clock = clock;
     }
 
@@ -69,6 +80,19 @@ public final class AppBeans implements CamelConfiguration {
 
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("alertOutbox", new AlertOutbox(settings.outboxDir(), clock));
+        // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
+        ExternalTarget external = settings.get("test-db.host").isEmpty() ? null : new ExternalTarget(settings.get("test-db.host"),
+                Integer.parseInt(settings.get("test-db.port")), settings.get("test-db.user"), settings.get("test-db.password"));
+        RestoreTester.Options options = new RestoreTester.Options(settings.get("db.name"), settings.restoreParallelism(),
+                settings.restoreWorkDir(), settings.get("restore.pg-bin-dir"), settings.minTables(), settings.keyTables(),
+                settings.flag("restore.key-tables-not-empty"), consistency);
+        Supplier<RestoreTarget> targets = external != null ? () -> external : () -> new EmbeddedTarget(settings.restoreWorkDir());
+        r.bind("restoreTester", new RestoreTester(options, targets, external != null, catalog, new MetadataReader(), clock));
+        r.bind("restoreAttachment", new RestoreAttachment());
+        r.bind("restoreLog", new RunLog(settings.restoreLogDir(), "restore_test", "Starting restore test", clock));
+        r.bind("testDatabaseCleanup", new TestDatabaseCleanup(external, settings.restoreWorkDir(),
+                Integer.parseInt(settings.get("test-db.retention-days")), clock));
+
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
     }
 }

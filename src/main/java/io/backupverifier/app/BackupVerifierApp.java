@@ -1,5 +1,6 @@
 package io.backupverifier.app;
 
+import io.backupverifier.config.ConfigException;
 import io.backupverifier.config.Settings;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -18,10 +19,10 @@ public final class BackupVerifierApp {
 
     private final Main main = new Main();
 
-    public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) {
+    public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) throws ConfigException {
         main.setDefaultPropertyPlaceholderLocation("optional:file:" + configFile.toAbsolutePath());
         main.setOverrideProperties(settings.camelProperties());
-        main.configure().addConfiguration(new AppBeans(settings, clock));
+        main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock));
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
         if (mode == Mode.ONE_SHOT) {

@@ -114,6 +114,28 @@ public final class BackupCatalog {
         }
     }
 
+    /** The latest backup of each category (the weekly restore test's list), in category order. */
+    public List<Path> latestPerCategory() {
+        MetadataReader reader = new MetadataReader();
+        java.util.Map<String, Path> latest = new java.util.TreeMap<>();
+        java.util.Map<String, Instant> when = new java.util.HashMap<>();
+        for (Path p : list()) {
+            Metadata m;
+            try {
+                m = reader.read(p, Files.size(p));
+            } catch (IOException e) {
+                continue;
+            }
+            String category = categoryOf(p, m);
+            Instant at = createdAt(p, reader);
+            if (!when.containsKey(category) || at.isAfter(when.get(category))) {
+                when.put(category, at);
+                latest.put(category, p);
+            }
+        }
+        return List.copyOf(latest.values());
+    }
+
     /** The sidecar's category, else a directory named daily/weekly/monthly on the path, else daily. */
     public String categoryOf(Path file, Metadata metadata) {
         if (metadata != null && metadata.category() != null) {

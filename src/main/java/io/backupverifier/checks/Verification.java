@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A backup being verified: its facts, its sidecar, and the verdicts of the checks so far. */
-public final class Verification {
+public final class Verification implements BackupResult {
 
     private final ScanResult scan;
     private final Metadata metadata;
@@ -21,6 +21,7 @@ public final class Verification {
         this.category = category;
     }
 
+    @Override
     public Path file() {
         return scan.file();
     }
@@ -33,6 +34,7 @@ public final class Verification {
         return metadata;
     }
 
+    @Override
     public String category() {
         return category;
     }
@@ -41,6 +43,7 @@ public final class Verification {
         checks.put(checkId, result);
     }
 
+    @Override
     public synchronized Map<String, CheckResult> checks() {
         return Collections.unmodifiableMap(new LinkedHashMap<>(checks));
     }
@@ -49,28 +52,25 @@ public final class Verification {
         return checks().get(id);
     }
 
-    /** FAILED if any check failed, else WARNING if any warned, else PASSED. */
-    public CheckStatus status() {
-        CheckStatus overall = CheckStatus.PASSED;
-        for (CheckResult r : checks().values()) {
-            if (r.status() == CheckStatus.FAILED) {
-                return CheckStatus.FAILED;
-            }
-            if (r.status() == CheckStatus.WARNING) {
-                overall = CheckStatus.WARNING;
-            }
-        }
-        return overall;
+    @Override
+    public long sizeBytes() {
+        return scan.size();
     }
 
-    public boolean isFailed() {
-        return status() == CheckStatus.FAILED;
+    @Override
+    public String runName() {
+        return "Backup verification";
     }
 
-    /** The ids of the checks that failed, in check order. */
-    public List<String> failedChecks() {
-        return checks().entrySet().stream().filter(e -> e.getValue().status() == CheckStatus.FAILED)
-                .map(Map.Entry::getKey).toList();
+    /**
+     * Failed, but only on the sidecar or checksum while the data itself read cleanly: a restore
+     * test can still tell whether the data is good.
+     */
+    public boolean isDataPossiblyIntact() {
+        List<String> failed = failedChecks();
+        return !failed.isEmpty() && List.of("metadata", "checksum").containsAll(failed)
+                && scan.content().kind() != io.backupverifier.scan.ContentKind.UNKNOWN
+                && scan.content().kind() != io.backupverifier.scan.ContentKind.EMPTY;
     }
 
     @Override

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The one executable: {@code backup-verifier COMMAND [OPTIONS]} (DESIGN.md section 7). */
 @Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier 0.1.0",
         description = "Proves that database backups are intact and restorable.",
-        subcommands = {VerifyCommand.class, RunCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {VerifyCommand.class, RestoreTestCommand.class, CleanupCommand.class, RunCommand.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})
 public final class BackupVerifierCli implements Callable<Integer> {
@@ -66,8 +67,11 @@ public final class BackupVerifierCli implements Callable<Integer> {
                 ctx.err().println("[ERROR] " + e.getMessage());
                 return USAGE;
             }
-            ctx.err().println("[ERROR] " + e.getClass().getSimpleName() + ": " + e.getMessage());
-            e.printStackTrace(ctx.err());
+            // a person reads this: the message says what and where; the stack trace only on request
+            ctx.err().println("[ERROR] " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip()));
+            if ("debug".equalsIgnoreCase(ctx.env().getOrDefault("LOG_LEVEL", ""))) {
+                e.printStackTrace(ctx.err());
+            }
             return FAILED;
         });
         return cli.execute(args);

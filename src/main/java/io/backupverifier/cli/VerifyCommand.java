@@ -1,15 +1,10 @@
 package io.backupverifier.cli;
 
-import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.catalog.BackupCatalog;
-import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.checks.MetadataReader;
 import io.backupverifier.checks.Verification;
 import io.backupverifier.config.Settings;
-import io.backupverifier.report.JsonResult;
-import io.backupverifier.report.LogLine;
 import io.backupverifier.report.RunLog;
-import io.backupverifier.report.VerificationLines;
 import io.backupverifier.scan.ScanProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,8 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.apache.camel.CamelContext;
-import org.apache.camel.ProducerTemplate;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -63,33 +56,26 @@ final class VerifyCommand implements Callable<Integer> {
                     + " (names matching " + settings.get("backup.include") + ")");
             return 1;
         }
-        BackupVerifierApp app = new BackupVerifierApp(settings, ctx.home(),
-                common.config != null ? common.config : ctx.defaultConfigFile(), BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
         List<Verification> results = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        try {
-            CamelContext camel = app.start();
-            String runLog = camel.getRegistry().lookupByNameAndType("runLog", RunLog.class).newRun();
-            ScanProgress progress = camel.getRegistry().lookupByNameAndType("scanProgress", ScanProgress.class);
-            try (ProducerTemplate template = camel.createProducerTemplate();
-                 AutoCloseable shown = ctx.terminal() && !output.json ? new ProgressPrinter(progress, ctx.err()) : () -> { }) {
-                List<?> out = template.requestBodyAndHeader("direct:verify-all", targets, "runLog", runLog, List.class);
-                for (int i = 0; i < out.size(); i++) {
-                    if (out.get(i) instanceof Verification v) {
+        try (OneShot app = new OneShot(ctx, common, settings)) {
+            RunLog log = app.bean("runLog", RunLog.class);
+            String runLog = log.newRun();
+            try (AutoCloseable shown = ctx.terminal() && !output.json
+                    ? new ProgressPrinter(app.bean("scanProgress", ScanProgress.class), ctx.err()) : () -> { }) {
+                List<?> out = app.template().requestBodyAndHeader("direct:verify-all", targets, "runLog", runLog, List.class);
+                for (Object o : out) {
+                    if (o instanceof Verification v) {
                         results.add(v);
                     } else {
-                        errors.add("Could not verify " + out.get(i) + " (see the log above)");
+                        errors.add("Could not verify " + o + " (see the log above)");
                     }
                 }
             }
             results.sort(Comparator.comparing(Verification::file));
-            camel.getRegistry().lookupByNameAndType("runLog", RunLog.class).summary(runLog, results);
-        } finally {
-            app.stop();
+            log.summary(runLog, results);
         }
-        print(results, errors);
-        boolean failed = !errors.isEmpty() || results.stream().anyMatch(v -> v.status() == CheckStatus.FAILED);
-        return failed ? 1 : 0;
+        return ResultPrinter.print(ctx, output.json, results, errors);
     }
 
     private List<Path> targets(Settings settings) throws Exception {
@@ -108,20 +94,5 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Optional<Path> latest = catalog.latest(new MetadataReader());
         return latest.map(List::of).orElse(List.of());
-    }
-
-    private void print(List<Verification> results, List<String> errors) {
-        if (output.json) {
-            ctx.out().println(JsonResult.of(results));
-            errors.forEach(e -> ctx.err().println("[ERROR] " + e));
-            return;
-        }
-        for (Verification v : results) {
-            VerificationLines.of(v).forEach(ctx.out()::println);
-        }
-        errors.forEach(e -> ctx.out().println(new LogLine(LogLine.ERROR, e)));
-        if (results.size() + errors.size() > 1) {
-            ctx.out().println(VerificationLines.summary(results));
-        }
     }
 }

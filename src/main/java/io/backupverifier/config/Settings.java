@@ -39,6 +39,19 @@ public final class Settings {
             new Setting("watch.stable-for", "WATCH_STABLE_FOR", "5s", "a file must keep its size and time this long before it is verified"),
             new Setting("watch.lock-timeout", "WATCH_LOCK_TIMEOUT", "60s", "how long one poll waits for a growing file before trying again later"),
             new Setting("schedule.daily-verify", "DAILY_VERIFY_CRON", "0 0 2 * * ?", "Quartz cron of the daily verify --all"),
+            new Setting("schedule.weekly-restore", "WEEKLY_RESTORE_CRON", "0 0 4 ? * SUN",
+                    "Quartz cron of the weekly restore test of the latest backup of each category"),
+            new Setting("schedule.maintenance", "MAINTENANCE_CRON", "0 0 5 ? * SUN", "Quartz cron of maintenance (cleanup)"),
+            new Setting("restore.min-tables", "RESTORE_MIN_TABLES", "10", "a restored database needs at least this many tables"),
+            new Setting("restore.key-tables", "RESTORE_KEY_TABLES", "", "tables that must exist after a restore, comma-separated"),
+            new Setting("restore.key-tables-not-empty", "RESTORE_KEY_TABLES_NOT_EMPTY", "false", "key tables must also have rows"),
+            new Setting("restore.consistency-file", "CONSISTENCY_CHECKS_FILE", "",
+                    "named SQL counts that must be 0; default config/consistency-checks.properties"),
+            new Setting("restore.parallelism", "RESTORE_PARALLELISM", "0", "connections a restore loads data on; 0 = cores (at least 2)"),
+            new Setting("restore.work-dir", "RESTORE_WORK_DIR", "", "temporary files and the embedded server; default the system temp dir"),
+            new Setting("restore.pg-bin-dir", "PG_BIN_DIR", "", "where pg_restore is, for custom archives; default the PATH"),
+            new Setting("restore.on-suspect", "RESTORE_ON_SUSPECT", "true",
+                    "restore-test a backup whose sidecar or checksum failed but whose data read cleanly"),
             new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
             new Setting("results.db-user", "RESULTS_DB_USER", "", "results store user (PostgreSQL)"),
             new Setting("results.db-password", "RESULTS_DB_PASSWORD", "", "results store password (PostgreSQL)"),
@@ -130,6 +143,7 @@ public final class Settings {
         v.computeIfPresent("state.dir", (k, x) -> x.isEmpty() ? logDir.resolve("state").toString() : x);
         v.computeIfPresent("alert.outbox-dir", (k, x) -> x.isEmpty() ? logDir.resolve("outbox").toString() : x);
         Path stateDir = Path.of(v.get("state.dir"));
+        v.computeIfPresent("restore.work-dir", (k, x) -> x.isEmpty() ? System.getProperty("java.io.tmpdir") : x);
         v.computeIfPresent("results.db-url", (k, x) -> x.isEmpty() ? "jdbc:sqlite:" + stateDir.resolve("results.db") : x);
     }
 
@@ -144,10 +158,16 @@ public final class Settings {
         for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout")) {
             check(key, () -> Units.duration(get(key)));
         }
-        check("schedule.daily-verify", () -> {
-            CronExpression.validateExpression(get("schedule.daily-verify"));
-            return null;
-        });
+        for (String key : List.of("schedule.daily-verify", "schedule.weekly-restore", "schedule.maintenance")) {
+            check(key, () -> {
+                CronExpression.validateExpression(get(key));
+                return null;
+            });
+        }
+        check("restore.min-tables", () -> nonNegative(get("restore.min-tables")));
+        check("restore.parallelism", () -> nonNegative(get("restore.parallelism")));
+        check("restore.key-tables-not-empty", () -> bool(get("restore.key-tables-not-empty")));
+        check("restore.on-suspect", () -> bool(get("restore.on-suspect")));
         check("verify.parallelism", () -> nonNegative(get("verify.parallelism")));
         check("test-db.retention-days", () -> nonNegative(get("test-db.retention-days")));
         for (String key : List.of("smtp.port", "test-db.port", "db.port")) {
@@ -293,6 +313,48 @@ public final class Settings {
 
     public Duration pollInterval() {
         return Units.duration(get("watch.poll-interval"));
+    }
+
+    public Path restoreWorkDir() {
+        return Path.of(get("restore.work-dir"));
+    }
+
+    public int restoreParallelism() {
+        int n = Integer.parseInt(get("restore.parallelism").strip());
+        return n > 0 ? n : Math.max(2, Runtime.getRuntime().availableProcessors());
+    }
+
+    public int minTables() {
+        return Integer.parseInt(get("restore.min-tables").strip());
+    }
+
+    public List<String> keyTables() {
+        return Arrays.stream(get("restore.key-tables").split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+
+    public boolean flag(String property) {
+        return Boolean.parseBoolean(get(property).strip());
+    }
+
+    /** Named consistency queries from the configured file (name = SQL returning one count). */
+    public Map<String, String> consistencyQueries(Path home) throws ConfigException {
+        String configured = get("restore.consistency-file");
+        Path file = configured.isEmpty() ? home.resolve("config").resolve("consistency-checks.properties") : Path.of(configured);
+        Map<String, String> queries = new LinkedHashMap<>();
+        if (!Files.isRegularFile(file)) {
+            if (!configured.isEmpty()) {
+                throw new ConfigException(label("restore.consistency-file") + ": " + file + " is not a readable file");
+            }
+            return queries;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException(label("restore.consistency-file") + ": cannot read " + file + ": " + e.getMessage());
+        }
+        p.stringPropertyNames().stream().sorted().forEach(k -> queries.put(k, p.getProperty(k).strip()));
+        return queries;
     }
 
     /** Everything as Camel properties, so routes use {@code {{backup.dir}}} and friends. */

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.checks.Verification;
+import io.backupverifier.checks.BackupResult;
 import java.util.List;
 import java.util.Map;
 
@@ -19,14 +19,14 @@ public final class JsonResult {
     private JsonResult() {
     }
 
-    public static String of(List<Verification> verifications) {
+    public static String of(List<? extends BackupResult> verifications) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode backups = root.putArray("backups");
-        for (Verification v : verifications) {
+        for (BackupResult v : verifications) {
             ObjectNode b = backups.addObject();
             b.put("file", v.file().toAbsolutePath().toString());
             b.put("category", v.category());
-            b.put("size_bytes", v.scan().size());
+            b.put("size_bytes", v.sizeBytes());
             b.put("status", v.status().name());
             ObjectNode checks = b.putObject("checks");
             for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {

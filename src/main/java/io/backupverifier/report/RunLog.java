@@ -1,6 +1,6 @@
 package io.backupverifier.report;
 
-import io.backupverifier.checks.Verification;
+import io.backupverifier.checks.BackupResult;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -23,10 +23,19 @@ public final class RunLog {
     private static final DateTimeFormatter LINE_STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private final Path logDir;
+    private final String prefix;
+    private final String startLine;
     private final Clock clock;
 
     public RunLog(Path logDir, Clock clock) {
+        this(logDir, "verification", "Starting backup verification", clock);
+    }
+
+    /** A log of another kind of run, e.g. {@code restore_test_YYYYMMDD_HHMMSS.log}. */
+    public RunLog(Path logDir, String prefix, String startLine, Clock clock) {
         this.logDir = logDir;
+        this.prefix = prefix;
+        this.startLine = startLine;
         this.clock = clock;
     }
 
@@ -35,12 +44,12 @@ public final class RunLog {
         try {
             Files.createDirectories(logDir);
             String stamp = LocalDateTime.now(clock).format(FILE_STAMP);
-            Path file = logDir.resolve("verification_" + stamp + ".log");
+            Path file = logDir.resolve(prefix + "_" + stamp + ".log");
             for (int i = 2; Files.exists(file); i++) {
-                file = logDir.resolve("verification_" + stamp + "_" + i + ".log");
+                file = logDir.resolve(prefix + "_" + stamp + "_" + i + ".log");
             }
             Files.createFile(file);
-            append(file, List.of(new LogLine(LogLine.INFO, "Starting backup verification")));
+            append(file, List.of(new LogLine(LogLine.INFO, startLine)));
             return file.toAbsolutePath().toString();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the run log in " + logDir + ": " + e.getMessage(), e);
@@ -48,14 +57,14 @@ public final class RunLog {
     }
 
     /** Appends a verification's lines, together, to the run's log (a new log when there is no run). */
-    public Verification write(Verification v, String runLog) {
+    public <T extends BackupResult> T write(T v, String runLog) {
         Path file = Path.of(runLog == null || runLog.isEmpty() ? newRun() : runLog);
         append(file, VerificationLines.of(v));
         return v;
     }
 
     /** Closes a run over several backups with its summary line; returns the results unchanged. */
-    public List<Verification> summary(String runLog, List<Verification> results) {
+    public <T extends BackupResult> List<T> summary(String runLog, List<T> results) {
         append(Path.of(runLog), List.of(VerificationLines.summary(results)));
         return results;
     }

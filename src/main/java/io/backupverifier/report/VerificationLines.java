@@ -2,7 +2,7 @@ package io.backupverifier.report;
 
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.checks.Verification;
+import io.backupverifier.checks.BackupResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +13,10 @@ public final class VerificationLines {
     private VerificationLines() {
     }
 
-    public static List<LogLine> of(Verification v) {
+    public static List<LogLine> of(BackupResult v) {
         List<LogLine> lines = new ArrayList<>();
         String name = v.file().getFileName().toString();
-        lines.add(new LogLine(LogLine.INFO, "Verifying backup: " + v.file()));
+        lines.add(new LogLine(LogLine.INFO, (v.runName().startsWith("Restore") ? "Restore test of backup: " : "Verifying backup: ") + v.file()));
         for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
             CheckResult r = e.getValue();
             lines.add(switch (r.status()) {
@@ -28,20 +28,20 @@ public final class VerificationLines {
         }
         CheckStatus status = v.status();
         if (status == CheckStatus.FAILED) {
-            lines.add(new LogLine(LogLine.ERROR, "Backup verification FAILED: " + name + " (" + String.join(", ", v.failedChecks()) + ")"));
+            lines.add(new LogLine(LogLine.ERROR, v.runName() + " FAILED: " + name + " (" + String.join(", ", v.failedChecks()) + ")"));
         } else if (status == CheckStatus.WARNING) {
-            lines.add(new LogLine(LogLine.WARNING, "Backup verification completed with warnings: " + name));
+            lines.add(new LogLine(LogLine.WARNING, v.runName() + " completed with warnings: " + name));
         } else {
-            lines.add(new LogLine(LogLine.SUCCESS, "Backup verification completed: " + name));
+            lines.add(new LogLine(LogLine.SUCCESS, v.runName() + " completed: " + name));
         }
         return lines;
     }
 
     /** The closing summary of a run over several backups. */
-    public static LogLine summary(List<Verification> all) {
+    public static LogLine summary(List<? extends BackupResult> all) {
         long failed = all.stream().filter(v -> v.status() == CheckStatus.FAILED).count();
         long warnings = all.stream().filter(v -> v.status() == CheckStatus.WARNING).count();
-        String text = String.format("Verified %d backup%s: %d passed, %d with warnings, %d failed", all.size(),
+        String text = String.format("%s %d backup%s: %d passed, %d with warnings, %d failed", all.isEmpty() || all.get(0).runName().startsWith("Backup") ? "Verified" : "Restore-tested", all.size(),
                 all.size() == 1 ? "" : "s", all.size() - failed - warnings, warnings, failed);
         return new LogLine(failed > 0 ? LogLine.ERROR : warnings > 0 ? LogLine.WARNING : LogLine.SUCCESS, text);
     }

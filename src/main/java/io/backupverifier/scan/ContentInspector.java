@@ -15,7 +15,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * the way its kind needs: a plain dump through {@link DumpTrailerScanner}, a tar archive
  * entry by entry, a SQLite database against the size its header declares.
  */
-final class ContentInspector {
+public final class ContentInspector {
 
     private static final int SNIFF = 16 * 1024;
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
@@ -23,24 +23,22 @@ final class ContentInspector {
 
     private final byte[] buf = new byte[256 * 1024];
 
-    ContentReport inspect(InputStream content) throws IOException {
+    public ContentReport inspect(InputStream content) throws IOException {
         byte[] head = content.readNBytes(SNIFF);
         InputStream all = new SequenceInputStream(new ByteArrayInputStream(head), content);
-        if (head.length == 0) {
-            return new ContentReport(ContentKind.EMPTY, "no content", 0, "Nothing to extract: the content is empty", null, null);
-        }
-        if (startsWith(head, "PGDMP".getBytes(StandardCharsets.US_ASCII))) {
-            return custom(head, all);
-        }
-        if (startsWith(head, SQLITE_MAGIC)) {
-            return sqlite(head, all);
-        }
-        if (head.length >= 263 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
-            return tar(all);
-        }
-        String text = new String(head, StandardCharsets.UTF_8);
-        if (text.contains("-- PostgreSQL database dump") || text.contains("-- PostgreSQL database cluster dump")) {
-            return plain(text, all);
+        switch (kindOf(head)) {
+            case EMPTY:
+                return new ContentReport(ContentKind.EMPTY, "no content", 0, "Nothing to extract: the content is empty", null, null);
+            case CUSTOM:
+                return custom(head, all);
+            case SQLITE:
+                return sqlite(head, all);
+            case TAR:
+                return tar(all);
+            case PLAIN:
+                return plain(new String(head, StandardCharsets.UTF_8), all);
+            default:
+                break;
         }
         long n = drain(all);
         String what = looksLikeText(head) ? "text that is not pg_dump output" : "binary data of no known kind";
@@ -48,6 +46,30 @@ final class ContentInspector {
                 + " (not a pg_dump plain dump, custom archive, SQLite database or tar archive)", n, null,
                 "Read " + Bytes.human(n) + " of unrecognised content", null);
     }
+
+    /** The kind of content that starts with {@code head} (its first 16 KiB or all of it). */
+    public static ContentKind kindOf(byte[] head) {
+        if (head.length == 0) {
+            return ContentKind.EMPTY;
+        }
+        if (startsWith(head, "PGDMP".getBytes(StandardCharsets.US_ASCII))) {
+            return ContentKind.CUSTOM;
+        }
+        if (startsWith(head, SQLITE_MAGIC)) {
+            return ContentKind.SQLITE;
+        }
+        if (head.length >= 263 && new String(head, 257, 5, StandardCharsets.US_ASCII).equals("ustar")) {
+            return ContentKind.TAR;
+        }
+        String text = new String(head, StandardCharsets.UTF_8);
+        if (text.contains("-- PostgreSQL database dump") || text.contains("-- PostgreSQL database cluster dump")) {
+            return ContentKind.PLAIN;
+        }
+        return ContentKind.UNKNOWN;
+    }
+
+    /** How many bytes {@link #kindOf} wants to see. */
+    public static final int SNIFF_BYTES = SNIFF;
 
     private ContentReport plain(String head, InputStream in) throws IOException {
         Matcher m = PG_DUMP_VERSION.matcher(head);

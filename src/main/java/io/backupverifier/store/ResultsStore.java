@@ -1,6 +1,8 @@
 package io.backupverifier.store;
 
+import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.restore.RestoreResult;
 import io.backupverifier.checks.Verification;
 import java.io.IOException;
 import java.io.InputStream;
@@ -87,14 +89,7 @@ public final class ResultsStore {
                 ins.setLong(11, clock.millis());
                 ins.setLong(12, v.scan().durationMillis());
                 ins.executeUpdate();
-                for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
-                    chk.setString(1, id);
-                    chk.setString(2, e.getKey());
-                    chk.setString(3, e.getValue().status().name());
-                    chk.setString(4, e.getValue().message());
-                    chk.addBatch();
-                }
-                chk.executeBatch();
+                insertChecks(chk, id, v);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();
@@ -105,6 +100,84 @@ public final class ResultsStore {
                     + " not recorded: " + e.getMessage(), e);
         }
         return v;
+    }
+
+    /** Writes one restore test: its checks, per-table row counts and durations (for comparing later runs). */
+    public RestoreResult saveRestore(RestoreResult r) {
+        if (!ready) {
+            init();
+        }
+        String id = UUID.randomUUID().toString();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ins = c.prepareStatement("INSERT INTO bv_restore (id, file_path, file_name, kind, category,"
+                    + " status, target, tested_at, restore_ms, checks_ms, rows_loaded, skipped_statements)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement chk = c.prepareStatement(
+                         "INSERT INTO bv_restore_check (restore_id, check_id, status, message) VALUES (?, ?, ?, ?)");
+                 PreparedStatement rows = c.prepareStatement(
+                         "INSERT INTO bv_restore_table (restore_id, table_name, row_count) VALUES (?, ?, ?)")) {
+                ins.setString(1, id);
+                ins.setString(2, r.file().toString());
+                ins.setString(3, r.file().getFileName().toString());
+                ins.setString(4, r.kind());
+                ins.setString(5, r.category());
+                ins.setString(6, r.status().name());
+                ins.setString(7, r.target());
+                ins.setLong(8, clock.millis());
+                ins.setLong(9, r.restoreMillis());
+                ins.setLong(10, r.checksMillis());
+                setNullableLong(ins, 11, r.outcome() == null ? null : r.outcome().rows());
+                setNullableLong(ins, 12, r.outcome() == null ? null : r.outcome().skipped());
+                ins.executeUpdate();
+                insertChecks(chk, id, r);
+                for (Map.Entry<String, Long> e : r.rowCounts().entrySet()) {
+                    rows.setString(1, id);
+                    rows.setString(2, e.getKey());
+                    rows.setLong(3, e.getValue());
+                    rows.addBatch();
+                }
+                rows.executeBatch();
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable, restore test of " + r.file().getFileName()
+                    + " not recorded: " + e.getMessage(), e);
+        }
+        return r;
+    }
+
+    private static void insertChecks(PreparedStatement chk, String id, BackupResult r) throws SQLException {
+        for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
+            chk.setString(1, id);
+            chk.setString(2, e.getKey());
+            chk.setString(3, e.getValue().status().name());
+            chk.setString(4, e.getValue().message());
+            chk.addBatch();
+        }
+        chk.executeBatch();
+    }
+
+    /** Row counts per table of the latest restore test of this file (to compare runs). */
+    public Map<String, Long> lastRestoreRowCounts(String filePath) {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT t.table_name, t.row_count FROM bv_restore_table t"
+                     + " WHERE t.restore_id = (SELECT id FROM bv_restore WHERE file_path = ? ORDER BY tested_at DESC LIMIT 1)"
+                     + " ORDER BY t.table_name")) {
+            q.setString(1, filePath);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+        return counts;
     }
 
     /** How many verifications of this file are recorded (tests and status pages). */

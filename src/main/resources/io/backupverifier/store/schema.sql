@@ -24,3 +24,31 @@ CREATE TABLE IF NOT EXISTS bv_check (
     duration_ms     BIGINT,
     PRIMARY KEY (verification_id, check_id)
 );
+CREATE TABLE IF NOT EXISTS bv_restore (
+    id                 VARCHAR(36)   PRIMARY KEY,
+    file_path          VARCHAR(4096) NOT NULL,
+    file_name          VARCHAR(1024) NOT NULL,
+    kind               VARCHAR(16)   NOT NULL,
+    category           VARCHAR(16)   NOT NULL,
+    status             VARCHAR(8)    NOT NULL,
+    target             VARCHAR(512)  NOT NULL,
+    tested_at          BIGINT        NOT NULL,
+    restore_ms         BIGINT        NOT NULL,
+    checks_ms          BIGINT        NOT NULL,
+    rows_loaded        BIGINT,
+    skipped_statements BIGINT
+);
+CREATE INDEX IF NOT EXISTS bv_restore_file ON bv_restore (file_path, tested_at);
+CREATE TABLE IF NOT EXISTS bv_restore_check (
+    restore_id VARCHAR(36) NOT NULL,
+    check_id   VARCHAR(32) NOT NULL,
+    status     VARCHAR(8)  NOT NULL,
+    message    TEXT        NOT NULL,
+    PRIMARY KEY (restore_id, check_id)
+);
+CREATE TABLE IF NOT EXISTS bv_restore_table (
+    restore_id VARCHAR(36)  NOT NULL,
+    table_name VARCHAR(512) NOT NULL,
+    row_count  BIGINT       NOT NULL,
+    PRIMARY KEY (restore_id, table_name)
+);

@@ -1,0 +1,114 @@
+package io.backupverifier.cli;
+
+import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.config.Settings;
+import io.backupverifier.report.RunLog;
+import io.backupverifier.restore.RestoreResult;
+import io.backupverifier.restore.TestDatabase;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code restore-test [FILE] [--verify-only] [--weekly]}: restore into an isolated database and check it. */
+@Command(name = "restore-test", mixinStandardHelpOptions = true,
+        description = {"Restore a backup into an isolated, throw-away PostgreSQL (embedded unless TEST_DB_HOST is set) "
+                + "as a role without superuser, then check it: tables, key tables, REINDEX, ANALYZE, foreign keys, "
+                + "consistency queries, amcheck.", "With no FILE, tests the latest backup."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:restored and every check passed (warnings allowed)", "1:a restore or a check FAILED",
+                "2:usage or configuration error"})
+final class RestoreTestCommand implements Callable<Integer> {
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    JsonOption output;
+
+    @Parameters(paramLabel = "FILE", arity = "0..1", description = "Backup to restore (default: the latest).")
+    Path file;
+
+    @Option(names = "--verify-only", description = "Keep the test database afterwards and print how to connect to it.")
+    boolean verifyOnly;
+
+    @Option(names = "--weekly", description = "Test the latest backup of each category, as the weekly timer does.")
+    boolean weekly;
+
+    private final CliContext ctx;
+
+    RestoreTestCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (file != null && weekly) {
+            throw new UsageException("give FILE or --weekly, not both");
+        }
+        Settings settings = common.settings(ctx);
+        List<Path> targets = targets(settings);
+        if (targets.isEmpty()) {
+            ctx.err().println("[ERROR] No backups found in " + settings.backupDir().toAbsolutePath());
+            return BackupVerifierCli.FAILED;
+        }
+        List<RestoreResult> results = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        try (OneShot app = new OneShot(ctx, common, settings)) {
+            RunLog log = app.bean("restoreLog", RunLog.class);
+            String restoreLog = log.newRun();
+            for (Path p : targets) {
+                Object out = app.template().requestBodyAndHeaders("direct:restore-test", p,
+                        Map.of("restoreLog", restoreLog, "keepTestDatabase", verifyOnly));
+                if (out instanceof RestoreResult r) {
+                    results.add(r);
+                } else {
+                    errors.add("Could not restore-test " + p + " (see the log above)");
+                }
+            }
+            log.summary(restoreLog, results);
+            int exit = ResultPrinter.print(ctx, output.json, results, errors);
+            keep(results);
+            return exit;
+        }
+    }
+
+    /** --verify-only: say how to reach each kept database; an embedded server lives as long as this process. */
+    private void keep(List<RestoreResult> results) throws Exception {
+        boolean embedded = false;
+        for (RestoreResult r : results) {
+            TestDatabase db = r.keptDatabase();
+            if (db != null) {
+                ctx.err().println("[INFO] Test database kept: " + db.psqlHint() + "  (password " + db.password() + ")");
+                embedded |= r.target().startsWith("embedded");
+            }
+        }
+        if (embedded && ctx.terminal()) {
+            ctx.err().println("[INFO] The embedded test server runs until you press Enter; then it is stopped and removed.");
+            System.in.read();
+        } else if (embedded) {
+            ctx.err().println("[INFO] No terminal to wait on: the embedded test server stops now. Set TEST_DB_HOST to keep "
+                    + "test databases on a server of yours.");
+        }
+        results.forEach(RestoreResult::release);
+    }
+
+    private List<Path> targets(Settings settings) throws Exception {
+        if (file != null) {
+            if (!Files.exists(file)) {
+                throw new UsageException("no such backup file: " + file);
+            }
+            return List.of(file.toAbsolutePath().normalize());
+        }
+        settings.requireReadableBackupDir();
+        BackupCatalog catalog = new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs());
+        return weekly ? catalog.latestPerCategory() : catalog.latest(new MetadataReader()).map(List::of).orElse(List.of());
+    }
+}

@@ -1,0 +1,32 @@
+package io.backupverifier.cli;
+
+import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.report.JsonResult;
+import io.backupverifier.report.LogLine;
+import io.backupverifier.report.VerificationLines;
+import java.util.List;
+
+/** Prints results as seed-style lines or as the --json document, and gives the exit code. */
+final class ResultPrinter {
+
+    private ResultPrinter() {
+    }
+
+    static int print(CliContext ctx, boolean json, List<? extends BackupResult> results, List<String> errors) {
+        if (json) {
+            ctx.out().println(JsonResult.of(results));
+            errors.forEach(e -> ctx.err().println("[ERROR] " + e));
+        } else {
+            for (BackupResult r : results) {
+                VerificationLines.of(r).forEach(ctx.out()::println);
+            }
+            errors.forEach(e -> ctx.out().println(new LogLine(LogLine.ERROR, e)));
+            if (results.size() + errors.size() > 1) {
+                ctx.out().println(VerificationLines.summary(results));
+            }
+        }
+        boolean failed = !errors.isEmpty() || results.stream().anyMatch(r -> r.status() == CheckStatus.FAILED);
+        return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
+    }
+}

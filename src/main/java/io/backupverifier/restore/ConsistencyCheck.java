@@ -1,0 +1,57 @@
+package io.backupverifier.restore;
+
+import io.backupverifier.checks.CheckResult;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code consistency}: each configured query (e.g. users without profiles) returns 0. The
+ * same queries serve check-db on the live database.
+ */
+public final class ConsistencyCheck implements RestoreCheck {
+
+    private final Map<String, String> queries;
+
+    public ConsistencyCheck(Map<String, String> queries) {
+        this.queries = queries;
+    }
+
+    @Override
+    public String id() {
+        return "consistency";
+    }
+
+    @Override
+    public CheckResult run(TestDatabase db) throws SQLException {
+        try (Connection c = db.connect()) {
+            return run(c, queries);
+        }
+    }
+
+    /** Runs the queries on any JDBC connection (PostgreSQL or SQLite), in a read-only way. */
+    public static CheckResult run(Connection c, Map<String, String> queries) {
+        if (queries.isEmpty()) {
+            return CheckResult.skipped("No consistency queries configured (config/consistency-checks.properties)");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<String, String> q : queries.entrySet()) {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q.getValue())) {
+                long n = rs.next() ? rs.getLong(1) : 0;
+                if (n != 0) {
+                    problems.add(q.getKey() + ": " + n);
+                }
+            } catch (SQLException e) {
+                problems.add(q.getKey() + ": query failed (" + e.getMessage().lines().findFirst().orElse("") + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            return CheckResult.failed("Consistency checks failed: " + String.join("; ", problems));
+        }
+        return CheckResult.passed("Data consistency verified: " + String.join(", ", queries.keySet()) + " all 0");
+    }
+}

@@ -1,0 +1,33 @@
+package io.backupverifier.restore;
+
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.Verification;
+import java.util.Map;
+
+/**
+ * Puts a restore test's answer into the verification that asked for it: a backup whose
+ * sidecar or checksum failed but whose data read cleanly gets a {@code restore} check that
+ * says whether the data itself came back.
+ */
+public final class RestoreAttachment {
+
+    /** The verify route's enrich strategy: (the verification, the restore test) -> the verification. */
+    public Verification attach(Verification v, RestoreResult r) {
+        if (r == null) {
+            return v;
+        }
+        CheckResult restore = r.checks().get("restore");
+        if (restore == null || restore.status() == CheckStatus.SKIPPED) {
+            v.record("restore", CheckResult.skipped("Restore test not possible: " + (restore == null ? "no result" : restore.message())));
+        } else if (r.status() == CheckStatus.FAILED) {
+            Map.Entry<String, CheckResult> first = r.checks().entrySet().stream()
+                    .filter(e -> e.getValue().status() == CheckStatus.FAILED).findFirst().orElseThrow();
+            v.record("restore", CheckResult.failed("Data NOT restorable (" + first.getKey() + "): " + first.getValue().message()));
+        } else {
+            v.record("restore", CheckResult.passed("Data restorable despite the failed file checks: all restore checks passed ("
+                    + restore.message() + ")"));
+        }
+        return v;
+    }
+}

@@ -1,0 +1,120 @@
+package io.backupverifier.restore;
+
+import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckResult;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The outcome of a restore test of one backup: the restore checks, row counts and timings. */
+public final class RestoreResult implements BackupResult {
+
+    private final Path file;
+    private final String category;
+    private final long sizeBytes;
+    private final Map<String, CheckResult> checks = new LinkedHashMap<>();
+    private final Map<String, Long> rowCounts = new LinkedHashMap<>();
+    private String kind = "unknown";
+    private String target = "";
+    private TestDatabase keptDatabase;
+    private long restoreMillis;
+    private long checksMillis;
+    private RestoreOutcome outcome;
+    private Runnable release = () -> { };
+
+    public RestoreResult(Path file, String category, long sizeBytes) {
+        this.file = file;
+        this.category = category;
+        this.sizeBytes = sizeBytes;
+    }
+
+    @Override
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public String category() {
+        return category;
+    }
+
+    @Override
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    @Override
+    public synchronized Map<String, CheckResult> checks() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(checks));
+    }
+
+    @Override
+    public String runName() {
+        return "Restore test";
+    }
+
+    public synchronized void record(String id, CheckResult r) {
+        checks.put(id, r);
+    }
+
+    public Map<String, Long> rowCounts() {
+        return rowCounts;
+    }
+
+    public String kind() {
+        return kind;
+    }
+
+    void kind(String kind) {
+        this.kind = kind;
+    }
+
+    public String target() {
+        return target;
+    }
+
+    void target(String target) {
+        this.target = target;
+    }
+
+    /** The test database, when it was kept on purpose (--verify-only). */
+    public TestDatabase keptDatabase() {
+        return keptDatabase;
+    }
+
+    void keptDatabase(TestDatabase db) {
+        this.keptDatabase = db;
+    }
+
+    /** Drops a kept test database (and stops its embedded server). */
+    public void release() {
+        release.run();
+        release = () -> { };
+    }
+
+    void onRelease(Runnable r) {
+        this.release = r;
+    }
+
+    public long restoreMillis() {
+        return restoreMillis;
+    }
+
+    public long checksMillis() {
+        return checksMillis;
+    }
+
+    void timings(long restore, long checks) {
+        this.restoreMillis = restore;
+        this.checksMillis = checks;
+    }
+
+    public RestoreOutcome outcome() {
+        return outcome;
+    }
+
+    void outcome(RestoreOutcome o) {
+        this.outcome = o;
+    }
+}

@@ -1,0 +1,120 @@
+package io.backupverifier.restore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Maintenance of restore tests: drops test databases named {@code *_test_YYYYMMDD_HHMMSS}
+ * older than TEST_DB_RETENTION_DAYS on the external server (never any other database), and
+ * removes embedded-server directories and spool files left behind by a crash.
+ */
+public final class TestDatabaseCleanup {
+
+    private static final Pattern TEST_DB = Pattern.compile("^(.+)_test_(\\d{8}_\\d{6})$");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
+    private static final Duration LEFTOVER_AGE = Duration.ofHours(24);
+
+    private final ExternalTarget external;
+    private final Path workDir;
+    private final int retentionDays;
+    private final Clock clock;
+
+    /** @param external the external test server, or null when restore tests use the embedded one */
+    public TestDatabaseCleanup(ExternalTarget external, Path workDir, int retentionDays, Clock clock) {
+        this.external = external;
+        this.workDir = workDir;
+        this.retentionDays = retentionDays;
+        this.clock = clock;
+    }
+
+    /** Runs the cleanup; returns one line per thing removed (or that could not be). */
+    public List<String> run() {
+        List<String> done = new ArrayList<>();
+        if (external != null) {
+            dropOldDatabases(done);
+        }
+        removeLeftovers(done);
+        return done;
+    }
+
+    private void dropOldDatabases(List<String> done) {
+        LocalDateTime cutoff = LocalDateTime.now(clock).minusDays(retentionDays);
+        try (Connection admin = external.admin(); Statement s = admin.createStatement()) {
+            List<String> old = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT datname FROM pg_catalog.pg_database WHERE NOT datistemplate ORDER BY 1")) {
+                while (rs.next()) {
+                    Matcher m = TEST_DB.matcher(rs.getString(1));
+                    if (m.matches() && LocalDateTime.parse(m.group(2), STAMP).isBefore(cutoff)) {
+                        old.add(rs.getString(1));
+                    }
+                }
+            }
+            for (String db : old) {
+                s.execute("DROP DATABASE IF EXISTS " + TestDatabases.ident(db) + " WITH (FORCE)");
+                String role = ("bv_restore_" + db.replaceAll("[^a-z0-9_]", "_"));
+                s.execute("DROP ROLE IF EXISTS " + TestDatabases.ident(role.length() > 63 ? role.substring(0, 63) : role));
+                done.add("Dropped test database " + db + " (older than " + retentionDays + " days)");
+            }
+        } catch (SQLException e) {
+            done.add("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage());
+        }
+    }
+
+    private void removeLeftovers(List<String> done) {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        Instant cutoff = clock.instant().minus(LEFTOVER_AGE);
+        try (Stream<Path> entries = Files.list(workDir)) {
+            for (Path p : entries.toList()) {
+                String name = p.getFileName().toString();
+                boolean ours = name.startsWith(EmbeddedTarget.DIR_PREFIX) || name.startsWith("copy-") && name.endsWith(".dat")
+                        || name.startsWith("sqlite-") && name.endsWith(".db") || name.startsWith("archive-") && name.endsWith(".dump");
+                if (ours && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p)) {
+                    deleteTree(p);
+                    done.add("Removed leftover " + p);
+                }
+            }
+        } catch (IOException e) {
+            done.add("Cannot clean up " + workDir + ": " + e.getMessage());
+        }
+    }
+
+    /** An embedded server still running there has a postmaster.pid naming a live process. */
+    private static boolean serverRunsIn(Path dir) {
+        Path pid = dir.resolve("postmaster.pid");
+        try {
+            if (Files.isRegularFile(pid)) {
+                long n = Long.parseLong(Files.readAllLines(pid).get(0).strip());
+                return ProcessHandle.of(n).map(ProcessHandle::isAlive).orElse(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        try (Stream<Path> all = Files.walk(p)) {
+            for (Path x : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(x);
+            }
+        }
+    }
+}
