@@ -1,0 +1,95 @@
+package io.backupverifier.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.testing.Fixtures;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * External mode against the local PostgreSQL server (TEST_DB_HOST=127.0.0.1, user postgres):
+ * create, restore, check, drop; and maintenance of old test databases. Skipped, saying so,
+ * when no server answers.
+ */
+class ExternalTargetTest {
+
+    private final ExternalTarget server = new ExternalTarget("127.0.0.1", 5432, "postgres", "");
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void serverIsThere() {
+        try (Connection c = server.admin()) {
+            assumeTrue(c.isValid(3));
+        } catch (Exception e) {
+            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping external mode");
+        }
+    }
+
+    private List<String> databases(String like) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Connection c = server.admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + like + "' ORDER BY 1")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void restoresIntoItsOwnDatabaseAndDropsIt() throws Exception {
+        RestoreTester.Options o = new RestoreTester.Options("bvext", 2, dir, "", 10, List.of("customers"), true, Map.of());
+        RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
+                new MetadataReader(), Clock.systemDefaultZone()).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
+        assertThat(r.target()).startsWith("PostgreSQL server 127.0.0.1:5432, database bvext_test_");
+        assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.checks().get("key_tables").status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.rowCounts()).containsEntry("public.orders", 3L);
+        assertThat(databases("bvext_test_%")).as("test databases left behind").isEmpty();
+        try (Connection c = server.admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bv_restore_bvext%'")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("restore roles left behind").isZero();
+        }
+    }
+
+    @Test
+    void cleanupDropsOnlyOldTestDatabases() throws Exception {
+        try (Connection c = server.admin(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS bvclean_test_20200101_000000");
+            s.execute("DROP DATABASE IF EXISTS bvclean_test_20991231_000000");
+            s.execute("DROP DATABASE IF EXISTS bvclean_keep");
+            s.execute("CREATE DATABASE bvclean_test_20200101_000000");
+            s.execute("CREATE DATABASE bvclean_test_20991231_000000");
+            s.execute("CREATE DATABASE bvclean_keep");
+        }
+        try {
+            Clock now = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+            List<String> done = new TestDatabaseCleanup(server, dir, 7, now).run();
+            assertThat(done).contains("Dropped test database bvclean_test_20200101_000000 (older than 7 days)");
+            assertThat(databases("bvclean%")).containsExactly("bvclean_keep", "bvclean_test_20991231_000000");
+        } finally {
+            try (Connection c = server.admin(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS bvclean_test_20991231_000000");
+                s.execute("DROP DATABASE IF EXISTS bvclean_keep");
+            }
+        }
+    }
+}
