@@ -186,32 +186,46 @@ public final class DumpParser {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
-            if (ended || len == 0) {
-                return ended ? -1 : 0;
-            }
-            if (pos == limit) {
-                limit = in.read(buf, 0, buf.length);
-                pos = 0;
-                if (limit <= 0) {
-                    limit = 0;
-                    throw new DumpFormatException("dump ends inside the data of a COPY block (no \\. line)");
-                }
-            }
-            if (atLineStart && startsEndMarker()) {
-                ended = true;
+            if (ended) {
                 return -1;
             }
-            // copy up to and including the next newline (so the next read sees a line start)
             int n = 0;
-            while (n < len && pos < limit) {
-                byte c = buf[pos++];
-                b[off + n++] = c;
-                if (c == '\n') {
-                    line++;
-                    atLineStart = true;
-                    return n;
+            while (n < len) {
+                if (pos == limit) {
+                    if (n > 0) {
+                        return n;
+                    }
+                    limit = in.read(buf, 0, buf.length);
+                    pos = 0;
+                    if (limit <= 0) {
+                        limit = 0;
+                        throw new DumpFormatException("dump ends inside the data of a COPY block (no \\. line)");
+                    }
                 }
-                atLineStart = false;
+                if (atLineStart && buf[pos] == '\\') {
+                    if (n > 0) {
+                        return n; // look at a possible end marker with the buffer to ourselves
+                    }
+                    if (startsEndMarker()) {
+                        ended = true;
+                        return -1;
+                    }
+                }
+                // copy whole lines while they fit: one scan for newlines, one arraycopy
+                int end = Math.min(limit, pos + (len - n));
+                int i = pos;
+                while (i < end && buf[i] != '\n') {
+                    i++;
+                }
+                boolean newline = i < end;
+                int count = (newline ? i + 1 : end) - pos;
+                System.arraycopy(buf, pos, b, off + n, count);
+                pos += count;
+                n += count;
+                atLineStart = newline;
+                if (newline) {
+                    line++;
+                }
             }
             return n;
         }

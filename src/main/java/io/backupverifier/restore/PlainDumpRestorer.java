@@ -55,8 +55,29 @@ public final class PlainDumpRestorer {
             "(?is)^ALTER\\s+TABLE\\s+(ONLY\\s+)?\\S+\\s+ADD\\s+CONSTRAINT\\s+\\S+\\s+FOREIGN\\s+KEY\\b.*");
     private static final Pattern COPY_PROGRAM = Pattern.compile("(?is)^COPY\\s+.*\\bPROGRAM\\b.*");
     private static final String DEADLOCK = "40P01";
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlainDumpRestorer.class);
 
     private enum Kind { COPY, KEY_OR_INDEX, FOREIGN_KEY }
+
+    /** A statement of an index or foreign-key batch, with the tables it locks. */
+    private record Job(java.util.Set<String> tables, Task task) { }
+
+    private interface Task {
+        Object run() throws Exception;
+    }
+
+    private static final Pattern TABLE_NAMES = Pattern.compile(
+            "(?is)(?:ALTER\\s+TABLE\\s+(?:ONLY\\s+)?|\\bON\\s+(?:ONLY\\s+)?|REFERENCES\\s+)([\\w.\"]+)");
+
+    /** The tables a CREATE INDEX or ALTER TABLE ... ADD CONSTRAINT statement locks. */
+    static java.util.Set<String> tablesOf(String sql) {
+        java.util.Set<String> tables = new java.util.HashSet<>();
+        java.util.regex.Matcher m = TABLE_NAMES.matcher(sql);
+        while (m.find()) {
+            tables.add(m.group(1).replace("\"", "").toLowerCase(Locale.ROOT));
+        }
+        return tables;
+    }
 
     private final Connector connector;
     private final int parallelism;
@@ -117,8 +138,10 @@ public final class PlainDumpRestorer {
         });
         private final List<Future<?>> outstanding = new ArrayList<>();
         private Kind outstandingKind;
+        private final List<Job> batch = new ArrayList<>();
         private Connection main;
         private String database;
+        private final long started = System.currentTimeMillis();
 
         @Override
         public void metaCommand(String command, long line) throws Exception {
@@ -172,7 +195,11 @@ public final class PlainDumpRestorer {
             Kind kind = KEY_OR_INDEX.matcher(sql).matches() ? Kind.KEY_OR_INDEX
                     : FOREIGN_KEY.matcher(sql).matches() ? Kind.FOREIGN_KEY : null;
             if (kind != null) {
-                submit(kind, () -> execute(worker(), sql, line));
+                if (outstandingKind != null && outstandingKind != kind) {
+                    barrier();
+                }
+                outstandingKind = kind;
+                batch.add(new Job(tablesOf(sql), () -> execute(worker(), sql, line)));
                 return;
             }
             if (!(SETVAL.matcher(sql).matches() && outstandingKind == Kind.COPY)) {
@@ -189,7 +216,11 @@ public final class PlainDumpRestorer {
             }
             Path spool = Files.createTempFile(spoolDir, "copy-", ".dat");
             try (OutputStream out = Files.newOutputStream(spool)) {
-                data.transferTo(out);
+                byte[] chunk = new byte[1 << 16];
+                int n;
+                while ((n = data.read(chunk)) >= 0) {
+                    out.write(chunk, 0, n);
+                }
             } catch (Exception e) {
                 Files.deleteIfExists(spool);
                 throw e;
@@ -210,14 +241,11 @@ public final class PlainDumpRestorer {
             });
         }
 
-        private interface Task {
-            Object run() throws Exception;
-        }
-
         private void submit(Kind kind, Task task) throws Exception {
             if (outstandingKind != null && outstandingKind != kind) {
                 barrier();
             }
+
             outstandingKind = kind;
             outstanding.add(pool.submit(() -> {
                 if (failure.get() == null) {
@@ -228,12 +256,61 @@ public final class PlainDumpRestorer {
         }
 
         void barrier() throws Exception {
+            runBatch();
             for (Future<?> f : outstanding) {
                 f.get();
+            }
+            if (outstandingKind != null) {
+                LOG.debug("restore: {} done at {} ms", outstandingKind, System.currentTimeMillis() - started);
             }
             outstanding.clear();
             outstandingKind = null;
             checkFailure();
+        }
+
+        /**
+         * Runs the collected index or foreign-key statements, as many at once as there are
+         * connections, but never two on the same table at once: they would only wait for each
+         * other's table locks (and two foreign keys between the same tables can deadlock).
+         */
+        private void runBatch() throws Exception {
+            if (batch.isEmpty()) {
+                return;
+            }
+            List<Job> remaining = new ArrayList<>(batch);
+            batch.clear();
+            java.util.Set<String> busy = new java.util.HashSet<>();
+            java.util.concurrent.ExecutorCompletionService<Job> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
+            int running = 0;
+            while (!remaining.isEmpty() || running > 0) {
+                for (java.util.Iterator<Job> it = remaining.iterator(); it.hasNext() && running < parallelism; ) {
+                    Job job = it.next();
+                    if (java.util.Collections.disjoint(job.tables(), busy)) {
+                        it.remove();
+                        busy.addAll(job.tables());
+                        running++;
+                        done.submit(() -> {
+                            if (failure.get() == null) {
+                                job.task().run();
+                            }
+                            return job;
+                        });
+                    }
+                }
+                Job finished;
+                try {
+                    finished = done.take().get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof Failed) {
+                        running--;
+                        remaining.clear(); // the first failure is kept; finish what runs, start nothing new
+                        continue;
+                    }
+                    throw e;
+                }
+                running--;
+                busy.removeAll(finished.tables());
+            }
         }
 
         private void checkFailure() throws Failed {

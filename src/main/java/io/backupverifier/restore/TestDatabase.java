@@ -16,9 +16,17 @@ public record TestDatabase(String host, int port, String database, String role, 
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
 
-    /** A connection as the restore role: what the dump's statements run as. */
+    /**
+     * A connection as the restore role: what the dump's statements run as. A throw-away
+     * database needs no durable commits, and index builds need memory more than disk sorts.
+     */
     public Connection connect() throws SQLException {
-        return open(role, password);
+        Connection c = open(role, password);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET synchronous_commit = off");
+            s.execute("SET maintenance_work_mem = '256MB'");
+        }
+        return c;
     }
 
     /** A connection as the admin account, to this test database only. */
