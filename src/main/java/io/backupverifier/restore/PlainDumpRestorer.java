@@ -10,11 +10,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
@@ -59,8 +59,20 @@ public final class PlainDumpRestorer {
 
     private enum Kind { COPY, KEY_OR_INDEX, FOREIGN_KEY }
 
-    /** A statement of an index or foreign-key batch, with the tables it locks. */
-    private record Job(java.util.Set<String> tables, Task task) { }
+    /** A job of the data or post-data section, with the tables it locks. */
+    private record Job(Kind kind, java.util.Set<String> tables, Task task) { }
+
+    /** The table of a {@code COPY table (columns) FROM stdin}. */
+    static String copyTable(String copySql) {
+        String rest = copySql.strip().substring(4).strip();
+        int end = 0;
+        boolean quoted = false;
+        while (end < rest.length() && (quoted || !Character.isWhitespace(rest.charAt(end)) && rest.charAt(end) != '(')) {
+            quoted ^= rest.charAt(end) == '"';
+            end++;
+        }
+        return rest.substring(0, end);
+    }
 
     private interface Task {
         Object run() throws Exception;
@@ -136,9 +148,7 @@ public final class PlainDumpRestorer {
             t.setDaemon(true);
             return t;
         });
-        private final List<Future<?>> outstanding = new ArrayList<>();
-        private Kind outstandingKind;
-        private final List<Job> batch = new ArrayList<>();
+        private final Scheduler scheduler = new Scheduler();
         private Connection main;
         private String database;
         private final long started = System.currentTimeMillis();
@@ -195,15 +205,11 @@ public final class PlainDumpRestorer {
             Kind kind = KEY_OR_INDEX.matcher(sql).matches() ? Kind.KEY_OR_INDEX
                     : FOREIGN_KEY.matcher(sql).matches() ? Kind.FOREIGN_KEY : null;
             if (kind != null) {
-                if (outstandingKind != null && outstandingKind != kind) {
-                    barrier();
-                }
-                outstandingKind = kind;
-                batch.add(new Job(tablesOf(sql), () -> execute(worker(), sql, line)));
+                scheduler.submit(new Job(kind, tablesOf(sql), () -> execute(worker(), sql, line)));
                 return;
             }
-            if (!(SETVAL.matcher(sql).matches() && outstandingKind == Kind.COPY)) {
-                barrier(); // everything else keeps the dump's order
+            if (!SETVAL.matcher(sql).matches()) {
+                barrier(); // everything else keeps the dump's order (setval touches only its sequence)
             }
             execute(main(), sql, line);
         }
@@ -225,7 +231,7 @@ public final class PlainDumpRestorer {
                 Files.deleteIfExists(spool);
                 throw e;
             }
-            submit(Kind.COPY, () -> {
+            scheduler.submit(new Job(Kind.COPY, tablesOf("ALTER TABLE " + copyTable(copySql)), () -> {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
                     Connection c = worker();
                     long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, in);
@@ -238,78 +244,93 @@ public final class PlainDumpRestorer {
                     Files.deleteIfExists(spool);
                 }
                 return null;
-            });
-        }
-
-        private void submit(Kind kind, Task task) throws Exception {
-            if (outstandingKind != null && outstandingKind != kind) {
-                barrier();
-            }
-
-            outstandingKind = kind;
-            outstanding.add(pool.submit(() -> {
-                if (failure.get() == null) {
-                    task.run();
-                }
-                return null;
             }));
         }
 
         void barrier() throws Exception {
-            runBatch();
-            for (Future<?> f : outstanding) {
-                f.get();
-            }
-            if (outstandingKind != null) {
-                LOG.debug("restore: {} done at {} ms", outstandingKind, System.currentTimeMillis() - started);
-            }
-            outstanding.clear();
-            outstandingKind = null;
+            scheduler.await();
             checkFailure();
         }
 
         /**
-         * Runs the collected index or foreign-key statements, as many at once as there are
-         * connections, but never two on the same table at once: they would only wait for each
-         * other's table locks (and two foreign keys between the same tables can deadlock).
+         * Runs the data and post-data jobs as pg_restore -j does: a table's indexes and keys once
+         * its data is loaded, a foreign key once both its tables have their data and keys, never
+         * two jobs on the same table at once (they would only wait for each other's locks, and two
+         * foreign keys between the same tables can deadlock), at most one job per connection.
          */
-        private void runBatch() throws Exception {
-            if (batch.isEmpty()) {
-                return;
+        private final class Scheduler {
+            private final List<Job> pending = new ArrayList<>();
+            private final java.util.Set<String> locked = new java.util.HashSet<>();
+            private final Map<String, Integer> copiesLeft = new java.util.HashMap<>();
+            private final Map<String, Integer> keysLeft = new java.util.HashMap<>();
+            private int running;
+
+            synchronized void submit(Job job) {
+                if (job.kind() == Kind.COPY) {
+                    job.tables().forEach(t -> copiesLeft.merge(t, 1, Integer::sum));
+                } else if (job.kind() == Kind.KEY_OR_INDEX) {
+                    job.tables().forEach(t -> keysLeft.merge(t, 1, Integer::sum));
+                }
+                pending.add(job);
+                dispatch();
             }
-            List<Job> remaining = new ArrayList<>(batch);
-            batch.clear();
-            java.util.Set<String> busy = new java.util.HashSet<>();
-            java.util.concurrent.ExecutorCompletionService<Job> done = new java.util.concurrent.ExecutorCompletionService<>(pool);
-            int running = 0;
-            while (!remaining.isEmpty() || running > 0) {
-                for (java.util.Iterator<Job> it = remaining.iterator(); it.hasNext() && running < parallelism; ) {
+
+            private boolean ready(Job job) {
+                if (!java.util.Collections.disjoint(job.tables(), locked)) {
+                    return false;
+                }
+                return switch (job.kind()) {
+                    case COPY -> true;
+                    case KEY_OR_INDEX -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0);
+                    case FOREIGN_KEY -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0
+                            && keysLeft.getOrDefault(t, 0) == 0);
+                };
+            }
+
+            private void dispatch() {
+                if (failure.get() != null) {
+                    pending.clear();
+                }
+                for (java.util.Iterator<Job> it = pending.iterator(); it.hasNext() && running < parallelism; ) {
                     Job job = it.next();
-                    if (java.util.Collections.disjoint(job.tables(), busy)) {
+                    if (ready(job)) {
                         it.remove();
-                        busy.addAll(job.tables());
+                        locked.addAll(job.tables());
                         running++;
-                        done.submit(() -> {
-                            if (failure.get() == null) {
+                        pool.execute(() -> {
+                            try {
                                 job.task().run();
+                            } catch (Failed e) {
+                                // already recorded in failure
+                            } catch (Exception e) {
+                                failure.compareAndSet(null, "Restore failed: " + e.getMessage());
+                            } finally {
+                                finished(job);
                             }
-                            return job;
                         });
                     }
                 }
-                Job finished;
-                try {
-                    finished = done.take().get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (e.getCause() instanceof Failed) {
-                        running--;
-                        remaining.clear(); // the first failure is kept; finish what runs, start nothing new
-                        continue;
-                    }
-                    throw e;
+            }
+
+            private synchronized void finished(Job job) {
+                locked.removeAll(job.tables());
+                Map<String, Integer> left = job.kind() == Kind.COPY ? copiesLeft : job.kind() == Kind.KEY_OR_INDEX ? keysLeft : null;
+                if (left != null) {
+                    job.tables().forEach(t -> left.merge(t, -1, Integer::sum));
                 }
                 running--;
-                busy.removeAll(finished.tables());
+                dispatch();
+                notifyAll();
+            }
+
+            synchronized void await() throws InterruptedException {
+                boolean waited = !pending.isEmpty() || running > 0;
+                while (!pending.isEmpty() || running > 0) {
+                    wait();
+                }
+                if (waited) {
+                    LOG.debug("restore: jobs done at {} ms", System.currentTimeMillis() - started);
+                }
             }
         }
 
