@@ -1,6 +1,9 @@
 package io.backupverifier.app;
 
+import io.backupverifier.alert.AlertMailRenderer;
 import io.backupverifier.alert.AlertOutbox;
+import io.backupverifier.alert.AlertState;
+import io.backupverifier.alert.Alerts;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupInspector;
 import io.backupverifier.checks.ChecksumCheck;
@@ -80,6 +83,8 @@ public final class AppBeans implements CamelConfiguration {
 
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("alertOutbox", new AlertOutbox(settings.outboxDir(), clock));
+        r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer()));
+        r.bind("mailProperties", settings.mailProperties());
         // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
         ExternalTarget external = settings.get("test-db.host").isEmpty() ? null : new ExternalTarget(settings.get("test-db.host"),
                 Integer.parseInt(settings.get("test-db.port")), settings.get("test-db.user"), settings.get("test-db.password"));

@@ -25,6 +25,10 @@ public final class BackupVerifierApp {
         main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock));
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
+        if (mode == Mode.SERVICE && !settings.mailEnabled()) {
+            org.slf4j.LoggerFactory.getLogger(BackupVerifierApp.class).warn("No SMTP_HOST configured: alerts are kept only in "
+                    + "the outbox {}", settings.outboxDir().toAbsolutePath());
+        }
         if (mode == Mode.ONE_SHOT) {
             main.configure().withRoutesExcludePattern(routes + "watch-*.yaml," + routes + "schedule-*.yaml");
         }

@@ -42,6 +42,9 @@ final class RestoreTestCommand implements Callable<Integer> {
     @Option(names = "--weekly", description = "Test the latest backup of each category, as the weekly timer does.")
     boolean weekly;
 
+    @Option(names = "--alert", description = "Mail an alert for restore tests that newly failed, as the service does.")
+    boolean alert;
+
     private final CliContext ctx;
 
     RestoreTestCommand(CliContext ctx) {
@@ -74,6 +77,9 @@ final class RestoreTestCommand implements Callable<Integer> {
                 }
             }
             log.summary(restoreLog, results);
+            if (alert) {
+                app.template().sendBody("direct:alert", results);
+            }
             int exit = ResultPrinter.print(ctx, output.json, results, errors);
             keep(results);
             return exit;

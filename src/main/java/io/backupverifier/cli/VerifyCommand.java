@@ -38,6 +38,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Verify every backup under the backup directory.")
     boolean all;
 
+    @Option(names = "--alert", description = "Mail an alert for backups that newly failed (and a recovery mail for "
+            + "failures that cleared), as the service does.")
+    boolean alert;
+
     private final CliContext ctx;
 
     VerifyCommand(CliContext ctx) {
@@ -74,6 +78,9 @@ final class VerifyCommand implements Callable<Integer> {
             }
             results.sort(Comparator.comparing(Verification::file));
             log.summary(runLog, results);
+            if (alert) {
+                app.template().sendBody("direct:alert", results);
+            }
         }
         return ResultPrinter.print(ctx, output.json, results, errors);
     }

@@ -58,6 +58,9 @@ public final class Settings {
             new Setting("alert.email", "ALERT_EMAIL", "", "alert recipients, comma-separated"),
             new Setting("admin.email", "ADMIN_EMAIL", "", "recipient of the daily report"),
             new Setting("alert.from", "ALERT_FROM", "backup-verifier@localhost", "sender of alerts"),
+            new Setting("alert.retries", "ALERT_RETRIES", "3", "delivery attempts after the first, with back-off, before an alert waits in the outbox"),
+            new Setting("alert.retry-delay", "ALERT_RETRY_DELAY", "2s", "the first back-off; each next one doubles"),
+            new Setting("alert.resend-interval", "ALERT_RESEND_INTERVAL", "5m", "how often alerts waiting in the outbox are sent again"),
             new Setting("smtp.host", "SMTP_HOST", "", "SMTP server; unset = alerts go only to the outbox"),
             new Setting("smtp.port", "SMTP_PORT", "25", "SMTP port"),
             new Setting("smtp.user", "SMTP_USER", "", "SMTP user"),
@@ -155,8 +158,13 @@ public final class Settings {
             throw new ConfigException(label("check.min-size") + ": " + get("check.min-size") + " is larger than "
                     + label("check.max-size") + " " + get("check.max-size"));
         }
-        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout")) {
+        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
+                "alert.resend-interval")) {
             check(key, () -> Units.duration(get(key)));
+        }
+        check("alert.retries", () -> nonNegative(get("alert.retries")));
+        if (!get("smtp.host").isEmpty() && get("alert.email").isBlank()) {
+            throw new ConfigException(label("alert.email") + ": required when " + label("smtp.host") + " is set");
         }
         for (String key : List.of("schedule.daily-verify", "schedule.weekly-restore", "schedule.maintenance")) {
             check(key, () -> {
@@ -315,6 +323,38 @@ public final class Settings {
         return Units.duration(get("watch.poll-interval"));
     }
 
+    public boolean mailEnabled() {
+        return !get("smtp.host").isEmpty();
+    }
+
+    /**
+     * The camel-mail endpoint: smtps (implicit TLS) on port 465, else smtp (STARTTLS when
+     * SMTP_STARTTLS=true, through the mailProperties bean). Without SMTP_HOST a placeholder
+     * that is never used, so the route still starts.
+     */
+    String mailUri() {
+        String host = mailEnabled() ? get("smtp.host") : "localhost";
+        String scheme = "465".equals(get("smtp.port").strip()) ? "smtps" : "smtp";
+        StringBuilder uri = new StringBuilder(scheme + "://" + host + ":" + get("smtp.port").strip()
+                + "?additionalJavaMailProperties=#mailProperties&connectionTimeout=10000");
+        if (!get("smtp.user").isEmpty()) {
+            uri.append("&username=RAW(").append(get("smtp.user")).append(")&password=RAW(").append(get("smtp.password")).append(")");
+        }
+        return uri.toString();
+    }
+
+    /** JavaMail session properties: STARTTLS and time-outs (a mail server that hangs must not hang us). */
+    public Properties mailProperties() {
+        Properties p = new Properties();
+        boolean starttls = Boolean.parseBoolean(get("smtp.starttls").strip());
+        p.setProperty("mail.smtp.starttls.enable", Boolean.toString(starttls));
+        p.setProperty("mail.smtp.starttls.required", Boolean.toString(starttls));
+        p.setProperty("mail.smtp.connectiontimeout", "10000");
+        p.setProperty("mail.smtp.timeout", "30000");
+        p.setProperty("mail.smtp.writetimeout", "30000");
+        return p;
+    }
+
     public Path restoreWorkDir() {
         return Path.of(get("restore.work-dir"));
     }
@@ -362,10 +402,13 @@ public final class Settings {
         Properties p = new Properties();
         values.forEach(p::setProperty);
         // Camel endpoint options take milliseconds
-        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout")) {
+        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
+                "alert.resend-interval")) {
             p.setProperty(key + "-ms", Long.toString(Units.duration(get(key)).toMillis()));
         }
         p.setProperty("backup.dir.absolute", backupDir().toAbsolutePath().normalize().toString());
+        p.setProperty("alert.mail-enabled", Boolean.toString(mailEnabled()));
+        p.setProperty("alert.mail-uri", mailUri());
         return p;
     }
 }

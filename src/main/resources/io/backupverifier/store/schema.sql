@@ -52,3 +52,10 @@ CREATE TABLE IF NOT EXISTS bv_restore_table (
     row_count  BIGINT       NOT NULL,
     PRIMARY KEY (restore_id, table_name)
 );
+CREATE TABLE IF NOT EXISTS bv_alert_state (
+    subject     VARCHAR(4096) PRIMARY KEY,
+    category    VARCHAR(64)   NOT NULL,
+    status      VARCHAR(8)    NOT NULL,
+    checks      VARCHAR(1024) NOT NULL,
+    since       BIGINT        NOT NULL
+);

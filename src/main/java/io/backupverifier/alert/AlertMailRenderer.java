@@ -1,0 +1,88 @@
+package io.backupverifier.alert;
+
+import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes the alert mails: one for the backups that newly failed (a digest when there are
+ * several), one for the failures that cleared. Text and HTML say the same: every check with
+ * its status and message, and what to do about each failed one. No secrets: only results.
+ */
+public final class AlertMailRenderer {
+
+    private static final String PREFIX = "[backup-verifier] ";
+
+    public List<AlertMail> render(AlertState.Change change) {
+        List<AlertMail> mails = new ArrayList<>();
+        List<BackupResult> failed = change.newFailures();
+        if (failed.size() == 1) {
+            BackupResult r = failed.get(0);
+            mails.add(mail(PREFIX + "FAILED " + r.file().getFileName() + ": " + String.join(", ", r.failedChecks()), failed));
+        } else if (failed.size() > 1) {
+            List<String> names = failed.stream().map(r -> r.file().getFileName().toString()).toList();
+            mails.add(mail(PREFIX + "FAILED " + failed.size() + " backups: " + String.join(", ", names), failed));
+        }
+        if (!change.recoveries().isEmpty()) {
+            mails.add(recovery(change.recoveries()));
+        }
+        return mails;
+    }
+
+    private static AlertMail mail(String subject, List<BackupResult> results) {
+        StringBuilder text = new StringBuilder();
+        StringBuilder html = new StringBuilder(head(subject));
+        for (BackupResult r : results) {
+            text.append(r.runName()).append(" FAILED: ").append(r.file()).append(" (").append(r.category()).append(")\n\n");
+            html.append("<h2>").append(esc(r.runName())).append(" <span class=\"FAILED\">FAILED</span>: ")
+                    .append(esc(r.file().toString())).append("</h2>\n<p>Category: ").append(esc(r.category())).append("</p>\n")
+                    .append("<table><tr><th>check</th><th>status</th><th>message</th><th>what to do</th></tr>\n");
+            for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
+                CheckResult c = e.getValue();
+                String action = c.status() == CheckStatus.FAILED ? Advice.forCheck(e.getKey()) : "";
+                text.append(String.format("  %-22s %-8s %s%n", e.getKey(), c.status(), c.message()));
+                if (!action.isEmpty()) {
+                    text.append(String.format("  %-22s %-8s Action: %s%n", "", "", action));
+                }
+                html.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"").append(c.status()).append("\">")
+                        .append(c.status()).append("</td><td>").append(esc(c.message())).append("</td><td>").append(esc(action))
+                        .append("</td></tr>\n");
+            }
+            text.append('\n');
+            html.append("</table>\n");
+        }
+        text.append("-- \nbackup-verifier: every check of every backup, in the logs and reports under VERIFICATION_LOG_DIR.\n");
+        html.append("</body></html>\n");
+        return new AlertMail(subject, text.toString(), html.toString());
+    }
+
+    private static AlertMail recovery(List<AlertState.Recovery> recoveries) {
+        String subject = PREFIX + "RECOVERED " + (recoveries.size() == 1
+                ? recoveries.get(0).category() + ": " + recoveries.get(0).clearedBy()
+                : recoveries.size() + " earlier failures cleared");
+        StringBuilder text = new StringBuilder("These failures have cleared:\n\n");
+        StringBuilder html = new StringBuilder(head(subject)).append("<h2>These failures have cleared</h2>\n<table>")
+                .append("<tr><th>failed earlier</th><th>category</th><th>cleared because</th></tr>\n");
+        for (AlertState.Recovery r : recoveries) {
+            text.append("  ").append(r.subject()).append(" (").append(r.category()).append("): ").append(r.clearedBy()).append('\n');
+            html.append("<tr><td>").append(esc(r.subject())).append("</td><td>").append(esc(r.category()))
+                    .append("</td><td class=\"PASSED\">").append(esc(r.clearedBy())).append("</td></tr>\n");
+        }
+        html.append("</table>\n</body></html>\n");
+        return new AlertMail(subject, text.toString(), html.toString());
+    }
+
+    private static String head(String title) {
+        return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title><style>"
+                + "body{font-family:sans-serif;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
+                + "padding:4px 8px;text-align:left;vertical-align:top}.FAILED{color:#b00020;font-weight:bold}"
+                + ".PASSED{color:#1b7f3b}.WARNING{color:#a66a00}.SKIPPED{color:#666}</style></head><body>\n";
+    }
+
+    static String esc(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}

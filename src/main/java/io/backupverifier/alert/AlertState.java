@@ -1,0 +1,139 @@
+package io.backupverifier.alert;
+
+import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.store.ResultsStoreException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Remembers, in the results store, which backups are failing, so that an alert goes out once
+ * when a backup newly fails (not at every run while it stays failed) and a recovery mail when
+ * the condition clears: the backup passes again, or a newer backup of its category passes.
+ */
+public final class AlertState {
+
+    /** What changed in one run. */
+    public record Change(List<BackupResult> newFailures, List<Recovery> recoveries) {
+        public boolean isEmpty() {
+            return newFailures.isEmpty() && recoveries.isEmpty();
+        }
+    }
+
+    /** A failure that cleared, and what cleared it. */
+    public record Recovery(String subject, String category, String clearedBy) { }
+
+    private static final String FAILED = "FAILED";
+    private static final String RESOLVED = "RESOLVED";
+
+    private final DataSource dataSource;
+    private final Clock clock;
+
+    public AlertState(DataSource dataSource, Clock clock) {
+        this.dataSource = dataSource;
+        this.clock = clock;
+    }
+
+    static String key(BackupResult r) {
+        return (r.runName().startsWith("Restore") ? "restore:" : r.runName().startsWith("Backup") ? "verify:" : "history:")
+                + r.file();
+    }
+
+    static String group(BackupResult r) {
+        return key(r).substring(0, key(r).indexOf(':') + 1) + r.category();
+    }
+
+    public synchronized Change update(List<? extends BackupResult> results) {
+        List<BackupResult> failures = new ArrayList<>();
+        List<Recovery> recoveries = new ArrayList<>();
+        List<? extends BackupResult> ordered = results.stream().sorted(Comparator.comparingLong(AlertState::time)).toList();
+        try (Connection c = dataSource.getConnection()) {
+            for (BackupResult r : ordered) {
+                String key = key(r);
+                String known = status(c, key);
+                if (r.status() == CheckStatus.FAILED) {
+                    if (known == null) {
+                        failures.add(r);
+                        insert(c, key, group(r), String.join(",", r.failedChecks()), time(r));
+                    }
+                    continue;
+                }
+                if (FAILED.equals(known)) {
+                    recoveries.add(new Recovery(key.substring(key.indexOf(':') + 1), r.category(), r.file().getFileName() + " passed"));
+                }
+                delete(c, key);
+                // a newer backup of the category passing clears the older failures of that category
+                try (PreparedStatement q = c.prepareStatement(
+                        "SELECT subject FROM bv_alert_state WHERE category = ? AND status = ? AND since <= ?")) {
+                    q.setString(1, group(r));
+                    q.setString(2, FAILED);
+                    q.setLong(3, time(r));
+                    List<String> cleared = new ArrayList<>();
+                    try (ResultSet rs = q.executeQuery()) {
+                        while (rs.next()) {
+                            cleared.add(rs.getString(1));
+                        }
+                    }
+                    for (String k : cleared) {
+                        recoveries.add(new Recovery(k.substring(k.indexOf(':') + 1), r.category(),
+                                "newer backup " + r.file().getFileName() + " passed"));
+                        try (PreparedStatement u = c.prepareStatement("UPDATE bv_alert_state SET status = ? WHERE subject = ?")) {
+                            u.setString(1, RESOLVED);
+                            u.setString(2, k);
+                            u.executeUpdate();
+                        }
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Alert state unavailable (results store): " + e.getMessage(), e);
+        }
+        return new Change(failures, recoveries);
+    }
+
+    /** When the backup was made, as far as the file says (history results have no file: now). */
+    private static long time(BackupResult r) {
+        try {
+            return Files.getLastModifiedTime(r.file()).toMillis();
+        } catch (IOException | RuntimeException e) {
+            return Long.MAX_VALUE / 2;
+        }
+    }
+
+    private static String status(Connection c, String key) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT status FROM bv_alert_state WHERE subject = ?")) {
+            q.setString(1, key);
+            try (ResultSet rs = q.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private void insert(Connection c, String key, String group, String checks, long since) throws SQLException {
+        try (PreparedStatement i = c.prepareStatement(
+                "INSERT INTO bv_alert_state (subject, category, status, checks, since) VALUES (?, ?, ?, ?, ?)")) {
+            i.setString(1, key);
+            i.setString(2, group);
+            i.setString(3, FAILED);
+            i.setString(4, checks.length() > 1000 ? checks.substring(0, 1000) : checks);
+            i.setLong(5, since == Long.MAX_VALUE / 2 ? clock.millis() : since);
+            i.executeUpdate();
+        }
+    }
+
+    private static void delete(Connection c, String key) throws SQLException {
+        try (PreparedStatement d = c.prepareStatement("DELETE FROM bv_alert_state WHERE subject = ?")) {
+            d.setString(1, key);
+            d.executeUpdate();
+        }
+    }
+}

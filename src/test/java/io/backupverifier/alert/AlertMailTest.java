@@ -1,0 +1,182 @@
+package io.backupverifier.alert;
+
+import static io.backupverifier.testing.Service.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.backupverifier.testing.Cli;
+import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.Service;
+import jakarta.mail.Address;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.camel.component.mail.MailEndpoint;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Alerts through a real SMTP server in-process (GreenMail): what arrives, and what does not. */
+class AlertMailTest {
+
+    @TempDir
+    Path root;
+    Path backups;
+    GreenMail smtp;
+    int port;
+    Cli cli;
+
+    @BeforeEach
+    void start() throws Exception {
+        port = freePort();
+        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        backups = root.resolve("backups");
+        cli = new Cli(root).env("BACKUP_DIR", backups.toString()).env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port)).env("ALERT_EMAIL", "ops@example.com, dba@example.com")
+                .env("ALERT_FROM", "verifier@example.com").env("RESTORE_ON_SUSPECT", "false")
+                .env("ALERT_RETRIES", "1").env("ALERT_RETRY_DELAY", "100ms");
+    }
+
+    @AfterEach
+    void stop() {
+        smtp.stop();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private Path broken(String name, long mtime) throws IOException {
+        Path p = Fixtures.backup(backups, "shop.sql.gz", name);
+        Fixtures.truncate(p, 3000);
+        Files.setLastModifiedTime(p, FileTime.fromMillis(mtime));
+        return p;
+    }
+
+    private static List<String> partTypes(MimeMessage m) throws Exception {
+        List<String> types = new ArrayList<>();
+        Multipart mp = (Multipart) m.getContent();
+        for (int i = 0; i < mp.getCount(); i++) {
+            BodyPart part = mp.getBodyPart(i);
+            if (part.getContent() instanceof Multipart inner) {
+                for (int j = 0; j < inner.getCount(); j++) {
+                    types.add(inner.getBodyPart(j).getContentType().split(";")[0].toLowerCase());
+                }
+            } else {
+                types.add(part.getContentType().split(";")[0].toLowerCase());
+            }
+        }
+        return types;
+    }
+
+    @Test
+    void newFailureMailsOnceThenNothingThenRecoveryWhenANewerBackupPasses() throws Exception {
+        broken("backup_20251226_120000.gz", 1_766_750_400_000L);
+        assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
+        assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
+        MimeMessage[] first = smtp.getReceivedMessages();
+        assertThat(first).hasSize(2); // one message, delivered to two recipients
+        MimeMessage m = first[0];
+        assertThat(m.getSubject()).isEqualTo("[backup-verifier] FAILED backup_20251226_120000.gz: metadata, checksum, "
+                + "gzip_integrity, extractable, dump_complete");
+        assertThat(Arrays.stream(m.getRecipients(MimeMessage.RecipientType.TO)).map(Address::toString))
+                .containsExactlyInAnyOrder("ops@example.com", "dba@example.com");
+        assertThat(m.getFrom()[0].toString()).isEqualTo("verifier@example.com");
+        assertThat(partTypes(m)).contains("text/plain", "text/html");
+        String all = new String(m.getInputStream().readAllBytes());
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(m)).contains("Re-run backup, check disk space and I/O");
+
+        // the same failure on the next run: no mail
+        assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
+        Thread.sleep(500);
+        assertThat(smtp.getReceivedMessages()).hasSize(2);
+
+        // a newer backup passes: a recovery mail
+        Path good = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
+        Files.setLastModifiedTime(good, FileTime.fromMillis(1_766_836_800_000L));
+        cli.run("verify", "--all", "--alert");
+        assertThat(smtp.waitForIncomingEmail(10_000, 4)).isTrue();
+        List<String> subjects = new ArrayList<>();
+        MimeMessage recovery = null;
+        for (MimeMessage r : smtp.getReceivedMessages()) {
+            subjects.add(r.getSubject());
+            if (r.getSubject().contains("RECOVERED")) {
+                recovery = r;
+            }
+        }
+        // two recipients: each mail arrives twice; the failure was mailed once, then the recovery once
+        assertThat(subjects).filteredOn(x -> x.contains("RECOVERED")).hasSize(2)
+                .allMatch(x -> x.equals("[backup-verifier] RECOVERED daily: newer backup backup_20251227_120000.gz passed"));
+        assertThat(subjects).filteredOn(x -> x.contains("FAILED")).hasSize(2);
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(recovery)).contains("backup_20251226_120000.gz");
+        assertThat(all).isNotEmpty();
+    }
+
+    @Test
+    void threeFailuresInOneRunMakeOneDigest() throws Exception {
+        broken("a.gz", 1_000_000L);
+        broken("b.gz", 2_000_000L);
+        broken("c.gz", 3_000_000L);
+        cli.run("verify", "--all", "--alert");
+        assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
+        Thread.sleep(500);
+        MimeMessage[] got = smtp.getReceivedMessages();
+        assertThat(got).hasSize(2); // one digest, two recipients
+        assertThat(got[0].getSubject()).isEqualTo("[backup-verifier] FAILED 3 backups: a.gz, b.gz, c.gz");
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(got[0]);
+        assertThat(body).contains("a.gz").contains("b.gz").contains("c.gz");
+    }
+
+    @Test
+    void smtpDownKeepsTheAlertAndTheTimerDeliversItWhenSmtpIsBack() throws Exception {
+        smtp.stop();
+        Path outbox = root.resolve("own/logs/outbox");
+        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("ALERT_RETRIES", "1").env("ALERT_RETRY_DELAY", "100ms")
+                .env("ALERT_RESEND_INTERVAL", "1s").env("RESTORE_ON_SUSPECT", "false").start()) {
+            Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
+            Fixtures.truncate(bad, 3000);
+            await("the undelivered alert in the outbox", Duration.ofSeconds(30),
+                    () -> Files.isDirectory(outbox) && outbox.toFile().list().length == 1);
+            smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+            smtp.start();
+            assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
+            assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251226_120000.gz");
+            await("the outbox to empty", Duration.ofSeconds(10), () -> outbox.toFile().list().length == 0);
+        }
+    }
+
+    @Test
+    void starttlsSettingsReachTheMailSession() throws Exception {
+        try (Service service = new Service(root).env("SMTP_HOST", "mail.example.com").env("SMTP_PORT", "587")
+                .env("SMTP_STARTTLS", "true").env("SMTP_USER", "alerts").env("SMTP_PASSWORD", "s3cret")
+                .env("ALERT_EMAIL", "ops@example.com").start()) {
+            MailEndpoint endpoint = service.camel().getEndpoints().stream().filter(MailEndpoint.class::isInstance)
+                    .map(MailEndpoint.class::cast).findFirst().orElseThrow();
+            Properties session = endpoint.getConfiguration().getAdditionalJavaMailProperties(); // merged into the session by camel-mail
+            assertThat(session.getProperty("mail.smtp.starttls.enable")).isEqualTo("true");
+            assertThat(session.getProperty("mail.smtp.starttls.required")).isEqualTo("true");
+            assertThat(endpoint.getConfiguration().getHost()).isEqualTo("mail.example.com");
+            assertThat(endpoint.getConfiguration().getPort()).isEqualTo(587);
+            assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("alerts");
+            assertThat(endpoint.getConfiguration().getPassword()).isEqualTo("s3cret");
+            // Camel logs endpoint URIs sanitized: the password never shows
+            assertThat(org.apache.camel.util.URISupport.sanitizeUri(endpoint.getEndpointUri())).doesNotContain("s3cret");
+        }
+    }
+}
