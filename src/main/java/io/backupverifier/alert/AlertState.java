@@ -68,7 +68,9 @@ public final class AlertState {
                     continue;
                 }
                 if (FAILED.equals(known)) {
-                    recoveries.add(new Recovery(key.substring(key.indexOf(':') + 1), r.category(), r.file().getFileName() + " passed"));
+                    recoveries.add(new Recovery(key.substring(key.indexOf(':') + 1), r.category(),
+                            r.runName().startsWith("History") ? "the " + r.category() + " backups are fresh again"
+                                    : r.file().getFileName() + " passed"));
                 }
                 delete(c, key);
                 // a newer backup of the category passing clears the older failures of that category

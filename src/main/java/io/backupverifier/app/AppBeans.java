@@ -15,6 +15,9 @@ import io.backupverifier.checks.MetadataCheck;
 import io.backupverifier.checks.MetadataReader;
 import io.backupverifier.checks.SizeCheck;
 import io.backupverifier.config.Settings;
+import io.backupverifier.config.Units;
+import io.backupverifier.history.CategoryChecks;
+import io.backupverifier.history.SizeAnomalyCheck;
 import io.backupverifier.report.RunLog;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
@@ -62,6 +65,16 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
         r.bind("backupInspector", new BackupInspector(new BackupScanner(progress), new MetadataReader(), catalog));
+
+        r.bind("categoryChecks", new CategoryChecks(catalog,
+                Map.of("daily", Units.duration(settings.get("history.max-age-daily")),
+                        "weekly", Units.duration(settings.get("history.max-age-weekly")),
+                        "monthly", Units.duration(settings.get("history.max-age-monthly"))),
+                Map.of("daily", Integer.parseInt(settings.get("history.keep-daily")),
+                        "weekly", Integer.parseInt(settings.get("history.keep-weekly")),
+                        "monthly", Integer.parseInt(settings.get("history.keep-monthly"))), clock));
+        r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
+                Double.parseDouble(settings.get("history.size-ratio"))));
 
         // the file checks, in the order of the verify route
         r.bind("sizeCheck", new SizeCheck(settings.minSize(), settings.maxSize()));

@@ -114,6 +114,26 @@ public final class BackupCatalog {
         }
     }
 
+    /** A backup with what the history checks need: category, time (created_at, else mtime) and size. */
+    public record Entry(Path file, String category, Instant time, long size) { }
+
+    /** Every backup with its category, time and size. */
+    public List<Entry> entries() {
+        MetadataReader reader = new MetadataReader();
+        List<Entry> out = new ArrayList<>();
+        for (Path p : list()) {
+            try {
+                long size = Files.size(p);
+                Metadata m = reader.read(p, size);
+                Instant at = m.createdAt() != null ? m.createdAt() : Files.getLastModifiedTime(p).toInstant();
+                out.add(new Entry(p, categoryOf(p, m), at, size));
+            } catch (IOException e) {
+                // gone or unreadable since listed: its own verification says so
+            }
+        }
+        return out;
+    }
+
     /** The latest backup of each category (the weekly restore test's list), in category order. */
     public List<Path> latestPerCategory() {
         MetadataReader reader = new MetadataReader();

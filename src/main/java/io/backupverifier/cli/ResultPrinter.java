@@ -14,19 +14,36 @@ final class ResultPrinter {
     }
 
     static int print(CliContext ctx, boolean json, List<? extends BackupResult> results, List<String> errors) {
+        return print(ctx, json, results, null, errors);
+    }
+
+    /** With the category checks of verify --all: printed after the backups, FAILED makes the exit code 1. */
+    static int print(CliContext ctx, boolean json, List<? extends BackupResult> results, List<? extends BackupResult> history,
+                     List<String> errors) {
         if (json) {
-            ctx.out().println(JsonResult.of(results));
+            ctx.out().println(JsonResult.of(results, history));
             errors.forEach(e -> ctx.err().println("[ERROR] " + e));
         } else {
             for (BackupResult r : results) {
                 VerificationLines.of(r).forEach(ctx.out()::println);
             }
             errors.forEach(e -> ctx.out().println(new LogLine(LogLine.ERROR, e)));
+            if (history != null) {
+                for (BackupResult c : history) {
+                    c.checks().forEach((id, r) -> ctx.out().println(new LogLine(switch (r.status()) {
+                        case PASSED -> LogLine.SUCCESS;
+                        case WARNING -> LogLine.WARNING;
+                        case FAILED -> LogLine.ERROR;
+                        case SKIPPED -> LogLine.INFO;
+                    }, r.message())));
+                }
+            }
             if (results.size() + errors.size() > 1) {
                 ctx.out().println(VerificationLines.summary(results));
             }
         }
-        boolean failed = !errors.isEmpty() || results.stream().anyMatch(r -> r.status() == CheckStatus.FAILED);
+        boolean failed = !errors.isEmpty() || results.stream().anyMatch(r -> r.status() == CheckStatus.FAILED)
+                || history != null && history.stream().anyMatch(r -> r.status() == CheckStatus.FAILED);
         return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
     }
 }

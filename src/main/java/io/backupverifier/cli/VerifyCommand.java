@@ -1,6 +1,7 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.MetadataReader;
 import io.backupverifier.checks.Verification;
 import io.backupverifier.config.Settings;
@@ -61,6 +62,7 @@ final class VerifyCommand implements Callable<Integer> {
             return 1;
         }
         List<Verification> results = new ArrayList<>();
+        List<BackupResult> history = null;
         List<String> errors = new ArrayList<>();
         try (OneShot app = new OneShot(ctx, common, settings)) {
             RunLog log = app.bean("runLog", RunLog.class);
@@ -78,11 +80,21 @@ final class VerifyCommand implements Callable<Integer> {
             }
             results.sort(Comparator.comparing(Verification::file));
             log.summary(runLog, results);
+            if (all) {
+                history = new ArrayList<>();
+                for (Object o : app.template().requestBody("direct:history", null, List.class)) {
+                    history.add((BackupResult) o);
+                }
+                history.forEach(h -> log.write(h, runLog));
+            }
             if (alert) {
                 app.template().sendBody("direct:alert", results);
+                if (history != null) {
+                    app.template().sendBody("direct:alert", history);
+                }
             }
         }
-        return ResultPrinter.print(ctx, output.json, results, errors);
+        return ResultPrinter.print(ctx, output.json, results, history, errors);
     }
 
     private List<Path> targets(Settings settings) throws Exception {

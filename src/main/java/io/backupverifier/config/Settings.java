@@ -52,6 +52,16 @@ public final class Settings {
             new Setting("restore.pg-bin-dir", "PG_BIN_DIR", "", "where pg_restore is, for custom archives; default the PATH"),
             new Setting("restore.on-suspect", "RESTORE_ON_SUSPECT", "true",
                     "restore-test a backup whose sidecar or checksum failed but whose data read cleanly"),
+            new Setting("history.size-backups", "SIZE_HISTORY_BACKUPS", "7", "size_anomaly compares with the median of this many earlier backups"),
+            new Setting("history.size-ratio", "SIZE_ANOMALY_RATIO", "0.3",
+                    "a size further than this fraction from the median is a WARNING (below half the median: FAILED)"),
+            new Setting("history.max-age-daily", "FRESHNESS_DAILY", "26h", "the newest daily backup must be younger"),
+            new Setting("history.max-age-weekly", "FRESHNESS_WEEKLY", "8d", "the newest weekly backup must be younger"),
+            new Setting("history.max-age-monthly", "FRESHNESS_MONTHLY", "32d", "the newest monthly backup must be younger"),
+            new Setting("history.keep-daily", "RETENTION_DAILY", "7", "fewer daily backups is a retention WARNING"),
+            new Setting("history.keep-weekly", "RETENTION_WEEKLY", "4", "fewer weekly backups is a retention WARNING"),
+            new Setting("history.keep-monthly", "RETENTION_MONTHLY", "12", "fewer monthly backups is a retention WARNING"),
+            new Setting("schedule.freshness", "FRESHNESS_CRON", "0 15 * * * ?", "Quartz cron of the hourly freshness check"),
             new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
             new Setting("results.db-user", "RESULTS_DB_USER", "", "results store user (PostgreSQL)"),
             new Setting("results.db-password", "RESULTS_DB_PASSWORD", "", "results store password (PostgreSQL)"),
@@ -166,7 +176,20 @@ public final class Settings {
         if (!get("smtp.host").isEmpty() && get("alert.email").isBlank()) {
             throw new ConfigException(label("alert.email") + ": required when " + label("smtp.host") + " is set");
         }
-        for (String key : List.of("schedule.daily-verify", "schedule.weekly-restore", "schedule.maintenance")) {
+        for (String key : List.of("history.max-age-daily", "history.max-age-weekly", "history.max-age-monthly")) {
+            check(key, () -> Units.duration(get(key)));
+        }
+        for (String key : List.of("history.size-backups", "history.keep-daily", "history.keep-weekly", "history.keep-monthly")) {
+            check(key, () -> nonNegative(get(key)));
+        }
+        check("history.size-ratio", () -> {
+            double r = Double.parseDouble(get("history.size-ratio").strip());
+            if (r <= 0 || r >= 1) {
+                throw new IllegalArgumentException("'" + get("history.size-ratio") + "' is not a fraction between 0 and 1");
+            }
+            return r;
+        });
+        for (String key : List.of("schedule.daily-verify", "schedule.weekly-restore", "schedule.maintenance", "schedule.freshness")) {
             check(key, () -> {
                 CronExpression.validateExpression(get(key));
                 return null;

@@ -20,6 +20,11 @@ public final class JsonResult {
     }
 
     public static String of(List<? extends BackupResult> verifications) {
+        return of(verifications, null);
+    }
+
+    /** With {@code history} (verify --all): the category checks, per category. */
+    public static String of(List<? extends BackupResult> verifications, List<? extends BackupResult> history) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode backups = root.putArray("backups");
         for (BackupResult v : verifications) {
@@ -42,6 +47,13 @@ public final class JsonResult {
         summary.put("passed", verifications.size() - failed - warnings);
         summary.put("warnings", warnings);
         summary.put("failed", failed);
+        if (history != null) {
+            ObjectNode h = root.putObject("history");
+            for (BackupResult c : history) {
+                ObjectNode cat = h.putObject(c.category());
+                c.checks().forEach((id, r) -> cat.putObject(id).put("status", r.status().name()).put("message", r.message()));
+            }
+        }
         try {
             return JSON.writeValueAsString(root);
         } catch (JsonProcessingException e) {

@@ -47,7 +47,8 @@ class AlertMailTest {
         cli = new Cli(root).env("BACKUP_DIR", backups.toString()).env("SMTP_HOST", "127.0.0.1")
                 .env("SMTP_PORT", Integer.toString(port)).env("ALERT_EMAIL", "ops@example.com, dba@example.com")
                 .env("ALERT_FROM", "verifier@example.com").env("RESTORE_ON_SUSPECT", "false")
-                .env("ALERT_RETRIES", "1").env("ALERT_RETRY_DELAY", "100ms");
+                .env("ALERT_RETRIES", "1").env("ALERT_RETRY_DELAY", "100ms")
+                .env("FRESHNESS_DAILY", "36500d"); // the fixtures are from 2025: keep freshness out of these mails
     }
 
     @AfterEach
@@ -158,6 +159,22 @@ class AlertMailTest {
             assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
             assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251226_120000.gz");
             await("the outbox to empty", Duration.ofSeconds(10), () -> outbox.toFile().list().length == 0);
+        }
+    }
+
+    @Test
+    void stoppedBackupJobIsAlertedByTheHourlyFreshnessCheckAndItsEndToo() throws Exception {
+        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("FRESHNESS_CRON", "0/2 * * * * ?").env("WATCH_POLL_INTERVAL", "1h")
+                .start()) {
+            assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
+            assertThat(smtp.getReceivedMessages()[0].getSubject()).isEqualTo("[backup-verifier] FAILED daily: freshness");
+            Thread.sleep(3000);
+            assertThat(smtp.getReceivedMessages()).as("no second mail while it stays stale").hasSize(1);
+            Path fresh = Fixtures.write(service.backups.resolve("backup_now.gz"), Fixtures.bytes("shop.sql.gz"));
+            Fixtures.sidecar(fresh, java.time.Instant.now().toString(), null);
+            assertThat(smtp.waitForIncomingEmail(20_000, 2)).isTrue();
+            assertThat(smtp.getReceivedMessages()[1].getSubject()).isEqualTo("[backup-verifier] RECOVERED daily: the daily backups are fresh again");
         }
     }
 

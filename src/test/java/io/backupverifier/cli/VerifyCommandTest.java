@@ -44,12 +44,18 @@ class VerifyCommandTest {
         Cli.Result r = cli.run("verify", "--all", "--json");
         assertThat(r.exit()).isEqualTo(1);
         JsonNode json = new ObjectMapper().readTree(r.out()); // the whole of stdout is one JSON document
-        assertThat(keys(json)).containsExactly("backups", "summary");
+        assertThat(keys(json)).containsExactly("backups", "summary", "history");
         assertThat(json.get("backups")).hasSize(2);
+        // verify --all adds the category checks: the backups above were made in 2025, long ago
+        assertThat(keys(json.get("history"))).containsExactly("daily", "weekly");
+        assertThat(keys(json.get("history").get("daily"))).containsExactly("freshness", "retention");
+        assertThat(json.at("/history/daily/freshness/status").asText()).isEqualTo("FAILED");
+        assertThat(json.at("/history/daily/retention/status").asText()).isEqualTo("WARNING");
+        json.get("history").forEach(c -> c.forEach(x -> assertThat(keys(x)).containsExactly("status", "message")));
         for (JsonNode b : json.get("backups")) {
             assertThat(keys(b)).containsExactly("file", "category", "size_bytes", "status", "checks");
             assertThat(keys(b.get("checks"))).containsExactly("size", "metadata", "checksum", "gzip_integrity",
-                    "extractable", "format", "dump_complete");
+                    "extractable", "format", "dump_complete", "size_anomaly");
             b.get("checks").forEach(c -> assertThat(keys(c)).containsExactly("status", "message"));
         }
         JsonNode first = json.get("backups").get(0);
@@ -104,8 +110,8 @@ class VerifyCommandTest {
 
     @Test
     void runLogIsWrittenInTheSeedFormat() throws Exception {
-        Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
-        assertThat(cli.run("verify", "--all").exit()).isZero();
+        Path good = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
+        assertThat(cli.run("verify", good.toString()).exit()).isZero();
         Path logs = backups.resolve("verification_logs");
         try (Stream<Path> files = Files.list(logs)) {
             Path log = files.filter(p -> p.getFileName().toString().matches("verification_\\d{8}_\\d{6}\\.log"))

@@ -1,0 +1,84 @@
+package io.backupverifier.history;
+
+import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The checks of a category (DESIGN.md section 5): {@code freshness} — the newest backup is
+ * younger than the category's maximum age, FAILED also when there is no backup at all (the
+ * silent failure of a backup job that stopped); {@code retention} — at least as many backups
+ * as the policy keeps (7 daily, 4 weekly, 12 monthly), a WARNING otherwise. Daily is always
+ * checked; weekly and monthly once the directory has backups of them.
+ */
+public final class CategoryChecks {
+
+    private static final List<String> ORDER = List.of("daily", "weekly", "monthly");
+
+    private final BackupCatalog catalog;
+    private final Map<String, Duration> maxAge;
+    private final Map<String, Integer> keep;
+    private final Clock clock;
+
+    public CategoryChecks(BackupCatalog catalog, Map<String, Duration> maxAge, Map<String, Integer> keep, Clock clock) {
+        this.catalog = catalog;
+        this.maxAge = maxAge;
+        this.keep = keep;
+        this.clock = clock;
+    }
+
+    public List<CategoryResult> evaluate() {
+        List<BackupCatalog.Entry> entries = catalog.entries();
+        List<CategoryResult> out = new ArrayList<>();
+        for (String category : ORDER) {
+            List<BackupCatalog.Entry> mine = entries.stream().filter(e -> e.category().equals(category)).toList();
+            if (mine.isEmpty() && !category.equals("daily")) {
+                continue;
+            }
+            CategoryResult r = new CategoryResult(catalog.backupDir(), category, mine.stream().mapToLong(BackupCatalog.Entry::size).sum());
+            r.record("freshness", freshness(category, mine));
+            r.record("retention", retention(category, mine.size()));
+            out.add(r);
+        }
+        return out;
+    }
+
+    private CheckResult freshness(String category, List<BackupCatalog.Entry> mine) {
+        Duration max = maxAge.get(category);
+        Optional<BackupCatalog.Entry> newest = mine.stream().max(Comparator.comparing(BackupCatalog.Entry::time));
+        if (newest.isEmpty()) {
+            return CheckResult.failed("No " + category + " backup at all in " + catalog.backupDir());
+        }
+        Duration age = Duration.between(newest.get().time(), Instant.now(clock));
+        String said = "Newest " + category + " backup " + newest.get().file().getFileName() + " is " + human(age)
+                + " old (maximum " + human(max) + ")";
+        return age.compareTo(max) > 0 ? CheckResult.failed(said) : CheckResult.passed(said);
+    }
+
+    private CheckResult retention(String category, int count) {
+        int policy = keep.get(category);
+        if (count < policy) {
+            return CheckResult.warning(count + " " + category + " backup" + (count == 1 ? "" : "s") + ", the policy keeps "
+                    + policy + ": check the backup rotation");
+        }
+        return CheckResult.passed(count + " " + category + " backups (policy keeps " + policy + ")");
+    }
+
+    static String human(Duration d) {
+        long hours = d.toHours();
+        if (hours >= 48) {
+            return d.toDays() + " days";
+        }
+        if (hours >= 1) {
+            return hours + " h";
+        }
+        return Math.max(0, d.toMinutes()) + " min";
+    }
+}
