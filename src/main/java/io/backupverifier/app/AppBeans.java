@@ -18,6 +18,8 @@ import io.backupverifier.config.Settings;
 import io.backupverifier.config.Units;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.SizeAnomalyCheck;
+import io.backupverifier.report.ReportRows;
+import io.backupverifier.report.ReportWriter;
 import io.backupverifier.report.RunLog;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
@@ -94,6 +96,9 @@ public final class AppBeans implements CamelConfiguration {
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
         r.bind("verifiedBackups", new JdbcMessageIdRepository(results, "watch-backups"));
 
+        r.bind("reportRows", new ReportRows(catalog, store));
+        r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
+                r.lookupByNameAndType("categoryChecks", CategoryChecks.class), store, clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("alertOutbox", new AlertOutbox(settings.outboxDir(), clock));
         r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer()));

@@ -39,6 +39,9 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Verify every backup under the backup directory.")
     boolean all;
 
+    @Option(names = "--report", description = "Then write the verification report (text, HTML, JSON) into VERIFICATION_LOG_DIR.")
+    boolean report;
+
     @Option(names = "--alert", description = "Mail an alert for backups that newly failed (and a recovery mail for "
             + "failures that cleared), as the service does.")
     boolean alert;
@@ -82,10 +85,13 @@ final class VerifyCommand implements Callable<Integer> {
             log.summary(runLog, results);
             if (all) {
                 history = new ArrayList<>();
-                for (Object o : app.template().requestBody("direct:history", null, List.class)) {
+                for (Object o : app.template().requestBody("direct:history", (Object) null, List.class)) {
                     history.add((BackupResult) o);
                 }
                 history.forEach(h -> log.write(h, runLog));
+            }
+            if (report) {
+                ReportCommand.write(ctx, app);
             }
             if (alert) {
                 app.template().sendBody("direct:alert", results);

@@ -61,6 +61,7 @@ public final class Settings {
             new Setting("history.keep-daily", "RETENTION_DAILY", "7", "fewer daily backups is a retention WARNING"),
             new Setting("history.keep-weekly", "RETENTION_WEEKLY", "4", "fewer weekly backups is a retention WARNING"),
             new Setting("history.keep-monthly", "RETENTION_MONTHLY", "12", "fewer monthly backups is a retention WARNING"),
+            new Setting("schedule.daily-report", "DAILY_REPORT_CRON", "0 30 2 * * ?", "Quartz cron of the daily report (mailed to ADMIN_EMAIL)"),
             new Setting("schedule.freshness", "FRESHNESS_CRON", "0 15 * * * ?", "Quartz cron of the hourly freshness check"),
             new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
             new Setting("results.db-user", "RESULTS_DB_USER", "", "results store user (PostgreSQL)"),
@@ -189,7 +190,8 @@ public final class Settings {
             }
             return r;
         });
-        for (String key : List.of("schedule.daily-verify", "schedule.weekly-restore", "schedule.maintenance", "schedule.freshness")) {
+        for (String key : List.of("schedule.daily-verify", "schedule.weekly-restore", "schedule.maintenance", "schedule.freshness",
+                "schedule.daily-report")) {
             check(key, () -> {
                 CronExpression.validateExpression(get(key));
                 return null;

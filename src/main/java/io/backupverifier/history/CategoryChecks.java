@@ -65,8 +65,7 @@ public final class CategoryChecks {
     private CheckResult retention(String category, int count) {
         int policy = keep.get(category);
         if (count < policy) {
-            return CheckResult.warning(count + " " + category + " backup" + (count == 1 ? "" : "s") + ", the policy keeps "
-                    + policy + ": check the backup rotation");
+            return CheckResult.warning(count + " " + category + " backup" + (count == 1 ? "" : "s") + ", the policy keeps " + policy);
         }
         return CheckResult.passed(count + " " + category + " backups (policy keeps " + policy + ")");
     }

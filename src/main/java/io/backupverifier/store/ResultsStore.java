@@ -13,7 +13,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
@@ -178,6 +180,67 @@ public final class ResultsStore {
             throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
         }
         return counts;
+    }
+
+    /** The latest verification of a backup, as a report shows it. */
+    public record Latest(String status, long verifiedAt, List<String> failedChecks, long sizeBytes, String category) { }
+
+    public Optional<Latest> latestVerification(String filePath) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT id, status, verified_at, size_bytes, category FROM bv_verification"
+                     + " WHERE file_path = ? ORDER BY verified_at DESC LIMIT 1");
+             PreparedStatement f = c.prepareStatement("SELECT check_id FROM bv_check WHERE verification_id = ? AND status = 'FAILED'"
+                     + " ORDER BY check_id")) {
+            q.setString(1, filePath);
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                f.setString(1, rs.getString(1));
+                List<String> failed = new java.util.ArrayList<>();
+                try (ResultSet fr = f.executeQuery()) {
+                    while (fr.next()) {
+                        failed.add(fr.getString(1));
+                    }
+                }
+                return Optional.of(new Latest(rs.getString(2), rs.getLong(3), failed, rs.getLong(4), rs.getString(5)));
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** When the backup last passed a restore test, if ever. */
+    public Optional<Long> lastSuccessfulRestore(String filePath) {
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT max(tested_at) FROM bv_restore WHERE file_path = ? AND status <> 'FAILED'")) {
+            q.setString(1, filePath);
+            try (ResultSet rs = q.executeQuery()) {
+                rs.next();
+                long t = rs.getLong(1);
+                return rs.wasNull() ? Optional.empty() : Optional.of(t);
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Verifications per day since {@code sinceMillis}: day (yyyy-MM-dd, UTC) -> [passed, failed]. */
+    public Map<String, long[]> verificationsPerDay(long sinceMillis) {
+        Map<String, long[]> days = new java.util.TreeMap<>();
+        try (Connection c = dataSource.getConnection();
+             PreparedStatement q = c.prepareStatement("SELECT verified_at, status FROM bv_verification WHERE verified_at >= ?")) {
+            q.setLong(1, sinceMillis);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    String day = java.time.Instant.ofEpochMilli(rs.getLong(1)).toString().substring(0, 10);
+                    days.computeIfAbsent(day, d -> new long[2])["FAILED".equals(rs.getString(2)) ? 1 : 0]++;
+                }
+            }
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+        return days;
     }
 
     /** How many verifications of this file are recorded (tests and status pages). */

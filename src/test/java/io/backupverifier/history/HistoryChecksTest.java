@@ -75,7 +75,7 @@ class HistoryChecksTest {
         }
         CheckResult r = check("daily", "retention");
         assertThat(r.status()).isEqualTo(CheckStatus.WARNING);
-        assertThat(r.message()).isEqualTo("5 daily backups, the policy keeps 7: check the backup rotation");
+        assertThat(r.message()).isEqualTo("5 daily backups, the policy keeps 7");
     }
 
     @Test

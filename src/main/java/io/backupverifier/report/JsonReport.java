@@ -1,0 +1,52 @@
+package io.backupverifier.report;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupverifier.history.CategoryResult;
+
+/** The report as JSON, for dashboards and scripts. */
+public final class JsonReport {
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private JsonReport() {
+    }
+
+    public static String render(Report r) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("generated", r.generated().toString());
+        root.put("backup_dir", r.backupDir().toString());
+        ObjectNode summary = root.putObject("summary");
+        summary.put("total", r.total());
+        summary.put("verified", r.verified());
+        summary.put("failed", r.failed());
+        summary.put("not_verified", r.unverified());
+        summary.put("pass_rate", r.total() == 0 ? 0.0 : Math.round(1000.0 * r.verified() / r.total()) / 10.0);
+        ObjectNode categories = root.putObject("categories");
+        for (CategoryResult c : r.history()) {
+            ObjectNode cat = categories.putObject(c.category());
+            cat.put("backups", r.rows().stream().filter(x -> x.category().equals(c.category())).count());
+            c.checks().forEach((id, res) -> cat.putObject(id).put("status", res.status().name()).put("message", res.message()));
+        }
+        ArrayNode backups = root.putArray("backups");
+        for (ReportRow row : r.rows()) {
+            ObjectNode b = backups.addObject();
+            b.put("file", row.file().toString());
+            b.put("category", row.category());
+            b.put("size_bytes", row.sizeBytes());
+            b.put("status", row.status());
+            b.put("last_verified", row.lastVerified() == null ? null : row.lastVerified().toString());
+            b.putPOJO("failed_checks", row.failedChecks());
+            b.put("last_restore_test", row.lastRestoreTest() == null ? null : row.lastRestoreTest().toString());
+        }
+        root.putPOJO("recommendations", r.recommendations());
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

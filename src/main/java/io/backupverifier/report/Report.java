@@ -1,0 +1,80 @@
+package io.backupverifier.report;
+
+import io.backupverifier.alert.Advice;
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.history.CategoryResult;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Everything a report says, computed once; the text, HTML and JSON renderings show the same. */
+public record Report(Instant generated, Path backupDir, List<ReportRow> rows, List<CategoryResult> history,
+                     Map<String, long[]> perDay) {
+
+    public static final List<String> CHECKS_PERFORMED = List.of(
+            "size: file size between the minimum and maximum",
+            "metadata: sidecar present, valid JSON, required fields, valid timestamp",
+            "checksum: SHA-256 of the file equals the sidecar's",
+            "gzip_integrity: every gzip member inflates, CRC32 and ISIZE match",
+            "extractable: the content reads to its end",
+            "format: the content is a known kind of backup",
+            "dump_complete: a plain pg_dump ends with its completion trailer",
+            "size_anomaly: the size is close to the median of the previous backups",
+            "freshness, retention: each category has a recent backup and enough of them",
+            "restore tests (weekly): restore, table count, key tables, REINDEX, ANALYZE, foreign keys, consistency, amcheck");
+
+    public long total() {
+        return rows.size();
+    }
+
+    public long verified() {
+        return rows.stream().filter(ReportRow::passed).count();
+    }
+
+    public long failed() {
+        return rows.stream().filter(ReportRow::failed).count();
+    }
+
+    public long unverified() {
+        return rows.stream().filter(r -> ReportRow.NOT_VERIFIED.equals(r.status())).count();
+    }
+
+    public String passRate() {
+        return total() == 0 ? "0/0 = n/a" : String.format(Locale.ROOT, "%d/%d = %.1f%%", verified(), total(), 100.0 * verified() / total());
+    }
+
+    /** What to do, most urgent first; something reassuring when nothing is wrong. */
+    public List<String> recommendations() {
+        Set<String> out = new LinkedHashSet<>();
+        for (CategoryResult c : history) {
+            for (Map.Entry<String, CheckResult> e : c.checks().entrySet()) {
+                if (e.getValue().status() != CheckStatus.PASSED) {
+                    out.add(e.getValue().message() + ": " + Advice.forCheck(e.getKey()));
+                }
+            }
+        }
+        Map<String, List<String>> byCheck = new java.util.TreeMap<>();
+        for (ReportRow r : rows) {
+            for (String check : r.failedChecks()) {
+                byCheck.computeIfAbsent(check, k -> new ArrayList<>()).add(r.file().getFileName().toString());
+            }
+        }
+        byCheck.forEach((check, files) -> out.add(check + " failed for " + String.join(", ", files) + ": " + Advice.forCheck(check)));
+        if (unverified() > 0) {
+            out.add(unverified() + " backups not verified yet: run 'backup-verifier verify --all'");
+        }
+        if (rows.stream().noneMatch(r -> r.lastRestoreTest() != null)) {
+            out.add("No backup has passed a restore test yet: run 'backup-verifier restore-test --weekly' (the service does so weekly)");
+        }
+        if (out.isEmpty()) {
+            out.add("All backups verified and fresh. Keep the weekly restore test running and review this report weekly.");
+        }
+        return new ArrayList<>(out);
+    }
+}
