@@ -83,11 +83,12 @@ public final class HtmlReport {
             return s.append("<text x=\"20\" y=\"90\" fill=\"#6b7280\">No verifications recorded in the last 14 days</text></svg>\n").toString();
         }
         long max = perDay.values().stream().mapToLong(v -> v[0] + v[1]).max().orElse(1);
-        int n = perDay.size();
+        int n = Math.max(perDay.size(), 14);
+        int top = 26;
         double slot = (w - left - 10) / (double) n;
-        double scale = (hgt - bottom - 10) / (double) Math.max(1, max);
-        int i = 0;
-        s.append(line(left, hgt - bottom, w - 10, hgt - bottom)).append(text(4, 16, Long.toString(max), "#6b7280"));
+        double scale = (hgt - bottom - top) / (double) Math.max(1, max);
+        int i = n - perDay.size(); // the days with data sit at the right, as the latest days
+        s.append(line(left, hgt - bottom, w - 10, hgt - bottom)).append(text(4, top + 4, Long.toString(max), "#6b7280"));
         for (Map.Entry<String, long[]> e : perDay.entrySet()) {
             double x = left + i * slot + slot * 0.15;
             double bw = slot * 0.7;
@@ -98,7 +99,8 @@ public final class HtmlReport {
             s.append(text(x, hgt - 12, e.getKey().substring(5), "#374151"));
             i++;
         }
-        return s.append(text(w - 200, 16, "passed", "#16a34a")).append(text(w - 130, 16, "failed", "#dc2626")).append("</svg>\n").toString();
+        return s.append(rect(w - 170, 8, 10, 10, "#16a34a")).append(text(w - 156, 17, "passed", "#374151"))
+                .append(rect(w - 100, 8, 10, 10, "#dc2626")).append(text(w - 86, 17, "failed", "#374151")).append("</svg>\n").toString();
     }
 
     /** One line per category: each backup's size at its time. */
