@@ -32,6 +32,8 @@ import io.backupverifier.restore.RestoreTarget;
 import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.restore.TestDatabaseCleanup;
 import java.time.Clock;
+import io.backupverifier.maintenance.LogMaintenance;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
@@ -116,6 +118,9 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("testDatabaseCleanup", new TestDatabaseCleanup(external, settings.restoreWorkDir(),
                 Integer.parseInt(settings.get("test-db.retention-days")), clock));
 
+        r.bind("logMaintenance", new LogMaintenance(List.of(settings.logDir(), settings.restoreLogDir()),
+                Units.duration(settings.get("logs.archive-after")), Units.duration(settings.get("logs.delete-after")),
+                Units.size(settings.get("logs.max-size")), clock));
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
     }
 }

@@ -1,6 +1,7 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.config.Settings;
+import io.backupverifier.maintenance.LogMaintenance;
 import io.backupverifier.restore.TestDatabaseCleanup;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -9,8 +10,9 @@ import picocli.CommandLine.Mixin;
 
 /** {@code cleanup}: what the maintenance timer does, now. */
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Drop test databases (*_test_YYYYMMDD_HHMMSS) older than TEST_DB_RETENTION_DAYS on the test server "
-                + "and remove what crashed restore tests left behind."},
+        description = {"Drop test databases (*_test_YYYYMMDD_HHMMSS) older than TEST_DB_RETENTION_DAYS on the test server, "
+                + "remove what crashed restore tests left behind, gzip logs older than LOG_ARCHIVE_AFTER, delete archives "
+                + "older than LOG_DELETE_AFTER and keep each log directory under LOG_DIR_MAX_SIZE."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:something could not be cleaned up", "2:usage or configuration error"})
 final class CleanupCommand implements Callable<Integer> {
@@ -28,7 +30,8 @@ final class CleanupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = common.settings(ctx);
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            List<String> done = app.bean("testDatabaseCleanup", TestDatabaseCleanup.class).run();
+            List<String> done = new java.util.ArrayList<>(app.bean("testDatabaseCleanup", TestDatabaseCleanup.class).run());
+            done.addAll(app.bean("logMaintenance", LogMaintenance.class).run());
             if (done.isEmpty()) {
                 ctx.out().println("[SUCCESS] Nothing to clean up");
             }

@@ -63,6 +63,9 @@ public final class Settings {
             new Setting("history.keep-monthly", "RETENTION_MONTHLY", "12", "fewer monthly backups is a retention WARNING"),
             new Setting("schedule.daily-report", "DAILY_REPORT_CRON", "0 30 2 * * ?", "Quartz cron of the daily report (mailed to ADMIN_EMAIL)"),
             new Setting("schedule.freshness", "FRESHNESS_CRON", "0 15 * * * ?", "Quartz cron of the hourly freshness check"),
+            new Setting("logs.archive-after", "LOG_ARCHIVE_AFTER", "30d", "maintenance gzips logs and reports older than this"),
+            new Setting("logs.delete-after", "LOG_DELETE_AFTER", "90d", "maintenance deletes log archives older than this"),
+            new Setting("logs.max-size", "LOG_DIR_MAX_SIZE", "1GB", "maintenance deletes the oldest logs while a log directory is larger"),
             new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
             new Setting("results.db-user", "RESULTS_DB_USER", "", "results store user (PostgreSQL)"),
             new Setting("results.db-password", "RESULTS_DB_PASSWORD", "", "results store password (PostgreSQL)"),
@@ -177,7 +180,9 @@ public final class Settings {
         if (!get("smtp.host").isEmpty() && get("alert.email").isBlank()) {
             throw new ConfigException(label("alert.email") + ": required when " + label("smtp.host") + " is set");
         }
-        for (String key : List.of("history.max-age-daily", "history.max-age-weekly", "history.max-age-monthly")) {
+        check("logs.max-size", () -> Units.size(get("logs.max-size")));
+        for (String key : List.of("history.max-age-daily", "history.max-age-weekly", "history.max-age-monthly",
+                "logs.archive-after", "logs.delete-after")) {
             check(key, () -> Units.duration(get(key)));
         }
         for (String key : List.of("history.size-backups", "history.keep-daily", "history.keep-weekly", "history.keep-monthly")) {

@@ -1,0 +1,110 @@
+package io.backupverifier.maintenance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The seed's log housekeeping, in this program's own log directories only: gzip logs and
+ * reports older than {@code archiveAfter}, delete archives older than {@code deleteAfter},
+ * and delete the oldest archives while the directories are larger than {@code maxBytes}.
+ * Only this program's files are touched (verification_*, restore_test_*, *_report_*).
+ */
+public final class LogMaintenance {
+
+    private final List<Path> dirs;
+    private final Duration archiveAfter;
+    private final Duration deleteAfter;
+    private final long maxBytes;
+    private final Clock clock;
+
+    public LogMaintenance(List<Path> dirs, Duration archiveAfter, Duration deleteAfter, long maxBytes, Clock clock) {
+        this.dirs = dirs;
+        this.archiveAfter = archiveAfter;
+        this.deleteAfter = deleteAfter;
+        this.maxBytes = maxBytes;
+        this.clock = clock;
+    }
+
+    static boolean ours(Path p) {
+        String n = p.getFileName().toString();
+        return n.matches("(verification|restore_test|verification_report)_\\d{8}_\\d{6}(_\\d+)?\\.(log|txt|html|json)(\\.gz)?");
+    }
+
+    /** Returns one line per file archived or deleted. */
+    public List<String> run() throws IOException {
+        List<String> done = new ArrayList<>();
+        Instant now = clock.instant();
+        for (Path dir : dirs) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            for (Path p : files(dir)) {
+                Instant modified = Files.getLastModifiedTime(p).toInstant();
+                boolean archived = p.getFileName().toString().endsWith(".gz");
+                if (!archived && modified.isBefore(now.minus(archiveAfter))) {
+                    Path gz = p.resolveSibling(p.getFileName() + ".gz");
+                    try (InputStream in = Files.newInputStream(p); OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+                        in.transferTo(out);
+                    }
+                    Files.setLastModifiedTime(gz, FileTime.from(modified)); // the archive keeps the log's age
+                    Files.delete(p);
+                    done.add("Archived " + p + " -> " + gz.getFileName());
+                } else if (archived && modified.isBefore(now.minus(deleteAfter))) {
+                    Files.delete(p);
+                    done.add("Deleted " + p + " (older than " + deleteAfter.toDays() + " days)");
+                }
+            }
+            List<Path> oldestFirst = new ArrayList<>(files(dir));
+            oldestFirst.sort(Comparator.comparing(LogMaintenance::modified));
+            long total = 0;
+            for (Path p : oldestFirst) {
+                total += Files.size(p);
+            }
+            for (Path p : oldestFirst) {
+                if (total <= maxBytes) {
+                    break;
+                }
+                total -= Files.size(p);
+                Files.delete(p);
+                done.add("Deleted " + p + " (log directory over " + maxBytes + " bytes)");
+            }
+        }
+        return done;
+    }
+
+    private static Instant modified(Path p) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant();
+        } catch (IOException e) {
+            return Instant.EPOCH;
+        }
+    }
+
+    private static List<Path> files(Path dir) throws IOException {
+        List<Path> out = new ArrayList<>();
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                if (attrs.isRegularFile() && ours(file)) {
+                    out.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return out;
+    }
+}

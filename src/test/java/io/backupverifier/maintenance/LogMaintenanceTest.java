@@ -1,0 +1,67 @@
+package io.backupverifier.maintenance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LogMaintenanceTest {
+
+    static final Instant NOW = Instant.parse("2026-06-01T00:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    private Path file(String name, int daysOld, int bytes) throws Exception {
+        Path p = dir.resolve(name);
+        Files.write(p, new byte[bytes]);
+        Files.setLastModifiedTime(p, FileTime.from(NOW.minus(Duration.ofDays(daysOld))));
+        return p;
+    }
+
+    private LogMaintenance maintenance(long maxBytes) {
+        return new LogMaintenance(List.of(dir), Duration.ofDays(30), Duration.ofDays(90), maxBytes, Clock.fixed(NOW, ZoneOffset.UTC));
+    }
+
+    @Test
+    void archivesOldLogsDeletesOldArchivesAndLeavesOtherFilesAlone() throws Exception {
+        Path recent = file("verification_20260530_020000.log", 2, 100);
+        Path old = file("verification_20260401_020000.log", 61, 1000);
+        Path ancient = file("restore_test_20260101_040000.log.gz", 151, 100);
+        Path report = file("verification_report_20260301_020000.html", 92, 100);
+        Path foreign = file("backup_20250101_000000.gz", 500, 100);
+        List<String> done = maintenance(1L << 30).run();
+        assertThat(recent).exists();
+        assertThat(old).doesNotExist();
+        Path archive = dir.resolve("verification_20260401_020000.log.gz");
+        try (GZIPInputStream in = new GZIPInputStream(Files.newInputStream(archive))) {
+            assertThat(in.readAllBytes()).hasSize(1000);
+        }
+        assertThat(Files.getLastModifiedTime(archive).toInstant()).isEqualTo(NOW.minus(Duration.ofDays(61)));
+        assertThat(ancient).doesNotExist();
+        assertThat(dir.resolve("verification_report_20260301_020000.html.gz")).exists();
+        assertThat(report).doesNotExist();
+        assertThat(foreign).exists(); // not ours: never touched
+        assertThat(done).anyMatch(l -> l.startsWith("Archived ")).anyMatch(l -> l.startsWith("Deleted "));
+    }
+
+    @Test
+    void keepsTheDirectoryUnderItsMaximumSizeOldestFirst() throws Exception {
+        Path a = file("verification_20260520_020000.log", 12, 600);
+        Path b = file("verification_20260525_020000.log", 7, 600);
+        Path c = file("verification_20260530_020000.log", 2, 600);
+        maintenance(1300).run();
+        assertThat(a).doesNotExist();
+        assertThat(b).exists();
+        assertThat(c).exists();
+    }
+}
