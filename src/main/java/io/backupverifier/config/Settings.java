@@ -365,12 +365,9 @@ public final class Settings {
     String mailUri() {
         String host = mailEnabled() ? get("smtp.host") : "localhost";
         String scheme = "465".equals(get("smtp.port").strip()) ? "smtps" : "smtp";
-        StringBuilder uri = new StringBuilder(scheme + "://" + host + ":" + get("smtp.port").strip()
-                + "?additionalJavaMailProperties=#mailProperties&connectionTimeout=10000");
-        if (!get("smtp.user").isEmpty()) {
-            uri.append("&username=RAW(").append(get("smtp.user")).append(")&password=RAW(").append(get("smtp.password")).append(")");
-        }
-        return uri.toString();
+        // credentials are not in the URI: they go to the component (camel.component.smtp.*), whose
+        // password Camel masks wherever it logs configuration
+        return scheme + "://" + host + ":" + get("smtp.port").strip() + "?additionalJavaMailProperties=#mailProperties&connectionTimeout=10000";
     }
 
     /** JavaMail session properties: STARTTLS and time-outs (a mail server that hangs must not hang us). */
@@ -439,6 +436,12 @@ public final class Settings {
         p.setProperty("backup.dir.absolute", backupDir().toAbsolutePath().normalize().toString());
         p.setProperty("alert.mail-enabled", Boolean.toString(mailEnabled()));
         p.setProperty("alert.mail-uri", mailUri());
+        if (!get("smtp.user").isEmpty()) {
+            for (String scheme : List.of("smtp", "smtps")) {
+                p.setProperty("camel.component." + scheme + ".username", get("smtp.user"));
+                p.setProperty("camel.component." + scheme + ".password", get("smtp.password"));
+            }
+        }
         return p;
     }
 }
