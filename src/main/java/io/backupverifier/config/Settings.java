@@ -66,6 +66,10 @@ public final class Settings {
             new Setting("logs.archive-after", "LOG_ARCHIVE_AFTER", "30d", "maintenance gzips logs and reports older than this"),
             new Setting("logs.delete-after", "LOG_DELETE_AFTER", "90d", "maintenance deletes log archives older than this"),
             new Setting("logs.max-size", "LOG_DIR_MAX_SIZE", "1GB", "maintenance deletes the oldest logs while a log directory is larger"),
+            new Setting("http.host", "HTTP_HOST", "127.0.0.1", "service mode: health, metrics and status page listen here"),
+            new Setting("http.port", "HTTP_PORT", "8080", "service mode: HTTP port; 0 turns HTTP off"),
+            new Setting("http.auth-file", "HTTP_AUTH_FILE", "",
+                    "properties file of user=password for HTTP basic authentication; required off loopback"),
             new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
             new Setting("results.db-user", "RESULTS_DB_USER", "", "results store user (PostgreSQL)"),
             new Setting("results.db-password", "RESULTS_DB_PASSWORD", "", "results store password (PostgreSQL)"),
@@ -124,6 +128,8 @@ public final class Settings {
                     v.put(s.property(), p.getProperty(s.property()).strip());
                 }
             });
+            // Camel's own settings (camel.main.*, camel.component.*) pass through to Camel as they are
+            p.stringPropertyNames().stream().filter(k -> k.startsWith("camel.")).forEach(k -> v.put(k, p.getProperty(k).strip()));
         }
         Map<String, String> dotenv = readDotenv(workDir);
         for (Setting s : ALL) {
@@ -215,6 +221,21 @@ public final class Settings {
             check(key, () -> emails(get(key)));
         }
         check("smtp.starttls", () -> bool(get("smtp.starttls")));
+        check("http.port", () -> {
+            if (!get("http.port").strip().equals("0")) {
+                port(get("http.port"));
+            }
+            return null;
+        });
+        String host = get("http.host").strip();
+        boolean loopback = host.equals("127.0.0.1") || host.equals("localhost") || host.equals("::1");
+        if (!loopback && !get("http.port").strip().equals("0") && get("http.auth-file").isEmpty()) {
+            throw new ConfigException(label("http.host") + ": listening on " + host + " needs basic authentication: set "
+                    + label("http.auth-file"));
+        }
+        if (!get("http.auth-file").isEmpty() && !Files.isReadable(Path.of(get("http.auth-file")))) {
+            throw new ConfigException(label("http.auth-file") + ": " + get("http.auth-file") + " is not a readable file");
+        }
         check("database.type", () -> {
             if (!List.of("postgresql", "sqlite").contains(get("database.type"))) {
                 throw new IllegalArgumentException("'" + get("database.type") + "' is not postgresql or sqlite");
@@ -422,6 +443,32 @@ public final class Settings {
         }
         p.stringPropertyNames().stream().sorted().forEach(k -> queries.put(k, p.getProperty(k).strip()));
         return queries;
+    }
+
+    /**
+     * Service mode only: the HTTP server (status page, /api/backups) and Camel's management
+     * endpoints (/observe/health, /observe/metrics) on the same loopback port by default.
+     */
+    public Properties serviceProperties() {
+        Properties p = new Properties();
+        boolean http = !get("http.port").strip().equals("0");
+        p.setProperty("camel.server.enabled", Boolean.toString(http));
+        p.setProperty("camel.server.host", get("http.host"));
+        p.setProperty("camel.server.port", get("http.port").strip());
+        p.setProperty("camel.management.enabled", Boolean.toString(http));
+        p.setProperty("camel.management.host", get("http.host"));
+        p.setProperty("camel.management.port", get("http.port").strip());
+        p.setProperty("camel.management.healthCheckEnabled", "true");
+        p.setProperty("camel.management.metricsEnabled", "true");
+        p.setProperty("camel.metrics.enabled", "true");
+        p.setProperty("camel.metrics.enableRoutePolicy", "true");
+        if (!get("http.auth-file").isEmpty()) {
+            p.setProperty("camel.server.authenticationEnabled", "true");
+            p.setProperty("camel.server.basicPropertiesFile", get("http.auth-file"));
+            p.setProperty("camel.management.authenticationEnabled", "true");
+            p.setProperty("camel.management.basicPropertiesFile", get("http.auth-file"));
+        }
+        return p;
     }
 
     /** Everything as Camel properties, so routes use {@code {{backup.dir}}} and friends. */
