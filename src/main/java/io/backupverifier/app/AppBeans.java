@@ -33,13 +33,16 @@ import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.restore.TestDatabaseCleanup;
 import java.time.Clock;
 import io.backupverifier.maintenance.LogMaintenance;
+import io.backupverifier.ops.BackupDirectoryHealthCheck;
+import io.backupverifier.ops.Metrics;
+import io.backupverifier.ops.ResultsStoreHealthCheck;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
+import io.backupverifier.store.ResilientMessageIdRepository;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -47,6 +50,9 @@ import org.apache.camel.spi.Registry;
  * this class is the one place that wires it for Camel.
  */
 public final class AppBeans implements CamelConfiguration {
+
+    private static final io.micrometer.core.instrument.MeterRegistry FALLBACK_REGISTRY =
+            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
 
     private final Settings settings;
     private final Map<String, String> consistency;
@@ -96,7 +102,7 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("resultsDataSource", results);
         r.bind("resultsStore", store);
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
-        r.bind("verifiedBackups", new JdbcMessageIdRepository(results, "watch-backups"));
+        r.bind("verifiedBackups", new ResilientMessageIdRepository(results, "watch-backups"));
 
         r.bind("reportRows", new ReportRows(catalog, store));
         r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
@@ -121,6 +127,14 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("logMaintenance", new LogMaintenance(List.of(settings.logDir(), settings.restoreLogDir()),
                 Units.duration(settings.get("logs.archive-after")), Units.duration(settings.get("logs.delete-after")),
                 Units.size(settings.get("logs.max-size")), clock));
+        r.bind("metrics", new Metrics(() -> {
+            // Camel's Prometheus registry when metrics are on (service mode), else a private one
+            java.util.Set<io.micrometer.core.instrument.MeterRegistry> found =
+                    context.getRegistry().findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            return found.isEmpty() ? FALLBACK_REGISTRY : found.iterator().next();
+        }));
+        r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
+        r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
     }
 }

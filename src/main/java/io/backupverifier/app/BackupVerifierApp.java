@@ -38,7 +38,7 @@ public final class BackupVerifierApp {
                     + "the outbox {}", settings.outboxDir().toAbsolutePath());
         }
         if (mode == Mode.ONE_SHOT) {
-            main.configure().withRoutesExcludePattern(routes + "watch-*.yaml," + routes + "schedule-*.yaml");
+            main.configure().withRoutesExcludePattern(routes + "watch-*.yaml," + routes + "schedule-*.yaml," + routes + "http-*.yaml");
         }
     }
 
@@ -46,10 +46,38 @@ public final class BackupVerifierApp {
         return main;
     }
 
-    /** Starts Camel and returns without waiting (one-shot commands). */
+    /** Starts Camel and returns without waiting (one-shot commands, tests). */
     public CamelContext start() throws Exception {
         main.start();
+        registerMBean(main.getCamelContext());
         return main.getCamelContext();
+    }
+
+    /** The BackupVerifier MBean, next to Camel's own route MBeans (when JMX is on), and our health checks. */
+    private static void registerMBean(CamelContext camel) throws Exception {
+        org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(camel);
+        if (health != null) {
+            health.register(camel.getRegistry().lookupByName("resultsStoreHealth"));
+            health.register(camel.getRegistry().lookupByName("backupDirectoryHealth"));
+        }
+        if (camel.getManagementStrategy() == null || camel.getManagementStrategy().getManagementAgent() == null) {
+            return;
+        }
+        BackupVerifierOperations ops = new BackupVerifierOperations(camel,
+                camel.getRegistry().lookupByNameAndType("backupCatalog", io.backupverifier.catalog.BackupCatalog.class),
+                camel.getRegistry().lookupByNameAndType("resultsStore", io.backupverifier.store.ResultsStore.class));
+        camel.getManagementStrategy().getManagementAgent().register(ops, OBJECT_NAME);
+    }
+
+    /** The MBean's name. */
+    public static final javax.management.ObjectName OBJECT_NAME;
+
+    static {
+        try {
+            OBJECT_NAME = new javax.management.ObjectName("io.backupverifier:type=BackupVerifier");
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     public void stop() throws Exception {
@@ -58,6 +86,16 @@ public final class BackupVerifierApp {
 
     /** Runs until the JVM is asked to stop (service mode). */
     public void run() throws Exception {
+        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void afterStart(org.apache.camel.main.BaseMainSupport m) {
+                try {
+                    registerMBean(m.getCamelContext());
+                } catch (Exception e) {
+                    throw new IllegalStateException("Cannot register the BackupVerifier MBean: " + e.getMessage(), e);
+                }
+            }
+        });
         main.run();
     }
 }

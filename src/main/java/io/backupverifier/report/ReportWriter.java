@@ -41,6 +41,16 @@ public final class ReportWriter {
                 categories.evaluate(), store.verificationsPerDay(clock.millis() - Duration.ofDays(14).toMillis()));
     }
 
+    /** The status page: the report as HTML, written nowhere. */
+    public String html(List<ReportRow> rows) {
+        return HtmlReport.render(report(rows), clock.getZone());
+    }
+
+    /** /api/backups: the report as JSON, written nowhere. */
+    public String json(List<ReportRow> rows) {
+        return JsonReport.render(report(rows));
+    }
+
     /** The report route's last step: the three files; the body becomes the mail for the admin. */
     public AlertMail write(List<ReportRow> rows) {
         Report report = report(rows);

@@ -243,6 +243,53 @@ public final class ResultsStore {
         return days;
     }
 
+    /** The headline counters: latest status of every backup ever verified, and the last events. */
+    public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) { }
+
+    public Counters counters() {
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            int verified = 0;
+            int failed = 0;
+            try (ResultSet rs = s.executeQuery("SELECT v.status, count(*) FROM bv_verification v WHERE v.verified_at ="
+                    + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path) GROUP BY v.status")) {
+                while (rs.next()) {
+                    if ("FAILED".equals(rs.getString(1))) {
+                        failed += rs.getInt(2);
+                    } else {
+                        verified += rs.getInt(2);
+                    }
+                }
+            }
+            long lastRun;
+            try (ResultSet rs = s.executeQuery("SELECT max(verified_at) FROM bv_verification")) {
+                rs.next();
+                lastRun = rs.getLong(1);
+            }
+            String lastFailure = "";
+            try (ResultSet rs = s.executeQuery("SELECT file_name, verified_at FROM bv_verification WHERE status = 'FAILED'"
+                    + " ORDER BY verified_at DESC LIMIT 1")) {
+                if (rs.next()) {
+                    lastFailure = rs.getString(1) + " at " + java.time.Instant.ofEpochMilli(rs.getLong(2));
+                }
+            }
+            long lastRestore;
+            try (ResultSet rs = s.executeQuery("SELECT max(tested_at) FROM bv_restore WHERE status <> 'FAILED'")) {
+                rs.next();
+                lastRestore = rs.getLong(1);
+            }
+            return new Counters(verified, failed, lastRun, lastFailure, lastRestore);
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the store answers (the health check). */
+    public void ping() throws SQLException {
+        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
+    }
+
     /** How many verifications of this file are recorded (tests and status pages). */
     public int countFor(String filePath) {
         try (Connection c = dataSource.getConnection();

@@ -1,0 +1,109 @@
+package io.backupverifier.app;
+
+import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.BackupResult;
+import io.backupverifier.store.ResultsStore;
+import java.time.Instant;
+import java.util.List;
+import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.api.management.ManagedAttribute;
+import org.apache.camel.api.management.ManagedOperation;
+import org.apache.camel.api.management.ManagedResource;
+
+/**
+ * The {@code io.backupverifier:type=BackupVerifier} MBean: verify, restore-test and report
+ * over JMX through the same routes as everything else, and the headline counters.
+ */
+@ManagedResource(description = "backup-verifier: verify, restore test and report operations, and the headline counters")
+public final class BackupVerifierOperations {
+
+    private final CamelContext camel;
+    private final BackupCatalog catalog;
+    private final ResultsStore store;
+
+    public BackupVerifierOperations(CamelContext camel, BackupCatalog catalog, ResultsStore store) {
+        this.camel = camel;
+        this.catalog = catalog;
+        this.store = store;
+    }
+
+    private <T> T call(String endpoint, Object body, Class<T> type) {
+        try (ProducerTemplate t = camel.createProducerTemplate()) {
+            return t.requestBody(endpoint, body, type);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String line(BackupResult r) {
+        return r.file().getFileName() + ": " + r.status() + (r.failedChecks().isEmpty() ? "" : " (" + String.join(", ", r.failedChecks()) + ")");
+    }
+
+    @ManagedOperation(description = "Verify one backup file; returns its status and failed checks")
+    public String verifyFile(String path) {
+        BackupResult r = call("direct:verify", path, BackupResult.class);
+        call("direct:alert", r, Object.class);
+        return line(r);
+    }
+
+    @ManagedOperation(description = "Verify every backup; returns one line per backup")
+    public String verifyAll() {
+        List<?> results = call("direct:verify-all", catalog.list(), List.class);
+        call("direct:alert", results, Object.class);
+        return String.join("\n", results.stream().map(o -> line((BackupResult) o)).toList());
+    }
+
+    @ManagedOperation(description = "Restore-test one backup into an isolated database; returns its status")
+    public String restoreTest(String path) {
+        BackupResult r = call("direct:restore-test", path, BackupResult.class);
+        call("direct:alert", r, Object.class);
+        return line(r);
+    }
+
+    @ManagedOperation(description = "Write the verification report (text, HTML, JSON); returns its subject line")
+    public String generateReport() {
+        return call("direct:report", null, io.backupverifier.alert.AlertMail.class).subject();
+    }
+
+    @ManagedAttribute(description = "Backups in the backup directory")
+    public int getBackupsKnown() {
+        return catalog.list().size();
+    }
+
+    @ManagedAttribute(description = "Backups whose latest verification passed (warnings allowed)")
+    public int getVerified() {
+        return store.counters().verified();
+    }
+
+    @ManagedAttribute(description = "Backups whose latest verification FAILED")
+    public int getFailed() {
+        return store.counters().failed();
+    }
+
+    @ManagedAttribute(description = "Verified backups among all verified, in percent")
+    public double getPassRate() {
+        ResultsStore.Counters c = store.counters();
+        int all = c.verified() + c.failed();
+        return all == 0 ? 0 : Math.round(1000.0 * c.verified() / all) / 10.0;
+    }
+
+    @ManagedAttribute(description = "When a backup was last verified")
+    public String getLastRunTime() {
+        return when(store.counters().lastRun());
+    }
+
+    @ManagedAttribute(description = "The last backup that FAILED, and when")
+    public String getLastFailure() {
+        return store.counters().lastFailure();
+    }
+
+    @ManagedAttribute(description = "When a restore test last passed")
+    public String getLastSuccessfulRestoreTest() {
+        return when(store.counters().lastSuccessfulRestore());
+    }
+
+    private static String when(long millis) {
+        return millis == 0 ? "never" : Instant.ofEpochMilli(millis).toString();
+    }
+}

@@ -1,0 +1,27 @@
+package io.backupverifier.ops;
+
+import io.backupverifier.store.ResultsStore;
+import java.util.Map;
+import org.apache.camel.health.HealthCheckResultBuilder;
+import org.apache.camel.impl.health.AbstractHealthCheck;
+
+/** Health: the results store answers. DOWN says why, so an operator knows what to fix. */
+public final class ResultsStoreHealthCheck extends AbstractHealthCheck {
+
+    private final ResultsStore store;
+
+    public ResultsStoreHealthCheck(ResultsStore store) {
+        super("backup-verifier", "results-store");
+        this.store = store;
+    }
+
+    @Override
+    protected void doCall(HealthCheckResultBuilder builder, Map<String, Object> options) {
+        try {
+            store.ping();
+            builder.up();
+        } catch (Exception e) {
+            builder.message("Results store unreachable: " + e.getMessage()).down();
+        }
+    }
+}
