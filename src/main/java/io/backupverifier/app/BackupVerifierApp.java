@@ -37,6 +37,9 @@ public final class BackupVerifierApp {
             org.slf4j.LoggerFactory.getLogger(BackupVerifierApp.class).warn("No SMTP_HOST configured: alerts are kept only in "
                     + "the outbox {}", settings.outboxDir().toAbsolutePath());
         }
+        if (mode == Mode.SERVICE && settings.get("http.port").strip().equals("0")) {
+            main.configure().withRoutesExcludePattern(routes + "http-*.yaml"); // HTTP turned off: no pages
+        }
         if (mode == Mode.ONE_SHOT) {
             main.configure().withRoutesExcludePattern(routes + "watch-*.yaml," + routes + "schedule-*.yaml," + routes + "http-*.yaml");
         }

@@ -459,6 +459,7 @@ public final class Settings {
         p.setProperty("camel.management.host", get("http.host"));
         p.setProperty("camel.management.port", get("http.port").strip());
         p.setProperty("camel.management.healthCheckEnabled", "true");
+        p.setProperty("camel.health.exposureLevel", "full"); // DOWN says which check and why
         p.setProperty("camel.management.metricsEnabled", "true");
         p.setProperty("camel.metrics.enabled", "true");
         p.setProperty("camel.metrics.enableRoutePolicy", "true");

@@ -33,6 +33,7 @@ public final class Service implements AutoCloseable {
         env.put("WATCH_POLL_INTERVAL", "200ms");
         env.put("WATCH_STABLE_FOR", "1s");
         env.put("WATCH_LOCK_TIMEOUT", "3s");
+        env.put("HTTP_PORT", "0"); // no HTTP unless a test asks for it
     }
 
     public Service env(String key, String value) {

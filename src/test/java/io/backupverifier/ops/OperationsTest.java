@@ -1,0 +1,139 @@
+package io.backupverifier.ops;
+
+import static io.backupverifier.testing.Service.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.app.BackupVerifierApp;
+import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.Service;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What an operator does with the running service: JMX, health, metrics, the status page. */
+class OperationsTest {
+
+    @TempDir
+    Path root;
+
+    private final MBeanServer jmx = ManagementFactory.getPlatformMBeanServer();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private HttpResponse<String> get(int port, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void suspendedWatcherVerifiesNothingUntilResumedOverJmx() throws Exception {
+        try (Service service = new Service(root).start()) {
+            ObjectName route = new ObjectName("org.apache.camel:context=backup-verifier,type=routes,name=\"watch-backups\"");
+            assertThat(jmx.getAttribute(route, "State")).isEqualTo("Started");
+            jmx.invoke(route, "suspend", null, null);
+            assertThat(jmx.getAttribute(route, "State")).isEqualTo("Suspended");
+            Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            Thread.sleep(3000); // many polls and more than the read lock's stable time
+            assertThat(service.verifications(backup)).isZero();
+            jmx.invoke(route, "resume", null, null);
+            await("the resumed watcher to verify the backup", Duration.ofSeconds(20), () -> service.verifications(backup) == 1);
+        }
+    }
+
+    @Test
+    void backupVerifierMBeanVerifiesAndCounts() throws Exception {
+        try (Service service = new Service(root).env("WATCH_POLL_INTERVAL", "1h").start()) {
+            Path good = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
+            Fixtures.truncate(bad, 3000);
+            ObjectName name = BackupVerifierApp.OBJECT_NAME;
+            String[] sig = {String.class.getName()};
+            assertThat(jmx.invoke(name, "verifyFile", new Object[] {good.toString()}, sig))
+                    .isEqualTo("backup_20251227_120000.gz: PASSED");
+            assertThat((String) jmx.invoke(name, "verifyFile", new Object[] {bad.toString()}, sig))
+                    .startsWith("backup_20251226_120000.gz: FAILED (");
+            assertThat(jmx.getAttribute(name, "BackupsKnown")).isEqualTo(2);
+            assertThat(jmx.getAttribute(name, "Verified")).isEqualTo(1);
+            assertThat(jmx.getAttribute(name, "Failed")).isEqualTo(1);
+            assertThat(jmx.getAttribute(name, "PassRate")).isEqualTo(50.0);
+            assertThat((String) jmx.getAttribute(name, "LastFailure")).startsWith("backup_20251226_120000.gz at ");
+            assertThat(jmx.getAttribute(name, "LastSuccessfulRestoreTest")).isEqualTo("never");
+        }
+    }
+
+    @Test
+    void healthMetricsApiAndStatusPage() throws Exception {
+        int port = freePort();
+        try (Service service = new Service(root).env("HTTP_PORT", Integer.toString(port)).env("RESTORE_ON_SUSPECT", "false").start()) {
+            await("health UP", Duration.ofSeconds(20), () -> {
+                try {
+                    return get(port, "/observe/health").statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            HttpResponse<String> health = get(port, "/observe/health");
+            assertThat(health.statusCode()).as(health.body()).isEqualTo(200);
+            assertThat(health.body()).startsWith("{\"status\":\"UP\"").contains("\"name\":\"results-store\",\"status\":\"UP\"")
+                    .contains("\"name\":\"backup-directory\",\"status\":\"UP\"");
+
+            Path good = Fixtures.backup(service.backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz");
+            Path bad = Fixtures.backup(service.backups.resolve("daily"), "shop.sql.gz", "backup_20251226_120000.gz");
+            Fixtures.truncate(bad, 3000);
+            await("both verified", Duration.ofSeconds(20), () -> service.verifications(good) == 1 && service.verifications(bad) == 1);
+
+            await("the alert of the failed backup", Duration.ofSeconds(10), () -> {
+                try {
+                    return get(port, "/observe/metrics").body().contains("backup_verifier_alerts_total{outcome=\"queued\"}");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String metrics = get(port, "/observe/metrics").body();
+            assertThat(metrics).contains("backup_verifier_verifications_total{category=\"daily\",status=\"PASSED\"} 1.0")
+                    .contains("backup_verifier_verifications_total{category=\"daily\",status=\"FAILED\"} 1.0")
+                    .contains("backup_verifier_checks_total{check=\"gzip_integrity\",status=\"FAILED\"} 1.0")
+                    .contains("backup_verifier_last_success_timestamp_seconds{category=\"daily\"}")
+                    .contains("backup_verifier_verification_duration_seconds_count")
+                    .contains("backup_verifier_alerts_total{outcome=\"queued\"} 1.0");
+
+            JsonNode api = new ObjectMapper().readTree(get(port, "/api/backups").body());
+            assertThat(api.at("/summary/total").asInt()).isEqualTo(2);
+            assertThat(api.at("/summary/failed").asInt()).isEqualTo(1);
+            assertThat(api.get("backups").toString()).contains("backup_20251227_120000.gz").contains("backup_20251226_120000.gz");
+
+            HttpResponse<String> page = get(port, "/");
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+            assertThat(page.body()).contains("Backup verification report").contains("<svg").contains("backup_20251226_120000.gz");
+        }
+    }
+
+    @Test
+    void healthIsDownWithTheReasonWhenTheResultsStoreIsUnreachable() throws Exception {
+        int port = freePort();
+        try (Service service = new Service(root).env("HTTP_PORT", Integer.toString(port))
+                .env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing_listens_here").start()) {
+            HttpResponse<String> health = get(port, "/observe/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(health.body()).startsWith("{\"status\":\"DOWN\"")
+                    .contains("\"name\":\"results-store\",\"status\":\"DOWN\",\"message\":\"Results store unreachable: Connection to 127.0.0.1:1 refused");
+        }
+    }
+}
