@@ -44,8 +44,9 @@ public final class AlertState {
     }
 
     static String key(BackupResult r) {
-        return (r.runName().startsWith("Restore") ? "restore:" : r.runName().startsWith("Backup") ? "verify:" : "history:")
-                + r.file();
+        String kind = r.runName().startsWith("Restore") ? "restore:" : r.runName().startsWith("Backup") ? "verify:"
+                : r.runName().startsWith("Database") ? "livedb:" : "history:";
+        return kind + r.location();
     }
 
     static String group(BackupResult r) {

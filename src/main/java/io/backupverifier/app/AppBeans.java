@@ -32,6 +32,7 @@ import io.backupverifier.restore.RestoreTarget;
 import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.restore.TestDatabaseCleanup;
 import java.time.Clock;
+import io.backupverifier.livedb.LiveDatabaseCheck;
 import io.backupverifier.maintenance.LogMaintenance;
 import io.backupverifier.ops.BackupDirectoryHealthCheck;
 import io.backupverifier.ops.Metrics;
@@ -135,6 +136,9 @@ public final class AppBeans implements CamelConfiguration {
         }));
         r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
         r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));
+        r.bind("liveDatabaseCheck", new LiveDatabaseCheck(new LiveDatabaseCheck.Target(settings.get("database.type"),
+                settings.get("db.host"), Integer.parseInt(settings.get("db.port").strip()), settings.get("db.user"),
+                settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency));
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
     }
 }

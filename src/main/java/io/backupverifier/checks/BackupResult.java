@@ -9,6 +9,11 @@ public interface BackupResult {
 
     Path file();
 
+    /** How output names what was checked: the backup's absolute path. */
+    default String location() {
+        return file().toAbsolutePath().toString();
+    }
+
     String category();
 
     long sizeBytes();

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The one executable: {@code backup-verifier COMMAND [OPTIONS]} (DESIGN.md section 7). */
 @Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier 0.1.0",
         description = "Proves that database backups are intact and restorable.",
-        subcommands = {VerifyCommand.class, RestoreTestCommand.class, ReportCommand.class, CleanupCommand.class, RunCommand.class,
+        subcommands = {VerifyCommand.class, RestoreTestCommand.class, ReportCommand.class, CheckDbCommand.class, CleanupCommand.class,
+                RunCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})

@@ -29,7 +29,7 @@ public final class JsonResult {
         ArrayNode backups = root.putArray("backups");
         for (BackupResult v : verifications) {
             ObjectNode b = backups.addObject();
-            b.put("file", v.file().toAbsolutePath().toString());
+            b.put("file", v.location());
             b.put("category", v.category());
             b.put("size_bytes", v.sizeBytes());
             b.put("status", v.status().name());

@@ -15,9 +15,10 @@ public final class VerificationLines {
 
     public static List<LogLine> of(BackupResult v) {
         List<LogLine> lines = new ArrayList<>();
-        String name = v.file().getFileName().toString();
+        String name = v.runName().startsWith("Database") ? v.location() : v.file().getFileName().toString();
         lines.add(new LogLine(LogLine.INFO, (v.runName().startsWith("Restore") ? "Restore test of backup: "
-                : v.runName().startsWith("History") ? "Checking backups of category: " : "Verifying backup: ") + v.file()));
+                : v.runName().startsWith("History") ? "Checking backups of category: "
+                : v.runName().startsWith("Database") ? "Checking database: " : "Verifying backup: ") + v.location()));
         for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
             CheckResult r = e.getValue();
             lines.add(switch (r.status()) {

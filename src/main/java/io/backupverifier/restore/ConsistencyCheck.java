@@ -33,6 +33,16 @@ public final class ConsistencyCheck implements RestoreCheck {
         }
     }
 
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (!c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            // the next query reports what is wrong
+        }
+    }
+
     /** Runs the queries on any JDBC connection (PostgreSQL or SQLite), in a read-only way. */
     public static CheckResult run(Connection c, Map<String, String> queries) {
         if (queries.isEmpty()) {
@@ -47,6 +57,7 @@ public final class ConsistencyCheck implements RestoreCheck {
                 }
             } catch (SQLException e) {
                 problems.add(q.getKey() + ": query failed (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                rollbackQuietly(c); // a failed query must not take the next ones with it
             }
         }
         if (!problems.isEmpty()) {

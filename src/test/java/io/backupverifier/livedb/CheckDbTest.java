@@ -1,0 +1,120 @@
+package io.backupverifier.livedb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.testing.Cli;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * check-db against the local PostgreSQL server (127.0.0.1:5432, user postgres) in a throw-away
+ * database: a seeded inconsistency, a blocked lock made by the test, and proof that it cannot
+ * write. Skipped, saying so, when no server answers.
+ */
+class CheckDbTest {
+
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private final String db = "bv_checkdb_" + ProcessHandle.current().pid();
+
+    @TempDir
+    Path root;
+    Cli cli;
+
+    private Connection connect(String database) throws Exception {
+        return DriverManager.getConnection(SERVER + database + "?connectTimeout=3", "postgres", "");
+    }
+
+    @BeforeEach
+    void seed() throws Exception {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db);
+            s.execute("CREATE DATABASE " + db);
+        } catch (java.sql.SQLException e) {
+            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping check-db tests");
+        }
+        try (Connection c = connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE auth_user (id int PRIMARY KEY, email text)");
+            s.execute("CREATE TABLE core_userprofile (id serial PRIMARY KEY, user_id int REFERENCES auth_user)");
+            s.execute("INSERT INTO auth_user VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x')");
+            s.execute("INSERT INTO core_userprofile (user_id) VALUES (1)"); // users 2 and 3 have no profile
+            s.execute("CREATE TABLE written (id int)");
+        }
+        Path queries = root.resolve("consistency.properties");
+        Files.writeString(queries, "users_without_profiles = SELECT count(*) FROM auth_user u LEFT JOIN core_userprofile p"
+                + " ON p.user_id = u.id WHERE p.id IS NULL\n"
+                + "sneaky_write = WITH w AS (INSERT INTO written VALUES (1) RETURNING 1) SELECT count(*) - 1 FROM w\n");
+        cli = new Cli(root).env("BACKUP_DIR", root.toString()).env("DB_HOST", "127.0.0.1").env("DB_PORT", "5432")
+                .env("DB_USER", "postgres").env("DB_NAME", db).env("RESTORE_KEY_TABLES", "auth_user,core_userprofile")
+                .env("CONSISTENCY_CHECKS_FILE", queries.toString());
+    }
+
+    @AfterEach
+    void drop() throws Exception {
+        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+        } catch (java.sql.SQLException e) {
+            // never created
+        }
+    }
+
+    @Test
+    void findsTheInconsistencyAndCannotWrite() throws Exception {
+        Cli.Result r = cli.run("check-db", "--json");
+        assertThat(r.exit()).isEqualTo(1);
+        JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
+        assertThat(b.get("file").asText()).isEqualTo("postgresql://postgres@127.0.0.1:5432/" + db);
+        assertThat(b.at("/checks/connectivity/status").asText()).isEqualTo("PASSED");
+        assertThat(b.at("/checks/key_tables/status").asText()).isEqualTo("PASSED");
+        assertThat(b.at("/checks/blocked_locks/status").asText()).isEqualTo("PASSED");
+        String consistency = b.at("/checks/consistency/message").asText();
+        assertThat(consistency).contains("users_without_profiles: 2");
+        assertThat(consistency).contains("sneaky_write: query failed").contains("read-only transaction");
+        try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM written")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("rows written by check-db").isZero();
+        }
+    }
+
+    @Test
+    void reportsABlockedLockWithTheBlockingQuery() throws Exception {
+        try (Connection holder = connect(db); Connection waiter = connect(db)) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("LOCK TABLE auth_user IN ACCESS EXCLUSIVE MODE");
+            }
+            CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+                try (Statement s = waiter.createStatement()) {
+                    s.executeQuery("SELECT count(*) FROM auth_user").close();
+                } catch (java.sql.SQLException e) {
+                    // cancelled when the holder rolls back
+                }
+            });
+            Thread.sleep(1000);
+            Cli.Result r = cli.run("check-db");
+            holder.rollback();
+            blocked.get(10, TimeUnit.SECONDS);
+            assertThat(r.exit()).isEqualTo(1);
+            assertThat(r.out()).containsPattern("\\[ERROR\\] Blocked locks: pid \\d+ waits for AccessShareLock on auth_user, held by pid \\d+");
+        }
+    }
+
+    @Test
+    void unreachableDatabaseIsOneClearLine() {
+        Cli.Result r = cli.env("DB_PORT", "1").run("check-db");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("[ERROR] Cannot connect to postgresql://postgres@127.0.0.1:1/" + db + ": Connection to 127.0.0.1:1 refused");
+    }
+}
