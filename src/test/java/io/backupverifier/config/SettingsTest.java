@@ -64,6 +64,13 @@ class SettingsTest {
         "DATABASE_TYPE|mysql|DATABASE_TYPE (database.type): 'mysql' is not postgresql or sqlite",
         "TEST_DB_RETENTION_DAYS|-1|TEST_DB_RETENTION_DAYS (test-db.retention-days): '-1' is negative",
         "VERIFY_PARALLELISM|many|VERIFY_PARALLELISM (verify.parallelism): 'many' is not a whole number",
+        "HTTP_PORT|http|HTTP_PORT (http.port): 'http' is not a port number (1-65535)",
+        "HTTP_HOST|0.0.0.0|HTTP_HOST (http.host): listening on 0.0.0.0 needs basic authentication: set HTTP_AUTH_FILE (http.auth-file)",
+        "HTTP_AUTH_FILE|/nonexistent/users.properties|HTTP_AUTH_FILE (http.auth-file): /nonexistent/users.properties is not a readable file",
+        "LOG_DIR_MAX_SIZE|big|LOG_DIR_MAX_SIZE (logs.max-size): 'big' is not a size",
+        "SIZE_ANOMALY_RATIO|2|SIZE_ANOMALY_RATIO (history.size-ratio): '2' is not a fraction between 0 and 1",
+        "FRESHNESS_DAILY|daily|FRESHNESS_DAILY (history.max-age-daily): 'daily' is not a duration",
+        "WEEKLY_RESTORE_CRON|sundays|WEEKLY_RESTORE_CRON (schedule.weekly-restore): ",
         "RESULTS_DB_URL|jdbc:mysql://x/db|RESULTS_DB_URL (results.db-url): 'jdbc:mysql://x/db' is not a jdbc:sqlite: or jdbc:postgresql: URL",
     })
     void badValueNamesTheKey(String key, String value, String message) {
