@@ -265,7 +265,7 @@ public final class RestoreTester {
 
     private List<RestoreCheck> checks() {
         return List.of(new TableCountCheck(options.minTables()), new KeyTablesCheck(options.keyTables(), options.keyTablesNotEmpty()),
-                new ReindexCheck(), new AnalyzeCheck(), new ReferentialIntegrityCheck(), new ConsistencyCheck(options.consistency()),
+                DatabaseCommandCheck.reindex(), DatabaseCommandCheck.analyze(), new ReferentialIntegrityCheck(), new ConsistencyCheck(options.consistency()),
                 new AmcheckCheck());
     }
 

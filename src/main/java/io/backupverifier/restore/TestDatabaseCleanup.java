@@ -67,8 +67,7 @@ public final class TestDatabaseCleanup {
             }
             for (String db : old) {
                 s.execute("DROP DATABASE IF EXISTS " + TestDatabases.ident(db) + " WITH (FORCE)");
-                String role = ("bv_restore_" + db.replaceAll("[^a-z0-9_]", "_"));
-                s.execute("DROP ROLE IF EXISTS " + TestDatabases.ident(role.length() > 63 ? role.substring(0, 63) : role));
+                s.execute("DROP ROLE IF EXISTS " + TestDatabases.ident(TestDatabases.roleFor(db)));
                 done.add("Dropped test database " + db + " (older than " + retentionDays + " days)");
             }
         } catch (SQLException e) {

@@ -20,10 +20,7 @@ final class TestDatabases {
      */
     static TestDatabase create(Connection admin, String host, int port, String name, String adminUser, String adminPassword)
             throws SQLException {
-        String role = "bv_restore_" + name.replaceAll("[^a-z0-9_]", "_");
-        if (role.length() > 63) {
-            role = role.substring(0, 63);
-        }
+        String role = roleFor(name);
         byte[] secret = new byte[18];
         RANDOM.nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
@@ -44,6 +41,12 @@ final class TestDatabases {
             // amcheck is then SKIPPED with the reason
         }
         return db;
+    }
+
+    /** The restore role of a test database: named after it, within PostgreSQL's 63-character limit. */
+    static String roleFor(String database) {
+        String role = "bv_restore_" + database.replaceAll("[^a-z0-9_]", "_");
+        return role.length() > 63 ? role.substring(0, 63) : role;
     }
 
     static void drop(Connection admin, TestDatabase db) throws SQLException {
