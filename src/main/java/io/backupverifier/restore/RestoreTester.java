@@ -189,7 +189,7 @@ public final class RestoreTester {
                 outcome = custom.restore(db);
             } else {
                 try (InputStream dump = open(file)) {
-                    outcome = new PlainDumpRestorer(db::connect, options.parallelism(), workDir()).restore(dump);
+                    outcome = new PlainDumpRestorer(db::connectForRestore, options.parallelism(), workDir()).restore(dump);
                 }
             }
             long restored = System.currentTimeMillis();

@@ -29,6 +29,18 @@ public record TestDatabase(String host, int port, String database, String role, 
         return c;
     }
 
+    /**
+     * A connection for the parallel restore: it already builds one index per connection, so
+     * PostgreSQL's own parallel index workers would only compete for the same cores.
+     */
+    public Connection connectForRestore() throws SQLException {
+        Connection c = connect();
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SET max_parallel_maintenance_workers = 0");
+        }
+        return c;
+    }
+
     /** A connection as the admin account, to this test database only. */
     public Connection connectAdmin() throws SQLException {
         return open(adminUser, adminPassword);
