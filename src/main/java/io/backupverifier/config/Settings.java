@@ -69,7 +69,7 @@ public final class Settings {
             new Setting("http.host", "HTTP_HOST", "127.0.0.1", "service mode: health, metrics and status page listen here"),
             new Setting("http.port", "HTTP_PORT", "8080", "service mode: HTTP port; 0 turns HTTP off"),
             new Setting("http.auth-file", "HTTP_AUTH_FILE", "",
-                    "properties file of user=password for HTTP basic authentication; required off loopback"),
+                    "HTTP basic authentication users (lines user.NAME = PASSWORD,ROLE and role.ROLE = *); required off loopback"),
             new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
             new Setting("results.db-user", "RESULTS_DB_USER", "", "results store user (PostgreSQL)"),
             new Setting("results.db-password", "RESULTS_DB_PASSWORD", "", "results store password (PostgreSQL)"),

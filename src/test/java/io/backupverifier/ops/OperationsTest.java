@@ -126,6 +126,23 @@ class OperationsTest {
     }
 
     @Test
+    void offLoopbackEveryPageNeedsBasicAuthentication() throws Exception {
+        int port = freePort();
+        Path users = root.resolve("users.properties");
+        java.nio.file.Files.writeString(users, "user.ops = s3cret,monitor\nrole.monitor = *\n");
+        try (Service service = new Service(root).env("HTTP_HOST", "0.0.0.0").env("HTTP_PORT", Integer.toString(port))
+                .env("HTTP_AUTH_FILE", users.toString()).start()) {
+            for (String path : new String[] {"/observe/health", "/observe/metrics", "/", "/api/backups"}) {
+                assertThat(get(port, path).statusCode()).as(path).isEqualTo(401);
+                HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes()))
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(ok.statusCode()).as(path).isIn(200, 503);
+            }
+        }
+    }
+
+    @Test
     void healthIsDownWithTheReasonWhenTheResultsStoreIsUnreachable() throws Exception {
         int port = freePort();
         try (Service service = new Service(root).env("HTTP_PORT", Integer.toString(port))
