@@ -119,6 +119,17 @@ public final class AppBeans implements CamelConfiguration {
                 settings.restoreWorkDir(), settings.get("restore.pg-bin-dir"), settings.minTables(), settings.keyTables(),
                 settings.flag("restore.key-tables-not-empty"), consistency);
         Supplier<RestoreTarget> targets = external != null ? () -> external : () -> new EmbeddedTarget(settings.restoreWorkDir());
+        // when the application stops (after in-flight restore tests), no embedded server outlives it
+        try {
+            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    EmbeddedTarget.closeAll();
+                }
+            });
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the embedded server cleanup: " + e.getMessage(), e);
+        }
         r.bind("restoreTester", new RestoreTester(options, targets, external != null, catalog, new MetadataReader(), clock));
         r.bind("restoreAttachment", new RestoreAttachment());
         r.bind("restoreLog", new RunLog(settings.restoreLogDir(), "restore_test", "Starting restore test", clock));

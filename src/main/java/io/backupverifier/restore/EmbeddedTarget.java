@@ -19,18 +19,42 @@ public final class EmbeddedTarget implements RestoreTarget {
     /** Leftover data directories are named so; maintenance removes them. */
     public static final String DIR_PREFIX = "bv-embedded-pg-";
 
+    /** Servers running now: stopped by {@link #closeAll()} when the application stops. */
+    private static final java.util.Set<EmbeddedTarget> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Object STARTING = new Object();
+
     private final EmbeddedPostgres server;
-    private final Path dataDir;
 
     public EmbeddedTarget(Path workDir) {
+        synchronized (STARTING) { // closeAll() waits for a server that is starting, so none escapes it
+            server = start(workDir);
+            OPEN.add(this);
+        }
+    }
+
+    /**
+     * Stops every embedded server still running (the application stops: Camel calls this
+     * after in-flight restore tests finished, or gave up waiting for them).
+     */
+    public static void closeAll() {
+        synchronized (STARTING) {
+            for (EmbeddedTarget t : java.util.List.copyOf(OPEN)) {
+                t.close();
+            }
+        }
+    }
+
+    private static EmbeddedPostgres start(Path workDir) {
         try {
             Files.createDirectories(workDir);
-            dataDir = Files.createTempDirectory(workDir, DIR_PREFIX);
-            server = EmbeddedPostgres.builder()
+            Path dataDir = Files.createTempDirectory(workDir, DIR_PREFIX);
+            // no shutdown hook of zonky's: it would stop the server under a restore test that
+            // Camel's graceful shutdown is still waiting for; closeAll() stops it after
+            return EmbeddedPostgres.builder()
                     .setPort(0)
                     .setDataDirectory(dataDir)
                     .setCleanDataDirectory(true)
-                    .setRegisterShutdownHook(true)
+                    .setRegisterShutdownHook(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
@@ -70,6 +94,9 @@ public final class EmbeddedTarget implements RestoreTarget {
 
     @Override
     public void close() {
+        if (!OPEN.remove(this)) {
+            return; // closed already
+        }
         try {
             server.close();
         } catch (IOException e) {
