@@ -112,6 +112,23 @@ class CheckDbTest {
     }
 
     @Test
+    void sqliteDatabaseIsCheckedReadOnly() throws Exception {
+        Path file = io.backupverifier.testing.Fixtures.write(root.resolve("app.sqlite3"), io.backupverifier.testing.Fixtures.bytes("shop.sqlite"));
+        byte[] before = Files.readAllBytes(file);
+        Path queries = root.resolve("sqlite-consistency.properties");
+        Files.writeString(queries, "orders_without_customer = SELECT count(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id"
+                + " WHERE c.id IS NULL\nwrite_attempt = DELETE FROM orders RETURNING 1\n");
+        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.toString()).env("DATABASE_TYPE", "sqlite").env("DB_NAME", file.toString())
+                .env("RESTORE_KEY_TABLES", "customers,orders").env("CONSISTENCY_CHECKS_FILE", queries.toString()).run("check-db");
+        assertThat(r.out()).contains("[SUCCESS] Connected to sqlite:" + file + " (SQLite ")
+                .contains("[SUCCESS] Key tables present: customers, orders")
+                .contains("[INFO] blocked_locks skipped: SQLite has no lock table to inspect")
+                .contains("write_attempt: query failed");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(Files.readAllBytes(file)).as("the database file is unchanged").isEqualTo(before);
+    }
+
+    @Test
     void unreachableDatabaseIsOneClearLine() {
         Cli.Result r = cli.env("DB_PORT", "1").run("check-db");
         assertThat(r.exit()).isEqualTo(1);
