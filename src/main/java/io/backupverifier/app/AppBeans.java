@@ -66,6 +66,16 @@ public final class AppBeans implements CamelConfiguration {
         this.clock = clock;
     }
 
+    /** A backup whose latest recorded verification FAILED (false when the store cannot say). */
+    private static boolean knownBroken(ResultsStore store, java.nio.file.Path p) {
+        try {
+            return store.latestVerification(p.toAbsolutePath().normalize().toString())
+                    .map(l -> "FAILED".equals(l.status())).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public void configure(CamelContext context) {
         Registry r = context.getRegistry();
@@ -84,8 +94,7 @@ public final class AppBeans implements CamelConfiguration {
                 Map.of("daily", Integer.parseInt(settings.get("history.keep-daily")),
                         "weekly", Integer.parseInt(settings.get("history.keep-weekly")),
                         "monthly", Integer.parseInt(settings.get("history.keep-monthly"))), clock));
-        r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
-                Double.parseDouble(settings.get("history.size-ratio"))));
+
 
         // the file checks, in the order of the verify route
         r.bind("sizeCheck", new SizeCheck(settings.minSize(), settings.maxSize()));
@@ -101,6 +110,8 @@ public final class AppBeans implements CamelConfiguration {
         ResultsStore store = new ResultsStore(results, clock);
         store.initOrWarn();
         r.bind("resultsDataSource", results);
+        r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
+                Double.parseDouble(settings.get("history.size-ratio")), p -> knownBroken(store, p)));
         r.bind("resultsStore", store);
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
         r.bind("verifiedBackups", new ResilientMessageIdRepository(results, "watch-backups"));

@@ -18,11 +18,18 @@ public final class SizeAnomalyCheck implements Check {
     private final BackupCatalog catalog;
     private final int backups;
     private final double ratio;
+    private final java.util.function.Predicate<java.nio.file.Path> knownBroken;
 
-    public SizeAnomalyCheck(BackupCatalog catalog, int backups, double ratio) {
+    /** @param knownBroken backups whose latest verification FAILED: their size says nothing of a good backup's */
+    public SizeAnomalyCheck(BackupCatalog catalog, int backups, double ratio, java.util.function.Predicate<java.nio.file.Path> knownBroken) {
         this.catalog = catalog;
         this.backups = backups;
         this.ratio = ratio;
+        this.knownBroken = knownBroken;
+    }
+
+    public SizeAnomalyCheck(BackupCatalog catalog, int backups, double ratio) {
+        this(catalog, backups, ratio, p -> false);
     }
 
     @Override
@@ -35,9 +42,10 @@ public final class SizeAnomalyCheck implements Check {
         long size = v.scan().size();
         List<Long> earlier = catalog.entries().stream()
                 .filter(e -> e.category().equals(v.category()) && !e.file().equals(v.file()) && e.time().isBefore(timeOf(v)))
+                .filter(e -> !knownBroken.test(e.file()))
                 .sorted((a, b) -> b.time().compareTo(a.time())).limit(backups).map(BackupCatalog.Entry::size).sorted().toList();
         if (earlier.isEmpty() || size < 0) {
-            return CheckResult.skipped("No earlier " + v.category() + " backups to compare the size with");
+            return CheckResult.skipped("No earlier good " + v.category() + " backups to compare the size with");
         }
         int n = earlier.size();
         double median = n % 2 == 1 ? earlier.get(n / 2) : (earlier.get(n / 2 - 1) + earlier.get(n / 2)) / 2.0;

@@ -93,6 +93,10 @@ class HistoryChecksTest {
         CheckResult w = new SizeAnomalyCheck(catalog(), 7, 0.3).evaluate(Fixtures.verify(bigger, dir));
         assertThat(w.status()).as(w.message()).isEqualTo(CheckStatus.WARNING);
 
+        // earlier backups known to be broken do not count: with all of them broken there is no history
+        assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3, p -> true).evaluate(Fixtures.verify(small, dir)).status())
+                .isEqualTo(CheckStatus.SKIPPED);
+
         Path first = dir.resolve("backup_20251226_020000.gz"); // made 6 days ago: the oldest
         assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3).evaluate(Fixtures.verify(first, dir)).status())
                 .isEqualTo(CheckStatus.SKIPPED); // the oldest has no history
