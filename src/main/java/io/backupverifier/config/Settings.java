@@ -68,6 +68,7 @@ public final class Settings {
             new Setting("logs.max-size", "LOG_DIR_MAX_SIZE", "1GB", "maintenance deletes the oldest logs while a log directory is larger"),
             new Setting("http.host", "HTTP_HOST", "127.0.0.1", "service mode: health, metrics and status page listen here"),
             new Setting("http.port", "HTTP_PORT", "8080", "service mode: HTTP port; 0 turns HTTP off"),
+            new Setting("http.jolokia", "HTTP_JOLOKIA", "false", "service mode: JMX over HTTP at /observe/jolokia"),
             new Setting("http.auth-file", "HTTP_AUTH_FILE", "",
                     "HTTP basic authentication users (lines user.NAME = PASSWORD,ROLE and role.ROLE = *); required off loopback"),
             new Setting("results.db-url", "RESULTS_DB_URL", "", "JDBC URL of the results store; default an SQLite file in $STATE_DIR"),
@@ -221,6 +222,7 @@ public final class Settings {
             check(key, () -> emails(get(key)));
         }
         check("smtp.starttls", () -> bool(get("smtp.starttls")));
+        check("http.jolokia", () -> bool(get("http.jolokia")));
         check("http.port", () -> {
             if (!get("http.port").strip().equals("0")) {
                 port(get("http.port"));
@@ -461,6 +463,7 @@ public final class Settings {
         p.setProperty("camel.management.healthCheckEnabled", "true");
         p.setProperty("camel.health.exposureLevel", "full"); // DOWN says which check and why
         p.setProperty("camel.management.metricsEnabled", "true");
+        p.setProperty("camel.management.jolokiaEnabled", Boolean.toString(http && flag("http.jolokia")));
         p.setProperty("camel.metrics.enabled", "true");
         p.setProperty("camel.metrics.enableRoutePolicy", "true");
         if (!get("http.auth-file").isEmpty()) {

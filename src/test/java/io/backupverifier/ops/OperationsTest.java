@@ -126,6 +126,17 @@ class OperationsTest {
     }
 
     @Test
+    void jolokiaServesTheMBeanOverHttpWhenEnabled() throws Exception {
+        int port = freePort();
+        try (Service service = new Service(root).env("HTTP_PORT", Integer.toString(port)).env("HTTP_JOLOKIA", "true").start()) {
+            Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            HttpResponse<String> r = get(port, "/observe/jolokia/read/io.backupverifier:type=BackupVerifier/BackupsKnown");
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(r.body()).get("value").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void offLoopbackEveryPageNeedsBasicAuthentication() throws Exception {
         int port = freePort();
         Path users = root.resolve("users.properties");
