@@ -1,6 +1,5 @@
 package io.backupverifier.ops;
 
-import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.Verification;
 import io.backupverifier.restore.RestoreResult;
@@ -78,10 +77,5 @@ public final class Metrics {
             Gauge.builder(name, value, AtomicLong::get).description(help).tag("category", c).register(r);
             return value;
         });
-    }
-
-    /** Unused results of other kinds pass through untouched. */
-    public BackupResult other(BackupResult r) {
-        return r;
     }
 }

@@ -119,10 +119,6 @@ public final class DumpParser {
         return raw.substring(0, Math.max(at, 0)).chars().filter(ch -> ch == '\n').count();
     }
 
-    public long lines() {
-        return line;
-    }
-
     private static boolean isBlank(ByteArrayOutputStream b) {
         return b.size() == 0;
     }

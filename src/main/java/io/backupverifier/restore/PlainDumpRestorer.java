@@ -402,8 +402,4 @@ public final class PlainDumpRestorer {
             }
         }
     }
-
-    static String lower(String s) {
-        return s.toLowerCase(Locale.ROOT);
-    }
 }

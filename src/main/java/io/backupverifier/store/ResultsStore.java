@@ -163,25 +163,6 @@ public final class ResultsStore {
         chk.executeBatch();
     }
 
-    /** Row counts per table of the latest restore test of this file (to compare runs). */
-    public Map<String, Long> lastRestoreRowCounts(String filePath) {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT t.table_name, t.row_count FROM bv_restore_table t"
-                     + " WHERE t.restore_id = (SELECT id FROM bv_restore WHERE file_path = ? ORDER BY tested_at DESC LIMIT 1)"
-                     + " ORDER BY t.table_name")) {
-            q.setString(1, filePath);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    counts.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
-        }
-        return counts;
-    }
-
     /** The latest verification of a backup, as a report shows it. */
     public record Latest(String status, long verifiedAt, List<String> failedChecks, long sizeBytes, String category) { }
 
