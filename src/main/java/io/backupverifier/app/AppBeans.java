@@ -79,7 +79,7 @@ public final class AppBeans implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         Registry r = context.getRegistry();
-        BackupCatalog catalog = new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs());
+        BackupCatalog catalog = BackupCatalog.of(settings);
         ScanProgress progress = new ScanProgress();
         r.bind("settings", settings);
         r.bind("scanProgress", progress);

@@ -43,6 +43,11 @@ public final class BackupCatalog {
         this.ownDirs = ownDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
     }
 
+    /** The catalog of the configured backup directory, patterns and own directories. */
+    public static BackupCatalog of(io.backupverifier.config.Settings settings) {
+        return new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs());
+    }
+
     public Path backupDir() {
         return backupDir;
     }
@@ -97,22 +102,6 @@ public final class BackupCatalog {
         return found;
     }
 
-    /** The backup with the newest {@code created_at} (its modification time when it has no valid sidecar). */
-    public Optional<Path> latest(MetadataReader reader) {
-        return list().stream().max(Comparator.comparing((Path p) -> createdAt(p, reader)).thenComparing(p -> p));
-    }
-
-    private static Instant createdAt(Path p, MetadataReader reader) {
-        try {
-            Metadata m = reader.read(p, Files.size(p));
-            if (m.createdAt() != null) {
-                return m.createdAt();
-            }
-            return Files.getLastModifiedTime(p).toInstant();
-        } catch (IOException e) {
-            return Instant.EPOCH;
-        }
-    }
 
     /** A backup with what the history checks need: category, time (created_at, else mtime) and size. */
     public record Entry(Path file, String category, Instant time, long size) { }
@@ -134,26 +123,20 @@ public final class BackupCatalog {
         return out;
     }
 
+    private static final Comparator<Entry> OLDEST_FIRST = Comparator.comparing(Entry::time).thenComparing(Entry::file);
+
+    /** The backup with the newest {@code created_at} (its modification time when it has no valid sidecar). */
+    public Optional<Path> latest() {
+        return entries().stream().max(OLDEST_FIRST).map(Entry::file);
+    }
+
     /** The latest backup of each category (the weekly restore test's list), in category order. */
     public List<Path> latestPerCategory() {
-        MetadataReader reader = new MetadataReader();
-        java.util.Map<String, Path> latest = new java.util.TreeMap<>();
-        java.util.Map<String, Instant> when = new java.util.HashMap<>();
-        for (Path p : list()) {
-            Metadata m;
-            try {
-                m = reader.read(p, Files.size(p));
-            } catch (IOException e) {
-                continue;
-            }
-            String category = categoryOf(p, m);
-            Instant at = createdAt(p, reader);
-            if (!when.containsKey(category) || at.isAfter(when.get(category))) {
-                when.put(category, at);
-                latest.put(category, p);
-            }
+        java.util.Map<String, Entry> latest = new java.util.TreeMap<>();
+        for (Entry e : entries()) {
+            latest.merge(e.category(), e, (a, b) -> OLDEST_FIRST.compare(a, b) >= 0 ? a : b);
         }
-        return List.copyOf(latest.values());
+        return latest.values().stream().map(Entry::file).toList();
     }
 
     /** The sidecar's category, else a directory named daily/weekly/monthly on the path, else daily. */

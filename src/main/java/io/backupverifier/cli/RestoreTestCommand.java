@@ -1,7 +1,6 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.catalog.BackupCatalog;
-import io.backupverifier.checks.MetadataReader;
 import io.backupverifier.config.Settings;
 import io.backupverifier.report.RunLog;
 import io.backupverifier.restore.RestoreResult;
@@ -114,7 +113,7 @@ final class RestoreTestCommand implements Callable<Integer> {
             return List.of(file.toAbsolutePath().normalize());
         }
         settings.requireReadableBackupDir();
-        BackupCatalog catalog = new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs());
-        return weekly ? catalog.latestPerCategory() : catalog.latest(new MetadataReader()).map(List::of).orElse(List.of());
+        BackupCatalog catalog = BackupCatalog.of(settings);
+        return weekly ? catalog.latestPerCategory() : catalog.latest().map(List::of).orElse(List.of());
     }
 }

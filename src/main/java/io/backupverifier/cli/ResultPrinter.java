@@ -30,12 +30,7 @@ final class ResultPrinter {
             errors.forEach(e -> ctx.out().println(new LogLine(LogLine.ERROR, e)));
             if (history != null) {
                 for (BackupResult c : history) {
-                    c.checks().forEach((id, r) -> ctx.out().println(new LogLine(switch (r.status()) {
-                        case PASSED -> LogLine.SUCCESS;
-                        case WARNING -> LogLine.WARNING;
-                        case FAILED -> LogLine.ERROR;
-                        case SKIPPED -> LogLine.INFO;
-                    }, r.message())));
+                    c.checks().forEach((id, r) -> ctx.out().println(new LogLine(LogLine.levelOf(r.status()), r.message())));
                 }
             }
             if (results.size() + errors.size() > 1) {

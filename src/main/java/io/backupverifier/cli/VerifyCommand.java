@@ -2,7 +2,6 @@ package io.backupverifier.cli;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupResult;
-import io.backupverifier.checks.MetadataReader;
 import io.backupverifier.checks.Verification;
 import io.backupverifier.config.Settings;
 import io.backupverifier.report.RunLog;
@@ -113,11 +112,11 @@ final class VerifyCommand implements Callable<Integer> {
             return files.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
         }
         settings.requireReadableBackupDir();
-        BackupCatalog catalog = new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs());
+        BackupCatalog catalog = BackupCatalog.of(settings);
         if (all) {
             return catalog.list();
         }
-        Optional<Path> latest = catalog.latest(new MetadataReader());
+        Optional<Path> latest = catalog.latest();
         return latest.map(List::of).orElse(List.of());
     }
 }

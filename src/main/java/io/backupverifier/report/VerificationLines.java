@@ -21,12 +21,8 @@ public final class VerificationLines {
                 : v.runName().startsWith("Database") ? "Checking database: " : "Verifying backup: ") + v.location()));
         for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
             CheckResult r = e.getValue();
-            lines.add(switch (r.status()) {
-                case PASSED -> new LogLine(LogLine.SUCCESS, r.message());
-                case WARNING -> new LogLine(LogLine.WARNING, r.message());
-                case FAILED -> new LogLine(LogLine.ERROR, r.message());
-                case SKIPPED -> new LogLine(LogLine.INFO, e.getKey() + " skipped: " + r.message());
-            });
+            String message = r.status() == CheckStatus.SKIPPED ? e.getKey() + " skipped: " + r.message() : r.message();
+            lines.add(new LogLine(LogLine.levelOf(r.status()), message));
         }
         CheckStatus status = v.status();
         if (status == CheckStatus.FAILED) {
