@@ -28,6 +28,12 @@ public final class Advice {
     private Advice() {
     }
 
+    /** For a check that could not run (ERROR): the environment, not the backup, needs a look. */
+    public static String forError() {
+        return "The check could not run: fix the cause named in the message (permissions, test server, disk space), "
+                + "then verify again; the backup itself may be fine";
+    }
+
     public static String forCheck(String checkId) {
         return ACTIONS.getOrDefault(checkId, "Check the verification logs");
     }

@@ -42,7 +42,8 @@ public final class AlertMailRenderer {
                     .append("<table><tr><th>check</th><th>status</th><th>message</th><th>what to do</th></tr>\n");
             for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
                 CheckResult c = e.getValue();
-                String action = c.status() == CheckStatus.FAILED ? Advice.forCheck(e.getKey()) : "";
+                String action = c.status() == CheckStatus.FAILED ? Advice.forCheck(e.getKey())
+                        : c.status() == CheckStatus.ERROR ? Advice.forError() : "";
                 text.append(String.format("  %-22s %-8s %s%n", e.getKey(), c.status(), c.message()));
                 if (!action.isEmpty()) {
                     text.append(String.format("  %-22s %-8s Action: %s%n", "", "", action));
@@ -78,7 +79,7 @@ public final class AlertMailRenderer {
     private static String head(String title) {
         return "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + esc(title) + "</title><style>"
                 + "body{font-family:sans-serif;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-                + "padding:4px 8px;text-align:left;vertical-align:top}.FAILED{color:#b00020;font-weight:bold}"
+                + "padding:4px 8px;text-align:left;vertical-align:top}.FAILED,.ERROR{color:#b00020;font-weight:bold}"
                 + ".PASSED{color:#1b7f3b}.WARNING{color:#a66a00}.SKIPPED{color:#666}</style></head><body>\n";
     }
 

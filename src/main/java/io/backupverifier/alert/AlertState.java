@@ -1,7 +1,6 @@
 package io.backupverifier.alert;
 
 import io.backupverifier.checks.BackupResult;
-import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.store.ResultsStoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -61,7 +60,7 @@ public final class AlertState {
             for (BackupResult r : ordered) {
                 String key = key(r);
                 String known = status(c, key);
-                if (r.status() == CheckStatus.FAILED) {
+                if (r.isFailed()) { // FAILED or ERROR: an unknown state alerts too
                     if (known == null) {
                         failures.add(r);
                         insert(c, key, group(r), String.join(",", r.failedChecks()), time(r));

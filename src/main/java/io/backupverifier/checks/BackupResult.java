@@ -24,27 +24,28 @@ public interface BackupResult {
     /** "Backup verification" or "Restore test": how output lines name the run. */
     String runName();
 
-    /** FAILED if any check failed, else WARNING if any warned, else PASSED. */
+    /** FAILED if any check failed, else ERROR if any could not run, else WARNING if any warned, else PASSED. */
     default CheckStatus status() {
         CheckStatus overall = CheckStatus.PASSED;
         for (CheckResult r : checks().values()) {
             if (r.status() == CheckStatus.FAILED) {
                 return CheckStatus.FAILED;
             }
-            if (r.status() == CheckStatus.WARNING) {
-                overall = CheckStatus.WARNING;
+            if (r.status() == CheckStatus.ERROR || r.status() == CheckStatus.WARNING && overall == CheckStatus.PASSED) {
+                overall = r.status();
             }
         }
         return overall;
     }
 
+    /** FAILED or ERROR: the backup alerts and the exit code is 1 (an unknown state fails closed). */
     default boolean isFailed() {
-        return status() == CheckStatus.FAILED;
+        return status().isProblem();
     }
 
-    /** The ids of the checks that failed, in check order. */
+    /** The ids of the checks that failed or could not run, in check order. */
     default List<String> failedChecks() {
-        return checks().entrySet().stream().filter(e -> e.getValue().status() == CheckStatus.FAILED)
+        return checks().entrySet().stream().filter(e -> e.getValue().status().isProblem())
                 .map(Map.Entry::getKey).toList();
     }
 }

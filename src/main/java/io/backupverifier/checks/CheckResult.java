@@ -15,6 +15,11 @@ public record CheckResult(CheckStatus status, String message) {
         return new CheckResult(CheckStatus.WARNING, message);
     }
 
+    /** The check could not run for a reason outside the backup; the message names the cause. */
+    public static CheckResult error(String message) {
+        return new CheckResult(CheckStatus.ERROR, message);
+    }
+
     public static CheckResult skipped(String message) {
         return new CheckResult(CheckStatus.SKIPPED, message);
     }

@@ -1,7 +1,6 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.checks.BackupResult;
-import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.report.JsonResult;
 import io.backupverifier.report.LogLine;
 import io.backupverifier.report.VerificationLines;
@@ -37,8 +36,8 @@ final class ResultPrinter {
                 ctx.out().println(VerificationLines.summary(results));
             }
         }
-        boolean failed = !errors.isEmpty() || results.stream().anyMatch(r -> r.status() == CheckStatus.FAILED)
-                || history != null && history.stream().anyMatch(r -> r.status() == CheckStatus.FAILED);
+        boolean failed = !errors.isEmpty() || results.stream().anyMatch(BackupResult::isFailed)
+                || history != null && history.stream().anyMatch(BackupResult::isFailed);
         return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
     }
 }

@@ -28,7 +28,7 @@ public final class HtmlReport {
                 .append(".cards{display:flex;gap:12px;margin-top:16px}.card{border:1px solid #e5e7eb;border-radius:8px;padding:12px 16px;min-width:140px}")
                 .append(".card b{display:block;font-size:26px}.ok{color:#15803d}.bad{color:#b91c1c}.warn{color:#b45309}")
                 .append("table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #e5e7eb;padding:5px 8px;text-align:left}")
-                .append("th{background:#f9fafb}.PASSED{color:#15803d;font-weight:600}.FAILED{color:#b91c1c;font-weight:700}")
+                .append("th{background:#f9fafb}.PASSED{color:#15803d;font-weight:600}.FAILED,.ERROR{color:#b91c1c;font-weight:700}")
                 .append(".WARNING{color:#b45309;font-weight:600}.SKIPPED,.NOT{color:#6b7280}svg{background:#fff;border:1px solid #e5e7eb;border-radius:8px}")
                 .append("</style></head><body>\n");
         String verdict = r.failed() > 0 || r.history().stream().anyMatch(c -> c.isFailed()) ? "bad" : "ok";

@@ -42,11 +42,13 @@ public final class JsonResult {
         }
         ObjectNode summary = root.putObject("summary");
         long failed = verifications.stream().filter(v -> v.status() == CheckStatus.FAILED).count();
+        long errors = verifications.stream().filter(v -> v.status() == CheckStatus.ERROR).count();
         long warnings = verifications.stream().filter(v -> v.status() == CheckStatus.WARNING).count();
         summary.put("total", verifications.size());
-        summary.put("passed", verifications.size() - failed - warnings);
+        summary.put("passed", verifications.size() - failed - errors - warnings);
         summary.put("warnings", warnings);
         summary.put("failed", failed);
+        summary.put("errors", errors);
         if (history != null) {
             ObjectNode h = root.putObject("history");
             for (BackupResult c : history) {

@@ -18,6 +18,6 @@ public record ReportRow(Path file, String category, long sizeBytes, Instant back
     }
 
     public boolean failed() {
-        return "FAILED".equals(status);
+        return "FAILED".equals(status) || "ERROR".equals(status);
     }
 }

@@ -27,6 +27,9 @@ public final class VerificationLines {
         CheckStatus status = v.status();
         if (status == CheckStatus.FAILED) {
             lines.add(new LogLine(LogLine.ERROR, v.runName() + " FAILED: " + name + " (" + String.join(", ", v.failedChecks()) + ")"));
+        } else if (status == CheckStatus.ERROR) {
+            lines.add(new LogLine(LogLine.ERROR, v.runName() + " could not complete (ERROR): " + name + " ("
+                    + String.join(", ", v.failedChecks()) + "): the backup's state is unknown"));
         } else if (status == CheckStatus.WARNING) {
             lines.add(new LogLine(LogLine.WARNING, v.runName() + " completed with warnings: " + name));
         } else {
@@ -38,9 +41,11 @@ public final class VerificationLines {
     /** The closing summary of a run over several backups. */
     public static LogLine summary(List<? extends BackupResult> all) {
         long failed = all.stream().filter(v -> v.status() == CheckStatus.FAILED).count();
+        long errors = all.stream().filter(v -> v.status() == CheckStatus.ERROR).count();
         long warnings = all.stream().filter(v -> v.status() == CheckStatus.WARNING).count();
-        String text = String.format("%s %d backup%s: %d passed, %d with warnings, %d failed", all.isEmpty() || all.get(0).runName().startsWith("Backup") ? "Verified" : "Restore-tested", all.size(),
-                all.size() == 1 ? "" : "s", all.size() - failed - warnings, warnings, failed);
-        return new LogLine(failed > 0 ? LogLine.ERROR : warnings > 0 ? LogLine.WARNING : LogLine.SUCCESS, text);
+        String text = String.format("%s %d backup%s: %d passed, %d with warnings, %d failed%s", all.isEmpty() || all.get(0).runName().startsWith("Backup") ? "Verified" : "Restore-tested", all.size(),
+                all.size() == 1 ? "" : "s", all.size() - failed - errors - warnings, warnings, failed,
+                errors > 0 ? ", " + errors + " could not be checked (ERROR)" : "");
+        return new LogLine(failed + errors > 0 ? LogLine.ERROR : warnings > 0 ? LogLine.WARNING : LogLine.SUCCESS, text);
     }
 }

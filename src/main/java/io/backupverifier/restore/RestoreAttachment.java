@@ -20,6 +20,10 @@ public final class RestoreAttachment {
         CheckResult restore = r.checks().get("restore");
         if (restore == null || restore.status() == CheckStatus.SKIPPED) {
             v.record("restore", CheckResult.skipped("Restore test not possible: " + (restore == null ? "no result" : restore.message())));
+        } else if (r.status() == CheckStatus.ERROR) {
+            Map.Entry<String, CheckResult> first = r.checks().entrySet().stream()
+                    .filter(e -> e.getValue().status() == CheckStatus.ERROR).findFirst().orElseThrow();
+            v.record("restore", CheckResult.error("Restore test could not run (" + first.getKey() + "): " + first.getValue().message()));
         } else if (r.status() == CheckStatus.FAILED) {
             Map.Entry<String, CheckResult> first = r.checks().entrySet().stream()
                     .filter(e -> e.getValue().status() == CheckStatus.FAILED).findFirst().orElseThrow();

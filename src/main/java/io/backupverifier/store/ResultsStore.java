@@ -207,6 +207,11 @@ public final class ResultsStore {
     }
 
     /** Verifications per day since {@code sinceMillis}: day (yyyy-MM-dd, UTC) -> [passed, failed]. */
+    /** FAILED or ERROR, as stored. */
+    private static boolean isProblem(String status) {
+        return "FAILED".equals(status) || "ERROR".equals(status);
+    }
+
     public Map<String, long[]> verificationsPerDay(long sinceMillis) {
         Map<String, long[]> days = new java.util.TreeMap<>();
         try (Connection c = dataSource.getConnection();
@@ -215,7 +220,7 @@ public final class ResultsStore {
             try (ResultSet rs = q.executeQuery()) {
                 while (rs.next()) {
                     String day = java.time.Instant.ofEpochMilli(rs.getLong(1)).toString().substring(0, 10);
-                    days.computeIfAbsent(day, d -> new long[2])["FAILED".equals(rs.getString(2)) ? 1 : 0]++;
+                    days.computeIfAbsent(day, d -> new long[2])[isProblem(rs.getString(2)) ? 1 : 0]++;
                 }
             }
         } catch (SQLException e) {
@@ -234,7 +239,7 @@ public final class ResultsStore {
             try (ResultSet rs = s.executeQuery("SELECT v.status, count(*) FROM bv_verification v WHERE v.verified_at ="
                     + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path) GROUP BY v.status")) {
                 while (rs.next()) {
-                    if ("FAILED".equals(rs.getString(1))) {
+                    if (isProblem(rs.getString(1))) {
                         failed += rs.getInt(2);
                     } else {
                         verified += rs.getInt(2);
