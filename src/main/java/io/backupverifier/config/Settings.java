@@ -243,6 +243,10 @@ public final class Settings {
             throw new ConfigException(label("http.host") + ": listening on " + host + " needs basic authentication: set "
                     + label("http.auth-file"));
         }
+        if (flag("http.jolokia") && !get("http.port").strip().equals("0") && get("http.auth-file").isEmpty()) {
+            throw new ConfigException(label("http.jolokia") + ": JMX over HTTP runs this service's operations, so it needs "
+                    + "basic authentication: set " + label("http.auth-file"));
+        }
         if (!get("http.auth-file").isEmpty() && !Files.isReadable(Path.of(get("http.auth-file")))) {
             throw new ConfigException(label("http.auth-file") + ": " + get("http.auth-file") + " is not a readable file");
         }
