@@ -178,6 +178,13 @@ class OperationsTest {
             assertThat(status(verify)).as(verify.body()).isEqualTo(200);
             assertThat(verify.body()).contains("backup_20251227_120000.gz: PASSED");
 
+            // the README's example: Camel's route operations stay available
+            HttpResponse<String> suspend = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=backup-verifier,"
+                    + "type=routes,name=\\\"watch-backups\\\"\",\"operation\":\"suspend()\"}");
+            assertThat(status(suspend)).as(suspend.body()).isEqualTo(200);
+            ObjectName route = new ObjectName("org.apache.camel:context=backup-verifier,type=routes,name=\"watch-backups\"");
+            assertThat(jmx.getAttribute(route, "State")).isEqualTo("Suspended");
+
             // the JVM's own operations: a heap dump or a vmLog into any file, a GC, JFR
             HttpResponse<String> dump = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\","
                     + "\"operation\":\"dumpHeap\",\"arguments\":[\"" + heap + "\",true]}");
