@@ -85,7 +85,8 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("scanProgress", progress);
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
-        r.bind("backupInspector", new BackupInspector(new BackupScanner(progress), new MetadataReader(), catalog));
+        r.bind("backupInspector", new BackupInspector(new BackupScanner(progress, settings.maxExpandedSize(),
+                settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
 
         r.bind("categoryChecks", new CategoryChecks(catalog,
                 Map.of("daily", Units.duration(settings.get("history.max-age-daily")),
@@ -141,7 +142,7 @@ public final class AppBeans implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot register the embedded server cleanup: " + e.getMessage(), e);
         }
-        r.bind("restoreTester", new RestoreTester(options, targets, external != null, catalog, new MetadataReader(), clock));
+        r.bind("restoreTester", new RestoreTester(options, targets, external != null, catalog, catalog.metadataReader(), clock));
         r.bind("restoreAttachment", new RestoreAttachment());
         r.bind("restoreLog", new RunLog(settings.restoreLogDir(), "restore_test", "Starting restore test", clock));
         r.bind("testDatabaseCleanup", new TestDatabaseCleanup(external, settings.restoreWorkDir(),

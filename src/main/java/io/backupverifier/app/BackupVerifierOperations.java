@@ -1,6 +1,10 @@
 package io.backupverifier.app;
 
 import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.catalog.RegularFiles;
+import io.backupverifier.report.LogLine;
+import java.io.IOException;
+import java.nio.file.Path;
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.store.ResultsStore;
 import java.time.Instant;
@@ -37,12 +41,42 @@ public final class BackupVerifierOperations {
     }
 
     private static String line(BackupResult r) {
-        return r.file().getFileName() + ": " + r.status() + (r.failedChecks().isEmpty() ? "" : " (" + String.join(", ", r.failedChecks()) + ")");
+        return LogLine.printable(String.valueOf(r.file().getFileName())) + ": " + r.status() + (r.failedChecks().isEmpty() ? "" : " (" + String.join(", ", r.failedChecks()) + ")");
     }
 
-    @ManagedOperation(description = "Verify one backup file; returns its status and failed checks")
+    /**
+     * The backup a caller named, if it is one: under BACKUP_DIR by its real path (no link or
+     * {@code ..} leads out), a regular file, and a backup by the catalog's rules. JMX and Jolokia
+     * callers get nothing else, not even the verdict on a file elsewhere on the host.
+     */
+    Path backupNamed(String path) {
+        Path p;
+        try {
+            p = Path.of(path).toAbsolutePath().normalize();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("Refused: '" + LogLine.printable(String.valueOf(path)) + "' is not a file path");
+        }
+        Path root = catalog.backupDir();
+        if (!catalog.files().isUnderRoot(p)) {
+            throw new IllegalArgumentException("Refused: " + LogLine.printable(p.toString()) + " is not under the backup directory " + root);
+        }
+        try {
+            catalog.files().check(p);
+        } catch (RegularFiles.RefusedFileException e) {
+            throw new IllegalArgumentException("Refused: " + LogLine.printable(e.getMessage()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Refused: no such backup " + LogLine.printable(p.toString()));
+        }
+        if (!catalog.isBackup(p)) {
+            throw new IllegalArgumentException("Refused: " + LogLine.printable(p.toString())
+                    + " is not a backup (a sidecar, a temporary file or this program's own file)");
+        }
+        return p;
+    }
+
+    @ManagedOperation(description = "Verify one backup file under the backup directory; returns its status and failed checks")
     public String verifyFile(String path) {
-        BackupResult r = call("direct:verify", path, BackupResult.class);
+        BackupResult r = call("direct:verify", backupNamed(path), BackupResult.class);
         call("direct:alert", r, Object.class);
         return line(r);
     }
@@ -54,9 +88,9 @@ public final class BackupVerifierOperations {
         return String.join("\n", results.stream().map(o -> line((BackupResult) o)).toList());
     }
 
-    @ManagedOperation(description = "Restore-test one backup into an isolated database; returns its status")
+    @ManagedOperation(description = "Restore-test one backup under the backup directory into an isolated database; returns its status")
     public String restoreTest(String path) {
-        BackupResult r = call("direct:restore-test", path, BackupResult.class);
+        BackupResult r = call("direct:restore-test", backupNamed(path), BackupResult.class);
         call("direct:alert", r, Object.class);
         return line(r);
     }

@@ -4,19 +4,20 @@ import io.backupverifier.checks.Metadata;
 import io.backupverifier.checks.MetadataReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Which files under the backup directory are backups (DESIGN.md section 3), which is the
@@ -27,10 +28,18 @@ public final class BackupCatalog {
 
     private static final List<String> TEMP_SUFFIXES = List.of("~", ".tmp", ".temp", ".part", ".partial", ".swp",
             ".crdownload", ".inprogress");
+    /** Directories named like this program's defaults: its own, wherever they sit (an old default, a copied tree). */
+    private static final List<String> OWN_DIR_NAMES = List.of("verification_logs", "restore_test_logs");
+    /** This program's own files: the results store (and SQLite's companions), its logs, reports and alerts. */
+    private static final Pattern OWN_FILE = Pattern.compile("results\\.db(-journal|-wal|-shm)?"
+            + "|(verification|restore_test|verification_report)_\\d{8}_\\d{6}(_\\d+)?\\.(log|txt|html|json)(\\.gz)?"
+            + "|alert_\\d{8}_\\d{6}_\\d+\\.json");
 
     private final Path backupDir;
-    private final List<PathMatcher> include;
+    private final List<Pattern> include;
     private final List<Path> ownDirs;
+    private final RegularFiles files;
+    private final Duration clockSkew;
 
     /**
      * @param backupDir the backup directory
@@ -38,38 +47,78 @@ public final class BackupCatalog {
      * @param ownDirs this program's own directories (logs, reports, state), never backups even inside backupDir
      */
     public BackupCatalog(Path backupDir, List<String> includeGlobs, List<Path> ownDirs) {
+        this(backupDir, includeGlobs, ownDirs, MetadataReader.DEFAULT_CLOCK_SKEW);
+    }
+
+    /** @param clockSkew how far in the future a sidecar's {@code created_at} may be before it is a lie */
+    public BackupCatalog(Path backupDir, List<String> includeGlobs, List<Path> ownDirs, Duration clockSkew) {
+        this.clockSkew = clockSkew;
         this.backupDir = backupDir.toAbsolutePath().normalize();
-        this.include = includeGlobs.stream().map(g -> FileSystems.getDefault().getPathMatcher("glob:" + g)).toList();
+        this.include = includeGlobs.stream().map(Globs::toRegex).toList();
         this.ownDirs = ownDirs.stream().map(p -> p.toAbsolutePath().normalize()).toList();
+        this.files = new RegularFiles(this.backupDir);
     }
 
     /** The catalog of the configured backup directory, patterns and own directories. */
     public static BackupCatalog of(io.backupverifier.config.Settings settings) {
-        return new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs());
+        return new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs(),
+                io.backupverifier.config.Units.duration(settings.get("metadata.clock-skew")));
+    }
+
+    /** A sidecar reader under this catalog's rules (which files may be opened, how far ahead created_at may be). */
+    public MetadataReader metadataReader() {
+        return new MetadataReader(files, Clock.systemUTC(), clockSkew);
     }
 
     public Path backupDir() {
         return backupDir;
     }
 
-    /** Whether a file with this name is a backup (sidecars, hidden and temporary files are not). */
+    /** Which files may be opened: regular files, links only to regular files inside the backup directory. */
+    public RegularFiles files() {
+        return files;
+    }
+
+    /**
+     * Whether a file with this name is a backup (sidecars, hidden and temporary files, and this
+     * program's own files are not). Matched as text, so a name the platform cannot encode still matches.
+     */
     public boolean isBackupName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         if (name.startsWith(".") || lower.endsWith(".meta.json") || lower.endsWith(".sha256")
-                || TEMP_SUFFIXES.stream().anyMatch(lower::endsWith)) {
+                || TEMP_SUFFIXES.stream().anyMatch(lower::endsWith) || OWN_FILE.matcher(name).matches()) {
             return false;
         }
-        Path fileName = Path.of(name);
-        return include.stream().anyMatch(m -> m.matches(fileName));
+        return include.stream().anyMatch(m -> m.matcher(name).matches());
     }
 
-    /** Whether the watcher and {@code --all} should look inside this directory. */
+    /**
+     * Whether the watcher and {@code --all} should look inside this directory: not hidden, not
+     * one of this program's own directories (configured, or named like its defaults), and not a
+     * symbolic link (a link could lead anywhere on the host, or back into itself).
+     */
     public boolean isSearchedDir(Path dir) {
         Path abs = dir.toAbsolutePath().normalize();
-        if (!abs.equals(backupDir) && abs.getFileName() != null && abs.getFileName().toString().startsWith(".")) {
+        if (abs.equals(backupDir)) {
+            return true;
+        }
+        String name = abs.getFileName() == null ? "" : abs.getFileName().toString();
+        if (name.startsWith(".") || OWN_DIR_NAMES.contains(name) || Files.isSymbolicLink(abs)) {
             return false;
         }
         return ownDirs.stream().noneMatch(abs::startsWith);
+    }
+
+    /** Whether a path found under the backup directory is a backup: the watcher's filter and {@link #list()} agree. */
+    public boolean isBackup(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        Path parent = abs.getParent();
+        for (Path d = parent; d != null && d.startsWith(backupDir); d = d.getParent()) {
+            if (!isSearchedDir(d)) {
+                return false;
+            }
+        }
+        return abs.getFileName() != null && isBackupName(abs.getFileName().toString());
     }
 
     /** Every backup under the backup directory, sorted by path. */
@@ -82,9 +131,11 @@ public final class BackupCatalog {
                     return isSearchedDir(dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
                 }
 
+                // not only regular files: a FIFO or a link named like a backup is listed so that its
+                // verification reports it (RegularFiles refuses to open it), never silently skipped
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && isBackupName(file.getFileName().toString())) {
+                    if (!attrs.isDirectory() && isBackupName(file.getFileName().toString())) {
                         found.add(file);
                     }
                     return FileVisitResult.CONTINUE;
@@ -108,16 +159,16 @@ public final class BackupCatalog {
 
     /** Every backup with its category, time and size. */
     public List<Entry> entries() {
-        MetadataReader reader = new MetadataReader();
+        MetadataReader reader = metadataReader();
         List<Entry> out = new ArrayList<>();
         for (Path p : list()) {
             try {
-                long size = Files.size(p);
+                long size = Files.size(files.check(p)); // a FIFO or a link out is never the latest backup
                 Metadata m = reader.read(p, size);
                 Instant at = m.createdAt() != null ? m.createdAt() : Files.getLastModifiedTime(p).toInstant();
                 out.add(new Entry(p, categoryOf(p, m), at, size));
-            } catch (IOException e) {
-                // gone or unreadable since listed: its own verification says so
+            } catch (IOException | RuntimeException e) {
+                // gone, unreadable or refused: its own verification says so
             }
         }
         return out;

@@ -22,21 +22,50 @@ public final class BackupInspector {
         this.catalog = catalog;
     }
 
-    /** Accepts a {@link Path}, {@link File} or path string, as the CLI, timers and the watcher send them. */
+    /**
+     * Accepts a {@link Path}, {@link File} or path string, as the CLI, timers and the watcher send
+     * them. Never throws for what is in or around the file: whatever goes wrong is this backup's
+     * verdict, and the other backups of the run are verified as usual.
+     */
     public Verification inspect(Object backup) {
         Path file;
         if (backup instanceof Path p) {
             file = p;
         } else if (backup instanceof File f) {
-            file = f.toPath();
+            file = pathOf(f.getPath());
         } else if (backup instanceof String s) {
-            file = Path.of(s);
+            file = pathOf(s);
         } else {
             throw new IllegalArgumentException("not a backup path: " + backup);
         }
         file = file.toAbsolutePath().normalize();
-        ScanResult scan = scanner.scan(file);
+        ScanResult scan;
+        try {
+            scan = scanner.scan(file, catalog.files());
+        } catch (RuntimeException e) {
+            scan = unread(file, "Cannot verify file: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
         Metadata metadata = metadataReader.read(file, scan.size());
         return new Verification(scan, metadata, catalog.categoryOf(file, metadata));
+    }
+
+    /**
+     * A path from text. A name the platform's encoding cannot hold (LANG unset) cannot be opened
+     * through text at all: its verification then says so instead of stopping the run.
+     */
+    private static Path pathOf(String s) {
+        try {
+            return Path.of(s);
+        } catch (java.nio.file.InvalidPathException e) {
+            StringBuilder safe = new StringBuilder();
+            s.codePoints().forEach(c -> safe.append(c < 128 ? Character.toString(c) : "?"));
+            return Path.of(safe.toString());
+        }
+    }
+
+    private static ScanResult unread(Path file, String why) {
+        return new ScanResult(file, -1, null, why, null,
+                new io.backupverifier.scan.GzipReport(false, 0, 0, 0, io.backupverifier.scan.GzipReport.Problem.UNREADABLE, why),
+                new io.backupverifier.scan.ContentReport(io.backupverifier.scan.ContentKind.UNKNOWN, why, 0, why, null, null), 0);
     }
 }

@@ -1,13 +1,18 @@
 package io.backupverifier.checks;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.backupverifier.catalog.RegularFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -27,33 +32,82 @@ public final class MetadataReader {
     private static final Set<String> DATABASE_TYPES = Set.of("postgresql", "sqlite");
     private static final Set<String> FORMATS = Set.of("plain", "custom", "sqlite", "tar");
 
-    private final ObjectMapper json = new ObjectMapper();
+    /** A sidecar is flat; anything nested deeper than this is not one (and must not exhaust the stack). */
+    static final int MAX_SIDECAR_DEPTH = 32;
 
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // {"sha256": good, "sha256": evil} is refused
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_SIDECAR_DEPTH).build())
+            .build());
+
+    /** How far ahead of this host's clock a {@code created_at} may be (clocks of two hosts differ a little). */
+    public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofMinutes(5);
+
+    private final RegularFiles files;
+    private final Clock clock;
+    private final Duration clockSkew;
+
+    /**
+     * @param files     sidecars are read under its rule: regular files only, links only inside the backup directory
+     * @param clock     the time {@code created_at} is compared with
+     * @param clockSkew a {@code created_at} further in the future than this is a lie: it would make the
+     *                  backup the latest and its category fresh forever
+     */
+    public MetadataReader(RegularFiles files, Clock clock, Duration clockSkew) {
+        this.files = files;
+        this.clock = clock;
+        this.clockSkew = clockSkew;
+    }
+
+    /** Each backup's own directory plays the backup directory's part (tests, restore tests of a named file). */
+    public MetadataReader() {
+        this(null, Clock.systemUTC(), DEFAULT_CLOCK_SKEW);
+    }
+
+    /** {@code X.meta.json} for backup {@code X}, next to it, the backup's name kept byte for byte. */
     public static Path sidecarOf(Path backup) {
-        return backup.resolveSibling(backup.getFileName() + ".meta.json");
+        return RegularFiles.sibling(backup, ".meta.json");
     }
 
     public static Path sha256FileOf(Path backup) {
-        return backup.resolveSibling(backup.getFileName() + ".sha256");
+        return RegularFiles.sibling(backup, ".sha256");
     }
 
+    private RegularFiles filesFor(Path backup) {
+        return files != null ? files : new RegularFiles(backup.toAbsolutePath().normalize().getParent());
+    }
+
+    /** The sidecar of {@code backup}; never throws: one bad sidecar affects only its own backup. */
     public Metadata read(Path backup, long actualSize) {
-        String[] shaFile = readSha256File(backup);
+        try {
+            return readUnsafe(backup, actualSize);
+        } catch (RuntimeException | StackOverflowError e) {
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return new Metadata(true, List.of("metadata file " + sidecarOf(backup).getFileName() + " cannot be read: "
+                    + abbreviate(why)), null, null, null, null, null, null, null, null, null, null);
+        }
+    }
+
+    private Metadata readUnsafe(Path backup, long actualSize) {
+        RegularFiles rules = filesFor(backup);
+        String[] shaFile = readSha256File(backup, rules);
         Path sidecar = sidecarOf(backup);
         List<String> problems = new ArrayList<>();
         JsonNode root;
         try {
-            if (Files.size(sidecar) > MAX_SIDECAR_BYTES) {
-                problems.add("metadata file " + sidecar.getFileName() + " is larger than 1 MiB: not a sidecar");
-                return new Metadata(true, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
-            }
-            root = json.readTree(Files.readString(sidecar, StandardCharsets.UTF_8));
+            byte[] text = rules.readSmall(sidecar, MAX_SIDECAR_BYTES);
+            root = JSON.readTree(new String(text, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             problems.add("metadata file missing: " + sidecar.getFileName());
             return new Metadata(false, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
+        } catch (RegularFiles.RefusedFileException e) {
+            problems.add("metadata file " + e.getMessage());
+            return new Metadata(true, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
         } catch (JsonProcessingException e) {
-            problems.add("metadata file " + sidecar.getFileName() + " is not valid JSON: " + e.getOriginalMessage()
-                    + " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr());
+            // a constraint violation (nesting too deep) has no location
+            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr();
+            problems.add("metadata file " + sidecar.getFileName() + " is not valid JSON: " + abbreviate(e.getOriginalMessage()) + at);
             return new Metadata(true, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
         } catch (IOException e) {
             problems.add("metadata file " + sidecar.getFileName() + " cannot be read: " + e.getMessage());
@@ -72,7 +126,13 @@ public final class MetadataReader {
             try {
                 createdAt = OffsetDateTime.parse(created).toInstant();
             } catch (DateTimeParseException e) {
-                problems.add("'created_at' is not an ISO-8601 timestamp with offset or Z: '" + created + "'");
+                problems.add("'created_at' is not an ISO-8601 timestamp with offset or Z: '" + abbreviate(created) + "'");
+            }
+            Instant latestPossible = clock.instant().plus(clockSkew);
+            if (createdAt != null && createdAt.isAfter(latestPossible)) {
+                problems.add("'created_at' " + created + " is in the future (more than " + clockSkew.toString().substring(2).toLowerCase()
+                        + " ahead of this host's clock)");
+                createdAt = null; // never the latest backup, never fresh, because of a date it cannot have
             }
         }
 
@@ -102,7 +162,7 @@ public final class MetadataReader {
         }
 
         String fileName = text(root, "file", problems);
-        String actualName = backup.getFileName().toString();
+        String actualName = RegularFiles.utf8Name(backup); // as UTF-8, like the JSON, whatever the locale
         if (fileName != null && !fileName.equals(actualName)) {
             problems.add("'file' is '" + abbreviate(fileName) + "' but the backup is named '" + actualName + "'");
         }
@@ -115,18 +175,16 @@ public final class MetadataReader {
     }
 
     /** [checksum, problem] from {@code X.sha256} in sha256sum format; both null when there is no such file. */
-    private static String[] readSha256File(Path backup) {
+    private static String[] readSha256File(Path backup, RegularFiles rules) {
         Path f = sha256FileOf(backup);
         try {
-            if (Files.size(f) > MAX_SIDECAR_BYTES) {
-                return new String[] {null, f.getFileName() + " is larger than 1 MiB"};
-            }
-            String name = backup.getFileName().toString();
-            for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+            String name = RegularFiles.utf8Name(backup);
+            String text = new String(rules.readSmall(f, MAX_SIDECAR_BYTES), StandardCharsets.UTF_8);
+            for (String line : text.split("\\R")) {
                 Matcher m = SHA256SUM_LINE.matcher(line.strip());
                 if (m.matches()) {
                     String listed = m.group(2).strip();
-                    if (listed.isEmpty() || listed.equals(name) || Path.of(listed).getFileName().toString().equals(name)) {
+                    if (listed.isEmpty() || listed.equals(name) || listed.substring(listed.lastIndexOf('/') + 1).equals(name)) {
                         return new String[] {m.group(1).toLowerCase(), null};
                     }
                 }
@@ -134,6 +192,8 @@ public final class MetadataReader {
             return new String[] {null, f.getFileName() + " has no sha256sum line for " + name};
         } catch (NoSuchFileException e) {
             return new String[] {null, null};
+        } catch (RegularFiles.RefusedFileException e) {
+            return new String[] {null, e.getMessage()};
         } catch (IOException | RuntimeException e) {
             return new String[] {null, f.getFileName() + " cannot be read: " + e.getMessage()};
         }
@@ -161,6 +221,9 @@ public final class MetadataReader {
     }
 
     private static String abbreviate(String s) {
+        if (s == null) {
+            return "";
+        }
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

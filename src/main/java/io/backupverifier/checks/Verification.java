@@ -73,6 +73,14 @@ public final class Verification implements BackupResult {
                 && scan.content().kind() != io.backupverifier.scan.ContentKind.EMPTY;
     }
 
+    /**
+     * The backup's path as text for a log line: never the file's content (a {@code Path} in a
+     * Camel expression is converted by reading the file), control characters escaped.
+     */
+    public String logName() {
+        return io.backupverifier.report.LogLine.printable(file().toString());
+    }
+
     @Override
     public String toString() {
         return file() + " " + status() + " " + checks();

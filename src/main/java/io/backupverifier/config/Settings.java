@@ -34,6 +34,12 @@ public final class Settings {
             new Setting("alert.outbox-dir", "ALERT_OUTBOX_DIR", "", "alerts waiting for delivery; default $VERIFICATION_LOG_DIR/outbox"),
             new Setting("check.min-size", "MIN_BACKUP_SIZE", "100B", "smaller backups fail the size check"),
             new Setting("check.max-size", "MAX_BACKUP_SIZE", "100GB", "larger backups fail the size check"),
+            new Setting("check.max-expanded-size", "MAX_EXPANDED_SIZE", "",
+                    "a gzip backup that inflates to more fails at once (a gzip bomb); empty = 20 x MAX_BACKUP_SIZE"),
+            new Setting("check.max-expansion-ratio", "MAX_EXPANSION_RATIO", "1000",
+                    "a gzip backup inflating more than this many times its compressed size fails (0 = no limit)"),
+            new Setting("metadata.clock-skew", "METADATA_CLOCK_SKEW", "5m",
+                    "a sidecar created_at further in the future than this fails the metadata check"),
             new Setting("verify.parallelism", "VERIFY_PARALLELISM", "0", "backups verified at once by verify --all; 0 = one per core"),
             new Setting("watch.poll-interval", "WATCH_POLL_INTERVAL", "10s", "how often the watcher looks for new backups"),
             new Setting("watch.stable-for", "WATCH_STABLE_FOR", "5s", "a file must keep its size and time this long before it is verified"),
@@ -180,9 +186,11 @@ public final class Settings {
                     + label("check.max-size") + " " + get("check.max-size"));
         }
         for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
-                "alert.resend-interval")) {
+                "alert.resend-interval", "metadata.clock-skew")) {
             check(key, () -> Units.duration(get(key)));
         }
+        check("check.max-expanded-size", () -> maxExpandedSize());
+        check("check.max-expansion-ratio", () -> nonNegative(get("check.max-expansion-ratio")));
         check("alert.retries", () -> nonNegative(get("alert.retries")));
         if (!get("smtp.host").isEmpty() && get("alert.email").isBlank()) {
             throw new ConfigException(label("alert.email") + ": required when " + label("smtp.host") + " is set");
@@ -234,6 +242,10 @@ public final class Settings {
         if (!loopback && !get("http.port").strip().equals("0") && get("http.auth-file").isEmpty()) {
             throw new ConfigException(label("http.host") + ": listening on " + host + " needs basic authentication: set "
                     + label("http.auth-file"));
+        }
+        if (flag("http.jolokia") && !get("http.port").strip().equals("0") && get("http.auth-file").isEmpty()) {
+            throw new ConfigException(label("http.jolokia") + ": JMX over HTTP runs this service's operations, so it needs "
+                    + "basic authentication: set " + label("http.auth-file"));
         }
         if (!get("http.auth-file").isEmpty() && !Files.isReadable(Path.of(get("http.auth-file")))) {
             throw new ConfigException(label("http.auth-file") + ": " + get("http.auth-file") + " is not a readable file");
@@ -365,6 +377,20 @@ public final class Settings {
 
     public long maxSize() {
         return Units.size(get("check.max-size"));
+    }
+
+    /** MAX_EXPANDED_SIZE, or 20 times MAX_BACKUP_SIZE when unset. */
+    public long maxExpandedSize() {
+        String v = get("check.max-expanded-size").strip();
+        if (v.isEmpty()) {
+            long max = maxSize();
+            return max > Long.MAX_VALUE / 20 ? Long.MAX_VALUE : max * 20;
+        }
+        return Units.size(v);
+    }
+
+    public int maxExpansionRatio() {
+        return Integer.parseInt(get("check.max-expansion-ratio").strip());
     }
 
     public int parallelism() {

@@ -5,6 +5,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -21,7 +24,11 @@ import java.util.zip.GZIPOutputStream;
  * The seed's log housekeeping, in this program's own log directories only: gzip logs and
  * reports older than {@code archiveAfter}, delete archives older than {@code deleteAfter},
  * and delete the oldest archives while the directories are larger than {@code maxBytes}.
- * Only this program's files are touched (verification_*, restore_test_*, *_report_*).
+ * Only this program's files are touched (verification_*, restore_test_*, *_report_*), and
+ * only regular files: a symbolic link, even one named like an old log, is never followed, read,
+ * written or deleted. Archives are written to a new temporary file in the same directory and
+ * moved into place atomically, so a link planted under the archive's name is replaced, not
+ * written through, and nothing is ever written outside these directories.
  */
 public final class LogMaintenance {
 
@@ -53,15 +60,11 @@ public final class LogMaintenance {
                 continue;
             }
             for (Path p : files(dir)) {
-                Instant modified = Files.getLastModifiedTime(p).toInstant();
+                Instant modified = modified(p);
                 boolean archived = p.getFileName().toString().endsWith(".gz");
                 if (!archived && modified.isBefore(now.minus(archiveAfter))) {
                     Path gz = p.resolveSibling(p.getFileName() + ".gz");
-                    try (InputStream in = Files.newInputStream(p); OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
-                        in.transferTo(out);
-                    }
-                    Files.setLastModifiedTime(gz, FileTime.from(modified)); // the archive keeps the log's age
-                    Files.delete(p);
+                    archive(p, gz, modified);
                     done.add("Archived " + p + " -> " + gz.getFileName());
                 } else if (archived && modified.isBefore(now.minus(deleteAfter))) {
                     Files.delete(p);
@@ -72,13 +75,13 @@ public final class LogMaintenance {
             oldestFirst.sort(Comparator.comparing(LogMaintenance::modified));
             long total = 0;
             for (Path p : oldestFirst) {
-                total += Files.size(p);
+                total += size(p);
             }
             for (Path p : oldestFirst) {
                 if (total <= maxBytes) {
                     break;
                 }
-                total -= Files.size(p);
+                total -= size(p);
                 Files.delete(p);
                 done.add("Deleted " + p + " (log directory over " + maxBytes + " bytes)");
             }
@@ -86,17 +89,44 @@ public final class LogMaintenance {
         return done;
     }
 
+    /**
+     * gzip {@code log} into {@code gz}: a fresh temporary file (created exclusively, so never a
+     * link), then an atomic rename over {@code gz} (which replaces whatever entry has that name,
+     * a link included, without touching what it points to), then the log is removed.
+     */
+    private static void archive(Path log, Path gz, Instant modified) throws IOException {
+        Path tmp = Files.createTempFile(log.getParent(), "." + log.getFileName() + ".", ".tmp");
+        try {
+            try (InputStream in = Files.newInputStream(log, LinkOption.NOFOLLOW_LINKS);
+                 OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp, LinkOption.NOFOLLOW_LINKS))) {
+                in.transferTo(out);
+            }
+            // the archive keeps the log's age
+            Files.getFileAttributeView(tmp, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .setTimes(FileTime.from(modified), null, null);
+            Files.move(tmp, gz, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        Files.delete(log);
+    }
+
     private static Instant modified(Path p) {
         try {
-            return Files.getLastModifiedTime(p).toInstant();
+            return Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant();
         } catch (IOException e) {
             return Instant.EPOCH;
         }
     }
 
+    private static long size(Path p) throws IOException {
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+    }
+
     private static List<Path> files(Path dir) throws IOException {
         List<Path> out = new ArrayList<>();
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            // walkFileTree does not follow links: attrs are the entry's own, so a link is never regular
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 if (attrs.isRegularFile() && ours(file)) {

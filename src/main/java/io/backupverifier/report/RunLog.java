@@ -78,7 +78,9 @@ public final class RunLog {
         StringBuilder text = new StringBuilder();
         lines.forEach(l -> text.append(stamp).append(l).append('\n'));
         try {
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            // never through a link: the run log is this program's own file in its own directory
+            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot write the run log " + file + ": " + e.getMessage(), e);
         }

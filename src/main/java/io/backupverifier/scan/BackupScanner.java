@@ -6,7 +6,9 @@ import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import io.backupverifier.catalog.RegularFiles;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -41,30 +43,54 @@ public final class BackupScanner {
         return t;
     });
     private final ScanProgress progress;
+    private final long maxExpanded;
+    private final int maxRatio;
+
+    /**
+     * @param maxExpanded a gzip backup whose content passes this many bytes fails at once
+     * @param maxRatio    as does one inflating more than this many times its compressed size (0 = no limit)
+     */
+    public BackupScanner(ScanProgress progress, long maxExpanded, int maxRatio) {
+        this.progress = progress;
+        this.maxExpanded = maxExpanded;
+        this.maxRatio = maxRatio;
+    }
 
     public BackupScanner(ScanProgress progress) {
-        this.progress = progress;
+        this(progress, Long.MAX_VALUE, 1000);
     }
 
     public BackupScanner() {
         this(new ScanProgress());
     }
 
+    /** Scans a file under the rule of its own directory (a file named on the command line, tests). */
     public ScanResult scan(Path file) {
+        return scan(file, new RegularFiles(file.toAbsolutePath().normalize().getParent()));
+    }
+
+    /**
+     * Scans {@code file} if {@code files} allows it to be opened (a regular file, or a link to one
+     * inside the backup directory); anything else is reported unread, so a FIFO never blocks and
+     * {@code /dev/zero} is never read.
+     */
+    public ScanResult scan(Path file, RegularFiles files) {
         long started = System.currentTimeMillis();
         BasicFileAttributes attrs;
+        Path real;
         try {
-            attrs = Files.readAttributes(file, BasicFileAttributes.class);
-        } catch (IOException e) {
-            String why = "Cannot read file: " + describe(e);
-            return new ScanResult(file, -1, null, why, null, GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
-                    new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null), 0);
+            real = files.check(file);
+            attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (RegularFiles.RefusedFileException e) {
+            return unread(file, e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            return unread(file, "Cannot read file: " + describe(e));
         }
         ChunkPipe raw = new ChunkPipe(8, CHUNK);
         ChunkPipe content = new ChunkPipe(8, CHUNK);
         ScanProgress.Scan handle = progress.start(file, attrs.size());
         try {
-            Future<String> hashing = workers.submit(() -> readAndHash(file, raw.writer, handle));
+            Future<String> hashing = workers.submit(() -> readAndHash(real, raw.writer, handle));
             Future<ContentReport> inspecting = workers.submit(() -> {
                 try (InputStream in = content.reader) {
                     return new ContentInspector().inspect(in);
@@ -99,6 +125,11 @@ public final class BackupScanner {
         }
     }
 
+    private static ScanResult unread(Path file, String why) {
+        return new ScanResult(file, -1, null, why, null, GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
+                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null), 0);
+    }
+
     /** The calling thread's stage: inflate (or pass through) and drain, so hashing sees every byte. */
     private GzipReport decode(InputStream rawIn, OutputStream contentOut) {
         try (InputStream closeRaw = rawIn; OutputStream closeContent = contentOut) {
@@ -107,7 +138,7 @@ public final class BackupScanner {
             in.unread(magic);
             GzipReport gzip;
             if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
-                gzip = new GzipDecoder().decode(in, contentOut);
+                gzip = new GzipDecoder(maxExpanded, maxRatio).decode(in, contentOut);
             } else {
                 in.transferTo(contentOut);
                 gzip = magic.length == 0
@@ -129,7 +160,8 @@ public final class BackupScanner {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
-        try (OutputStream o = out; FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        // the real path RegularFiles checked, opened without following a link swapped in since
+        try (OutputStream o = out; FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buf = new byte[CHUNK];
             ByteBuffer bb = ByteBuffer.wrap(buf);
             int n;

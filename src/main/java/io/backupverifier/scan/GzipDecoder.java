@@ -29,6 +29,25 @@ final class GzipDecoder {
     private int limit;
     private long consumed; // compressed bytes handed out of the buffer so far
     private InputStream raw;
+    private final long maxExpanded;
+    private final int maxRatio;
+
+    /** Ratios are judged only past this much output: a tiny file of zeros is no bomb. */
+    static final long RATIO_FLOOR = 64L * 1024 * 1024;
+
+    /**
+     * @param maxExpanded stop with a failure once the content passes this many bytes (a gzip bomb)
+     * @param maxRatio    or once it is more than this many times the compressed bytes read so far
+     *                    (past {@link #RATIO_FLOOR}); 0 = no ratio limit
+     */
+    GzipDecoder(long maxExpanded, int maxRatio) {
+        this.maxExpanded = maxExpanded;
+        this.maxRatio = maxRatio;
+    }
+
+    GzipDecoder() {
+        this(Long.MAX_VALUE, 0);
+    }
 
     /** Decodes {@code raw} to its end or to the first problem; never throws for bad data. */
     GzipReport decode(InputStream raw, OutputStream content) throws IOException {
@@ -84,6 +103,12 @@ final class GzipDecoder {
                     if (n > 0) {
                         crc.update(out, 0, n);
                         size += n;
+                        String bomb = tooLarge(total + size, consumed - inflater.getRemaining());
+                        if (bomb != null) {
+                            skipRest();
+                            return fail(members, total + size, GzipReport.Problem.TOO_LARGE, "Inflation stopped in " + where
+                                    + ": " + bomb + " (a gzip bomb, or a backup far larger than configured)");
+                        }
                         content.write(out, 0, n);
                     } else if (inflater.needsDictionary()) {
                         return fail(members, total + size, GzipReport.Problem.CORRUPT,
@@ -116,6 +141,18 @@ final class GzipDecoder {
         } finally {
             inflater.end();
         }
+    }
+
+    /** Why inflating must stop here, or null. */
+    private String tooLarge(long expanded, long compressed) {
+        if (expanded > maxExpanded) {
+            return "content larger than MAX_EXPANDED_SIZE (" + Bytes.human(maxExpanded) + ")";
+        }
+        if (maxRatio > 0 && expanded > RATIO_FLOOR && expanded / Math.max(compressed, 1) > maxRatio) {
+            return Bytes.human(expanded) + " of content from " + Bytes.human(compressed)
+                    + ", more than MAX_EXPANSION_RATIO " + maxRatio + ":1";
+        }
+        return null;
     }
 
     /** A header that is there but wrong (as opposed to cut short). */

@@ -9,7 +9,7 @@ public record GzipReport(boolean gzip, int members, long compressedBytes, long u
                          Problem problem, String message) {
 
     /** Kinds of gzip failure, so checks can word their advice. */
-    public enum Problem { NOT_GZIP, EMPTY, TRUNCATED, CORRUPT, CRC_MISMATCH, ISIZE_MISMATCH, TRAILING_DATA, UNREADABLE }
+    public enum Problem { NOT_GZIP, EMPTY, TRUNCATED, CORRUPT, CRC_MISMATCH, ISIZE_MISMATCH, TRAILING_DATA, UNREADABLE, TOO_LARGE }
 
     public boolean intact() {
         return gzip && problem == null;

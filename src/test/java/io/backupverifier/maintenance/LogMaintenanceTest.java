@@ -64,4 +64,37 @@ class LogMaintenanceTest {
         assertThat(b).exists();
         assertThat(c).exists();
     }
+
+    private static String sha256(Path p) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+    }
+
+    @Test
+    void neverFollowsASymlinkNamedLikeALogOrAnArchive(@TempDir Path backups) throws Exception {
+        Path backup = backups.resolve("backup_20251227_120000.gz");
+        Files.write(backup, new byte[5135]);
+        Files.setLastModifiedTime(backup, FileTime.from(NOW.minus(Duration.ofDays(400))));
+        String sha = sha256(backup);
+        FileTime mtime = Files.getLastModifiedTime(backup);
+        // an old log whose archive name is a planted link to the backup (archiving used to write through it)
+        Path old = file("verification_20260401_020000.log", 61, 1000);
+        Path archiveLink = Files.createSymbolicLink(dir.resolve("verification_20260401_020000.log.gz"), backup);
+        // links named like an old log and an old archive: never read, archived, deleted or followed
+        Path logLink = Files.createSymbolicLink(dir.resolve("verification_20260101_020000.log"), backup);
+        Path oldArchiveLink = Files.createSymbolicLink(dir.resolve("restore_test_20250101_040000.log.gz"), backup);
+
+        List<String> done = maintenance(100).run(); // also over its maximum size: deletes oldest first
+
+        assertThat(sha256(backup)).isEqualTo(sha);
+        assertThat(Files.getLastModifiedTime(backup)).isEqualTo(mtime);
+        assertThat(Files.size(backup)).isEqualTo(5135);
+        assertThat(old).doesNotExist();
+        assertThat(Files.isSymbolicLink(archiveLink)).as("the planted link was replaced, not written through").isFalse();
+        assertThat(Files.isSymbolicLink(logLink)).isTrue();
+        assertThat(Files.isSymbolicLink(oldArchiveLink)).isTrue();
+        assertThat(done).noneMatch(l -> l.contains("20260101") || l.contains("20250101"));
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
 }

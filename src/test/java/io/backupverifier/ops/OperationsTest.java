@@ -125,15 +125,129 @@ class OperationsTest {
         }
     }
 
-    @Test
-    void jolokiaServesTheMBeanOverHttpWhenEnabled() throws Exception {
-        int port = freePort();
-        try (Service service = new Service(root).env("HTTP_PORT", Integer.toString(port)).env("HTTP_JOLOKIA", "true").start()) {
-            Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
-            HttpResponse<String> r = get(port, "/observe/jolokia/read/io.backupverifier:type=BackupVerifier/BackupsKnown");
-            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-            assertThat(new ObjectMapper().readTree(r.body()).get("value").asInt()).isEqualTo(1);
+    private static final String OPS = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
+
+    private Path users() throws Exception {
+        Path users = root.resolve("users.properties");
+        java.nio.file.Files.writeString(users, "user.ops = s3cret,monitor\nrole.monitor = *\n");
+        return users;
+    }
+
+    private HttpResponse<String> jolokia(int port, String auth, String origin, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/observe/jolokia"))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (auth != null) {
+            b.header("Authorization", auth);
         }
+        if (origin != null) {
+            b.header("Origin", origin);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Jolokia's own status: the HTTP status, or the "status" of its JSON answer. */
+    private static int status(HttpResponse<String> r) throws Exception {
+        if (r.statusCode() != 200) {
+            return r.statusCode();
+        }
+        return new ObjectMapper().readTree(r.body()).path("status").asInt();
+    }
+
+    @Test
+    void jolokiaNeedsAuthenticationAndRunsOnlyThisProductsOperations() throws Exception {
+        int port = freePort();
+        Path heap = root.resolve("heap.hprof");
+        try (Service service = new Service(root).env("HTTP_PORT", Integer.toString(port)).env("HTTP_JOLOKIA", "true")
+                .env("HTTP_AUTH_FILE", users().toString()).env("WATCH_POLL_INTERVAL", "1h").start()) {
+            Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            String read = "{\"type\":\"read\",\"mbean\":\"io.backupverifier:type=BackupVerifier\",\"attribute\":\"BackupsKnown\"}";
+
+            assertThat(jolokia(port, null, null, read).statusCode()).as("no credentials").isEqualTo(401);
+            assertThat(get(port, "/observe/jolokia/read/io.backupverifier:type=BackupVerifier/BackupsKnown").statusCode())
+                    .isEqualTo(401);
+            String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:guess".getBytes());
+            assertThat(jolokia(port, wrong, null, read).statusCode()).as("wrong password").isEqualTo(401);
+
+            HttpResponse<String> ok = jolokia(port, OPS, null, read);
+            assertThat(status(ok)).as(ok.body()).isEqualTo(200);
+            assertThat(new ObjectMapper().readTree(ok.body()).get("value").asInt()).isEqualTo(1);
+
+            HttpResponse<String> verify = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"io.backupverifier:type=BackupVerifier\","
+                    + "\"operation\":\"verifyFile\",\"arguments\":[\"" + backup + "\"]}");
+            assertThat(status(verify)).as(verify.body()).isEqualTo(200);
+            assertThat(verify.body()).contains("backup_20251227_120000.gz: PASSED");
+
+            // the README's example: Camel's route operations stay available
+            HttpResponse<String> suspend = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=backup-verifier,"
+                    + "type=routes,name=\\\"watch-backups\\\"\",\"operation\":\"suspend()\"}");
+            assertThat(status(suspend)).as(suspend.body()).isEqualTo(200);
+            ObjectName route = new ObjectName("org.apache.camel:context=backup-verifier,type=routes,name=\"watch-backups\"");
+            assertThat(jmx.getAttribute(route, "State")).isEqualTo("Suspended");
+
+            // the JVM's own operations: a heap dump or a vmLog into any file, a GC, JFR
+            HttpResponse<String> dump = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=HotSpotDiagnostic\","
+                    + "\"operation\":\"dumpHeap\",\"arguments\":[\"" + heap + "\",true]}");
+            assertThat(status(dump)).as(dump.body()).isEqualTo(403);
+            HttpResponse<String> vmLog = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"com.sun.management:type=DiagnosticCommand\","
+                    + "\"operation\":\"vmLog\",\"arguments\":[[\"output=" + backup + "\"]]}");
+            assertThat(status(vmLog)).as(vmLog.body()).isEqualTo(403);
+            HttpResponse<String> gc = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"java.lang:type=Memory\",\"operation\":\"gc\"}");
+            assertThat(status(gc)).as(gc.body()).isEqualTo(403);
+            HttpResponse<String> write = jolokia(port, OPS, null, "{\"type\":\"write\",\"mbean\":\"java.lang:type=Memory\","
+                    + "\"attribute\":\"Verbose\",\"value\":true}");
+            assertThat(status(write)).as(write.body()).isEqualTo(403);
+            HttpResponse<String> camel = jolokia(port, OPS, null, "{\"type\":\"exec\",\"mbean\":\"org.apache.camel:context=backup-verifier,"
+                    + "type=context,name=\\\"backup-verifier\\\"\",\"operation\":\"sendStringBody(java.lang.String,java.lang.String)\","
+                    + "\"arguments\":[\"file:" + service.backups + "?fileName=x.gz\",\"pwned\"]}");
+            assertThat(status(camel)).as(camel.body()).isEqualTo(403);
+
+            // a web page of another origin, even with the browser's cached credentials
+            HttpResponse<String> foreign = jolokia(port, OPS, "http://evil.example", read);
+            // refused by the policy's strict origin check (Camel's handler reports it as a 500)
+            assertThat(status(foreign)).as(foreign.body()).isIn(403, 500);
+            assertThat(foreign.body()).doesNotContain("\"value\"");
+            assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin")).isNotEqualTo(java.util.Optional.of("http://evil.example"));
+
+            assertThat(heap).doesNotExist();
+            assertThat(service.backups.resolve("x.gz")).doesNotExist();
+            assertThat(java.nio.file.Files.readAllBytes(backup)).isEqualTo(Fixtures.bytes("shop.sql.gz"));
+        }
+    }
+
+    @Test
+    void jolokiaWithoutCredentialsConfiguredRefusesToStart() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Service(root).env("HTTP_PORT", "8080").env("HTTP_JOLOKIA", "true").start())
+                .isInstanceOf(io.backupverifier.config.ConfigException.class)
+                .hasMessageContaining("HTTP_JOLOKIA").hasMessageContaining("HTTP_AUTH_FILE");
+    }
+
+    @Test
+    void backupVerifierMBeanRefusesFilesOutsideTheBackupDirectory() throws Exception {
+        try (Service service = new Service(root).env("WATCH_POLL_INTERVAL", "1h").start()) {
+            Path outside = java.nio.file.Files.writeString(root.resolve("secret.gz"), "not yours");
+            java.nio.file.Files.createDirectories(service.backups);
+            Path link = java.nio.file.Files.createSymbolicLink(service.backups.resolve("backup_20251227_120000.gz"), outside);
+            String[] sig = {String.class.getName()};
+            for (String path : new String[] {"/etc/shadow", outside.toString(), link.toString(),
+                    service.backups.resolve("../secret.gz").toString()}) {
+                for (String op : new String[] {"verifyFile", "restoreTest"}) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> jmx.invoke(BackupVerifierApp.OBJECT_NAME, op, new Object[] {path}, sig))
+                            .as(op + " " + path).satisfies(e -> assertThat(rootMessage(e)).startsWith("Refused: "));
+                }
+            }
+            assertThat(service.verifications(link)).isZero();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        String m = e.getMessage();
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Refused: ")) {
+                return t.getMessage().substring(t.getMessage().indexOf("Refused: "));
+            }
+        }
+        return String.valueOf(m);
     }
 
     @Test

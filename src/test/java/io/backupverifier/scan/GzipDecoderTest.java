@@ -77,4 +77,38 @@ class GzipDecoderTest {
         gz[2] = 7;
         assertThat(decode(gz, new ByteArrayOutputStream()).message()).isEqualTo("Unsupported compression method 7 in the header of member 1");
     }
+
+    @Test
+    void expansionAcrossMembersStopsAtTheBoundAndNoMoreContentIsWritten() throws Exception {
+        byte[] member = Fixtures.gzip(new byte[4 << 20]); // 4 MiB of zeros each
+        ByteArrayOutputStream gz = new ByteArrayOutputStream();
+        for (int i = 0; i < 8; i++) {
+            gz.writeBytes(member);
+        }
+        java.io.OutputStream counting = new java.io.OutputStream() {
+            long n;
+
+            @Override
+            public void write(int b) {
+                n++;
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                n += len;
+                assertThat(n).as("content written past the bound").isLessThanOrEqualTo(10L << 20);
+            }
+        };
+        GzipReport r = new GzipDecoder(10L << 20, 0).decode(new ByteArrayInputStream(gz.toByteArray()), counting);
+        assertThat(r.problem()).isEqualTo(GzipReport.Problem.TOO_LARGE);
+        assertThat(r.message()).startsWith("Inflation stopped in member 3: content larger than MAX_EXPANDED_SIZE (10.0 MiB)");
+        assertThat(r.intact()).isFalse();
+    }
+
+    @Test
+    void aRealDumpIsFarBelowTheDefaultRatio() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GzipReport r = new GzipDecoder(Long.MAX_VALUE, 1000).decode(new ByteArrayInputStream(Fixtures.bytes("shop.sql.gz")), out);
+        assertThat(r.intact()).as(r.message()).isTrue();
+    }
 }
