@@ -1,7 +1,11 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.app.BackupVerifierApp;
+import io.backupverifier.config.ConfigException;
 import io.backupverifier.config.Settings;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 
@@ -14,6 +18,7 @@ final class OneShot implements AutoCloseable {
     private final Thread hook;
 
     OneShot(CliContext ctx, CommonOptions common, Settings settings) throws Exception {
+        requireInstallation(ctx.home(), settings);
         app = new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
                 BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
         camel = app.start();
@@ -28,6 +33,33 @@ final class OneShot implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
         this.hook = hook;
         template = camel.createProducerTemplate();
+    }
+
+    /**
+     * What a command cannot work without, checked before anything starts, so that it is named
+     * as an installation error (exit 2) rather than discovered half-way.
+     */
+    private static void requireInstallation(Path home, Settings settings) throws ConfigException {
+        Path routes = home.resolve("routes").toAbsolutePath();
+        if (!Files.isDirectory(routes)) {
+            throw new ConfigException("Installation error: no routes directory at " + routes
+                    + " (run from the installation directory or set BACKUP_VERIFIER_HOME)");
+        }
+        Path logDir = settings.logDir().toAbsolutePath();
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new ConfigException(Settings.label("log.dir") + ": cannot create " + logDir + " ("
+                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()) + ")");
+        }
+        if (!Files.isWritable(logDir) || !Files.isExecutable(logDir)) {
+            throw new ConfigException(Settings.label("log.dir") + ": " + logDir + " is not writable by this user");
+        }
+    }
+
+    /** Delivers the mails waiting in the outbox, oldest first (nothing without SMTP_HOST). */
+    void deliverAlerts() {
+        template.requestBody("direct:deliver-outbox", (Object) null);
     }
 
     <T> T bean(String name, Class<T> type) {

@@ -76,10 +76,8 @@ final class RestoreTestCommand implements Callable<Integer> {
                 }
             }
             log.summary(restoreLog, results);
-            if (alert) {
-                app.template().sendBody("direct:alert", results);
-            }
-            int exit = ResultPrinter.print(ctx, output.json, results, errors);
+            int alertExit = alert ? VerifyCommand.alert(ctx, app, results, null) : BackupVerifierCli.OK;
+            int exit = Math.max(ResultPrinter.print(ctx, output.json, results, errors), alertExit);
             keep(results);
             return exit;
         }
