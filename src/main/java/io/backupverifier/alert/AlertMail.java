@@ -11,7 +11,7 @@ public record AlertMail(String subject, String text, String html, String to) {
     }
 
     /** The same mail for other recipients (the daily report goes to ADMIN_EMAIL). */
-    public AlertMail to(String recipients) {
+    public AlertMail withRecipients(String recipients) {
         return new AlertMail(subject, text, html, recipients == null || recipients.isBlank() ? null : recipients);
     }
 }

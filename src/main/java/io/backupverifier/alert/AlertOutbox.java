@@ -14,10 +14,13 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -47,11 +50,19 @@ public final class AlertOutbox {
 
     private final Path outboxDir;
     private final Clock clock;
+    private final Duration resendAfter;
     private final long pid = ProcessHandle.current().pid();
+    /** When this process may try again a mail whose delivery failed (the service's resend interval). */
+    private final Map<String, Instant> retryAt = new ConcurrentHashMap<>();
 
-    public AlertOutbox(Path outboxDir, Clock clock) {
+    public AlertOutbox(Path outboxDir, Clock clock, Duration resendAfter) {
         this.outboxDir = outboxDir;
         this.clock = clock;
+        this.resendAfter = resendAfter;
+    }
+
+    public AlertOutbox(Path outboxDir, Clock clock) {
+        this(outboxDir, clock, Duration.ZERO);
     }
 
     public Path dir() {
@@ -60,7 +71,7 @@ public final class AlertOutbox {
 
     /** Keeps a mail for other recipients than ALERT_EMAIL (the daily report for ADMIN_EMAIL). */
     public Path keep(AlertMail mail, String to) {
-        return keep(mail.to(to));
+        return keep(mail.withRecipients(to));
     }
 
     /** Writes a mail durably; returns its file. Throws {@link AlertNotKeptException} when it cannot. */
@@ -112,6 +123,12 @@ public final class AlertOutbox {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the alert outbox " + outboxDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The waiting mails this process has not tried yet, or tried longer than the resend interval ago. */
+    public List<Path> due() {
+        Instant now = clock.instant();
+        return pending().stream().filter(p -> !retryAt.getOrDefault(baseName(p), Instant.MIN).isAfter(now)).toList();
     }
 
     private static String baseName(Path file) {
@@ -172,10 +189,12 @@ public final class AlertOutbox {
     /** The claimed mail was delivered: it leaves the outbox. */
     public void delivered(Claim claim) throws IOException {
         Files.deleteIfExists(claim.file());
+        retryAt.remove(baseName(claim.file()));
     }
 
     /** Delivery failed: the mail waits again for the next attempt. */
     public void release(Claim claim) throws IOException {
+        retryAt.put(baseName(claim.file()), clock.instant().plus(resendAfter));
         try {
             Files.move(claim.file(), outboxDir.resolve(baseName(claim.file())), StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
