@@ -16,9 +16,13 @@ final class OneShot implements AutoCloseable {
     private final CamelContext camel;
     private final ProducerTemplate template;
     private final Thread hook;
+    private final CliContext ctx;
+    private final Settings settings;
 
     OneShot(CliContext ctx, CommonOptions common, Settings settings) throws Exception {
         requireInstallation(ctx.home(), settings);
+        this.ctx = ctx;
+        this.settings = settings;
         app = new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
                 BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
         camel = app.start();
@@ -57,9 +61,17 @@ final class OneShot implements AutoCloseable {
         }
     }
 
-    /** Delivers the mails waiting in the outbox, oldest first (nothing without SMTP_HOST). */
+    /** Delivers the mails waiting in the outbox, oldest first (nothing without SMTP_HOST), and says what still waits. */
     void deliverAlerts() {
         template.requestBody("direct:deliver-outbox", (Object) null);
+        io.backupverifier.alert.AlertOutbox outbox = bean("alertOutbox", io.backupverifier.alert.AlertOutbox.class);
+        int waiting = outbox.pending().size();
+        if (waiting > 0) {
+            ctx.err().println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
+                    + (waiting == 1 ? " alert waits" : " alerts wait") + " in " + outbox.dir().toAbsolutePath()
+                    + (settings.mailEnabled() ? ": not delivered now; the next command that alerts, or the service, sends it"
+                    : ": no SMTP_HOST is set to send it"));
+        }
     }
 
     <T> T bean(String name, Class<T> type) {

@@ -196,4 +196,102 @@ class AlertMailTest {
             assertThat(org.apache.camel.util.URISupport.sanitizeUri(endpoint.getEndpointUri())).doesNotContain("s3cret");
         }
     }
+
+    private Path outbox() {
+        return backups.resolve("verification_logs/outbox");
+    }
+
+    private List<String> outboxFiles() {
+        String[] names = outbox().toFile().list();
+        return names == null ? List.of() : Arrays.asList(names);
+    }
+
+    @Test
+    void cronRunWithSmtpDownKeepsTheAlertAndTheNextRunDeliversItExactlyOnce() throws Exception {
+        broken("backup_20251226_120000.gz", 1_766_750_400_000L);
+        smtp.stop(); // the mail server is down during the first cron run
+        Cli.Result first = cli.run("verify", "--all", "--alert");
+        assertThat(first.exit()).isEqualTo(1);
+        assertThat(first.err()).contains("[WARNING] 1 alert waits in " + outbox().toAbsolutePath()
+                + ": not delivered now; the next command that alerts, or the service, sends it");
+        assertThat(outboxFiles()).hasSize(1).allMatch(n -> n.matches("alert_.*\\.json"));
+
+        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        // the next cron run: the backup is still broken (no new alert), and the kept one goes out now
+        assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
+        assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
+        assertThat(outboxFiles()).as("the outbox after delivery").isEmpty();
+        // and a third run sends nothing again
+        assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
+        MimeMessage[] got = smtp.getReceivedMessages();
+        assertThat(got).hasSize(2); // one mail, two recipients
+        assertThat(got[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251226_120000.gz: metadata");
+    }
+
+    @Test
+    void cleanupAndReportDeliverWhatWaitsInTheOutbox() throws Exception {
+        AlertOutbox outbox = new AlertOutbox(outbox(), java.time.Clock.systemDefaultZone());
+        outbox.keep(new AlertMail("[backup-verifier] FAILED kept-before.gz: checksum", "text", "<p>html</p>"));
+        Files.createDirectories(backups);
+        assertThat(cli.run("cleanup").exit()).isEqualTo(0);
+        assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
+        assertThat(outboxFiles()).isEmpty();
+
+        outbox.keep(new AlertMail("[backup-verifier] Report", "text", "<p>html</p>", "admin@example.com"));
+        assertThat(cli.run("report").exit()).isEqualTo(0);
+        assertThat(smtp.waitForIncomingEmail(10_000, 3)).isTrue();
+        assertThat(outboxFiles()).isEmpty();
+        MimeMessage report = smtp.getReceivedMessages()[2];
+        assertThat(report.getSubject()).isEqualTo("[backup-verifier] Report");
+        assertThat(report.getAllRecipients()[0].toString()).isEqualTo("admin@example.com");
+    }
+
+    @Test
+    void alertMailNamesTheHostAndTheRealLogDirectory() throws Exception {
+        broken("backup_20251226_120000.gz", 1_766_750_400_000L);
+        cli.run("verify", "--all", "--alert");
+        assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(smtp.getReceivedMessages()[0]);
+        assertThat(body).contains("backup-verifier on " + java.net.InetAddress.getLocalHost().getHostName())
+                .contains(backups.resolve("verification_logs").toAbsolutePath().toString())
+                .doesNotContain("under VERIFICATION_LOG_DIR");
+    }
+
+    @Test
+    void aCheckThatCouldNotRunIsMailedAsErrorWithAdviceAboutTheEnvironment() {
+        io.backupverifier.checks.BackupResult unreachable = new io.backupverifier.checks.BackupResult() {
+            public Path file() {
+                return Path.of("/backups/daily/x.gz");
+            }
+
+            public String category() {
+                return "daily";
+            }
+
+            public long sizeBytes() {
+                return 1234;
+            }
+
+            public java.util.Map<String, io.backupverifier.checks.CheckResult> checks() {
+                java.util.Map<String, io.backupverifier.checks.CheckResult> m = new java.util.LinkedHashMap<>();
+                m.put("restore", io.backupverifier.checks.CheckResult.error("test server unreachable"));
+                m.put("table_count", io.backupverifier.checks.CheckResult.skipped("not restored"));
+                return m;
+            }
+
+            public String runName() {
+                return "Restore test";
+            }
+        };
+        AlertMailRenderer renderer = new AlertMailRenderer("db-backup-1", List.of(Path.of("/var/log/bv"), Path.of("/var/log/bv-restore")));
+        List<AlertMail> mails = renderer.render(new AlertState.Change(List.of(unreachable), List.of()));
+        assertThat(mails).hasSize(1);
+        assertThat(mails.get(0).subject()).isEqualTo("[backup-verifier] ERROR x.gz: restore (test server unreachable)");
+        assertThat(mails.get(0).text()).contains("Restore test ERROR: /backups/daily/x.gz (daily)")
+                .contains("Action: " + Advice.forError())
+                .contains("backup-verifier on db-backup-1: every check of every backup, in the logs and reports under "
+                        + "/var/log/bv and /var/log/bv-restore.");
+        assertThat(mails.get(0).html()).contains("<span class=\"ERROR\">ERROR</span>").contains(AlertMailRenderer.esc(Advice.forError()));
+    }
 }
