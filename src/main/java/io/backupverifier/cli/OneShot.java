@@ -54,7 +54,10 @@ final class OneShot implements AutoCloseable {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new ConfigException(Settings.label("log.dir") + ": cannot create " + logDir + " ("
-                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage()) + ")");
+                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                    : e.getMessage()) + ")");
         }
         if (!Files.isWritable(logDir) || !Files.isExecutable(logDir)) {
             throw new ConfigException(Settings.label("log.dir") + ": " + logDir + " is not writable by this user");
