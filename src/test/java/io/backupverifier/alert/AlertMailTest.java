@@ -294,4 +294,29 @@ class AlertMailTest {
                         + "/var/log/bv and /var/log/bv-restore.");
         assertThat(mails.get(0).html()).contains("<span class=\"ERROR\">ERROR</span>").contains(AlertMailRenderer.esc(Advice.forError()));
     }
+
+    @Test
+    void anAlertThatCannotBeKeptFailsTheCommandAndTheWatcherTriesAgain() throws Exception {
+        broken("backup_20251226_120000.gz", 1_766_750_400_000L);
+        Path blocked = Files.writeString(root.resolve("outbox-is-a-file"), "not a directory");
+        Cli.Result r = cli.env("ALERT_OUTBOX_DIR", blocked.toString()).run("verify", "--all", "--alert");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("[ERROR] Cannot keep the alert '[backup-verifier] FAILED backup_20251226_120000.gz: ");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+
+        // the service does not commit a verdict whose alert is not on disk: once the outbox works, the alert goes out
+        Path outbox = root.resolve("service-outbox");
+        Files.writeString(outbox, "not a directory either");
+        try (Service service = new Service(root.resolve("svc")).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("ALERT_OUTBOX_DIR", outbox.toString())
+                .env("RESTORE_ON_SUSPECT", "false").start()) {
+            Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            Fixtures.truncate(bad, 3000);
+            await("a verification whose alert could not be kept", Duration.ofSeconds(20), () -> service.verifications(bad) >= 1);
+            assertThat(smtp.getReceivedMessages()).isEmpty();
+            Files.delete(outbox);
+            assertThat(smtp.waitForIncomingEmail(30_000, 1)).as("the alert, once the outbox works").isTrue();
+            assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251227_120000.gz: ");
+        }
+    }
 }
