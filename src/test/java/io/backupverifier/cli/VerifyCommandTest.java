@@ -68,7 +68,7 @@ class VerifyCommandTest {
         assertThat(second.get("status").asText()).isEqualTo("FAILED");
         assertThat(second.at("/checks/gzip_integrity/status").asText()).isEqualTo("FAILED");
         assertThat(second.at("/checks/gzip_integrity/message").asText()).contains("truncated");
-        assertThat(keys(json.get("summary"))).containsExactly("total", "passed", "warnings", "failed");
+        assertThat(keys(json.get("summary"))).containsExactly("total", "passed", "warnings", "failed", "errors");
         assertThat(json.at("/summary/total").asInt()).isEqualTo(2);
         assertThat(json.at("/summary/passed").asInt()).isEqualTo(1);
         assertThat(json.at("/summary/warnings").asInt()).isZero();
