@@ -188,6 +188,11 @@ class AlertMailTest {
             Properties session = endpoint.getConfiguration().getAdditionalJavaMailProperties(); // merged into the session by camel-mail
             assertThat(session.getProperty("mail.smtp.starttls.enable")).isEqualTo("true");
             assertThat(session.getProperty("mail.smtp.starttls.required")).isEqualTo("true");
+            // connect, read and write limits, and the total one (SMTP_TIMEOUT, 60 s by default)
+            assertThat(session.getProperty("mail.smtp.connectiontimeout")).isEqualTo("10000");
+            assertThat(session.getProperty("mail.smtp.timeout")).isEqualTo("30000");
+            assertThat(session.getProperty("mail.smtp.writetimeout")).isEqualTo("30000");
+            assertThat(session.get("mail.smtp.socketFactory")).isInstanceOf(SmtpDeadline.class);
             assertThat(endpoint.getConfiguration().getHost()).isEqualTo("mail.example.com");
             assertThat(endpoint.getConfiguration().getPort()).isEqualTo(587);
             assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("alerts");

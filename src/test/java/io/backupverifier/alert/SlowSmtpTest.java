@@ -83,6 +83,30 @@ class SlowSmtpTest {
         }
     }
 
+    @Test
+    void oneDeliveryEndsWithinTheTotalLimitWhateverTheServerDoes() throws Exception {
+        int port = freePort();
+        java.util.Properties session = new java.util.Properties();
+        session.setProperty("mail.smtp.host", "127.0.0.1");
+        session.setProperty("mail.smtp.port", Integer.toString(port));
+        session.setProperty("mail.smtp.timeout", "30000"); // a read limit alone never fires: a byte comes every 0.5 s
+        java.util.Properties guarded = SmtpDeadline.guard(session, Duration.ofSeconds(2));
+        assertThat(guarded.getProperty("mail.smtp.connectiontimeout")).isEqualTo("2000");
+        assertThat(guarded.getProperty("mail.smtp.timeout")).isEqualTo("2000");
+        assertThat(guarded.getProperty("mail.smtp.writetimeout")).isEqualTo("2000");
+        try (SlowSmtpServer slow = new SlowSmtpServer(port)) {
+            jakarta.mail.Session mail = jakarta.mail.Session.getInstance(guarded);
+            long start = System.nanoTime();
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                try (jakarta.mail.Transport t = mail.getTransport("smtp")) {
+                    t.connect();
+                }
+            }).isInstanceOf(jakarta.mail.MessagingException.class);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+            assertThat(slow.connections()).isEqualTo(1);
+        }
+    }
+
     private static String subject(MimeMessage m) {
         try {
             return m.getSubject();
