@@ -43,7 +43,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean report;
 
     @Option(names = "--alert", description = "Mail an alert for backups that newly failed (and a recovery mail for "
-            + "failures that cleared), as the service does.")
+            + "failures that cleared), as the service does. Alerts an earlier run could not deliver go out too.")
     boolean alert;
 
     private final CliContext ctx;

@@ -47,9 +47,6 @@ final class SlowSmtpServer implements AutoCloseable {
                 out.write(greeting[i % greeting.length]);
                 out.flush();
                 Thread.sleep(500);
-                if (s.getInputStream().available() < 0) {
-                    break;
-                }
             }
         } catch (IOException e) {
             abandoned.incrementAndGet(); // the client closed the connection
