@@ -324,4 +324,19 @@ class AlertMailTest {
             assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251227_120000.gz: ");
         }
     }
+
+    @Test
+    void dailyReportGoesToTheAdminThroughTheOutbox() throws Exception {
+        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("ADMIN_EMAIL", "admin@example.com")
+                .env("DAILY_REPORT_CRON", "0/2 * * * * ?").env("WATCH_POLL_INTERVAL", "1h").env("FRESHNESS_DAILY", "36500d")
+                .start()) {
+            assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
+            MimeMessage m = smtp.getReceivedMessages()[0];
+            assertThat(m.getSubject()).startsWith("[backup-verifier] Report: ");
+            assertThat(Arrays.stream(m.getRecipients(MimeMessage.RecipientType.TO)).map(Address::toString))
+                    .containsExactly("admin@example.com");
+            assertThat(partTypes(m)).contains("text/plain", "text/html");
+        }
+    }
 }
