@@ -339,4 +339,30 @@ class AlertMailTest {
             assertThat(partTypes(m)).contains("text/plain", "text/html");
         }
     }
+
+    @Test
+    void aCommandAndTheServiceDrainingTogetherSendEachKeptAlertOnce() throws Exception {
+        Path logs = root.resolve("own/logs");
+        AlertOutbox outbox = new AlertOutbox(logs.resolve("outbox"), java.time.Clock.systemDefaultZone());
+        for (int i = 0; i < 30; i++) {
+            outbox.keep(new AlertMail("[backup-verifier] FAILED kept-" + i + ".gz: checksum", "text", "<p>html</p>"));
+        }
+        Cli command = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).env("VERIFICATION_LOG_DIR", logs.toString())
+                .env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port)).env("ALERT_EMAIL", "ops@example.com");
+        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("WATCH_POLL_INTERVAL", "1h").env("FRESHNESS_DAILY", "36500d")
+                .start()) {
+            assertThat(command.run("cleanup").exit()).isEqualTo(0); // drains while the service's sender does too
+            assertThat(smtp.waitForIncomingEmail(30_000, 30)).isTrue();
+            await("the outbox to empty", Duration.ofSeconds(10), () -> logs.resolve("outbox").toFile().list().length == 0);
+            assertThat(smtp.waitForIncomingEmail(2_000, 31)).as("no alert twice").isFalse();
+            assertThat(Arrays.stream(smtp.getReceivedMessages()).map(m -> {
+                try {
+                    return m.getSubject();
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).hasSize(30).doesNotHaveDuplicates();
+        }
+    }
 }
