@@ -1,9 +1,13 @@
 package io.backupverifier.cli;
 
+import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.ConfigException;
 import io.backupverifier.config.Settings;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.CamelContext;
@@ -54,9 +58,9 @@ final class OneShot implements AutoCloseable {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new ConfigException(Settings.label("log.dir") + ": cannot create " + logDir + " ("
-                    + (e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                    : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
-                    : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                    + (e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
                     : e.getMessage()) + ")");
         }
         if (!Files.isWritable(logDir) || !Files.isExecutable(logDir)) {
@@ -67,7 +71,7 @@ final class OneShot implements AutoCloseable {
     /** Delivers the mails waiting in the outbox, oldest first (nothing without SMTP_HOST), and says what still waits. */
     void deliverAlerts() {
         template.requestBody("direct:deliver-outbox", (Object) null);
-        io.backupverifier.alert.AlertOutbox outbox = bean("alertOutbox", io.backupverifier.alert.AlertOutbox.class);
+        AlertOutbox outbox = bean("alertOutbox", AlertOutbox.class);
         int waiting = outbox.pending().size();
         if (waiting > 0) {
             ctx.err().println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
