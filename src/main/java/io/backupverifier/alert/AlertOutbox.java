@@ -44,13 +44,19 @@ public final class AlertOutbox {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final AtomicInteger SEQ = new AtomicInteger();
-    private static final Pattern KEPT = Pattern.compile("(alert_[^/]*\\.json)(?:\\.(\\d+)\\.sending)?");
+    /** alert_*.json, or its claim alert_*.json.PID-START.sending (START: when that process started, in ms). */
+    private static final Pattern KEPT = Pattern.compile("(alert_[^/]*\\.json)(?:\\.((\\d+)(?:-(\\d+))?)\\.sending)?");
     /** A claim older than this is taken over even if its PID is alive again (a reused PID). */
     private static final Duration CLAIM_LIFETIME = Duration.ofHours(1);
 
     private final Path outboxDir;
     private final Clock clock;
     private final Duration resendAfter;
+    /**
+     * This process, as claims name it: the PID and the start time, so that a restarted service
+     * that got the same PID (as in a container) does not mistake its dead predecessor's claims for its own.
+     */
+    private final String owner = owner(ProcessHandle.current());
     private final long pid = ProcessHandle.current().pid();
     /** When this process may try again a mail whose delivery failed (the service's resend interval). */
     private final Map<String, Instant> retryAt = new ConcurrentHashMap<>();
@@ -67,6 +73,10 @@ public final class AlertOutbox {
 
     public Path dir() {
         return outboxDir;
+    }
+
+    private static String owner(ProcessHandle p) {
+        return p.pid() + "-" + p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     /** Keeps a mail for other recipients than ALERT_EMAIL (the daily report for ADMIN_EMAIL). */
@@ -145,10 +155,10 @@ public final class AlertOutbox {
         if (!m.matches()) {
             return null;
         }
-        if (m.group(2) != null && !abandoned(file, Long.parseLong(m.group(2)))) {
+        if (m.group(2) != null && !abandoned(file, m.group(2), Long.parseLong(m.group(3)))) {
             return null; // a live sender is on it (possibly another thread of this process)
         }
-        Path claimed = outboxDir.resolve(m.group(1) + "." + pid + ".sending");
+        Path claimed = outboxDir.resolve(m.group(1) + "." + owner + ".sending");
         try {
             Files.move(file, claimed, StandardCopyOption.ATOMIC_MOVE);
             // the claim's age counts from now, not from when the alert was kept
@@ -175,9 +185,10 @@ public final class AlertOutbox {
         }
     }
 
-    private boolean abandoned(Path claim, long owner) {
-        if (owner != pid && !ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
-            return true;
+    private boolean abandoned(Path claim, String claimant, long claimantPid) {
+        if (!claimant.equals(owner) && !ProcessHandle.of(claimantPid).filter(ProcessHandle::isAlive)
+                .map(p -> claimant.indexOf('-') < 0 || owner(p).equals(claimant)).orElse(false)) {
+            return true; // that process is gone (or its PID now belongs to another one)
         }
         try {
             return Files.getLastModifiedTime(claim).toInstant().isBefore(java.time.Instant.now().minus(CLAIM_LIFETIME));

@@ -102,6 +102,14 @@ class AlertOutboxTest {
         assertThat(taken.mail().subject()).isEqualTo("[backup-verifier] FAILED a.gz: checksum");
         assertThat(outbox.claim(liveClaim)).as("claimed by a live process").isNull();
 
+        // a service restarted in a container often gets its old PID again: its predecessor's claim is still taken over
+        Path kept3 = outbox.keep(mail("[backup-verifier] FAILED c.gz: checksum"));
+        Path predecessor = Files.move(kept3, dir.resolve(kept3.getFileName() + "." + ProcessHandle.current().pid() + "-12345.sending"));
+        AlertOutbox.Claim inherited = outbox.claim(predecessor);
+        assertThat(inherited).isNotNull();
+        assertThat(inherited.mail().subject()).isEqualTo("[backup-verifier] FAILED c.gz: checksum");
+        outbox.delivered(inherited);
+
         // delivery failed: the mail waits again under its own name, and the service waits ALERT_RESEND_INTERVAL
         AlertOutbox service = new AlertOutbox(dir, Clock.systemDefaultZone(), Duration.ofHours(1));
         AlertOutbox.Claim again = service.claim(outbox.pending().stream().filter(p -> p.toString().contains(
