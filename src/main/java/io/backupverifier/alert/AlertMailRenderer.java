@@ -3,6 +3,9 @@ package io.backupverifier.alert;
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,15 +19,38 @@ public final class AlertMailRenderer {
 
     private static final String PREFIX = "[backup-verifier] ";
 
+    private final String host;
+    private final String logs;
+
+    /**
+     * @param host the machine that checked (a mail from one of several servers says which)
+     * @param logDirs where the run logs and reports are, as a reader can look them up
+     */
+    public AlertMailRenderer(String host, List<Path> logDirs) {
+        this.host = host;
+        this.logs = String.join(" and ", logDirs.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList());
+    }
+
+    /** This machine's name, or "localhost" when it has none that resolves. */
+    public static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
+    }
+
     public List<AlertMail> render(AlertState.Change change) {
         List<AlertMail> mails = new ArrayList<>();
         List<BackupResult> failed = change.newFailures();
         if (failed.size() == 1) {
             BackupResult r = failed.get(0);
-            mails.add(mail(PREFIX + "FAILED " + r.file().getFileName() + ": " + String.join(", ", r.failedChecks()), failed));
+            mails.add(mail(PREFIX + r.status() + " " + r.file().getFileName() + ": " + problems(r), failed));
         } else if (failed.size() > 1) {
             List<String> names = failed.stream().map(r -> r.file().getFileName().toString()).toList();
-            mails.add(mail(PREFIX + "FAILED " + failed.size() + " backups: " + String.join(", ", names), failed));
+            boolean allErrors = failed.stream().allMatch(r -> r.status() == CheckStatus.ERROR);
+            mails.add(mail(PREFIX + (allErrors ? "ERROR " : "FAILED ") + failed.size() + " backups: " + String.join(", ", names),
+                    failed));
         }
         if (!change.recoveries().isEmpty()) {
             mails.add(recovery(change.recoveries()));
@@ -32,13 +58,31 @@ public final class AlertMailRenderer {
         return mails;
     }
 
-    private static AlertMail mail(String subject, List<BackupResult> results) {
+    /** The failed checks by id; a check that could not run says why, as its cause is the news. */
+    private static String problems(BackupResult r) {
+        if (r.status() != CheckStatus.ERROR) {
+            return String.join(", ", r.failedChecks());
+        }
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
+            if (e.getValue().status() == CheckStatus.ERROR) {
+                String why = e.getValue().message();
+                out.add(e.getKey() + " (" + (why.length() > 80 ? why.substring(0, 77) + "..." : why) + ")");
+            }
+        }
+        return String.join(", ", out);
+    }
+
+    private AlertMail mail(String subject, List<BackupResult> results) {
         StringBuilder text = new StringBuilder();
         StringBuilder html = new StringBuilder(head(subject));
         for (BackupResult r : results) {
-            text.append(r.runName()).append(" FAILED: ").append(r.file()).append(" (").append(r.category()).append(")\n\n");
-            html.append("<h2>").append(esc(r.runName())).append(" <span class=\"FAILED\">FAILED</span>: ")
-                    .append(esc(r.file().toString())).append("</h2>\n<p>Category: ").append(esc(r.category())).append("</p>\n")
+            String status = r.status().toString();
+            text.append(r.runName()).append(' ').append(status).append(": ").append(r.location()).append(" (")
+                    .append(r.category()).append(")\n\n");
+            html.append("<h2>").append(esc(r.runName())).append(" <span class=\"").append(status).append("\">").append(status)
+                    .append("</span>: ")
+                    .append(esc(r.location())).append("</h2>\n<p>Category: ").append(esc(r.category())).append("</p>\n")
                     .append("<table><tr><th>check</th><th>status</th><th>message</th><th>what to do</th></tr>\n");
             for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
                 CheckResult c = e.getValue();
@@ -55,12 +99,16 @@ public final class AlertMailRenderer {
             text.append('\n');
             html.append("</table>\n");
         }
-        text.append("-- \nbackup-verifier: every check of every backup, in the logs and reports under VERIFICATION_LOG_DIR.\n");
-        html.append("</body></html>\n");
+        text.append("-- \n").append(footer()).append('\n');
+        html.append("<p>").append(esc(footer())).append("</p>\n</body></html>\n");
         return new AlertMail(subject, text.toString(), html.toString());
     }
 
-    private static AlertMail recovery(List<AlertState.Recovery> recoveries) {
+    private String footer() {
+        return "backup-verifier on " + host + ": every check of every backup, in the logs and reports under " + logs + ".";
+    }
+
+    private AlertMail recovery(List<AlertState.Recovery> recoveries) {
         String subject = PREFIX + "RECOVERED " + (recoveries.size() == 1
                 ? recoveries.get(0).category() + ": " + recoveries.get(0).clearedBy()
                 : recoveries.size() + " earlier failures cleared");
@@ -72,7 +120,8 @@ public final class AlertMailRenderer {
             html.append("<tr><td>").append(esc(r.subject())).append("</td><td>").append(esc(r.category()))
                     .append("</td><td class=\"PASSED\">").append(esc(r.clearedBy())).append("</td></tr>\n");
         }
-        html.append("</table>\n</body></html>\n");
+        text.append("\n-- \n").append(footer()).append('\n');
+        html.append("</table>\n<p>").append(esc(footer())).append("</p>\n</body></html>\n");
         return new AlertMail(subject, text.toString(), html.toString());
     }
 

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -52,54 +53,79 @@ public final class AlertState {
         return key(r).substring(0, key(r).indexOf(':') + 1) + r.category();
     }
 
-    public synchronized Change update(List<? extends BackupResult> results) {
+    public Change update(List<? extends BackupResult> results) {
+        return update(results, change -> { });
+    }
+
+    /**
+     * Records what changed and, before that is committed, hands the change to {@code keep}
+     * (which writes its mails to the outbox). If {@code keep} fails nothing is recorded, so
+     * the next run decides the same alert again: a crash may repeat an alert, never lose one.
+     */
+    public synchronized Change update(List<? extends BackupResult> results, Consumer<Change> keep) {
         List<BackupResult> failures = new ArrayList<>();
         List<Recovery> recoveries = new ArrayList<>();
         List<? extends BackupResult> ordered = results.stream().sorted(Comparator.comparingLong(AlertState::time)).toList();
         try (Connection c = dataSource.getConnection()) {
-            for (BackupResult r : ordered) {
-                String key = key(r);
-                String known = status(c, key);
-                if (r.isFailed()) { // FAILED or ERROR: an unknown state alerts too
-                    if (known == null) {
-                        failures.add(r);
-                        insert(c, key, group(r), String.join(",", r.failedChecks()), time(r));
-                    }
-                    continue;
-                }
-                if (FAILED.equals(known)) {
-                    recoveries.add(new Recovery(key.substring(key.indexOf(':') + 1), r.category(),
-                            r.runName().startsWith("History") ? "the " + r.category() + " backups are fresh again"
-                                    : r.file().getFileName() + " passed"));
-                }
-                delete(c, key);
-                // a newer backup of the category passing clears the older failures of that category
-                try (PreparedStatement q = c.prepareStatement(
-                        "SELECT subject FROM bv_alert_state WHERE category = ? AND status = ? AND since <= ?")) {
-                    q.setString(1, group(r));
-                    q.setString(2, FAILED);
-                    q.setLong(3, time(r));
-                    List<String> cleared = new ArrayList<>();
-                    try (ResultSet rs = q.executeQuery()) {
-                        while (rs.next()) {
-                            cleared.add(rs.getString(1));
-                        }
-                    }
-                    for (String k : cleared) {
-                        recoveries.add(new Recovery(k.substring(k.indexOf(':') + 1), r.category(),
-                                "newer backup " + r.file().getFileName() + " passed"));
-                        try (PreparedStatement u = c.prepareStatement("UPDATE bv_alert_state SET status = ? WHERE subject = ?")) {
-                            u.setString(1, RESOLVED);
-                            u.setString(2, k);
-                            u.executeUpdate();
-                        }
-                    }
-                }
+            boolean autoCommit = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                decide(c, ordered, failures, recoveries);
+                keep.accept(new Change(failures, recoveries));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(autoCommit);
             }
         } catch (SQLException e) {
             throw new ResultsStoreException("Alert state unavailable (results store): " + e.getMessage(), e);
         }
         return new Change(failures, recoveries);
+    }
+
+    private void decide(Connection c, List<? extends BackupResult> ordered, List<BackupResult> failures,
+                        List<Recovery> recoveries) throws SQLException {
+        for (BackupResult r : ordered) {
+            String key = key(r);
+            String known = status(c, key);
+            if (r.isFailed()) { // FAILED or ERROR: an unknown state alerts too
+                if (known == null) {
+                    failures.add(r);
+                    insert(c, key, group(r), String.join(",", r.failedChecks()), time(r));
+                }
+                continue;
+            }
+            if (FAILED.equals(known)) {
+                recoveries.add(new Recovery(key.substring(key.indexOf(':') + 1), r.category(),
+                        r.runName().startsWith("History") ? "the " + r.category() + " backups are fresh again"
+                                : r.file().getFileName() + " passed"));
+            }
+            delete(c, key);
+            // a newer backup of the category passing clears the older failures of that category
+            try (PreparedStatement q = c.prepareStatement(
+                    "SELECT subject FROM bv_alert_state WHERE category = ? AND status = ? AND since <= ?")) {
+                q.setString(1, group(r));
+                q.setString(2, FAILED);
+                q.setLong(3, time(r));
+                List<String> cleared = new ArrayList<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        cleared.add(rs.getString(1));
+                    }
+                }
+                for (String k : cleared) {
+                    recoveries.add(new Recovery(k.substring(k.indexOf(':') + 1), r.category(),
+                            "newer backup " + r.file().getFileName() + " passed"));
+                    try (PreparedStatement u = c.prepareStatement("UPDATE bv_alert_state SET status = ? WHERE subject = ?")) {
+                        u.setString(1, RESOLVED);
+                        u.setString(2, k);
+                        u.executeUpdate();
+                    }
+                }
+            }
+        }
     }
 
     /** When the backup was made, as far as the file says (history results have no file: now). */

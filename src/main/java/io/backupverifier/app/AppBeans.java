@@ -4,6 +4,7 @@ import io.backupverifier.alert.AlertMailRenderer;
 import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.alert.AlertState;
 import io.backupverifier.alert.Alerts;
+import io.backupverifier.alert.SmtpDeadline;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupInspector;
 import io.backupverifier.checks.ChecksumCheck;
@@ -121,9 +122,11 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
                 r.lookupByNameAndType("categoryChecks", CategoryChecks.class), store, clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
-        r.bind("alertOutbox", new AlertOutbox(settings.outboxDir(), clock));
-        r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer()));
-        r.bind("mailProperties", settings.mailProperties());
+        AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, Units.duration(settings.get("alert.resend-interval")));
+        r.bind("alertOutbox", outbox);
+        r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer(AlertMailRenderer.localHostName(),
+                List.of(settings.logDir(), settings.restoreLogDir())), outbox));
+        r.bind("mailProperties", SmtpDeadline.guard(settings.mailProperties(), Units.duration(settings.get("alert.smtp-timeout"))));
         // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
         ExternalTarget external = settings.get("test-db.host").isEmpty() ? null : new ExternalTarget(settings.get("test-db.host"),
                 Integer.parseInt(settings.get("test-db.port")), settings.get("test-db.user"), settings.get("test-db.password"));

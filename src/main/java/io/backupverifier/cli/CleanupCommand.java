@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "cleanup", mixinStandardHelpOptions = true,
         description = {"Drop test databases (*_test_YYYYMMDD_HHMMSS) older than TEST_DB_RETENTION_DAYS on the test server, "
                 + "remove what crashed restore tests left behind, gzip logs older than LOG_ARCHIVE_AFTER, delete archives "
-                + "older than LOG_DELETE_AFTER and keep each log directory under LOG_DIR_MAX_SIZE."},
+                + "older than LOG_DELETE_AFTER and keep each log directory under LOG_DIR_MAX_SIZE.",
+                "Alerts waiting in the outbox are delivered too (when SMTP_HOST is set)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:something could not be cleaned up", "2:usage or configuration error"})
 final class CleanupCommand implements Callable<Integer> {
@@ -41,6 +42,8 @@ final class CleanupCommand implements Callable<Integer> {
                 failed |= problem;
                 ctx.out().println((problem ? "[ERROR] " : "[SUCCESS] ") + line);
             }
+            // a cron job that only cleans up still delivers the alerts an outage left waiting
+            app.deliverAlerts();
             return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
         }
     }

@@ -1,7 +1,15 @@
 package io.backupverifier.cli;
 
+import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.app.BackupVerifierApp;
+import io.backupverifier.config.ConfigException;
 import io.backupverifier.config.Settings;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 
@@ -12,8 +20,13 @@ final class OneShot implements AutoCloseable {
     private final CamelContext camel;
     private final ProducerTemplate template;
     private final Thread hook;
+    private final CliContext ctx;
+    private final Settings settings;
 
     OneShot(CliContext ctx, CommonOptions common, Settings settings) throws Exception {
+        requireInstallation(ctx.home(), settings);
+        this.ctx = ctx;
+        this.settings = settings;
         app = new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
                 BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
         camel = app.start();
@@ -28,6 +41,44 @@ final class OneShot implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
         this.hook = hook;
         template = camel.createProducerTemplate();
+    }
+
+    /**
+     * What a command cannot work without, checked before anything starts, so that it is named
+     * as an installation error (exit 2) rather than discovered half-way.
+     */
+    private static void requireInstallation(Path home, Settings settings) throws ConfigException {
+        Path routes = home.resolve("routes").toAbsolutePath();
+        if (!Files.isDirectory(routes)) {
+            throw new ConfigException("Installation error: no routes directory at " + routes
+                    + " (run from the installation directory or set BACKUP_VERIFIER_HOME)");
+        }
+        Path logDir = settings.logDir().toAbsolutePath();
+        try {
+            Files.createDirectories(logDir);
+        } catch (IOException e) {
+            throw new ConfigException(Settings.label("log.dir") + ": cannot create " + logDir + " ("
+                    + (e instanceof AccessDeniedException ? "permission denied"
+                    : e instanceof FileAlreadyExistsException ? "a file is in the way"
+                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
+                    : e.getMessage()) + ")");
+        }
+        if (!Files.isWritable(logDir) || !Files.isExecutable(logDir)) {
+            throw new ConfigException(Settings.label("log.dir") + ": " + logDir + " is not writable by this user");
+        }
+    }
+
+    /** Delivers the mails waiting in the outbox, oldest first (nothing without SMTP_HOST), and says what still waits. */
+    void deliverAlerts() {
+        template.requestBody("direct:deliver-outbox", (Object) null);
+        AlertOutbox outbox = bean("alertOutbox", AlertOutbox.class);
+        int waiting = outbox.pending().size();
+        if (waiting > 0) {
+            ctx.err().println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
+                    + (waiting == 1 ? " alert waits" : " alerts wait") + " in " + outbox.dir().toAbsolutePath()
+                    + (settings.mailEnabled() ? ": not delivered now; the next command that alerts, or the service, sends it"
+                    : ": no SMTP_HOST is set to send it"));
+        }
     }
 
     <T> T bean(String name, Class<T> type) {

@@ -41,7 +41,8 @@ final class RestoreTestCommand implements Callable<Integer> {
     @Option(names = "--weekly", description = "Test the latest backup of each category, as the weekly timer does.")
     boolean weekly;
 
-    @Option(names = "--alert", description = "Mail an alert for restore tests that newly failed, as the service does.")
+    @Option(names = "--alert", description = "Mail an alert for restore tests that newly failed, as the service does. "
+            + "Alerts an earlier run could not deliver go out too.")
     boolean alert;
 
     private final CliContext ctx;
@@ -76,10 +77,8 @@ final class RestoreTestCommand implements Callable<Integer> {
                 }
             }
             log.summary(restoreLog, results);
-            if (alert) {
-                app.template().sendBody("direct:alert", results);
-            }
-            int exit = ResultPrinter.print(ctx, output.json, results, errors);
+            int alertExit = alert ? VerifyCommand.alert(ctx, app, results, null) : BackupVerifierCli.OK;
+            int exit = Math.max(ResultPrinter.print(ctx, output.json, results, errors), alertExit);
             keep(results);
             return exit;
         }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
         description = {"Verify backups: size, metadata, SHA-256, gzip integrity, extractability, format and dump completeness.",
                 "With no FILE, verifies the latest backup in the backup directory."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every backup passed (warnings allowed)", "1:a backup FAILED", "2:usage or configuration error"})
+        exitCodeList = {"0:every backup passed (warnings allowed)", "1:a backup FAILED or could not be verified, or its report or alert could not be written",
+                "2:usage, configuration or installation error"})
 final class VerifyCommand implements Callable<Integer> {
 
     @Mixin
@@ -42,7 +43,7 @@ final class VerifyCommand implements Callable<Integer> {
     boolean report;
 
     @Option(names = "--alert", description = "Mail an alert for backups that newly failed (and a recovery mail for "
-            + "failures that cleared), as the service does.")
+            + "failures that cleared), as the service does. Alerts an earlier run could not deliver go out too.")
     boolean alert;
 
     private final CliContext ctx;
@@ -66,6 +67,8 @@ final class VerifyCommand implements Callable<Integer> {
         List<Verification> results = new ArrayList<>();
         List<BackupResult> history = null;
         List<String> errors = new ArrayList<>();
+        int reportExit = BackupVerifierCli.OK;
+        int alertExit = BackupVerifierCli.OK;
         try (OneShot app = new OneShot(ctx, common, settings)) {
             RunLog log = app.bean("runLog", RunLog.class);
             String runLog = log.newRun();
@@ -90,16 +93,34 @@ final class VerifyCommand implements Callable<Integer> {
                 history.forEach(h -> log.write(h, runLog));
             }
             if (report) {
-                ReportCommand.write(ctx, app);
+                reportExit = ReportCommand.write(ctx, app);
             }
             if (alert) {
-                app.template().sendBody("direct:alert", results);
-                if (history != null) {
-                    app.template().sendBody("direct:alert", history);
-                }
+                alertExit = alert(ctx, app, results, history);
             }
         }
-        return ResultPrinter.print(ctx, output.json, results, history, errors);
+        int exit = ResultPrinter.print(ctx, output.json, results, history, errors);
+        return Math.max(exit, Math.max(reportExit, alertExit));
+    }
+
+    /**
+     * Keeps this run's alerts in the outbox, then delivers everything the outbox holds, oldest
+     * first: what an earlier run could not send goes out now, once. Returns the exit code.
+     */
+    static int alert(CliContext ctx, OneShot app, List<? extends BackupResult> results, List<? extends BackupResult> more) {
+        try {
+            app.template().requestBody("direct:alert", results);
+            if (more != null) {
+                app.template().requestBody("direct:alert", more);
+            }
+            return BackupVerifierCli.OK;
+        } catch (org.apache.camel.CamelExecutionException e) {
+            // the alert could not be kept: say so, and fail, whatever the verdicts
+            ctx.err().println("[ERROR] " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+            return BackupVerifierCli.FAILED;
+        } finally {
+            app.deliverAlerts();
+        }
     }
 
     private List<Path> targets(Settings settings) throws Exception {

@@ -86,6 +86,7 @@ public final class Settings {
             new Setting("alert.retries", "ALERT_RETRIES", "3", "delivery attempts after the first, with back-off, before an alert waits in the outbox"),
             new Setting("alert.retry-delay", "ALERT_RETRY_DELAY", "2s", "the first back-off; each next one doubles"),
             new Setting("alert.resend-interval", "ALERT_RESEND_INTERVAL", "5m", "how often alerts waiting in the outbox are sent again"),
+            new Setting("alert.smtp-timeout", "SMTP_TIMEOUT", "60s", "longest time one delivery to the SMTP server may take (connect, talk, send); then it is retried later"),
             new Setting("smtp.host", "SMTP_HOST", "", "SMTP server; unset = alerts go only to the outbox"),
             new Setting("smtp.port", "SMTP_PORT", "25", "SMTP port"),
             new Setting("smtp.user", "SMTP_USER", "", "SMTP user"),
@@ -186,7 +187,7 @@ public final class Settings {
                     + label("check.max-size") + " " + get("check.max-size"));
         }
         for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
-                "alert.resend-interval", "metadata.clock-skew")) {
+                "alert.resend-interval", "metadata.clock-skew", "alert.smtp-timeout")) {
             check(key, () -> Units.duration(get(key)));
         }
         check("check.max-expanded-size", () -> maxExpandedSize());
@@ -507,7 +508,7 @@ public final class Settings {
         values.forEach(p::setProperty);
         // Camel endpoint options take milliseconds
         for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
-                "alert.resend-interval")) {
+                "alert.resend-interval", "alert.smtp-timeout")) {
             p.setProperty(key + "-ms", Long.toString(Units.duration(get(key)).toMillis()));
         }
         p.setProperty("backup.dir.absolute", backupDir().toAbsolutePath().normalize().toString());

@@ -31,13 +31,14 @@ public final class HtmlReport {
                 .append("th{background:#f9fafb}.PASSED{color:#15803d;font-weight:600}.FAILED,.ERROR{color:#b91c1c;font-weight:700}")
                 .append(".WARNING{color:#b45309;font-weight:600}.SKIPPED,.NOT{color:#6b7280}svg{background:#fff;border:1px solid #e5e7eb;border-radius:8px}")
                 .append("</style></head><body>\n");
-        String verdict = r.failed() > 0 || r.history().stream().anyMatch(c -> c.isFailed()) ? "bad" : "ok";
+        String verdict = r.failed() + r.errors() > 0 || r.history().stream().anyMatch(c -> c.isFailed()) ? "bad" : "ok";
         h.append("<h1>Backup verification report</h1>\n<div class=\"muted\">Generated ").append(esc(TextReport.time(r.generated(), zone)))
                 .append(" &#183; ").append(esc(r.backupDir().toString())).append("</div>\n");
         h.append("<div class=\"cards\">")
                 .append(card("Total backups", Long.toString(r.total()), ""))
                 .append(card("Verified", Long.toString(r.verified()), "ok"))
                 .append(card("Failed", Long.toString(r.failed()), r.failed() > 0 ? "bad" : "ok"))
+                .append(card("Errors", Long.toString(r.errors()), r.errors() > 0 ? "bad" : "ok"))
                 .append(card("Pass rate", r.total() == 0 ? "n/a" : String.format(Locale.ROOT, "%.1f%%", 100.0 * r.verified() / r.total()), verdict))
                 .append("</div>\n");
         h.append("<h2>Categories</h2>\n<table><tr><th>category</th><th>backups</th><th>check</th><th>status</th><th>message</th></tr>\n");

@@ -23,6 +23,7 @@ public final class JsonReport {
         summary.put("total", r.total());
         summary.put("verified", r.verified());
         summary.put("failed", r.failed());
+        summary.put("errors", r.errors());
         summary.put("not_verified", r.unverified());
         summary.put("pass_rate", r.total() == 0 ? 0.0 : Math.round(1000.0 * r.verified() / r.total()) / 10.0);
         ObjectNode categories = root.putObject("categories");

@@ -37,8 +37,14 @@ public record Report(Instant generated, Path backupDir, List<ReportRow> rows, Li
         return rows.stream().filter(ReportRow::passed).count();
     }
 
+    /** Backups whose latest verification FAILED: the backup is bad. */
     public long failed() {
-        return rows.stream().filter(ReportRow::failed).count();
+        return rows.stream().filter(r -> "FAILED".equals(r.status())).count();
+    }
+
+    /** Backups whose latest verification was ERROR: a check could not run, the backup's state is unknown. */
+    public long errors() {
+        return rows.stream().filter(r -> "ERROR".equals(r.status())).count();
     }
 
     public long unverified() {
@@ -60,12 +66,16 @@ public record Report(Instant generated, Path backupDir, List<ReportRow> rows, Li
             }
         }
         Map<String, List<String>> byCheck = new java.util.TreeMap<>();
+        Map<String, List<String>> couldNotRun = new java.util.TreeMap<>();
         for (ReportRow r : rows) {
             for (String check : r.failedChecks()) {
-                byCheck.computeIfAbsent(check, k -> new ArrayList<>()).add(r.file().getFileName().toString());
+                ("ERROR".equals(r.status()) ? couldNotRun : byCheck).computeIfAbsent(check, k -> new ArrayList<>())
+                        .add(r.file().getFileName().toString());
             }
         }
         byCheck.forEach((check, files) -> out.add(check + " failed for " + String.join(", ", files) + ": " + Advice.forCheck(check)));
+        couldNotRun.forEach((check, files) -> out.add(check + " could not run for " + String.join(", ", files) + ": "
+                + Advice.forError()));
         if (unverified() > 0) {
             out.add(unverified() + " backups not verified yet: run 'backup-verifier verify --all'");
         }

@@ -4,19 +4,22 @@ import io.backupverifier.alert.AlertMail;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.store.ResultsStore;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Writes {@code verification_report_YYYYMMDD_HHMMSS.{txt,html,json}} into the log directory
- * and returns the HTML report as a mail for ADMIN_EMAIL.
+ * and returns their paths and the report as a mail for ADMIN_EMAIL.
  */
 public final class ReportWriter {
 
@@ -51,28 +54,57 @@ public final class ReportWriter {
         return JsonReport.render(report(rows));
     }
 
-    /** The report route's last step: the three files; the body becomes the mail for the admin. */
-    public AlertMail write(List<ReportRow> rows) {
+    /**
+     * The report route's last step: the three files, each written to a temporary name and
+     * renamed, so a report that could not be written leaves no part of itself behind.
+     */
+    public WrittenReport write(List<ReportRow> rows) {
         Report report = report(rows);
         String base = "verification_report_" + LocalDateTime.now(clock).format(STAMP);
+        String text = TextReport.render(report, clock.getZone());
         String html = HtmlReport.render(report, clock.getZone());
+        Map<Path, String> files = new LinkedHashMap<>();
+        files.put(logDir.resolve(base + ".txt"), text);
+        files.put(logDir.resolve(base + ".html"), html);
+        files.put(logDir.resolve(base + ".json"), JsonReport.render(report));
+        List<Path> written = new ArrayList<>();
         try {
             Files.createDirectories(logDir);
-            Files.writeString(logDir.resolve(base + ".txt"), TextReport.render(report, clock.getZone()), StandardCharsets.UTF_8);
-            Files.writeString(logDir.resolve(base + ".html"), html, StandardCharsets.UTF_8);
-            Files.writeString(logDir.resolve(base + ".json"), JsonReport.render(report), StandardCharsets.UTF_8);
+            for (Map.Entry<Path, String> f : files.entrySet()) {
+                Path tmp = f.getKey().resolveSibling("." + f.getKey().getFileName() + ".tmp");
+                try {
+                    Files.writeString(tmp, f.getValue(), StandardCharsets.UTF_8);
+                    Files.move(tmp, f.getKey(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+                written.add(f.getKey().toAbsolutePath());
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the report into " + logDir + ": " + e.getMessage(), e);
+            for (Path p : written) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // the error below is what the reader needs
+                }
+            }
+            throw new ReportNotWrittenException("Cannot write the report into " + logDir.toAbsolutePath() + ": "
+                    + describe(e), e);
         }
         String subject = "[backup-verifier] Report: " + report.verified() + " of " + report.total() + " backups verified"
-                + (report.failed() > 0 ? ", " + report.failed() + " FAILED" : "");
-        return new AlertMail(subject, TextReport.render(report, clock.getZone()), html);
+                + (report.failed() > 0 ? ", " + report.failed() + " FAILED" : "")
+                + (report.errors() > 0 ? " (" + report.errors() + " could not be checked)" : "");
+        return new WrittenReport(List.copyOf(written), new AlertMail(subject, text, html));
     }
 
-    public Path lastReport(String extension) throws IOException {
-        try (var files = Files.list(logDir)) {
-            return files.filter(p -> p.getFileName().toString().matches("verification_report_.*\\." + extension)).sorted()
-                    .reduce((a, b) -> b).orElseThrow();
+    /** java.nio's exceptions carry only the path: say what went wrong. */
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied (" + e.getMessage() + ")";
         }
+        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+            return fs.getReason() + " (" + fs.getFile() + ")";
+        }
+        return e.getMessage();
     }
 }

@@ -28,6 +28,9 @@ public final class TextReport {
         s.append("Total Backups: ").append(r.total()).append('\n');
         s.append("Verified: ").append(r.verified()).append('\n');
         s.append("Failed: ").append(r.failed()).append('\n');
+        if (r.errors() > 0) {
+            s.append("Errors (could not be checked): ").append(r.errors()).append('\n');
+        }
         if (r.unverified() > 0) {
             s.append("Not Verified Yet: ").append(r.unverified()).append('\n');
         }

@@ -188,12 +188,181 @@ class AlertMailTest {
             Properties session = endpoint.getConfiguration().getAdditionalJavaMailProperties(); // merged into the session by camel-mail
             assertThat(session.getProperty("mail.smtp.starttls.enable")).isEqualTo("true");
             assertThat(session.getProperty("mail.smtp.starttls.required")).isEqualTo("true");
+            // connect, read and write limits, and the total one (SMTP_TIMEOUT, 60 s by default)
+            assertThat(session.getProperty("mail.smtp.connectiontimeout")).isEqualTo("10000");
+            assertThat(session.getProperty("mail.smtp.timeout")).isEqualTo("30000");
+            assertThat(session.getProperty("mail.smtp.writetimeout")).isEqualTo("30000");
+            assertThat(session.get("mail.smtp.socketFactory")).isInstanceOf(SmtpDeadline.class);
             assertThat(endpoint.getConfiguration().getHost()).isEqualTo("mail.example.com");
             assertThat(endpoint.getConfiguration().getPort()).isEqualTo(587);
             assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("alerts");
             assertThat(endpoint.getConfiguration().getPassword()).isEqualTo("s3cret");
             // Camel logs endpoint URIs sanitized: the password never shows
             assertThat(org.apache.camel.util.URISupport.sanitizeUri(endpoint.getEndpointUri())).doesNotContain("s3cret");
+        }
+    }
+
+    private Path outbox() {
+        return backups.resolve("verification_logs/outbox");
+    }
+
+    private List<String> outboxFiles() {
+        String[] names = outbox().toFile().list();
+        return names == null ? List.of() : Arrays.asList(names);
+    }
+
+    @Test
+    void cronRunWithSmtpDownKeepsTheAlertAndTheNextRunDeliversItExactlyOnce() throws Exception {
+        broken("backup_20251226_120000.gz", 1_766_750_400_000L);
+        smtp.stop(); // the mail server is down during the first cron run
+        Cli.Result first = cli.run("verify", "--all", "--alert");
+        assertThat(first.exit()).isEqualTo(1);
+        assertThat(first.err()).contains("[WARNING] 1 alert waits in " + outbox().toAbsolutePath()
+                + ": not delivered now; the next command that alerts, or the service, sends it");
+        assertThat(outboxFiles()).hasSize(1).allMatch(n -> n.matches("alert_.*\\.json"));
+
+        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+        // the next cron run: the backup is still broken (no new alert), and the kept one goes out now
+        assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
+        assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
+        assertThat(outboxFiles()).as("the outbox after delivery").isEmpty();
+        // and a third run sends nothing again
+        assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
+        MimeMessage[] got = smtp.getReceivedMessages();
+        assertThat(got).hasSize(2); // one mail, two recipients
+        assertThat(got[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251226_120000.gz: metadata");
+    }
+
+    @Test
+    void cleanupAndReportDeliverWhatWaitsInTheOutbox() throws Exception {
+        AlertOutbox outbox = new AlertOutbox(outbox(), java.time.Clock.systemDefaultZone());
+        outbox.keep(new AlertMail("[backup-verifier] FAILED kept-before.gz: checksum", "text", "<p>html</p>"));
+        Files.createDirectories(backups);
+        assertThat(cli.run("cleanup").exit()).isEqualTo(0);
+        assertThat(smtp.waitForIncomingEmail(10_000, 2)).isTrue();
+        assertThat(outboxFiles()).isEmpty();
+
+        outbox.keep(new AlertMail("[backup-verifier] Report", "text", "<p>html</p>", "admin@example.com"));
+        assertThat(cli.run("report").exit()).isEqualTo(0);
+        assertThat(smtp.waitForIncomingEmail(10_000, 3)).isTrue();
+        assertThat(outboxFiles()).isEmpty();
+        MimeMessage report = smtp.getReceivedMessages()[2];
+        assertThat(report.getSubject()).isEqualTo("[backup-verifier] Report");
+        assertThat(report.getAllRecipients()[0].toString()).isEqualTo("admin@example.com");
+    }
+
+    @Test
+    void alertMailNamesTheHostAndTheRealLogDirectory() throws Exception {
+        broken("backup_20251226_120000.gz", 1_766_750_400_000L);
+        cli.run("verify", "--all", "--alert");
+        assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
+        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(smtp.getReceivedMessages()[0]);
+        assertThat(body).contains("backup-verifier on " + java.net.InetAddress.getLocalHost().getHostName())
+                .contains(backups.resolve("verification_logs").toAbsolutePath().toString())
+                .doesNotContain("under VERIFICATION_LOG_DIR");
+    }
+
+    @Test
+    void aCheckThatCouldNotRunIsMailedAsErrorWithAdviceAboutTheEnvironment() {
+        io.backupverifier.checks.BackupResult unreachable = new io.backupverifier.checks.BackupResult() {
+            public Path file() {
+                return Path.of("/backups/daily/x.gz");
+            }
+
+            public String category() {
+                return "daily";
+            }
+
+            public long sizeBytes() {
+                return 1234;
+            }
+
+            public java.util.Map<String, io.backupverifier.checks.CheckResult> checks() {
+                java.util.Map<String, io.backupverifier.checks.CheckResult> m = new java.util.LinkedHashMap<>();
+                m.put("restore", io.backupverifier.checks.CheckResult.error("test server unreachable"));
+                m.put("table_count", io.backupverifier.checks.CheckResult.skipped("not restored"));
+                return m;
+            }
+
+            public String runName() {
+                return "Restore test";
+            }
+        };
+        AlertMailRenderer renderer = new AlertMailRenderer("db-backup-1", List.of(Path.of("/var/log/bv"), Path.of("/var/log/bv-restore")));
+        List<AlertMail> mails = renderer.render(new AlertState.Change(List.of(unreachable), List.of()));
+        assertThat(mails).hasSize(1);
+        assertThat(mails.get(0).subject()).isEqualTo("[backup-verifier] ERROR x.gz: restore (test server unreachable)");
+        assertThat(mails.get(0).text()).contains("Restore test ERROR: /backups/daily/x.gz (daily)")
+                .contains("Action: " + Advice.forError())
+                .contains("backup-verifier on db-backup-1: every check of every backup, in the logs and reports under "
+                        + "/var/log/bv and /var/log/bv-restore.");
+        assertThat(mails.get(0).html()).contains("<span class=\"ERROR\">ERROR</span>").contains(AlertMailRenderer.esc(Advice.forError()));
+    }
+
+    @Test
+    void anAlertThatCannotBeKeptFailsTheCommandAndTheWatcherTriesAgain() throws Exception {
+        broken("backup_20251226_120000.gz", 1_766_750_400_000L);
+        Path blocked = Files.writeString(root.resolve("outbox-is-a-file"), "not a directory");
+        Cli.Result r = cli.env("ALERT_OUTBOX_DIR", blocked.toString()).run("verify", "--all", "--alert");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("[ERROR] Cannot keep the alert '[backup-verifier] FAILED backup_20251226_120000.gz: ");
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+
+        // the service does not commit a verdict whose alert is not on disk: once the outbox works, the alert goes out
+        Path outbox = root.resolve("service-outbox");
+        Files.writeString(outbox, "not a directory either");
+        try (Service service = new Service(root.resolve("svc")).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("ALERT_OUTBOX_DIR", outbox.toString())
+                .env("RESTORE_ON_SUSPECT", "false").start()) {
+            Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            Fixtures.truncate(bad, 3000);
+            await("a verification whose alert could not be kept", Duration.ofSeconds(20), () -> service.verifications(bad) >= 1);
+            assertThat(smtp.getReceivedMessages()).isEmpty();
+            Files.delete(outbox);
+            assertThat(smtp.waitForIncomingEmail(30_000, 1)).as("the alert, once the outbox works").isTrue();
+            assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251227_120000.gz: ");
+        }
+    }
+
+    @Test
+    void dailyReportGoesToTheAdminThroughTheOutbox() throws Exception {
+        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("ADMIN_EMAIL", "admin@example.com")
+                .env("DAILY_REPORT_CRON", "0/2 * * * * ?").env("WATCH_POLL_INTERVAL", "1h").env("FRESHNESS_DAILY", "36500d")
+                .start()) {
+            assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
+            MimeMessage m = smtp.getReceivedMessages()[0];
+            assertThat(m.getSubject()).startsWith("[backup-verifier] Report: ");
+            assertThat(Arrays.stream(m.getRecipients(MimeMessage.RecipientType.TO)).map(Address::toString))
+                    .containsExactly("admin@example.com");
+            assertThat(partTypes(m)).contains("text/plain", "text/html");
+        }
+    }
+
+    @Test
+    void aCommandAndTheServiceDrainingTogetherSendEachKeptAlertOnce() throws Exception {
+        Path logs = root.resolve("own/logs");
+        AlertOutbox outbox = new AlertOutbox(logs.resolve("outbox"), java.time.Clock.systemDefaultZone());
+        for (int i = 0; i < 30; i++) {
+            outbox.keep(new AlertMail("[backup-verifier] FAILED kept-" + i + ".gz: checksum", "text", "<p>html</p>"));
+        }
+        Cli command = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).env("VERIFICATION_LOG_DIR", logs.toString())
+                .env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port)).env("ALERT_EMAIL", "ops@example.com");
+        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("WATCH_POLL_INTERVAL", "1h").env("FRESHNESS_DAILY", "36500d")
+                .start()) {
+            assertThat(command.run("cleanup").exit()).isEqualTo(0); // drains while the service's sender does too
+            assertThat(smtp.waitForIncomingEmail(30_000, 30)).isTrue();
+            await("the outbox to empty", Duration.ofSeconds(10), () -> logs.resolve("outbox").toFile().list().length == 0);
+            assertThat(smtp.waitForIncomingEmail(2_000, 31)).as("no alert twice").isFalse();
+            assertThat(Arrays.stream(smtp.getReceivedMessages()).map(m -> {
+                try {
+                    return m.getSubject();
+                } catch (jakarta.mail.MessagingException e) {
+                    throw new IllegalStateException(e);
+                }
+            })).hasSize(30).doesNotHaveDuplicates();
         }
     }
 }
