@@ -1,5 +1,7 @@
 package io.backupverifier.alert;
 
+import static io.backupverifier.report.LogLine.printable;
+
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
@@ -45,9 +47,9 @@ public final class AlertMailRenderer {
         List<BackupResult> failed = change.newFailures();
         if (failed.size() == 1) {
             BackupResult r = failed.get(0);
-            mails.add(mail(PREFIX + r.status() + " " + r.file().getFileName() + ": " + problems(r), failed));
+            mails.add(mail(PREFIX + r.status() + " " + printable(r.file().getFileName().toString()) + ": " + problems(r), failed));
         } else if (failed.size() > 1) {
-            List<String> names = failed.stream().map(r -> r.file().getFileName().toString()).toList();
+            List<String> names = failed.stream().map(r -> printable(r.file().getFileName().toString())).toList();
             boolean allErrors = failed.stream().allMatch(r -> r.status() == CheckStatus.ERROR);
             mails.add(mail(PREFIX + (allErrors ? "ERROR " : "FAILED ") + failed.size() + " backups: " + String.join(", ", names),
                     failed));
@@ -66,7 +68,7 @@ public final class AlertMailRenderer {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
             if (e.getValue().status() == CheckStatus.ERROR) {
-                String why = e.getValue().message();
+                String why = printable(e.getValue().message());
                 out.add(e.getKey() + " (" + (why.length() > 80 ? why.substring(0, 77) + "..." : why) + ")");
             }
         }
@@ -78,7 +80,7 @@ public final class AlertMailRenderer {
         StringBuilder html = new StringBuilder(head(subject));
         for (BackupResult r : results) {
             String status = r.status().toString();
-            text.append(r.runName()).append(' ').append(status).append(": ").append(r.location()).append(" (")
+            text.append(r.runName()).append(' ').append(status).append(": ").append(printable(r.location())).append(" (")
                     .append(r.category()).append(")\n\n");
             html.append("<h2>").append(esc(r.runName())).append(" <span class=\"").append(status).append("\">").append(status)
                     .append("</span>: ")
@@ -88,7 +90,7 @@ public final class AlertMailRenderer {
                 CheckResult c = e.getValue();
                 String action = c.status() == CheckStatus.FAILED ? Advice.forCheck(e.getKey())
                         : c.status() == CheckStatus.ERROR ? Advice.forError() : "";
-                text.append(String.format("  %-22s %-8s %s%n", e.getKey(), c.status(), c.message()));
+                text.append(String.format("  %-22s %-8s %s%n", e.getKey(), c.status(), printable(c.message())));
                 if (!action.isEmpty()) {
                     text.append(String.format("  %-22s %-8s Action: %s%n", "", "", action));
                 }
@@ -110,13 +112,14 @@ public final class AlertMailRenderer {
 
     private AlertMail recovery(List<AlertState.Recovery> recoveries) {
         String subject = PREFIX + "RECOVERED " + (recoveries.size() == 1
-                ? recoveries.get(0).category() + ": " + recoveries.get(0).clearedBy()
+                ? recoveries.get(0).category() + ": " + printable(recoveries.get(0).clearedBy())
                 : recoveries.size() + " earlier failures cleared");
         StringBuilder text = new StringBuilder("These failures have cleared:\n\n");
         StringBuilder html = new StringBuilder(head(subject)).append("<h2>These failures have cleared</h2>\n<table>")
                 .append("<tr><th>failed earlier</th><th>category</th><th>cleared because</th></tr>\n");
         for (AlertState.Recovery r : recoveries) {
-            text.append("  ").append(r.subject()).append(" (").append(r.category()).append("): ").append(r.clearedBy()).append('\n');
+            text.append("  ").append(printable(r.subject())).append(" (").append(r.category()).append("): ")
+                    .append(printable(r.clearedBy())).append('\n');
             html.append("<tr><td>").append(esc(r.subject())).append("</td><td>").append(esc(r.category()))
                     .append("</td><td class=\"PASSED\">").append(esc(r.clearedBy())).append("</td></tr>\n");
         }

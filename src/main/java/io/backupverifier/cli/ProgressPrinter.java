@@ -1,5 +1,6 @@
 package io.backupverifier.cli;
 
+import io.backupverifier.report.LogLine;
 import io.backupverifier.scan.Bytes;
 import io.backupverifier.scan.ScanProgress;
 import java.io.PrintStream;
@@ -40,7 +41,7 @@ final class ProgressPrinter implements AutoCloseable {
                 double rate = s.bytesRead() / Math.max(s.seconds(), 0.001);
                 long etaSeconds = rate > 0 ? (long) ((s.size() - s.bytesRead()) / rate) : 0;
                 line.append(line.length() > 0 ? "  " : "").append(String.format(Locale.ROOT,
-                        "%s %s/%s %.1f MB/s ETA %d:%02d", s.file().getFileName(), Bytes.human(s.bytesRead()),
+                        "%s %s/%s %.1f MB/s ETA %d:%02d", LogLine.printable(s.file().getFileName().toString()), Bytes.human(s.bytesRead()),
                         Bytes.human(s.size()), rate / 1e6, etaSeconds / 60, etaSeconds % 60));
             }
             if (line.length() > 0) {

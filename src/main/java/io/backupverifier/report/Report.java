@@ -61,7 +61,7 @@ public record Report(Instant generated, Path backupDir, List<ReportRow> rows, Li
         for (CategoryResult c : history) {
             for (Map.Entry<String, CheckResult> e : c.checks().entrySet()) {
                 if (e.getValue().status() != CheckStatus.PASSED) {
-                    out.add(e.getValue().message() + ": " + Advice.forCheck(e.getKey()));
+                    out.add(LogLine.printable(e.getValue().message()) + ": " + Advice.forCheck(e.getKey()));
                 }
             }
         }
@@ -70,7 +70,7 @@ public record Report(Instant generated, Path backupDir, List<ReportRow> rows, Li
         for (ReportRow r : rows) {
             for (String check : r.failedChecks()) {
                 ("ERROR".equals(r.status()) ? couldNotRun : byCheck).computeIfAbsent(check, k -> new ArrayList<>())
-                        .add(r.file().getFileName().toString());
+                        .add(LogLine.printable(r.file().getFileName().toString()));
             }
         }
         byCheck.forEach((check, files) -> out.add(check + " failed for " + String.join(", ", files) + ": " + Advice.forCheck(check)));

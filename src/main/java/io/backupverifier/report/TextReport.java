@@ -40,7 +40,7 @@ public final class TextReport {
             long n = r.rows().stream().filter(x -> x.category().equals(c.category())).count();
             long failed = r.rows().stream().filter(x -> x.category().equals(c.category()) && x.failed()).count();
             s.append(String.format("%-8s %3d backups, %d failed, %s total%n", c.category() + ":", n, failed, Bytes.human(c.sizeBytes())));
-            c.checks().forEach((id, res) -> s.append(String.format("         %-10s %-8s %s%n", id, res.status(), res.message())));
+            c.checks().forEach((id, res) -> s.append(String.format("         %-10s %-8s %s%n", id, res.status(), LogLine.printable(res.message()))));
         }
         s.append('\n');
         section(s, "BACKUPS");
@@ -48,7 +48,7 @@ public final class TextReport {
                 "LAST RESTORE TEST", "FILE"));
         for (ReportRow row : r.rows()) {
             s.append(String.format("%-12s %-8s %10s  %-19s  %-19s  %s%s%n", row.status(), row.category(), Bytes.human(row.sizeBytes()),
-                    time(row.lastVerified(), zone), time(row.lastRestoreTest(), zone), row.file().getFileName(),
+                    time(row.lastVerified(), zone), time(row.lastRestoreTest(), zone), LogLine.printable(row.file().getFileName().toString()),
                     row.failedChecks().isEmpty() ? "" : "  (" + String.join(", ", row.failedChecks()) + ")"));
         }
         s.append('\n');
