@@ -85,6 +85,7 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("scanProgress", progress);
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
+        r.bind("unfinishedFile", new UnfinishedFile(clock));
         r.bind("backupInspector", new BackupInspector(new BackupScanner(progress), new MetadataReader(), catalog));
 
         r.bind("categoryChecks", new CategoryChecks(catalog,

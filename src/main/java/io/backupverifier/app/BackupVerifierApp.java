@@ -87,9 +87,19 @@ public final class BackupVerifierApp {
         main.stop();
     }
 
-    /** Runs until the JVM is asked to stop (service mode). */
-    public void run() throws Exception {
+    /**
+     * Runs until the JVM is asked to stop (service mode). Returns the exit code: 0 when stopped,
+     * 1 when a fatal error ({@link FatalErrors}) ended it.
+     */
+    public int run() throws Exception {
+        FatalErrors fatal = new FatalErrors(main::completed);
+        Thread.setDefaultUncaughtExceptionHandler(fatal);
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeStart(org.apache.camel.main.BaseMainSupport m) {
+                m.getCamelContext().getManagementStrategy().addEventNotifier(fatal);
+            }
+
             @Override
             public void afterStart(org.apache.camel.main.BaseMainSupport m) {
                 try {
@@ -100,5 +110,6 @@ public final class BackupVerifierApp {
             }
         });
         main.run();
+        return fatal.happened() ? 1 : 0;
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Mixin;
         description = {"Run as a service: watch the backup directory, verify new backups, and run the daily verification.",
                 "Stops cleanly on SIGTERM or Ctrl-C."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped cleanly", "2:usage or configuration error"})
+        exitCodeList = {"0:stopped cleanly", "1:stopped by a fatal error (restart it)", "2:usage or configuration error"})
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -27,8 +27,7 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = common.settings(ctx);
         settings.requireReadableBackupDir();
-        new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
+        return new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
                 BackupVerifierApp.Mode.SERVICE, ctx.clock()).run();
-        return 0;
     }
 }
