@@ -63,7 +63,7 @@ class LargeBackupServiceTest {
                     service.logLines("Verified backup_20251227_120000.gz").get(0)).allMatch(l -> l.endsWith(": FAILED"));
             assertThat(service.logLines("Verified backup_20251228_120000.gz")).hasSize(1).allMatch(l -> l.endsWith(": FAILED"));
             assertThat(service.log()).doesNotContain("OutOfMemoryError");
-            assertThat(Files.size(service.output)).as("service log size").isLessThan(200_000);
+            assertThat(Files.size(service.output())).as("service log size").isLessThan(200_000);
             assertThat(service.log().chars().filter(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0xFFFD).count())
                     .as("binary characters in the service log").isZero();
             // no SMTP configured: each alert waits in the outbox, one per failed backup

@@ -27,7 +27,7 @@ public final class ServiceProcess implements AutoCloseable {
     public final Path root;
     public final Path backups;
     public final Path logs;
-    public final Path output;
+    private Path output;
     private final Map<String, String> env = new HashMap<>();
     private final List<String> jvmOptions = new ArrayList<>();
     private Path home = Path.of("").toAbsolutePath();
@@ -50,6 +50,16 @@ public final class ServiceProcess implements AutoCloseable {
     public ServiceProcess env(String key, String value) {
         env.put(key, value);
         return this;
+    }
+
+    /** Where this process's output goes (a second service on the same directories needs its own). */
+    public ServiceProcess output(String fileName) {
+        output = root.resolve(fileName);
+        return this;
+    }
+
+    public Path output() {
+        return output;
     }
 
     public ServiceProcess jvm(String... options) {
