@@ -108,7 +108,8 @@ public final class AppBeans implements CamelConfiguration {
 
         DataSource results = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
                 settings.get("results.db-password"));
-        ResultsStore store = new ResultsStore(results, clock);
+        // results the store cannot take wait in the state directory until it answers again
+        ResultsStore store = new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
         store.initOrWarn();
         r.bind("resultsDataSource", results);
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
