@@ -10,15 +10,19 @@ import org.slf4j.LoggerFactory;
 /**
  * The watcher's idempotent repository (camel-sql's JDBC one) that survives a results store
  * which is down or lost its tables. The service starts anyway; the table is created again by
- * the first call that reaches the store. While the store cannot answer, a backup counts as not
- * verified (it is verified: fail closed) and the keys of what was verified meanwhile are kept
- * in memory and written when the store answers again, so nothing is verified twice.
+ * the first call that reaches the store. While the store cannot answer, this process answers
+ * for the backups it knows are done, any other counts as not verified (it is verified: fail
+ * closed), and the keys of what was verified meanwhile are kept in memory and written when the
+ * store answers again.
  */
 public final class ResilientMessageIdRepository extends JdbcMessageIdRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResilientMessageIdRepository.class);
 
+    /** Keys verified while the store could not take them: written when it answers. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    /** Keys this process knows are done, to answer for the store while it is away (no second verification). */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
     private volatile boolean ready;
     private volatile boolean down;
 
@@ -84,15 +88,20 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
             return true;
         }
         try {
-            return call(() -> super.contains(key));
+            boolean done = call(() -> super.contains(key));
+            if (done) {
+                known.add(key);
+            }
+            return done;
         } catch (RuntimeException e) {
             unavailable(e);
-            return false; // unknown: verify it
+            return known.contains(key); // not known to be done: verify it
         }
     }
 
     @Override
     public boolean add(String key) {
+        known.add(key);
         try {
             return call(() -> super.add(key));
         } catch (RuntimeException e) {
@@ -113,6 +122,7 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
 
     @Override
     public boolean remove(String key) {
+        known.remove(key);
         boolean removed = waiting.remove(key);
         try {
             return call(() -> super.remove(key)) || removed;
