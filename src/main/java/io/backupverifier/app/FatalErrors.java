@@ -57,7 +57,7 @@ public final class FatalErrors extends EventNotifierSupport implements Thread.Un
         if (error != null) {
             fail(error, "thread " + thread.getName());
         } else {
-            LOG.error("Unexpected {} in thread {}: {}", t.getClass().getSimpleName(), thread.getName(), t.getMessage());
+            LOG.error("Unexpected {} in thread {}: {}", t.getClass().getSimpleName(), thread.getName(), t.getMessage(), t);
         }
     }
 

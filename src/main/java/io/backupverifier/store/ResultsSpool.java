@@ -28,6 +28,7 @@ final class ResultsSpool {
         void write(List<Row> rows) throws java.sql.SQLException;
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultsSpool.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Row>> ROWS = new TypeReference<>() { };
     /** Beyond this many results in memory the oldest are dropped (and said so): memory is not a store. */
@@ -56,7 +57,7 @@ final class ResultsSpool {
             memory.add(rows);
             while (memory.size() > MEMORY_LIMIT) {
                 memory.poll();
-                org.slf4j.LoggerFactory.getLogger(ResultsSpool.class).error("Results spool full in memory: the oldest result is lost");
+                LOG.error("Results spool full in memory: the oldest waiting result is lost");
             }
         }
     }
@@ -66,30 +67,41 @@ final class ResultsSpool {
         return memory.size() + files().size();
     }
 
-    /** Writes what waits, oldest first; stops at the first failure (the store is still away). Returns how many were written. */
+    /**
+     * Writes what waits, oldest first; stops at the first failure of the store (it is still away).
+     * A result the store refuses for itself (bad data) is set aside as {@code .rejected}, so it
+     * cannot hold back the others. Returns how many were written.
+     */
     synchronized int drain(Writer writer) throws java.sql.SQLException {
         int written = 0;
         for (List<Row> rows = memory.peek(); rows != null; rows = memory.peek()) {
-            writer.write(rows);
+            try {
+                writer.write(rows);
+                written++;
+            } catch (java.sql.SQLException e) {
+                if (!ResultsStore.refused(e)) {
+                    throw e;
+                }
+                LOG.error("A waiting result was refused by the results store and is dropped: {}", e.getMessage());
+            }
             memory.poll();
-            written++;
         }
         for (Path f : files()) {
-            List<Row> rows;
             try {
-                rows = JSON.readValue(f.toFile(), ROWS);
-            } catch (IOException e) {
-                org.slf4j.LoggerFactory.getLogger(ResultsSpool.class).error("Unreadable spooled result {} left in place: {}", f,
-                        e.getMessage());
-                continue;
+                writer.write(JSON.readValue(f.toFile(), ROWS));
+                written++;
+                Files.deleteIfExists(f); // if this fails, the next drain finds its id in the store and skips it
+            } catch (IOException | java.sql.SQLException e) {
+                if (e instanceof java.sql.SQLException s && !ResultsStore.refused(s)) {
+                    throw s;
+                }
+                LOG.error("Waiting result {} cannot be written ({}); set aside as .rejected", f.getFileName(), e.getMessage());
+                try {
+                    Files.move(f, f.resolveSibling(f.getFileName() + ".rejected"), StandardCopyOption.REPLACE_EXISTING);
+                } catch (IOException moveFailed) {
+                    LOG.error("Cannot set aside {}: {}", f, moveFailed.getMessage());
+                }
             }
-            writer.write(rows);
-            try {
-                Files.deleteIfExists(f);
-            } catch (IOException e) {
-                // written: the next drain finds its id in the store and skips it
-            }
-            written++;
         }
         return written;
     }

@@ -95,6 +95,19 @@ public final class ResultsStore {
     }
 
     /**
+     * The store refused the data itself (a constraint, a value too long): waiting will not help,
+     * unlike a store that is away (connection, login, disk full, missing database).
+     */
+    static boolean refused(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            return true; // PostgreSQL: data exception, integrity constraint violation
+        }
+        // SQLite (no SQL state): SQLITE_TOOBIG 18, SQLITE_CONSTRAINT 19, SQLITE_MISMATCH 20
+        return e instanceof org.sqlite.SQLiteException && java.util.Set.of(18, 19, 20).contains(e.getErrorCode() & 0xff);
+    }
+
+    /**
      * Start-up: a store that is down must not stop verification. Says so once; the schema is
      * created by the first save that reaches it.
      */
@@ -184,7 +197,7 @@ public final class ResultsStore {
         try {
             insert(rows);
         } catch (SQLException e) {
-            if (spool == null) {
+            if (spool == null || refused(e)) {
                 throw new ResultsStoreException("Results store unavailable, " + what + " not recorded: " + e.getMessage(), e);
             }
             spool.keep(rows);
