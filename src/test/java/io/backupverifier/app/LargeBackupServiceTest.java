@@ -57,6 +57,7 @@ class LargeBackupServiceTest {
             await("the small backup dropped after it verified", Duration.ofSeconds(60), () -> !service.verdicts(small).isEmpty());
 
             assertThat(service.process().isAlive()).as("service still running").isTrue();
+            assertThat(service.peakRss()).as("peak resident memory of the service").isLessThan(600L * 1024 * 1024);
             assertThat(service.verdicts(big)).containsExactly("FAILED");
             assertThat(service.verdicts(small)).containsExactly("FAILED");
             assertThat(service.logLines("Verified backup_20251227_120000.gz")).containsExactly(

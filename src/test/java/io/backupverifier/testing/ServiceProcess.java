@@ -117,6 +117,16 @@ public final class ServiceProcess implements AutoCloseable {
         return log().lines().filter(l -> l.contains(text)).toList();
     }
 
+    /** The process's peak resident memory so far, in bytes (Linux: VmHWM in /proc/PID/status). */
+    public long peakRss() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmHWM in /proc/" + process.pid() + "/status");
+    }
+
     /** Whether the process has {@code file} open right now (Linux: /proc/PID/fd). */
     public boolean hasOpen(Path file) {
         Path target = file.toAbsolutePath().normalize();
