@@ -86,6 +86,7 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("scanProgress", progress);
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
+        r.bind("unfinishedFile", new UnfinishedFile(clock));
         r.bind("backupInspector", new BackupInspector(new BackupScanner(progress, settings.maxExpandedSize(),
                 settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
 
@@ -109,7 +110,8 @@ public final class AppBeans implements CamelConfiguration {
 
         DataSource results = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
                 settings.get("results.db-password"));
-        ResultsStore store = new ResultsStore(results, clock);
+        // results the store cannot take wait in the state directory until it answers again
+        ResultsStore store = new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
         store.initOrWarn();
         r.bind("resultsDataSource", results);
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),

@@ -24,6 +24,10 @@ public final class BackupVerifierApp {
         java.util.Properties props = settings.camelProperties();
         // a stable context name keeps JMX object names the same between starts
         props.putIfAbsent("camel.main.name", "backup-verifier");
+        // the watcher looks at a file that is not yet stable a few times per stable time, so it is taken
+        // soon after it became stable (not up to a whole stable time later)
+        long stableFor = Long.parseLong(props.getProperty("watch.stable-for-ms", "5000"));
+        props.setProperty("watch.lock-check-interval-ms", Long.toString(Math.max(100, stableFor / 4)));
         if (mode == Mode.ONE_SHOT) {
             props.setProperty("camel.main.jmxEnabled", "false"); // nothing to manage in a command that ends
         } else {
@@ -87,9 +91,19 @@ public final class BackupVerifierApp {
         main.stop();
     }
 
-    /** Runs until the JVM is asked to stop (service mode). */
-    public void run() throws Exception {
+    /**
+     * Runs until the JVM is asked to stop (service mode). Returns the exit code: 0 when stopped,
+     * 1 when a fatal error ({@link FatalErrors}) ended it.
+     */
+    public int run() throws Exception {
+        FatalErrors fatal = new FatalErrors(main::completed);
+        Thread.setDefaultUncaughtExceptionHandler(fatal);
         main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+            @Override
+            public void beforeStart(org.apache.camel.main.BaseMainSupport m) {
+                m.getCamelContext().getManagementStrategy().addEventNotifier(fatal);
+            }
+
             @Override
             public void afterStart(org.apache.camel.main.BaseMainSupport m) {
                 try {
@@ -100,5 +114,6 @@ public final class BackupVerifierApp {
             }
         });
         main.run();
+        return fatal.happened() ? 1 : 0;
     }
 }

@@ -5,7 +5,10 @@ import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
 
-/** Health: the results store answers. DOWN says why, so an operator knows what to fix. */
+/**
+ * Health: the results store answers with its tables and every result is written to it. DOWN says
+ * why (unreachable, or results waiting in the spool), so an operator knows what to fix.
+ */
 public final class ResultsStoreHealthCheck extends AbstractHealthCheck {
 
     private final ResultsStore store;
@@ -20,6 +23,8 @@ public final class ResultsStoreHealthCheck extends AbstractHealthCheck {
         try {
             store.ping();
             builder.up();
+        } catch (io.backupverifier.store.ResultsStoreException e) {
+            builder.message(e.getMessage()).down();
         } catch (Exception e) {
             builder.message("Results store unreachable: " + e.getMessage()).down();
         }

@@ -1,5 +1,7 @@
 package io.backupverifier.store;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.apache.camel.processor.idempotent.jdbc.JdbcMessageIdRepository;
 import org.slf4j.Logger;
@@ -7,14 +9,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watcher's idempotent repository (camel-sql's JDBC one) that survives a results store
- * which is down when the service starts: the service starts anyway, says why once, and the
- * table is created on the first poll that reaches the store. Until then a poll fails for the
- * files it sees (nothing is verified twice) and the next poll tries again.
+ * which is down or lost its tables. The service starts anyway; the table is created again by
+ * the first call that reaches the store. While the store cannot answer, this process answers
+ * for the backups it knows are done, any other counts as not verified (it is verified: fail
+ * closed), and the keys of what was verified meanwhile are kept in memory and written when the
+ * store answers again.
  */
 public final class ResilientMessageIdRepository extends JdbcMessageIdRepository {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResilientMessageIdRepository.class);
+
+    /** Keys verified while the store could not take them: written when it answers. */
+    private final Set<String> waiting = ConcurrentHashMap.newKeySet();
+    /** Keys this process knows are done, to answer for the store while it is away (no second verification). */
+    private final Set<String> known = ConcurrentHashMap.newKeySet();
     private volatile boolean ready;
+    private volatile boolean down;
 
     public ResilientMessageIdRepository(DataSource dataSource, String processorName) {
         super(dataSource, processorName);
@@ -30,38 +40,95 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
         }
     }
 
-    private void ensureReady() {
+    /** A store operation: its table is created when missing (after a failure, once more). */
+    private interface Call {
+        boolean run();
+    }
+
+    private boolean call(Call call) {
+        try {
+            return attempt(call);
+        } catch (RuntimeException first) {
+            ready = false; // the table may be gone with its database: the retry creates it again
+            return attempt(call);
+        }
+    }
+
+    private boolean attempt(Call call) {
         if (!ready) {
             try {
                 super.doStart();
-                ready = true;
             } catch (Exception e) {
                 throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
             }
+            ready = true;
+        }
+        boolean result = call.run();
+        if (down) {
+            down = false;
+            LOG.info("Results store reachable again for the watcher's idempotency");
+        }
+        for (String key : waiting) {
+            super.add(key);
+            waiting.remove(key);
+        }
+        return result;
+    }
+
+    private void unavailable(RuntimeException e) {
+        if (!down) {
+            down = true;
+            LOG.warn("Results store unavailable for the watcher's idempotency ({}); new backups are still verified", e.getMessage());
         }
     }
 
     @Override
     public boolean contains(String key) {
-        ensureReady();
-        return super.contains(key);
+        if (waiting.contains(key)) {
+            return true;
+        }
+        try {
+            boolean done = call(() -> super.contains(key));
+            if (done) {
+                known.add(key);
+            }
+            return done;
+        } catch (RuntimeException e) {
+            unavailable(e);
+            return known.contains(key); // not known to be done: verify it
+        }
     }
 
     @Override
     public boolean add(String key) {
-        ensureReady();
-        return super.add(key);
+        known.add(key);
+        try {
+            return call(() -> super.add(key));
+        } catch (RuntimeException e) {
+            unavailable(e);
+            return waiting.add(key);
+        }
     }
 
     @Override
     public boolean confirm(String key) {
-        ensureReady();
-        return super.confirm(key);
+        try {
+            return call(() -> super.confirm(key));
+        } catch (RuntimeException e) {
+            unavailable(e);
+            return true;
+        }
     }
 
     @Override
     public boolean remove(String key) {
-        ensureReady();
-        return super.remove(key);
+        known.remove(key);
+        boolean removed = waiting.remove(key);
+        try {
+            return call(() -> super.remove(key)) || removed;
+        } catch (RuntimeException e) {
+            unavailable(e);
+            return removed;
+        }
     }
 }

@@ -7,34 +7,64 @@ import io.backupverifier.checks.Verification;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 
-/** Every verification result, written through JDBC (DESIGN.md section 9). */
+/**
+ * Every verification result, written through JDBC (DESIGN.md section 9). A store that goes away
+ * does not stop verification: what cannot be written waits in a spool and is written when the
+ * store answers again, and tables that disappeared (a database dropped and created again) are
+ * created again.
+ */
 public final class ResultsStore {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultsStore.class);
 
+    /** The columns that hold text and may be null; the other nullable ones are numbers. */
+    private static final java.util.Set<String> TEXT_COLUMNS = java.util.Set.of("sha256", "message");
+
     private final DataSource dataSource;
     private final Clock clock;
+    private final ResultsSpool spool;
     private volatile boolean ready;
+    /** Why the store could not be written, while it cannot; null when it answers. */
+    private volatile String outage;
 
+    /** A store without a spool: a result that cannot be written is an error (tests, tools). */
     public ResultsStore(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, null);
+    }
+
+    /** @param spoolDir where results wait while the store cannot take them (service and commands) */
+    public ResultsStore(DataSource dataSource, Clock clock, Path spoolDir) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.spool = spoolDir == null ? null : new ResultsSpool(spoolDir);
     }
 
     /** Creates the tables if they are not there; the same SQL on SQLite and PostgreSQL. */
     public void init() {
+        try {
+            createSchema();
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    private void createSchema() throws SQLException {
         String schema;
         try (InputStream in = ResultsStore.class.getResourceAsStream("schema.sql")) {
             schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -48,9 +78,33 @@ public final class ResultsStore {
                 }
             }
             ready = true;
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
         }
+    }
+
+    /** "no such table" (SQLite) or undefined_table (PostgreSQL): the schema went away with its database. */
+    static boolean missingSchema(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && "42P01".equals(s.getSQLState())) {
+                return true;
+            }
+            if (t.getMessage() != null && t.getMessage().contains("no such table")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The store refused the data itself (a constraint, a value too long): waiting will not help,
+     * unlike a store that is away (connection, login, disk full, missing database).
+     */
+    static boolean refused(SQLException e) {
+        String state = e.getSQLState();
+        if (state != null && (state.startsWith("22") || state.startsWith("23"))) {
+            return true; // PostgreSQL: data exception, integrity constraint violation
+        }
+        // SQLite (no SQL state): SQLITE_TOOBIG 18, SQLITE_CONSTRAINT 19, SQLITE_MISMATCH 20
+        return e instanceof org.sqlite.SQLiteException && java.util.Set.of(18, 19, 20).contains(e.getErrorCode() & 0xff);
     }
 
     /**
@@ -61,134 +115,193 @@ public final class ResultsStore {
         try {
             init();
         } catch (ResultsStoreException e) {
-            LOG.warn("{}; results are not recorded until it is reachable", e.getMessage());
+            LOG.warn("{}; results are kept and written when it is reachable", e.getMessage());
+        }
+    }
+
+    /** A database action that may find the tables gone. */
+    private interface Action<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs an action; when the tables are gone, creates them again and runs it once more. */
+    private <T> T withSchema(Action<T> action) throws SQLException {
+        if (!ready) {
+            createSchema();
+        }
+        try (Connection c = dataSource.getConnection()) {
+            return action.run(c);
+        } catch (SQLException e) {
+            if (!missingSchema(e)) {
+                throw e;
+            }
+            LOG.warn("The results store's tables are missing ({}): creating them again", e.getMessage());
+            createSchema();
+            try (Connection c = dataSource.getConnection()) {
+                return action.run(c);
+            }
+        }
+    }
+
+    /** Reads through {@link #withSchema}; a store that cannot answer is a {@link ResultsStoreException}. */
+    private <T> T read(Action<T> action) {
+        try {
+            return withSchema(action);
+        } catch (SQLException e) {
+            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
         }
     }
 
     /** Writes one verification and its checks in one transaction; returns it for the next route step. */
     public Verification save(Verification v) {
-        if (!ready) {
-            init();
-        }
         String id = UUID.randomUUID().toString();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO bv_verification (id, file_path, file_name, kind,"
-                    + " category, size_bytes, modified_at, created_at, sha256, status, verified_at, duration_ms)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement chk = c.prepareStatement(
-                         "INSERT INTO bv_check (verification_id, check_id, status, message) VALUES (?, ?, ?, ?)")) {
-                ins.setString(1, id);
-                ins.setString(2, v.file().toString());
-                ins.setString(3, v.file().getFileName().toString());
-                ins.setString(4, v.scan().content().kind().format());
-                ins.setString(5, v.category());
-                ins.setLong(6, v.scan().size());
-                setNullableLong(ins, 7, v.scan().modified() == null ? null : v.scan().modified().toEpochMilli());
-                setNullableLong(ins, 8, v.metadata().createdAt() == null ? null : v.metadata().createdAt().toEpochMilli());
-                ins.setString(9, v.scan().sha256());
-                ins.setString(10, v.status().name());
-                ins.setLong(11, clock.millis());
-                ins.setLong(12, v.scan().durationMillis());
-                ins.executeUpdate();
-                insertChecks(chk, id, v);
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable, result of " + v.file().getFileName()
-                    + " not recorded: " + e.getMessage(), e);
-        }
+        List<ResultsSpool.Row> rows = new ArrayList<>();
+        rows.add(new ResultsSpool.Row("bv_verification", List.of("id", "file_path", "file_name", "kind", "category", "size_bytes",
+                "modified_at", "created_at", "sha256", "status", "verified_at", "duration_ms"), Arrays.asList(id,
+                v.file().toString(), v.file().getFileName().toString(), v.scan().content().kind().format(), v.category(),
+                v.scan().size(), v.scan().modified() == null ? null : v.scan().modified().toEpochMilli(),
+                v.metadata().createdAt() == null ? null : v.metadata().createdAt().toEpochMilli(), v.scan().sha256(),
+                v.status().name(), clock.millis(), v.scan().durationMillis())));
+        addChecks(rows, "bv_check", "verification_id", id, v);
+        write(rows, "result of " + v.file().getFileName());
         return v;
     }
 
     /** Writes one restore test: its checks, per-table row counts and durations (for comparing later runs). */
     public RestoreResult saveRestore(RestoreResult r) {
-        if (!ready) {
-            init();
-        }
         String id = UUID.randomUUID().toString();
-        try (Connection c = dataSource.getConnection()) {
+        List<ResultsSpool.Row> rows = new ArrayList<>();
+        rows.add(new ResultsSpool.Row("bv_restore", List.of("id", "file_path", "file_name", "kind", "category", "status", "target",
+                "tested_at", "restore_ms", "checks_ms", "rows_loaded", "skipped_statements"), Arrays.asList(id,
+                r.file().toString(), r.file().getFileName().toString(), r.kind(), r.category(), r.status().name(), r.target(),
+                clock.millis(), r.restoreMillis(), r.checksMillis(), r.outcome() == null ? null : r.outcome().rows(),
+                r.outcome() == null ? null : r.outcome().skipped())));
+        addChecks(rows, "bv_restore_check", "restore_id", id, r);
+        for (Map.Entry<String, Long> e : r.rowCounts().entrySet()) {
+            rows.add(new ResultsSpool.Row("bv_restore_table", List.of("restore_id", "table_name", "row_count"),
+                    Arrays.asList(id, e.getKey(), e.getValue())));
+        }
+        write(rows, "restore test of " + r.file().getFileName());
+        return r;
+    }
+
+    private static void addChecks(List<ResultsSpool.Row> rows, String table, String idColumn, String id, BackupResult r) {
+        for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
+            rows.add(new ResultsSpool.Row(table, List.of(idColumn, "check_id", "status", "message"),
+                    Arrays.asList(id, e.getKey(), e.getValue().status().name(), e.getValue().message())));
+        }
+    }
+
+    /** Writes one result; while the store cannot take it, it waits in the spool. */
+    private void write(List<ResultsSpool.Row> rows, String what) {
+        try {
+            insert(rows);
+        } catch (SQLException e) {
+            if (spool == null || refused(e)) {
+                throw new ResultsStoreException("Results store unavailable, " + what + " not recorded: " + e.getMessage(), e);
+            }
+            spool.keep(rows);
+            if (outage == null) {
+                LOG.warn("Results store unavailable ({}): {} and later results wait in {} until it answers again",
+                        e.getMessage(), what, spool.dir().toAbsolutePath());
+            }
+            outage = e.getMessage();
+            return;
+        }
+        flush();
+    }
+
+    /** One result in one transaction; a result whose first row's id is already there was written before. */
+    private void insert(List<ResultsSpool.Row> rows) throws SQLException {
+        withSchema(c -> {
             c.setAutoCommit(false);
-            try (PreparedStatement ins = c.prepareStatement("INSERT INTO bv_restore (id, file_path, file_name, kind, category,"
-                    + " status, target, tested_at, restore_ms, checks_ms, rows_loaded, skipped_statements)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement chk = c.prepareStatement(
-                         "INSERT INTO bv_restore_check (restore_id, check_id, status, message) VALUES (?, ?, ?, ?)");
-                 PreparedStatement rows = c.prepareStatement(
-                         "INSERT INTO bv_restore_table (restore_id, table_name, row_count) VALUES (?, ?, ?)")) {
-                ins.setString(1, id);
-                ins.setString(2, r.file().toString());
-                ins.setString(3, r.file().getFileName().toString());
-                ins.setString(4, r.kind());
-                ins.setString(5, r.category());
-                ins.setString(6, r.status().name());
-                ins.setString(7, r.target());
-                ins.setLong(8, clock.millis());
-                ins.setLong(9, r.restoreMillis());
-                ins.setLong(10, r.checksMillis());
-                setNullableLong(ins, 11, r.outcome() == null ? null : r.outcome().rows());
-                setNullableLong(ins, 12, r.outcome() == null ? null : r.outcome().skipped());
-                ins.executeUpdate();
-                insertChecks(chk, id, r);
-                for (Map.Entry<String, Long> e : r.rowCounts().entrySet()) {
-                    rows.setString(1, id);
-                    rows.setString(2, e.getKey());
-                    rows.setLong(3, e.getValue());
-                    rows.addBatch();
+            try {
+                ResultsSpool.Row first = rows.get(0);
+                try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM " + first.table() + " WHERE id = ?")) {
+                    q.setObject(1, first.values().get(0));
+                    try (ResultSet rs = q.executeQuery()) {
+                        if (rs.next()) {
+                            c.rollback();
+                            return null;
+                        }
+                    }
                 }
-                rows.executeBatch();
+                for (ResultsSpool.Row row : rows) {
+                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + row.table() + " (" + String.join(", ",
+                            row.columns()) + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(row.columns().size(), "?"))
+                            + ")")) {
+                        for (int i = 0; i < row.values().size(); i++) {
+                            Object value = row.values().get(i);
+                            if (value == null) {
+                                ins.setNull(i + 1, TEXT_COLUMNS.contains(row.columns().get(i)) ? Types.VARCHAR : Types.BIGINT);
+                            } else if (value instanceof Number n) {
+                                ins.setLong(i + 1, n.longValue());
+                            } else {
+                                ins.setString(i + 1, value.toString());
+                            }
+                        }
+                        ins.executeUpdate();
+                    }
+                }
                 c.commit();
+                return null;
             } catch (SQLException e) {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable, restore test of " + r.file().getFileName()
-                    + " not recorded: " + e.getMessage(), e);
-        }
-        return r;
+        });
     }
 
-    private static void insertChecks(PreparedStatement chk, String id, BackupResult r) throws SQLException {
-        for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
-            chk.setString(1, id);
-            chk.setString(2, e.getKey());
-            chk.setString(3, e.getValue().status().name());
-            chk.setString(4, e.getValue().message());
-            chk.addBatch();
+    /**
+     * Writes the results that wait in the spool, if the store takes them (a timer calls this, and
+     * every result that reaches the store). Touches no database while nothing waits.
+     */
+    public void flush() {
+        if (spool == null || spool.pending() == 0) {
+            if (outage != null && spool != null) {
+                outage = null;
+            }
+            return;
         }
-        chk.executeBatch();
+        try {
+            int written = spool.drain(this::insert);
+            LOG.info("Results store reachable again: {} waiting result(s) written", written);
+            outage = null;
+        } catch (SQLException e) {
+            outage = e.getMessage();
+        }
+    }
+
+    /** How many results wait to be written (0 without a spool). */
+    public int pending() {
+        return spool == null ? 0 : spool.pending();
     }
 
     /** The latest verification of a backup, as a report shows it. */
     public record Latest(String status, long verifiedAt, List<String> failedChecks, long sizeBytes, String category) { }
 
     public Optional<Latest> latestVerification(String filePath) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT id, status, verified_at, size_bytes, category FROM bv_verification"
-                     + " WHERE file_path = ? ORDER BY verified_at DESC LIMIT 1");
-             PreparedStatement f = c.prepareStatement("SELECT check_id FROM bv_check WHERE verification_id = ? AND status = 'FAILED'"
-                     + " ORDER BY check_id")) {
-            q.setString(1, filePath);
-            try (ResultSet rs = q.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                f.setString(1, rs.getString(1));
-                List<String> failed = new java.util.ArrayList<>();
-                try (ResultSet fr = f.executeQuery()) {
-                    while (fr.next()) {
-                        failed.add(fr.getString(1));
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT id, status, verified_at, size_bytes, category FROM bv_verification"
+                         + " WHERE file_path = ? ORDER BY verified_at DESC LIMIT 1");
+                 PreparedStatement f = c.prepareStatement("SELECT check_id FROM bv_check WHERE verification_id = ?"
+                         + " AND status = 'FAILED' ORDER BY check_id")) {
+                q.setString(1, filePath);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
                     }
+                    f.setString(1, rs.getString(1));
+                    List<String> failed = new ArrayList<>();
+                    try (ResultSet fr = f.executeQuery()) {
+                        while (fr.next()) {
+                            failed.add(fr.getString(1));
+                        }
+                    }
+                    return Optional.of(new Latest(rs.getString(2), rs.getLong(3), failed, rs.getLong(4), rs.getString(5)));
                 }
-                return Optional.of(new Latest(rs.getString(2), rs.getLong(3), failed, rs.getLong(4), rs.getString(5)));
             }
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
-        }
+        });
     }
 
     /** When the backup last passed a restore test, if ever. */
@@ -269,32 +382,35 @@ public final class ResultsStore {
         }
     }
 
-    /** Whether the store answers (the health check). */
+    /**
+     * Whether the store answers with its tables (the health check): creates them again when they
+     * are gone, writes what waits in the spool, and fails while results still wait.
+     */
     public void ping() throws SQLException {
-        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
-            s.execute("SELECT 1");
+        withSchema(c -> {
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT count(*) FROM bv_verification WHERE 1 = 0").close();
+            }
+            return null;
+        });
+        flush();
+        int waiting = pending();
+        if (waiting > 0) {
+            throw new ResultsStoreException("Results store: " + waiting + " result(s) not yet written, waiting in "
+                    + spool.dir().toAbsolutePath() + (outage == null ? "" : " (" + outage + ")"), null);
         }
     }
 
     /** How many verifications of this file are recorded (tests and status pages). */
     public int countFor(String filePath) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT count(*) FROM bv_verification WHERE file_path = ?")) {
-            q.setString(1, filePath);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT count(*) FROM bv_verification WHERE file_path = ?")) {
+                q.setString(1, filePath);
+                try (ResultSet rs = q.executeQuery()) {
+                    rs.next();
+                    return rs.getInt(1);
+                }
             }
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
-        }
-    }
-
-    private static void setNullableLong(PreparedStatement ps, int index, Long value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, java.sql.Types.BIGINT);
-        } else {
-            ps.setLong(index, value);
-        }
+        });
     }
 }

@@ -69,6 +69,33 @@ class WatcherRouteTest {
     }
 
     @Test
+    void writerPausingLongerThanTheStableTimeGetsOneVerdictForTheFinishedFileAndNoAlert() throws Exception {
+        try (Service service = new Service(root).start()) { // WATCH_STABLE_FOR=1s
+            byte[] content = Fixtures.bytes("shop.sql.gz");
+            Path backup = service.backups.resolve("backup_20251227_120000.gz");
+            try (OutputStream out = Files.newOutputStream(backup, StandardOpenOption.CREATE_NEW)) {
+                out.write(content, 0, content.length / 2);
+                out.flush();
+                Thread.sleep(1700); // the writer stalls: the half file is stable long enough to be taken and verified
+                out.write(content, content.length / 2, content.length - content.length / 2);
+            }
+            Fixtures.sidecar(backup, "2025-12-27T12:00:00Z", null);
+            await("backup verified", Duration.ofSeconds(20), () -> service.verifications(backup) >= 1);
+            // a backup dropped now is verified after more polls and settle times than a second verdict would need
+            Path next = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251228_120000.gz");
+            await("the next backup verified", Duration.ofSeconds(20), () -> service.verifications(next) == 1);
+            assertThat(service.verifications(backup)).isEqualTo(1);
+            assertThat(lastStatus(service, backup)).isEqualTo("PASSED");
+            Path outbox = service.own.resolve("logs/outbox");
+            if (Files.isDirectory(outbox)) {
+                try (Stream<Path> kept = Files.list(outbox)) {
+                    assertThat(kept.toList()).as("alerts").isEmpty();
+                }
+            }
+        }
+    }
+
+    @Test
     void restartDoesNotVerifyAgainUnlessTheBackupChanged() throws Exception {
         Path backup;
         try (Service service = new Service(root).start()) {

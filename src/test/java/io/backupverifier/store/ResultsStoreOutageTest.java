@@ -1,0 +1,173 @@
+package io.backupverifier.store;
+
+import static io.backupverifier.testing.Service.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.Service;
+import jakarta.mail.internet.MimeMessage;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.camel.health.HealthCheck;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The results store goes away while the service runs: backups are still verified and alerted
+ * (GreenMail), their results reach the store once it is back, and the results-store health
+ * check says DOWN meanwhile.
+ */
+class ResultsStoreOutageTest {
+
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+
+    @TempDir
+    Path root;
+    GreenMail smtp;
+    int port;
+
+    @BeforeEach
+    void startSmtp() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        smtp.start();
+    }
+
+    @AfterEach
+    void stopSmtp() {
+        smtp.stop();
+    }
+
+    private Service service() {
+        return new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com").env("RESTORE_ON_SUSPECT", "false").env("ALERT_RETRY_DELAY", "100ms")
+                .env("FRESHNESS_DAILY", "36500d");
+    }
+
+    private Path broken(Service service, String name) {
+        Path p = Fixtures.backup(service.backups, "shop.sql.gz", name);
+        Fixtures.truncate(p, 3000);
+        return p;
+    }
+
+    private boolean mailed(String subjectPart) {
+        return Arrays.stream(smtp.getReceivedMessages()).anyMatch(m -> {
+            try {
+                return ((MimeMessage) m).getSubject().contains(subjectPart);
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static HealthCheck.Result health(Service service) {
+        return service.camel().getRegistry().lookupByNameAndType("resultsStoreHealth", HealthCheck.class).call();
+    }
+
+    /** Recorded verdicts of a backup, read without the store (which would create missing tables itself). */
+    private static List<String> verdicts(String url, String user, Path backup) {
+        try (Connection c = DriverManager.getConnection(url, user, "");
+             PreparedStatement q = c.prepareStatement("SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at")) {
+            q.setString(1, backup.toAbsolutePath().normalize().toString());
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            return List.of(); // the table is gone, or the store unreachable
+        }
+    }
+
+    @Test
+    void tablesDroppedWhileRunningAreCreatedAgainAndTheNextBackupIsVerifiedAlertedAndRecorded() throws Exception {
+        try (Service service = service().start()) {
+            String url = "jdbc:sqlite:" + service.own.resolve("logs/state/results.db");
+            Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
+            await("first backup recorded", Duration.ofSeconds(20), () -> verdicts(url, "", first).size() == 1);
+
+            // the results database emptied under the running service (dropped and created again)
+            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+                List<String> tables = new ArrayList<>();
+                try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                    while (rs.next()) {
+                        tables.add(rs.getString(1));
+                    }
+                }
+                assertThat(tables).contains("bv_verification", "CAMEL_MESSAGEPROCESSED");
+                for (String t : tables) {
+                    s.execute("DROP TABLE \"" + t + "\"");
+                }
+            }
+
+            Path bad = broken(service, "backup_20251227_120000.gz");
+            await("the failed backup alerted", Duration.ofSeconds(30), () -> mailed("FAILED backup_20251227_120000.gz"));
+            await("its result recorded", Duration.ofSeconds(20), () -> verdicts(url, "", bad).equals(List.of("FAILED")));
+            assertThat(health(service).getState()).isEqualTo(HealthCheck.State.UP);
+        }
+    }
+
+    @Test
+    void loginRevokedWhileRunningStillVerifiesAndAlertsAndTheResultIsWrittenWhenTheStoreIsBack() throws Exception {
+        String role = "bv_outage_" + ProcessHandle.current().pid();
+        try (Connection admin = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
+             Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + role);
+            s.execute("DROP ROLE IF EXISTS " + role);
+            s.execute("CREATE ROLE " + role + " LOGIN");
+            s.execute("CREATE DATABASE " + role + " OWNER " + role);
+        } catch (SQLException e) {
+            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping the store outage test");
+        }
+        String url = SERVER + role;
+        try (Service service = service().env("RESULTS_DB_URL", url).env("RESULTS_DB_USER", role).start()) {
+            Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
+            await("first backup recorded", Duration.ofSeconds(20), () -> verdicts(url, "postgres", first).size() == 1);
+
+            admin("ALTER ROLE " + role + " NOLOGIN");
+            admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
+
+            Path bad = broken(service, "backup_20251227_120000.gz");
+            await("the failed backup alerted without the store", Duration.ofSeconds(30),
+                    () -> mailed("FAILED backup_20251227_120000.gz"));
+            await("health DOWN", Duration.ofSeconds(10), () -> health(service).getState() == HealthCheck.State.DOWN);
+            assertThat(health(service).getMessage()).hasValueSatisfying(m -> assertThat(m).contains(role));
+            assertThat(verdicts(url, "postgres", bad)).isEmpty();
+
+            admin("ALTER ROLE " + role + " LOGIN");
+            await("its result written once the store is back", Duration.ofSeconds(20),
+                    () -> verdicts(url, "postgres", bad).equals(List.of("FAILED")));
+            await("health UP", Duration.ofSeconds(10), () -> health(service).getState() == HealthCheck.State.UP);
+            assertThat(verdicts(url, "postgres", first)).as("verified once, not again during the outage").hasSize(1);
+        } finally {
+            admin("DROP DATABASE IF EXISTS " + role + " WITH (FORCE)");
+            admin("DROP ROLE IF EXISTS " + role);
+        }
+    }
+
+    private static void admin(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}
