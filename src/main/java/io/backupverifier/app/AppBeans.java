@@ -13,7 +13,6 @@ import io.backupverifier.checks.ExtractableCheck;
 import io.backupverifier.checks.FormatCheck;
 import io.backupverifier.checks.GzipIntegrityCheck;
 import io.backupverifier.checks.MetadataCheck;
-import io.backupverifier.checks.MetadataReader;
 import io.backupverifier.checks.SizeCheck;
 import io.backupverifier.config.Settings;
 import io.backupverifier.config.Units;
