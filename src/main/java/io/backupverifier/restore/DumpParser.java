@@ -4,19 +4,36 @@ import io.backupverifier.scan.SqlLexer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Splits a plain pg_dump into what psql would see: SQL statements, backslash meta-commands,
  * and the data of {@code COPY ... FROM stdin} blocks, streamed, with the line each starts on.
  * Statements are split with {@link SqlLexer}, so a semicolon inside a string, a quoted
- * identifier, a dollar-quoted body or a comment does not end one.
+ * identifier, a dollar-quoted body, a comment, parentheses or a {@code BEGIN ATOMIC} body does
+ * not end one.
+ *
+ * <p>Text is decoded in the dump's declared {@code client_encoding} (UTF-8 until a
+ * {@code SET client_encoding} says otherwise; that statement is consumed here, not passed on):
+ * statements reach the handler as strings, COPY data as bytes in that encoding
+ * ({@link #toUtf8} turns them into UTF-8). Bytes that are not valid UTF-8 in a UTF-8 dump fail
+ * naming their line, and a statement longer than the bound fails without being buffered further.
  */
 public final class DumpParser {
 
     /** What the restorer does with each piece. */
     public interface Handler {
-        void statement(String sql, long line) throws Exception;
+        void statement(Statement statement, long line) throws Exception;
 
         /** A line starting with a backslash where a statement could start. */
         void metaCommand(String command, long line) throws Exception;
@@ -25,9 +42,11 @@ public final class DumpParser {
          * The data of a {@code COPY ... FROM stdin} statement: {@code data} yields the rows, up to
          * and without the terminating {@code \.} line. It must be read to its end before returning.
          */
-        void copy(String copySql, long line, InputStream data) throws Exception;
+        void copy(Statement copy, long line, InputStream data, Charset encoding) throws Exception;
     }
 
+    /** The default bound on one statement's length: far above any statement pg_dump writes. */
+    public static final long DEFAULT_MAX_STATEMENT = 1L << 30;
     private static final int MAX_META = 64 * 1024;
 
     private final InputStream in;
@@ -35,9 +54,23 @@ public final class DumpParser {
     private int pos;
     private int limit;
     private long line = 1;
+    private final long maxStatement;
+    private Charset encoding = StandardCharsets.UTF_8;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
     public DumpParser(InputStream in) {
+        this(in, DEFAULT_MAX_STATEMENT);
+    }
+
+    public DumpParser(InputStream in, long maxStatement) {
         this.in = in;
+        this.maxStatement = Math.min(maxStatement, Integer.MAX_VALUE - 16);
+    }
+
+    /** The encoding the dump declared so far (UTF-8 until it sets client_encoding). */
+    Charset encoding() {
+        return encoding;
     }
 
     public void parse(Handler handler) throws Exception {
@@ -56,7 +89,7 @@ public final class DumpParser {
                 // as in psql, a backslash outside quotes starts a meta-command, wherever it stands
                 long metaLine = line;
                 handler.metaCommand(readMetaLine(), metaLine);
-                if (isCommentOnly(stmt.toString(StandardCharsets.UTF_8))) {
+                if (isCommentOnly(stmt.toString(encoding))) {
                     stmt.reset();
                 }
                 continue;
@@ -64,42 +97,126 @@ public final class DumpParser {
             if (stmt.size() == 0) {
                 stmtLine = line;
             }
+            if (stmt.size() >= maxStatement) {
+                throw new DumpFormatException("the statement at line " + stmtLine + " is longer than " + maxStatement
+                        + " bytes (RESTORE_MAX_STATEMENT): not a statement pg_dump writes");
+            }
             stmt.write(c);
             lexer.feed(c);
             if (c == '\n') {
                 line++;
             }
             if (lexer.statementEnded()) {
-                String raw = stmt.toString(StandardCharsets.UTF_8);
+                String raw = decode(stmt, stmtLine);
                 stmt.reset();
                 long at = stmtLine + leadingLines(raw);
-                String sql = withoutLeadingComments(raw);
-                if (isCommentOnly(sql)) {
+                Statement st = Statement.of(withoutLeadingComments(raw));
+                if (st.isEmpty()) {
                     continue;
                 }
-                if (isCopyFromStdin(sql)) {
+                if (st.kind() == Statement.Kind.CLIENT_ENCODING) {
+                    encoding = charsetOf(st.settingValue(), at);
+                    continue;
+                }
+                if (st.kind() == Statement.Kind.COPY_FROM_STDIN) {
                     skipRestOfLine();
                     long dataLine = line;
                     CopyData data = new CopyData();
-                    handler.copy(sql, at, data);
+                    handler.copy(st, at, data, encoding);
                     if (!data.ended) {
                         throw new DumpFormatException("COPY data starting at line " + dataLine
                                 + " was not read to its end by the restorer");
                     }
                 } else {
-                    handler.statement(sql, at);
+                    handler.statement(st, at);
                 }
             }
         }
-        String raw = stmt.toString(StandardCharsets.UTF_8);
-        String rest = withoutLeadingComments(raw);
-        if (!rest.isEmpty() && !isCommentOnly(rest)) {
+        String raw = decode(stmt, stmtLine);
+        Statement rest = Statement.of(withoutLeadingComments(raw));
+        if (!rest.isEmpty()) {
             long at = stmtLine + leadingLines(raw);
             if (!lexer.inCode()) {
                 throw new DumpFormatException("dump ends inside a quoted string, body or comment of the statement at line " + at);
             }
             handler.statement(rest, at); // psql runs a last statement without its semicolon too
         }
+    }
+
+    /** The statement's text in the dump's encoding; bytes that are not valid UTF-8 in a UTF-8 dump fail naming their line. */
+    private String decode(ByteArrayOutputStream stmt, long firstLine) throws DumpFormatException {
+        if (encoding != StandardCharsets.UTF_8) {
+            return stmt.toString(encoding);
+        }
+        byte[] b = stmt.toByteArray();
+        try {
+            return utf8.decode(ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            int bad = firstInvalidUtf8(b);
+            long badLine = firstLine;
+            for (int i = 0; i < bad; i++) {
+                badLine += b[i] == '\n' ? 1 : 0;
+            }
+            throw new DumpFormatException(String.format("line %d is not valid UTF-8 (byte 0x%02X) and the dump declares no other "
+                    + "client_encoding", badLine, b[Math.min(bad, b.length - 1)] & 0xff));
+        }
+    }
+
+    /** The offset of the first byte that does not decode as UTF-8. */
+    private static int firstInvalidUtf8(byte[] b) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(b.length + 1);
+        d.decode(in, out, true);
+        return in.position();
+    }
+
+    /** PostgreSQL's client encoding names (those every psql client may declare) as Java charsets. */
+    static Charset charsetOf(String pgName, long line) throws DumpFormatException {
+        String n = pgName == null ? "" : pgName.toUpperCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
+        String java = switch (n) {
+            case "UTF8", "UNICODE", "SQLASCII" -> "UTF-8"; // SQL_ASCII into a UTF-8 database: bytes must be UTF-8
+            case "LATIN1", "ISO88591" -> "ISO-8859-1";
+            case "LATIN2", "ISO88592" -> "ISO-8859-2";
+            case "LATIN3", "ISO88593" -> "ISO-8859-3";
+            case "LATIN4", "ISO88594" -> "ISO-8859-4";
+            case "LATIN5", "ISO88599" -> "ISO-8859-9";
+            case "LATIN7", "ISO885913" -> "ISO-8859-13";
+            case "LATIN9", "ISO885915" -> "ISO-8859-15";
+            case "ISO88595" -> "ISO-8859-5";
+            case "ISO88596" -> "ISO-8859-6";
+            case "ISO88597" -> "ISO-8859-7";
+            case "ISO88598" -> "ISO-8859-8";
+            case "WIN866", "ALT" -> "IBM866";
+            case "WIN874" -> "x-windows-874";
+            case "WIN1250", "WIN1251", "WIN1252", "WIN1253", "WIN1254", "WIN1255", "WIN1256", "WIN1257", "WIN1258" ->
+                    "windows-" + n.substring(3);
+            case "WIN" -> "windows-1251";
+            case "KOI8R", "KOI8" -> "KOI8-R";
+            case "KOI8U" -> "KOI8-U";
+            case "EUCJP" -> "EUC-JP";
+            case "EUCKR" -> "EUC-KR";
+            case "EUCCN" -> "GB2312";
+            default -> null; // SJIS, BIG5, GBK, UHC, GB18030: their second bytes can look like quotes
+        };
+        if (java == null || !Charset.isSupported(java)) {
+            throw new DumpFormatException("line " + line + ": the dump's client_encoding '" + Statement.excerpt(String.valueOf(pgName))
+                    + "' is not supported by the restore test");
+        }
+        return Charset.forName(java);
+    }
+
+    /** Copies COPY data in {@code encoding} to {@code out} as UTF-8 (what the connection speaks). */
+    static void toUtf8(InputStream data, Charset encoding, OutputStream out) throws IOException {
+        if (encoding == StandardCharsets.UTF_8) {
+            data.transferTo(out);
+            return;
+        }
+        Reader r = new InputStreamReader(data, encoding);
+        Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);
+        r.transferTo(w);
+        w.flush();
     }
 
     /** pg_dump puts a "-- Name: ...; Type: ..." header before each statement: not part of it. */
@@ -119,19 +236,10 @@ public final class DumpParser {
         return raw.substring(0, Math.max(at, 0)).chars().filter(ch -> ch == '\n').count();
     }
 
-    private static boolean isBlank(ByteArrayOutputStream b) {
-        return b.size() == 0;
-    }
-
     /** Statements made only of comments (pg_dump's "-- Name: ..." headers) are not sent. */
     private static boolean isCommentOnly(String sql) {
         String s = sql.replaceAll("(?m)^\\s*--.*$", "").strip();
         return s.isEmpty() || s.equals(";");
-    }
-
-    static boolean isCopyFromStdin(String sql) {
-        String s = sql.replaceAll("\\s+", " ").strip();
-        return s.regionMatches(true, 0, "COPY ", 0, 5) && s.toUpperCase().endsWith(" FROM STDIN;");
     }
 
     private String readMetaLine() throws IOException {
@@ -146,7 +254,7 @@ public final class DumpParser {
         if (c == '\n') {
             line++;
         }
-        return b.toString(StandardCharsets.UTF_8).strip();
+        return b.toString(encoding).strip();
     }
 
     private void skipRestOfLine() throws IOException {

@@ -3,36 +3,41 @@ package io.backupverifier.restore;
 import java.io.BufferedInputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
 
 /**
- * Restores a plain pg_dump through JDBC, the way psql would but faster and safer.
+ * Restores a plain pg_dump through JDBC: what psql restores for a non-superuser owner, faster and safer.
  *
  * <ul>
  *   <li>Safe: psql meta-commands other than the ones pg_dump writes ({@code \connect} to the
  *       dump's own database, {@code restrict} and {@code unrestrict}) are refused and nothing
  *       of them runs; {@code COPY ... PROGRAM} is refused before it reaches the server (which
- *       would refuse it too: the restore role is no superuser). Ownership and privilege
- *       statements are skipped and counted, like {@code pg_restore --no-owner --no-acl}.</li>
+ *       would refuse it too: the restore role is no superuser). Ownership statements are
+ *       skipped and counted, like {@code pg_restore --no-owner}; privilege statements are kept
+ *       when their roles exist on the test server.</li>
+ *   <li>Like psql: statements that fail only for lack of superuser (event triggers, C functions,
+ *       untrusted extensions ...) and errors of a {@code --clean} dump's leading DROP section are
+ *       counted and reported, not fatal; a dump in another client_encoding is decoded in it;
+ *       {@code ALTER DATABASE ... SET} and {@code COMMENT ON DATABASE} of a {@code --create} dump
+ *       are applied to the test database.</li>
  *   <li>Parallel, in pg_dump's dependency order: the schema runs on one connection; each
  *       table's COPY data is spooled to a temporary file as the dump streams by and loaded on
  *       a pool of connections; primary keys, unique constraints and indexes are then built in
- *       parallel, then foreign keys. Any other statement waits for everything before it.</li>
+ *       parallel, then foreign keys ({@link LoadScheduler}). Each job runs with the session
+ *       settings of its place in the dump. Any other statement waits for everything before it.</li>
  * </ul>
  */
 public final class PlainDumpRestorer {
@@ -42,63 +47,26 @@ public final class PlainDumpRestorer {
         Connection connect() throws SQLException;
     }
 
-    private static final Pattern OWNER_OR_ACL = Pattern.compile(
-            "(?is)^(ALTER\\s+.*\\s+OWNER\\s+TO\\s+.*|GRANT\\s+.*|REVOKE\\s+.*|ALTER\\s+DEFAULT\\s+PRIVILEGES\\s+.*"
-                    + "|(SET|RESET)\\s+SESSION\\s+AUTHORIZATION.*|SECURITY\\s+LABEL\\s+.*)");
-    private static final Pattern DATABASE_LEVEL = Pattern.compile("(?is)^(CREATE|DROP|ALTER)\\s+DATABASE\\s+.*");
-    private static final Pattern SESSION_SETTING = Pattern.compile(
-            "(?is)^(SET\\s+(?!SESSION\\s+AUTHORIZATION).*|SELECT\\s+pg_catalog\\.set_config\\s*\\(.*)");
-    private static final Pattern SETVAL = Pattern.compile("(?is)^SELECT\\s+pg_catalog\\.setval\\s*\\(.*");
-    private static final Pattern KEY_OR_INDEX = Pattern.compile(
-            "(?is)^(CREATE\\s+(UNIQUE\\s+)?INDEX\\s+.*|ALTER\\s+TABLE\\s+(ONLY\\s+)?\\S+\\s+ADD\\s+CONSTRAINT\\s+\\S+\\s+(PRIMARY\\s+KEY|UNIQUE|EXCLUDE)\\b.*)");
-    private static final Pattern FOREIGN_KEY = Pattern.compile(
-            "(?is)^ALTER\\s+TABLE\\s+(ONLY\\s+)?\\S+\\s+ADD\\s+CONSTRAINT\\s+\\S+\\s+FOREIGN\\s+KEY\\b.*");
-    private static final Pattern COPY_PROGRAM = Pattern.compile("(?is)^COPY\\s+.*\\bPROGRAM\\b.*");
     private static final String DEADLOCK = "40P01";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final String UNDEFINED_OBJECT = "42704";
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlainDumpRestorer.class);
-
-    private enum Kind { COPY, KEY_OR_INDEX, FOREIGN_KEY }
-
-    /** A job of the data or post-data section, with the tables it locks. */
-    private record Job(Kind kind, java.util.Set<String> tables, Task task) { }
-
-    /** The table of a {@code COPY table (columns) FROM stdin}. */
-    static String copyTable(String copySql) {
-        String rest = copySql.strip().substring(4).strip();
-        int end = 0;
-        boolean quoted = false;
-        while (end < rest.length() && (quoted || !Character.isWhitespace(rest.charAt(end)) && rest.charAt(end) != '(')) {
-            quoted ^= rest.charAt(end) == '"';
-            end++;
-        }
-        return rest.substring(0, end);
-    }
-
-    private interface Task {
-        Object run() throws Exception;
-    }
-
-    private static final Pattern TABLE_NAMES = Pattern.compile(
-            "(?is)(?:ALTER\\s+TABLE\\s+(?:ONLY\\s+)?|\\bON\\s+(?:ONLY\\s+)?|REFERENCES\\s+)([\\w.\"]+)");
-
-    /** The tables a CREATE INDEX or ALTER TABLE ... ADD CONSTRAINT statement locks. */
-    static java.util.Set<String> tablesOf(String sql) {
-        java.util.Set<String> tables = new java.util.HashSet<>();
-        java.util.regex.Matcher m = TABLE_NAMES.matcher(sql);
-        while (m.find()) {
-            tables.add(m.group(1).replace("\"", "").toLowerCase(Locale.ROOT));
-        }
-        return tables;
-    }
 
     private final Connector connector;
     private final int parallelism;
     private final Path spoolDir;
+    private final long maxStatement;
 
     public PlainDumpRestorer(Connector connector, int parallelism, Path spoolDir) {
+        this(connector, parallelism, spoolDir, DumpParser.DEFAULT_MAX_STATEMENT);
+    }
+
+    /** @param maxStatement the longest statement accepted, in bytes (RESTORE_MAX_STATEMENT) */
+    public PlainDumpRestorer(Connector connector, int parallelism, Path spoolDir, long maxStatement) {
         this.connector = connector;
         this.parallelism = Math.max(1, parallelism);
         this.spoolDir = spoolDir;
+        this.maxStatement = maxStatement;
     }
 
     public RestoreOutcome restore(InputStream dump) {
@@ -106,11 +74,9 @@ public final class PlainDumpRestorer {
         try (Run run = new Run()) {
             String error = null;
             try {
-                new DumpParser(new BufferedInputStream(dump, 1 << 16)).parse(run);
-                run.barrier();
-            } catch (RestoreRefusedException e) {
-                error = e.getMessage();
-            } catch (Failed e) {
+                new DumpParser(new BufferedInputStream(dump, 1 << 16), maxStatement).parse(run);
+                run.finish();
+            } catch (RestoreRefusedException | Failed e) {
                 error = e.getMessage();
             } catch (DumpFormatException e) {
                 error = "Dump is not valid: " + e.getMessage();
@@ -121,7 +87,7 @@ public final class PlainDumpRestorer {
                 error = run.failure.get();
             }
             return new RestoreOutcome(error, run.statements.get(), run.copyBlocks.get(), run.rows.get(), run.skipped.get(),
-                    System.currentTimeMillis() - started);
+                    System.currentTimeMillis() - started, run.superuserOnly.skips(), run.cleanErrors.skips());
         }
     }
 
@@ -132,31 +98,68 @@ public final class PlainDumpRestorer {
         }
     }
 
+    /** Statements not restored for one reason: counted, the first few kept. */
+    private static final class Tally {
+        private final AtomicLong count = new AtomicLong();
+        private final List<RestoreOutcome.Skip> first = new CopyOnWriteArrayList<>();
+
+        void add(long line, Statement st, String reason) {
+            if (count.incrementAndGet() <= RestoreOutcome.Skips.KEPT) {
+                first.add(new RestoreOutcome.Skip(line, head(st.excerpt()), reason));
+            }
+        }
+
+        /** The statement's start up to its object's name: "CREATE EVENT TRIGGER log_ddl ...". */
+        private static String head(String excerpt) {
+            int cut = excerpt.indexOf('(');
+            cut = cut < 0 ? Math.min(excerpt.length(), 48) : Math.min(cut, 48);
+            return cut < excerpt.length() ? excerpt.substring(0, cut).strip() + " ..." : excerpt;
+        }
+
+        RestoreOutcome.Skips skips() {
+            return count.get() == 0 ? RestoreOutcome.Skips.NONE : new RestoreOutcome.Skips(count.get(), List.copyOf(first));
+        }
+    }
+
     /** One restore: the main connection, the worker pool and what they have done. */
     private final class Run implements DumpParser.Handler, AutoCloseable {
         private final AtomicLong statements = new AtomicLong();
         private final AtomicLong copyBlocks = new AtomicLong();
         private final AtomicLong rows = new AtomicLong();
         private final AtomicLong skipped = new AtomicLong();
+        private final Tally superuserOnly = new Tally();
+        private final Tally cleanErrors = new Tally();
         private final AtomicReference<String> failure = new AtomicReference<>();
-        private final List<String> sessionSettings = new CopyOnWriteArrayList<>();
         private final List<Connection> connections = new CopyOnWriteArrayList<>();
         private final ThreadLocal<Connection> workerConnection = new ThreadLocal<>();
-        private final ThreadLocal<int[]> appliedSettings = ThreadLocal.withInitial(() -> new int[1]);
+        private final ThreadLocal<SessionSettings.Applied> workerSettings = ThreadLocal.withInitial(SessionSettings.Applied::new);
         private final ExecutorService pool = Executors.newFixedThreadPool(parallelism, r -> {
             Thread t = new Thread(r, "bv-restore");
             t.setDaemon(true);
             return t;
         });
-        private final Scheduler scheduler = new Scheduler();
+        private final LoadScheduler scheduler = new LoadScheduler(pool, parallelism, () -> failure.get() != null,
+                e -> failure.compareAndSet(null, e instanceof Failed ? e.getMessage() : "Restore failed: " + e.getMessage()));
+        private final List<Deferred> databaseProperties = new ArrayList<>();
+        private SessionSettings settings = SessionSettings.NONE;
+        private boolean created;        // a CREATE ran: the leading DROP section of a --clean dump is over
         private Connection main;
         private String database;
-        private final long started = System.currentTimeMillis();
+
+        /** A statement on the source database, applied to the test database at the end. */
+        private record Deferred(Statement statement, long line) { }
 
         @Override
         public void metaCommand(String command, long line) throws Exception {
             String[] words = command.split("\\s+");
             String name = words[0];
+            for (int i = 1; i < words.length; i++) {
+                if (words[i].contains("\\")) { // psql runs a second backslash command on the same line
+                    throw new RestoreRefusedException("Line " + line + ": psql meta-command line with a second command ("
+                            + Statement.excerpt(words[i]) + ") refused: a restore test never runs psql commands from a dump "
+                            + "(nothing of it was executed)");
+                }
+            }
             switch (name) {
                 case "\\restrict", "\\unrestrict" -> { }
                 case "\\connect", "\\c" -> {
@@ -165,10 +168,10 @@ public final class PlainDumpRestorer {
                         database = database == null ? db : database;
                         return;
                     }
-                    throw new RestoreRefusedException("Line " + line + ": the dump connects to a second database ('" + db
-                            + "', as pg_dumpall output does); restore one database per backup");
+                    throw new RestoreRefusedException("Line " + line + ": the dump connects to a second database ('"
+                            + Statement.excerpt(db) + "', as pg_dumpall output does); restore one database per backup");
                 }
-                default -> throw new RestoreRefusedException("Line " + line + ": psql meta-command " + name
+                default -> throw new RestoreRefusedException("Line " + line + ": psql meta-command " + Statement.excerpt(name)
                         + " refused: a restore test never runs " + (name.equals("\\!") ? "shell commands" : "psql commands")
                         + " from a dump (nothing of it was executed)");
             }
@@ -189,147 +192,98 @@ public final class PlainDumpRestorer {
         }
 
         @Override
-        public void statement(String sql, long line) throws Exception {
+        public void statement(Statement st, long line) throws Exception {
             checkFailure();
-            if (OWNER_OR_ACL.matcher(sql).matches() || DATABASE_LEVEL.matcher(sql).matches()) {
-                skipped.incrementAndGet();
-                return;
+            switch (st.kind()) {
+                case OWNERSHIP, DATABASE -> {
+                    skipped.incrementAndGet();
+                    if (st.startsWith("CREATE")) {
+                        created = true;
+                    }
+                }
+                case CLIENT_ENCODING -> { } // the parser decodes with it; the connection stays UTF-8
+                case DATABASE_PROPERTY -> databaseProperties.add(new Deferred(st, line));
+                case COPY_PROGRAM, COPY_FROM_STDIN -> refuseProgram(st, line);
+                case SESSION_SETTING -> {
+                    // the main connection takes it in order; jobs get the snapshot of their place in the dump
+                    if (execute(main(), st, line)) {
+                        settings = settings.with(st.settingName(), st.sql());
+                    }
+                }
+                case KEY_OR_INDEX, FOREIGN_KEY -> {
+                    SessionSettings at = settings;
+                    LoadScheduler.Kind kind = st.kind() == Statement.Kind.KEY_OR_INDEX ? LoadScheduler.Kind.KEY_OR_INDEX
+                            : LoadScheduler.Kind.FOREIGN_KEY;
+                    scheduler.submit(new LoadScheduler.Job(kind, st.tables(), () -> execute(worker(at), st, line)));
+                }
+                case SETVAL -> execute(main(), st, line); // touches only its sequence: no need to wait
+                case PRIVILEGE, OTHER -> {
+                    barrier(); // everything else keeps the dump's order
+                    if (st.startsWith("CREATE")) {
+                        created = true;
+                    }
+                    execute(main(), st, line);
+                }
             }
-            if (COPY_PROGRAM.matcher(sql).matches()) {
+        }
+
+        private void refuseProgram(Statement st, long line) throws RestoreRefusedException {
+            if (st.kind() == Statement.Kind.COPY_PROGRAM) {
                 throw new RestoreRefusedException("Line " + line + ": COPY ... PROGRAM refused: a restore test never runs "
                         + "programs on the server (nothing of it was executed)");
             }
-            if (SESSION_SETTING.matcher(sql).matches()) {
-                sessionSettings.add(sql);
-            }
-            Kind kind = KEY_OR_INDEX.matcher(sql).matches() ? Kind.KEY_OR_INDEX
-                    : FOREIGN_KEY.matcher(sql).matches() ? Kind.FOREIGN_KEY : null;
-            if (kind != null) {
-                scheduler.submit(new Job(kind, tablesOf(sql), () -> execute(worker(), sql, line)));
-                return;
-            }
-            if (!SETVAL.matcher(sql).matches()) {
-                barrier(); // everything else keeps the dump's order (setval touches only its sequence)
-            }
-            execute(main(), sql, line);
+            throw new RestoreRefusedException("Line " + line + ": COPY ... FROM STDIN is not followed by its data");
         }
 
         @Override
-        public void copy(String copySql, long line, InputStream data) throws Exception {
+        public void copy(Statement copy, long line, InputStream data, Charset encoding) throws Exception {
             checkFailure();
-            if (COPY_PROGRAM.matcher(copySql).matches()) {
-                throw new RestoreRefusedException("Line " + line + ": COPY ... PROGRAM refused (nothing of it was executed)");
-            }
+            created = true;
             Path spool = Files.createTempFile(spoolDir, "copy-", ".dat");
             try (OutputStream out = Files.newOutputStream(spool)) {
-                byte[] chunk = new byte[1 << 16];
-                int n;
-                while ((n = data.read(chunk)) >= 0) {
-                    out.write(chunk, 0, n);
-                }
+                DumpParser.toUtf8(data, encoding, out);
             } catch (Exception e) {
                 Files.deleteIfExists(spool);
                 throw e;
             }
-            scheduler.submit(new Job(Kind.COPY, tablesOf("ALTER TABLE " + copyTable(copySql)), () -> {
+            SessionSettings at = settings;
+            scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.COPY, copy.tables(), () -> {
                 try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
-                    Connection c = worker();
-                    long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copySql, in);
+                    Connection c = worker(at);
+                    long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy.sql(), in);
                     rows.addAndGet(n);
                     copyBlocks.incrementAndGet();
                     statements.incrementAndGet();
                 } catch (SQLException e) {
-                    fail(line, copySql, e);
+                    throw fail(line, copy, e);
                 } finally {
                     Files.deleteIfExists(spool);
                 }
-                return null;
             }));
         }
 
-        void barrier() throws Exception {
+        private void barrier() throws Exception {
             scheduler.await();
             checkFailure();
         }
 
-        /**
-         * Runs the data and post-data jobs as pg_restore -j does: a table's indexes and keys once
-         * its data is loaded, a foreign key once both its tables have their data and keys, never
-         * two jobs on the same table at once (they would only wait for each other's locks, and two
-         * foreign keys between the same tables can deadlock), at most one job per connection.
-         */
-        private final class Scheduler {
-            private final List<Job> pending = new ArrayList<>();
-            private final java.util.Set<String> locked = new java.util.HashSet<>();
-            private final Map<String, Integer> copiesLeft = new java.util.HashMap<>();
-            private final Map<String, Integer> keysLeft = new java.util.HashMap<>();
-            private int running;
-
-            synchronized void submit(Job job) {
-                if (job.kind() == Kind.COPY) {
-                    job.tables().forEach(t -> copiesLeft.merge(t, 1, Integer::sum));
-                } else if (job.kind() == Kind.KEY_OR_INDEX) {
-                    job.tables().forEach(t -> keysLeft.merge(t, 1, Integer::sum));
-                }
-                pending.add(job);
-                dispatch();
+        /** After the dump: the jobs finish, then what the dump set on its own database goes to the test database. */
+        void finish() throws Exception {
+            barrier();
+            if (databaseProperties.isEmpty()) {
+                return;
             }
-
-            private boolean ready(Job job) {
-                if (!java.util.Collections.disjoint(job.tables(), locked)) {
-                    return false;
-                }
-                return switch (job.kind()) {
-                    case COPY -> true;
-                    case KEY_OR_INDEX -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0);
-                    case FOREIGN_KEY -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0
-                            && keysLeft.getOrDefault(t, 0) == 0);
-                };
+            String testDatabase;
+            try (java.sql.Statement s = main().createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
+                rs.next();
+                testDatabase = TestDatabases.ident(rs.getString(1));
             }
-
-            private void dispatch() {
-                if (failure.get() != null) {
-                    pending.clear();
-                }
-                for (java.util.Iterator<Job> it = pending.iterator(); it.hasNext() && running < parallelism; ) {
-                    Job job = it.next();
-                    if (ready(job)) {
-                        it.remove();
-                        locked.addAll(job.tables());
-                        running++;
-                        pool.execute(() -> {
-                            try {
-                                job.task().run();
-                            } catch (Failed e) {
-                                // already recorded in failure
-                            } catch (Exception e) {
-                                failure.compareAndSet(null, "Restore failed: " + e.getMessage());
-                            } finally {
-                                finished(job);
-                            }
-                        });
-                    }
-                }
-            }
-
-            private synchronized void finished(Job job) {
-                locked.removeAll(job.tables());
-                Map<String, Integer> left = job.kind() == Kind.COPY ? copiesLeft : job.kind() == Kind.KEY_OR_INDEX ? keysLeft : null;
-                if (left != null) {
-                    job.tables().forEach(t -> left.merge(t, -1, Integer::sum));
-                }
-                running--;
-                dispatch();
-                notifyAll();
-            }
-
-            synchronized void await() throws InterruptedException {
-                boolean waited = !pending.isEmpty() || running > 0;
-                while (!pending.isEmpty() || running > 0) {
-                    wait();
-                }
-                if (waited) {
-                    LOG.debug("restore: jobs done at {} ms", System.currentTimeMillis() - started);
+            for (Deferred d : databaseProperties) {
+                Statement onTest = d.statement().onDatabase(testDatabase).map(Statement::of).orElse(null);
+                if (onTest == null) {
+                    skipped.incrementAndGet();
+                } else {
+                    execute(main(), onTest, d.line());
                 }
             }
         }
@@ -340,29 +294,47 @@ public final class PlainDumpRestorer {
             }
         }
 
-        private Object execute(Connection c, String sql, long line) throws Failed {
+        /** Runs a statement; false when it failed in a way that does not fail the restore (counted). */
+        private boolean execute(Connection c, Statement st, long line) throws Failed {
             for (int attempt = 1; ; attempt++) {
-                try (Statement s = c.createStatement()) {
-                    s.execute(sql);
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute(st.sql());
                     statements.incrementAndGet();
-                    return null;
+                    return true;
                 } catch (SQLException e) {
-                    if (DEADLOCK.equals(e.getSQLState()) && attempt < 5) {
+                    String state = e.getSQLState();
+                    if (DEADLOCK.equals(state) && attempt < 5) {
                         continue; // two foreign keys between the same tables, built at once: try again
                     }
-                    fail(line, sql, e);
-                    throw new Failed(failure.get());
+                    boolean privilege = st.kind() == Statement.Kind.PRIVILEGE || st.kind() == Statement.Kind.DATABASE_PROPERTY
+                            && (st.startsWith("GRANT") || st.startsWith("REVOKE"));
+                    if (privilege && (UNDEFINED_OBJECT.equals(state) || INSUFFICIENT_PRIVILEGE.equals(state))) {
+                        skipped.incrementAndGet(); // a role absent from the test server, or one we may not act for
+                        return false;
+                    }
+                    if (INSUFFICIENT_PRIVILEGE.equals(state) && st.mayNeedSuperuser()) {
+                        superuserOnly.add(line, st, null);
+                        LOG.debug("restore: line {} needs superuser: {}", line, firstLine(e));
+                        return false;
+                    }
+                    if (!created && c == main && (st.startsWith("DROP") || st.startsWith("ALTER"))) {
+                        cleanErrors.add(line, st, firstLine(e)); // psql reports these and goes on
+                        return false;
+                    }
+                    throw fail(line, st, e);
                 }
             }
         }
 
-        private void fail(long line, String sql, SQLException e) {
-            String first = sql.lines().findFirst().orElse("").strip();
-            if (first.length() > 100) {
-                first = first.substring(0, 97) + "...";
-            }
-            String pg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-            failure.compareAndSet(null, "Line " + line + ": " + pg + " (in: " + first + ")");
+        private Failed fail(long line, Statement st, SQLException e) {
+            failure.compareAndSet(null, "Line " + line + ": " + firstLine(e) + " (in: " + st.excerpt() + ")");
+            return new Failed(failure.get());
+        }
+
+        /** The server's message, first line, control characters escaped (it may quote names from the dump). */
+        private static String firstLine(SQLException e) {
+            String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+            return Statement.escape(m.length() > 300 ? m.substring(0, 297) + "..." : m);
         }
 
         private Connection main() throws SQLException {
@@ -373,20 +345,15 @@ public final class PlainDumpRestorer {
             return main;
         }
 
-        /** This worker thread's connection, with every session setting the dump has made so far. */
-        private Connection worker() throws SQLException {
+        /** This worker thread's connection, with the session settings of the job's place in the dump. */
+        private Connection worker(SessionSettings at) throws SQLException {
             Connection c = workerConnection.get();
             if (c == null) {
                 c = connector.connect();
                 connections.add(c);
                 workerConnection.set(c);
             }
-            int[] applied = appliedSettings.get();
-            try (Statement s = c.createStatement()) {
-                for (; applied[0] < sessionSettings.size(); applied[0]++) {
-                    s.execute(sessionSettings.get(applied[0]));
-                }
-            }
+            at.applyTo(c, workerSettings.get());
             return c;
         }
 

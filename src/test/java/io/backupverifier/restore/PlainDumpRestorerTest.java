@@ -149,8 +149,9 @@ class PlainDumpRestorerTest {
                 + "REVOKE ALL ON SCHEMA public FROM PUBLIC;\nALTER DEFAULT PRIVILEGES FOR ROLE app_owner GRANT SELECT ON TABLES TO reporting;\n";
         RestoreOutcome r = restore(sql);
         assertThat(r.error()).isNull();
-        assertThat(r.skipped()).isEqualTo(4);
+        assertThat(r.skipped()).isEqualTo(3); // PUBLIC exists: that REVOKE ran
         assertThat(query("SELECT to_regclass('public.t') IS NOT NULL")).isEqualTo(true);
+        assertThat(query("SELECT has_schema_privilege('public', 'public', 'USAGE')")).isEqualTo(false);
     }
 
     @Test
