@@ -109,11 +109,18 @@ public final class PlainDumpRestorer {
             }
         }
 
-        /** The statement's start up to its object's name: "CREATE EVENT TRIGGER log_ddl ...". */
+        /** The statement's start, short: "CREATE FUNCTION c_add ..." (up to its arguments, or about 60 characters). */
         private static String head(String excerpt) {
-            int cut = excerpt.indexOf('(');
-            cut = cut < 0 ? Math.min(excerpt.length(), 48) : Math.min(cut, 48);
-            return cut < excerpt.length() ? excerpt.substring(0, cut).strip() + " ..." : excerpt;
+            String s = excerpt.endsWith(" ...") ? excerpt.substring(0, excerpt.length() - 4) : excerpt;
+            int paren = s.indexOf('(');
+            if (paren > 0) {
+                return s.substring(0, paren).strip() + " ...";
+            }
+            if (s.length() > 60) {
+                int space = s.lastIndexOf(' ', 60);
+                return s.substring(0, space > 0 ? space : 60) + " ...";
+            }
+            return excerpt;
         }
 
         RestoreOutcome.Skips skips() {
