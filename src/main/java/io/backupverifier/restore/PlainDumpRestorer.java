@@ -50,6 +50,7 @@ public final class PlainDumpRestorer {
     private static final String DEADLOCK = "40P01";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String UNDEFINED_OBJECT = "42704";
+    private static final java.util.Set<String> UNDEFINED = java.util.Set.of(UNDEFINED_OBJECT, "42883", "42P01");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PlainDumpRestorer.class);
 
     private final Connector connector;
@@ -148,6 +149,7 @@ public final class PlainDumpRestorer {
         private final LoadScheduler scheduler = new LoadScheduler(pool, parallelism, () -> failure.get() != null,
                 e -> failure.compareAndSet(null, e instanceof Failed ? e.getMessage() : "Restore failed: " + e.getMessage()));
         private final List<Deferred> databaseProperties = new ArrayList<>();
+        private final java.util.Set<String> notCreated = java.util.concurrent.ConcurrentHashMap.newKeySet(); // superuser-only objects
         private SessionSettings settings = SessionSettings.NONE;
         private boolean created;        // a CREATE ran: the leading DROP section of a --clean dump is over
         private Connection main;
@@ -321,6 +323,14 @@ public final class PlainDumpRestorer {
                     }
                     if (INSUFFICIENT_PRIVILEGE.equals(state) && st.mayNeedSuperuser()) {
                         superuserOnly.add(line, st, null);
+                        String name = st.createdName();
+                        if (name != null) {
+                            notCreated.add(name);
+                        }
+                        return false;
+                    }
+                    if (UNDEFINED.contains(state) && notCreated.stream().anyMatch(st::mentions)) {
+                        superuserOnly.add(line, st, null); // about an object that needed superuser: its comment, say
                         LOG.debug("restore: line {} needs superuser: {}", line, firstLine(e));
                         return false;
                     }

@@ -351,6 +351,41 @@ final class Statement {
                 || matches(i, "CONVERSION");
     }
 
+    /**
+     * The name a superuser-only statement creates ("log_ddl", "public.c_add"), for recognising the
+     * statements about it that follow (its comment, its owner); null when it creates nothing by name.
+     */
+    String createdName() {
+        if (!startsWith("CREATE")) {
+            return null;
+        }
+        int i = startsWith("CREATE", "OR", "REPLACE") ? 3 : 1;
+        while (i < tokens.size() && tokens.get(i).type() == Type.WORD && KIND_WORDS.contains(tokens.get(i).text())) {
+            i++;
+        }
+        if (matches(i, "IF", "NOT", "EXISTS")) {
+            i += 3;
+        }
+        String name = i < tokens.size() ? nameAt(i) : "";
+        return name.isEmpty() ? null : name;
+    }
+
+    private static final Set<String> KIND_WORDS = Set.of("EVENT", "TRIGGER", "TRUSTED", "PROCEDURAL", "LANGUAGE", "FUNCTION",
+            "PROCEDURE", "EXTENSION", "PUBLICATION", "SUBSCRIPTION", "FOREIGN", "DATA", "WRAPPER", "SERVER", "TEXT", "SEARCH",
+            "PARSER", "TEMPLATE", "ACCESS", "METHOD", "OPERATOR", "CLASS", "FAMILY", "AGGREGATE", "CONVERSION", "DEFAULT");
+
+    /** True when the statement names {@code name} (as {@link #createdName()} gives it) outside literals. */
+    boolean mentions(String name) {
+        for (int i = 1; i < tokens.size(); i++) {
+            Token t = tokens.get(i);
+            boolean startsName = (t.type() == Type.WORD || t.type() == Type.QUOTED) && !tokens.get(i - 1).isSymbol(".");
+            if (startsName && nameAt(i).equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** At most about 80 characters of the statement, on one line, control characters escaped: for messages. */
     String excerpt() {
         return excerpt(sql);
