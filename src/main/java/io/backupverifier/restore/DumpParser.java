@@ -75,7 +75,7 @@ public final class DumpParser {
 
     public void parse(Handler handler) throws Exception {
         SqlLexer lexer = new SqlLexer();
-        ByteArrayOutputStream stmt = new ByteArrayOutputStream();
+        Bytes stmt = new Bytes();
         long stmtLine = 0;
         int c;
         while ((c = next()) >= 0) {
@@ -144,13 +144,18 @@ public final class DumpParser {
     }
 
     /** The statement's text in the dump's encoding; bytes that are not valid UTF-8 in a UTF-8 dump fail naming their line. */
-    private String decode(ByteArrayOutputStream stmt, long firstLine) throws DumpFormatException {
+    private String decode(Bytes stmt, long firstLine) throws DumpFormatException {
         if (encoding != StandardCharsets.UTF_8) {
             return stmt.toString(encoding);
         }
+        String text = stmt.toString(StandardCharsets.UTF_8); // the fast decoder; it marks bad bytes with U+FFFD
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
         byte[] b = stmt.toByteArray();
         try {
-            return utf8.decode(ByteBuffer.wrap(b)).toString();
+            utf8.decode(ByteBuffer.wrap(b));
+            return text; // a real U+FFFD in the dump
         } catch (CharacterCodingException e) {
             int bad = firstInvalidUtf8(b);
             long badLine = firstLine;
@@ -205,6 +210,38 @@ public final class DumpParser {
                     + "' is not supported by the restore test");
         }
         return Charset.forName(java);
+    }
+
+    /** The bytes of the statement being read: ByteArrayOutputStream without its per-byte lock. */
+    private static final class Bytes {
+        private byte[] buf = new byte[8192];
+        private int count;
+
+        int size() {
+            return count;
+        }
+
+        void write(int b) {
+            if (count == buf.length) {
+                buf = java.util.Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, buf.length * 2L));
+            }
+            buf[count++] = (byte) b;
+        }
+
+        void reset() {
+            count = 0;
+            if (buf.length > 1 << 20) {
+                buf = new byte[8192]; // one huge statement does not keep its memory for the rest of the dump
+            }
+        }
+
+        String toString(Charset cs) {
+            return new String(buf, 0, count, cs);
+        }
+
+        byte[] toByteArray() {
+            return java.util.Arrays.copyOf(buf, count);
+        }
     }
 
     /** Copies COPY data in {@code encoding} to {@code out} as UTF-8 (what the connection speaks). */

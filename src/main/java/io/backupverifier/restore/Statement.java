@@ -44,6 +44,7 @@ final class Statement {
     }
 
     private static final int HEAD_TOKENS = 64;
+    private static final Set<String> DATA = Set.of("INSERT", "UPDATE", "DELETE", "VALUES");
 
     private final String sql;
     private final List<Token> tokens;
@@ -56,6 +57,10 @@ final class Statement {
     }
 
     static Statement of(String sql) {
+        List<Token> one = SqlTokens.of(sql, 1);
+        if (!one.isEmpty() && DATA.contains(one.get(0).text())) {
+            return new Statement(sql, one, Kind.OTHER); // the bulk of an --inserts dump: decided by its first word
+        }
         List<Token> head = SqlTokens.of(sql, HEAD_TOKENS);
         String first = head.isEmpty() ? "" : head.get(0).text();
         List<Token> all = head;

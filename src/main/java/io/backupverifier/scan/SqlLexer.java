@@ -155,6 +155,9 @@ public final class SqlLexer {
 
     /** Follows identifiers in code, for psql's BEGIN ... END counting. Called for every code byte. */
     private void words(int c) {
+        if (identifierCount >= leading.length && !routine && !inWord) {
+            return; // the statement's start decided it: no BEGIN ... END to count (the fast path for data)
+        }
         boolean identStart = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80;
         boolean identCont = identStart || c >= '0' && c <= '9' || c == '$';
         if (inWord) {
@@ -183,28 +186,42 @@ public final class SqlLexer {
     }
 
     private boolean numberWord;
+    private boolean routine;            // the statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
 
     /** psql's rule (psqlscan.l): count BEGIN/CASE ... END once a statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
     private void identifier(CharSequence w) {
-        String lower = w.toString().toLowerCase(java.util.Locale.ROOT);
         if (identifierCount == 0) {
             java.util.Arrays.fill(leading, (char) 0);
         }
-        if (identifierCount < leading.length && (lower.equals("create") || lower.equals("function") || lower.equals("procedure")
-                || lower.equals("or") || lower.equals("replace"))) {
-            leading[identifierCount] = lower.charAt(0);
+        if (identifierCount < leading.length && (is(w, "create") || is(w, "function") || is(w, "procedure") || is(w, "or")
+                || is(w, "replace"))) {
+            leading[identifierCount] = (char) (w.charAt(0) | 0x20);
         }
         identifierCount++;
-        boolean routine = leading[0] == 'c' && (leading[1] == 'f' || leading[1] == 'p'
+        routine = leading[0] == 'c' && (leading[1] == 'f' || leading[1] == 'p'
                 || leading[1] == 'o' && leading[2] == 'r' && (leading[3] == 'f' || leading[3] == 'p'));
         if (routine && parenDepth == 0) {
-            switch (lower) {
-                case "begin" -> beginDepth++;
-                case "case" -> beginDepth += beginDepth >= 1 ? 1 : 0;
-                case "end" -> beginDepth = Math.max(0, beginDepth - 1);
-                default -> { }
+            if (is(w, "begin")) {
+                beginDepth++;
+            } else if (is(w, "case")) {
+                beginDepth += beginDepth >= 1 ? 1 : 0;
+            } else if (is(w, "end")) {
+                beginDepth = Math.max(0, beginDepth - 1);
             }
         }
+    }
+
+    /** Case-insensitive equality with a lower-case ASCII word, without allocating. */
+    private static boolean is(CharSequence w, String lower) {
+        if (w.length() != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            if ((w.charAt(i) | 0x20) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int prevPrev = '\n';
