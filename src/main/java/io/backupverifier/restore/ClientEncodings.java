@@ -23,7 +23,7 @@ final class ClientEncodings {
     static Charset charsetOf(String pgName, long line) throws DumpFormatException {
         String n = pgName == null ? "" : pgName.toUpperCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
         String java = switch (n) {
-            case "UTF8", "UNICODE", "SQLASCII" -> "UTF-8"; // SQL_ASCII into a UTF-8 database: bytes must be UTF-8
+            case "UTF8", "UNICODE", "SQLASCII", "DEFAULT" -> "UTF-8"; // SQL_ASCII into a UTF-8 database: bytes must be UTF-8
             case "LATIN1", "ISO88591" -> "ISO-8859-1";
             case "LATIN2", "ISO88592" -> "ISO-8859-2";
             case "LATIN3", "ISO88593" -> "ISO-8859-3";

@@ -63,10 +63,6 @@ public final class DumpParser {
         this.maxStatement = Math.min(maxStatement, Integer.MAX_VALUE - 16);
     }
 
-    /** The encoding the dump declared so far (UTF-8 until it sets client_encoding). */
-    Charset encoding() {
-        return encoding;
-    }
 
     public void parse(Handler handler) throws Exception {
         SqlLexer lexer = new SqlLexer();
@@ -110,7 +106,7 @@ public final class DumpParser {
                     continue;
                 }
                 if (st.kind() == Statement.Kind.CLIENT_ENCODING) {
-                    encoding = ClientEncodings.charsetOf(st.settingValue(), at);
+                    encoding = st.startsWith("RESET") ? StandardCharsets.UTF_8 : ClientEncodings.charsetOf(st.settingValue(), at);
                     continue;
                 }
                 if (st.kind() == Statement.Kind.COPY_FROM_STDIN) {

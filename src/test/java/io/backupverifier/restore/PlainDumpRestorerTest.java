@@ -244,12 +244,18 @@ class PlainDumpRestorerTest {
         String dump = "SET client_encoding = 'LATIN1';\nCREATE TABLE t (name text DEFAULT 'd\u00e9faut');\n"
                 + "COMMENT ON TABLE t IS 'Fa\u00e7ade';\nCOPY public.t (name) FROM stdin;\nZo\u00eb \u00a7 \u00ff\n\\.\n"
                 + "INSERT INTO t VALUES ('na\u00efve');\n";
-        RestoreOutcome r = restore(dump.getBytes(StandardCharsets.ISO_8859_1));
+        byte[] latin1 = dump.getBytes(StandardCharsets.ISO_8859_1);
+        byte[] utf8 = "RESET client_encoding;\nCREATE TABLE u (name text DEFAULT '\u00e9t\u00e9');\n".getBytes(StandardCharsets.UTF_8);
+        byte[] both = java.util.Arrays.copyOf(latin1, latin1.length + utf8.length);
+        System.arraycopy(utf8, 0, both, latin1.length, utf8.length);
+        RestoreOutcome r = restore(both);
         assertThat(r.error()).isNull();
         assertThat(query("SELECT string_agg(name, '|' ORDER BY name COLLATE \"C\") FROM t")).isEqualTo("Zo\u00eb \u00a7 \u00ff|na\u00efve");
         assertThat(query("SELECT obj_description('t'::regclass, 'pg_class')")).isEqualTo("Fa\u00e7ade");
         assertThat(query("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 't'::regclass"))
                 .isEqualTo("'d\u00e9faut'::text");
+        assertThat(query("SELECT pg_get_expr(adbin, adrelid) FROM pg_attrdef WHERE adrelid = 'u'::regclass"))
+                .isEqualTo("'\u00e9t\u00e9'::text"); // back to UTF-8 after RESET
     }
 
     @Test
