@@ -169,6 +169,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 }
             }
             case CLIENT_ENCODING -> { } // the parser decodes with it; the connection stays UTF-8
+            case LIMIT -> { } // a dump never lifts the restore test's time limits (pg_dump writes statement_timeout = 0)
             case DATABASE_PROPERTY -> databaseProperties.add(new Deferred(st, line));
             case COPY_PROGRAM, COPY_FROM_STDIN -> refuseProgram(st, line);
             case SESSION_SETTING -> {

@@ -19,6 +19,8 @@ final class Statement {
     enum Kind {
         /** {@code SET name ...} or {@code SELECT pg_catalog.set_config(...)}: a session setting. */
         SESSION_SETTING,
+        /** A timeout ({@code statement_timeout}, {@code lock_timeout} ...): the restore test's own limits stay; never sent. */
+        LIMIT,
         /** {@code SET client_encoding}: the parser decodes the dump with it; never sent. */
         CLIENT_ENCODING,
         /** {@code ALTER ... OWNER TO}, {@code SET SESSION AUTHORIZATION}, {@code SECURITY LABEL}: skipped, as --no-owner. */
@@ -45,6 +47,8 @@ final class Statement {
 
     private static final int HEAD_TOKENS = 64;
     private static final Set<String> DATA = Set.of("INSERT", "UPDATE", "DELETE", "VALUES");
+    private static final Set<String> TIMEOUTS = Set.of("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
+            "idle_session_timeout", "transaction_timeout");
 
     private final String sql;
     private final List<Token> tokens;
@@ -115,13 +119,16 @@ final class Statement {
                 if ("client_encoding".equals(name)) {
                     return Kind.CLIENT_ENCODING;
                 }
+                if (TIMEOUTS.contains(name)) {
+                    return Kind.LIMIT;
+                }
                 return first.equals("SET") ? Kind.SESSION_SETTING : Kind.OTHER;
             }
             case "SELECT" -> {
                 if (s.startsWith("SELECT", "PG_CATALOG") && t.size() > 3 && t.get(2).isSymbol(".")) {
                     if (t.get(3).is("SET_CONFIG") && t.size() > 7 && t.get(5).type() == Type.STRING
                             && t.get(6).isSymbol(",")) {
-                        return Kind.SESSION_SETTING;
+                        return TIMEOUTS.contains(s.settingName()) ? Kind.LIMIT : Kind.SESSION_SETTING;
                     }
                     if (t.get(3).is("SETVAL")) {
                         return Kind.SETVAL;
@@ -155,7 +162,10 @@ final class Statement {
                     return Kind.OWNERSHIP;
                 }
                 if (s.startsWith("ALTER", "DATABASE")) {
-                    return t.size() > 3 && (t.get(3).is("SET") || t.get(3).is("RESET")) ? Kind.DATABASE_PROPERTY : Kind.DATABASE;
+                    if (t.size() > 4 && (t.get(3).is("SET") || t.get(3).is("RESET"))) {
+                        return TIMEOUTS.contains(s.nameAt(4)) ? Kind.LIMIT : Kind.DATABASE_PROPERTY;
+                    }
+                    return Kind.DATABASE;
                 }
                 if (s.startsWith("ALTER", "TABLE")) {
                     int c = s.addConstraintAt();

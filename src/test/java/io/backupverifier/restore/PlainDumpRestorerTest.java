@@ -279,6 +279,22 @@ class PlainDumpRestorerTest {
     }
 
     @Test
+    void theDumpCannotLiftTheRestoresTimeLimits() throws Exception {
+        PlainDumpRestorer.Connector limited = () -> {
+            Connection c = db.connect();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET statement_timeout = '4321ms'");
+            }
+            return c;
+        };
+        RestoreOutcome r = new PlainDumpRestorer(limited, 2, spool).restore(new ByteArrayInputStream(("SET statement_timeout = 0;\n"
+                + "SELECT pg_catalog.set_config('statement_timeout', '0', false);\n"
+                + "CREATE TABLE t AS SELECT current_setting('statement_timeout') AS v;\n").getBytes(StandardCharsets.UTF_8)));
+        assertThat(r.error()).isNull();
+        assertThat(query("SELECT v FROM t")).isEqualTo("4321ms");
+    }
+
+    @Test
     void privilegesAreKeptForRolesThatExist() throws Exception {
         RestoreOutcome r = restore("CREATE TABLE t (id int);\nCREATE FUNCTION f() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';\n"
                 + "REVOKE ALL ON FUNCTION public.f() FROM PUBLIC;\nGRANT SELECT ON TABLE public.t TO PUBLIC;\n"

@@ -62,6 +62,10 @@ class StatementTest {
         assertThat(enc.kind()).isEqualTo(Kind.CLIENT_ENCODING);
         assertThat(enc.settingValue()).isEqualTo("LATIN1");
         assertThat(kind("SELECT pg_catalog.setval('public.s', 42, true);")).isEqualTo(Kind.SETVAL);
+        // the restore test's own time limits stay: pg_dump's "SET statement_timeout = 0" is not sent
+        assertThat(kind("SET statement_timeout = 0;")).isEqualTo(Kind.LIMIT);
+        assertThat(kind("SELECT pg_catalog.set_config('lock_timeout', '0', false);")).isEqualTo(Kind.LIMIT);
+        assertThat(kind("ALTER DATABASE shop SET statement_timeout TO '0';")).isEqualTo(Kind.LIMIT);
         assertThat(kind("SELECT 'pg_catalog.setval(';")).isEqualTo(Kind.OTHER);
         assertThat(kind("GRANT SELECT ON TABLE public.t TO PUBLIC;")).isEqualTo(Kind.PRIVILEGE);
         assertThat(kind("REVOKE CONNECT ON DATABASE shop FROM PUBLIC;")).isEqualTo(Kind.DATABASE_PROPERTY);
