@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 /**
  * A dump's declared {@code client_encoding}: psql sends the dump in it and the server converts;
@@ -21,7 +22,7 @@ final class ClientEncodings {
 
     /** PostgreSQL's client encoding names (those every psql client may declare) as Java charsets. */
     static Charset charsetOf(String pgName, long line) throws DumpFormatException {
-        String n = pgName == null ? "" : pgName.toUpperCase(java.util.Locale.ROOT).replace("-", "").replace("_", "");
+        String n = pgName == null ? "" : pgName.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
         String java = switch (n) {
             case "UTF8", "UNICODE", "SQLASCII", "DEFAULT" -> "UTF-8"; // SQL_ASCII into a UTF-8 database: bytes must be UTF-8
             case "LATIN1", "ISO88591" -> "ISO-8859-1";
@@ -48,7 +49,7 @@ final class ClientEncodings {
             default -> null; // SJIS, BIG5, GBK, UHC, GB18030: their second bytes can look like quotes
         };
         if (java == null || !Charset.isSupported(java)) {
-            throw new DumpFormatException("line " + line + ": the dump's client_encoding '" + Statement.excerpt(String.valueOf(pgName))
+            throw new DumpFormatException("line " + line + ": the dump's client_encoding '" + DumpStatement.excerpt(String.valueOf(pgName))
                     + "' is not supported by the restore test");
         }
         return Charset.forName(java);

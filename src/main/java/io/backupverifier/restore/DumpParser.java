@@ -5,11 +5,13 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Splits a plain pg_dump into what psql would see: SQL statements, backslash meta-commands,
@@ -28,7 +30,7 @@ public final class DumpParser {
 
     /** What the restorer does with each piece. */
     public interface Handler {
-        void statement(Statement statement, long line) throws Exception;
+        void statement(DumpStatement statement, long line) throws Exception;
 
         /** A line starting with a backslash where a statement could start. */
         void metaCommand(String command, long line) throws Exception;
@@ -37,7 +39,7 @@ public final class DumpParser {
          * The data of a {@code COPY ... FROM stdin} statement: {@code data} yields the rows, up to
          * and without the terminating {@code \.} line. It must be read to its end before returning.
          */
-        void copy(Statement copy, long line, InputStream data, Charset encoding) throws Exception;
+        void copy(DumpStatement copy, long line, InputStream data, Charset encoding) throws Exception;
     }
 
     /** The default bound on one statement's length: far above any statement pg_dump writes. */
@@ -101,15 +103,15 @@ public final class DumpParser {
                 String raw = decode(stmt, stmtLine);
                 stmt.reset();
                 long at = stmtLine + leadingLines(raw);
-                Statement st = Statement.of(withoutLeadingComments(raw));
+                DumpStatement st = DumpStatement.of(withoutLeadingComments(raw));
                 if (st.isEmpty()) {
                     continue;
                 }
-                if (st.kind() == Statement.Kind.CLIENT_ENCODING) {
+                if (st.kind() == DumpStatement.Kind.CLIENT_ENCODING) {
                     encoding = st.startsWith("RESET") ? StandardCharsets.UTF_8 : ClientEncodings.charsetOf(st.settingValue(), at);
                     continue;
                 }
-                if (st.kind() == Statement.Kind.COPY_FROM_STDIN) {
+                if (st.kind() == DumpStatement.Kind.COPY_FROM_STDIN) {
                     skipRestOfLine();
                     long dataLine = line;
                     CopyData data = new CopyData();
@@ -124,7 +126,7 @@ public final class DumpParser {
             }
         }
         String raw = decode(stmt, stmtLine);
-        Statement rest = Statement.of(withoutLeadingComments(raw));
+        DumpStatement rest = DumpStatement.of(withoutLeadingComments(raw));
         if (!rest.isEmpty()) {
             long at = stmtLine + leadingLines(raw);
             if (!lexer.inCode()) {
@@ -163,7 +165,7 @@ public final class DumpParser {
         CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b);
-        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(b.length + 1);
+        CharBuffer out = CharBuffer.allocate(b.length + 1);
         d.decode(in, out, true);
         return in.position();
     }
@@ -179,7 +181,7 @@ public final class DumpParser {
 
         void write(int b) {
             if (count == buf.length) {
-                buf = java.util.Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, buf.length * 2L));
+                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, buf.length * 2L));
             }
             buf[count++] = (byte) b;
         }
@@ -196,7 +198,7 @@ public final class DumpParser {
         }
 
         byte[] toByteArray() {
-            return java.util.Arrays.copyOf(buf, count);
+            return Arrays.copyOf(buf, count);
         }
     }
 

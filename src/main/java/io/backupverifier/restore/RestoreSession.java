@@ -9,14 +9,19 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One restore of a plain dump: what {@link PlainDumpRestorer} does with each statement, COPY block
@@ -28,8 +33,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private static final String DEADLOCK = "40P01";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
     private static final String UNDEFINED_OBJECT = "42704";
-    private static final java.util.Set<String> UNDEFINED = java.util.Set.of(UNDEFINED_OBJECT, "42883", "42P01");
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreSession.class);
+    private static final Set<String> UNDEFINED = Set.of(UNDEFINED_OBJECT, "42883", "42P01");
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreSession.class);
 
     /** A failure already described, with its line. */
     static final class Failed extends Exception {
@@ -43,7 +48,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         private final AtomicLong count = new AtomicLong();
         private final List<RestoreOutcome.Skip> first = new CopyOnWriteArrayList<>();
 
-        void add(long line, Statement st, String reason) {
+        void add(long line, DumpStatement st, String reason) {
             if (count.incrementAndGet() <= RestoreOutcome.Skips.KEPT) {
                 first.add(new RestoreOutcome.Skip(line, head(st.excerpt()), reason));
             }
@@ -84,7 +89,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private final ExecutorService pool;
     private final LoadScheduler scheduler;
     private final List<Deferred> databaseProperties = new ArrayList<>();
-    private final java.util.Set<String> notCreated = java.util.concurrent.ConcurrentHashMap.newKeySet(); // superuser-only objects
+    private final Set<String> notCreated = ConcurrentHashMap.newKeySet(); // superuser-only objects
     private SessionSettings settings = SessionSettings.NONE;
     private boolean created;        // a CREATE ran: the leading DROP section of a --clean dump is over
     private Connection main;
@@ -114,7 +119,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     /** A statement on the source database, applied to the test database at the end. */
-    private record Deferred(Statement statement, long line) { }
+    private record Deferred(DumpStatement statement, long line) { }
 
     @Override
     public void metaCommand(String command, long line) throws Exception {
@@ -123,7 +128,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         for (int i = 1; i < words.length; i++) {
             if (words[i].contains("\\")) { // psql runs a second backslash command on the same line
                 throw new RestoreRefusedException("Line " + line + ": psql meta-command line with a second command ("
-                        + Statement.excerpt(words[i]) + ") refused: a restore test never runs psql commands from a dump "
+                        + DumpStatement.excerpt(words[i]) + ") refused: a restore test never runs psql commands from a dump "
                         + "(nothing of it was executed)");
             }
         }
@@ -136,9 +141,9 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                     return;
                 }
                 throw new RestoreRefusedException("Line " + line + ": the dump connects to a second database ('"
-                        + Statement.excerpt(db) + "', as pg_dumpall output does); restore one database per backup");
+                        + DumpStatement.excerpt(db) + "', as pg_dumpall output does); restore one database per backup");
             }
-            default -> throw new RestoreRefusedException("Line " + line + ": psql meta-command " + Statement.excerpt(name)
+            default -> throw new RestoreRefusedException("Line " + line + ": psql meta-command " + DumpStatement.excerpt(name)
                     + " refused: a restore test never runs " + (name.equals("\\!") ? "shell commands" : "psql commands")
                     + " from a dump (nothing of it was executed)");
         }
@@ -159,7 +164,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     @Override
-    public void statement(Statement st, long line) throws Exception {
+    public void statement(DumpStatement st, long line) throws Exception {
         checkFailure();
         switch (st.kind()) {
             case OWNERSHIP, DATABASE -> {
@@ -180,7 +185,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             }
             case KEY_OR_INDEX, FOREIGN_KEY -> {
                 SessionSettings at = settings;
-                LoadScheduler.Kind kind = st.kind() == Statement.Kind.KEY_OR_INDEX ? LoadScheduler.Kind.KEY_OR_INDEX
+                LoadScheduler.Kind kind = st.kind() == DumpStatement.Kind.KEY_OR_INDEX ? LoadScheduler.Kind.KEY_OR_INDEX
                         : LoadScheduler.Kind.FOREIGN_KEY;
                 scheduler.submit(new LoadScheduler.Job(kind, st.tables(), () -> execute(worker(at), st, line)));
             }
@@ -195,8 +200,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         }
     }
 
-    private void refuseProgram(Statement st, long line) throws RestoreRefusedException {
-        if (st.kind() == Statement.Kind.COPY_PROGRAM) {
+    private void refuseProgram(DumpStatement st, long line) throws RestoreRefusedException {
+        if (st.kind() == DumpStatement.Kind.COPY_PROGRAM) {
             throw new RestoreRefusedException("Line " + line + ": COPY ... PROGRAM refused: a restore test never runs "
                     + "programs on the server (nothing of it was executed)");
         }
@@ -204,7 +209,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     @Override
-    public void copy(Statement copy, long line, InputStream data, Charset encoding) throws Exception {
+    public void copy(DumpStatement copy, long line, InputStream data, Charset encoding) throws Exception {
         checkFailure();
         created = true;
         Path spool = Files.createTempFile(spoolDir, "copy-", ".dat");
@@ -242,12 +247,12 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             return;
         }
         String testDatabase;
-        try (java.sql.Statement s = main().createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
+        try (Statement s = main().createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
             rs.next();
             testDatabase = TestDatabases.ident(rs.getString(1));
         }
         for (Deferred d : databaseProperties) {
-            Statement onTest = d.statement().onDatabase(testDatabase).map(Statement::of).orElse(null);
+            DumpStatement onTest = d.statement().onDatabase(testDatabase).map(DumpStatement::of).orElse(null);
             if (onTest == null) {
                 skipped.incrementAndGet();
             } else {
@@ -263,9 +268,9 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     /** Runs a statement; false when it failed in a way that does not fail the restore (counted). */
-    private boolean execute(Connection c, Statement st, long line) throws Failed {
+    private boolean execute(Connection c, DumpStatement st, long line) throws Failed {
         for (int attempt = 1; ; attempt++) {
-            try (java.sql.Statement s = c.createStatement()) {
+            try (Statement s = c.createStatement()) {
                 s.execute(st.sql());
                 statements.incrementAndGet();
                 return true;
@@ -274,7 +279,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 if (DEADLOCK.equals(state) && attempt < 5) {
                     continue; // two foreign keys between the same tables, built at once: try again
                 }
-                boolean privilege = st.kind() == Statement.Kind.PRIVILEGE || st.kind() == Statement.Kind.DATABASE_PROPERTY
+                boolean privilege = st.kind() == DumpStatement.Kind.PRIVILEGE || st.kind() == DumpStatement.Kind.DATABASE_PROPERTY
                         && (st.startsWith("GRANT") || st.startsWith("REVOKE"));
                 if (privilege && (UNDEFINED_OBJECT.equals(state) || INSUFFICIENT_PRIVILEGE.equals(state))) {
                     skipped.incrementAndGet(); // a role absent from the test server, or one we may not act for
@@ -302,7 +307,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         }
     }
 
-    private Failed fail(long line, Statement st, SQLException e) {
+    private Failed fail(long line, DumpStatement st, SQLException e) {
         failure.compareAndSet(null, "Line " + line + ": " + firstLine(e) + " (in: " + st.excerpt() + ")");
         return new Failed(failure.get());
     }
@@ -310,7 +315,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     /** The server's message, first line, control characters escaped (it may quote names from the dump). */
     private static String firstLine(SQLException e) {
         String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        return Statement.escape(m.length() > 300 ? m.substring(0, 297) + "..." : m);
+        return DumpStatement.escape(m.length() > 300 ? m.substring(0, 297) + "..." : m);
     }
 
     private Connection main() throws SQLException {

@@ -2,9 +2,11 @@ package io.backupverifier.restore;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,8 +44,8 @@ final class SessionSettings {
         if (applied.statements.equals(statements)) {
             return;
         }
-        try (java.sql.Statement s = c.createStatement()) {
-            for (String name : java.util.List.copyOf(applied.statements.keySet())) {
+        try (Statement s = c.createStatement()) {
+            for (String name : List.copyOf(applied.statements.keySet())) {
                 if (!statements.containsKey(name)) {
                     s.execute("RESET " + TestDatabases.ident(name));
                     applied.statements.remove(name);

@@ -1,5 +1,7 @@
 package io.backupverifier.scan;
 
+import java.util.Arrays;
+
 /**
  * Follows SQL text byte by byte the way psql's lexer does, to know whether a position is
  * in code or inside a quoted string, quoted identifier, dollar-quoted body or comment.
@@ -191,7 +193,7 @@ public final class SqlLexer {
     /** psql's rule (psqlscan.l): count BEGIN/CASE ... END once a statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
     private void identifier(CharSequence w) {
         if (identifierCount == 0) {
-            java.util.Arrays.fill(leading, (char) 0);
+            Arrays.fill(leading, (char) 0);
         }
         if (identifierCount < leading.length && (is(w, "create") || is(w, "function") || is(w, "procedure") || is(w, "or")
                 || is(w, "replace"))) {

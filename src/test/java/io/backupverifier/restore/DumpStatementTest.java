@@ -6,10 +6,10 @@ import io.backupverifier.restore.Statement.Kind;
 import org.junit.jupiter.api.Test;
 
 /** What a restore test does with a statement is decided on its tokens, never on text inside literals. */
-class StatementTest {
+class DumpStatementTest {
 
     private static Kind kind(String sql) {
-        return Statement.of(sql).kind();
+        return DumpStatement.of(sql).kind();
     }
 
     @Test
@@ -37,28 +37,28 @@ class StatementTest {
 
     @Test
     void keysIndexesAndForeignKeysNameTheTablesTheyLock() {
-        Statement fk = Statement.of("ALTER TABLE ONLY \"public\".\"Order\" ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES public.customers(id);");
+        DumpStatement fk = DumpStatement.of("ALTER TABLE ONLY \"public\".\"Order\" ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES public.customers(id);");
         assertThat(fk.kind()).isEqualTo(Kind.FOREIGN_KEY);
         assertThat(fk.tables()).containsExactly("public.Order", "public.customers");
-        Statement pk = Statement.of("ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);");
+        DumpStatement pk = DumpStatement.of("ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);");
         assertThat(pk.kind()).isEqualTo(Kind.KEY_OR_INDEX);
         assertThat(pk.tables()).containsExactly("public.t");
-        Statement ix = Statement.of("CREATE UNIQUE INDEX i ON ONLY public.p USING btree (lower(name));");
+        DumpStatement ix = DumpStatement.of("CREATE UNIQUE INDEX i ON ONLY public.p USING btree (lower(name));");
         assertThat(ix.kind()).isEqualTo(Kind.KEY_OR_INDEX);
         assertThat(ix.tables()).containsExactly("public.p");
-        assertThat(Statement.of("COPY public.t (a, b) FROM stdin;").tables()).containsExactly("public.t");
+        assertThat(DumpStatement.of("COPY public.t (a, b) FROM stdin;").tables()).containsExactly("public.t");
         assertThat(kind("ALTER TABLE public.t ADD CONSTRAINT c CHECK (x > 0);")).isEqualTo(Kind.OTHER);
     }
 
     @Test
     void settingsPrivilegesAndDatabaseStatements() {
-        Statement set = Statement.of("SET default_tablespace = '';");
+        DumpStatement set = DumpStatement.of("SET default_tablespace = '';");
         assertThat(set.kind()).isEqualTo(Kind.SESSION_SETTING);
         assertThat(set.settingName()).isEqualTo("default_tablespace");
-        Statement config = Statement.of("SELECT pg_catalog.set_config('search_path', '', false);");
+        DumpStatement config = DumpStatement.of("SELECT pg_catalog.set_config('search_path', '', false);");
         assertThat(config.kind()).isEqualTo(Kind.SESSION_SETTING);
         assertThat(config.settingName()).isEqualTo("search_path");
-        Statement enc = Statement.of("SET client_encoding = 'LATIN1';");
+        DumpStatement enc = DumpStatement.of("SET client_encoding = 'LATIN1';");
         assertThat(enc.kind()).isEqualTo(Kind.CLIENT_ENCODING);
         assertThat(enc.settingValue()).isEqualTo("LATIN1");
         assertThat(kind("SELECT pg_catalog.setval('public.s', 42, true);")).isEqualTo(Kind.SETVAL);
@@ -72,24 +72,24 @@ class StatementTest {
         assertThat(kind("CREATE DATABASE shop WITH TEMPLATE = template0;")).isEqualTo(Kind.DATABASE);
         assertThat(kind("ALTER DATABASE shop SET search_path TO app, public;")).isEqualTo(Kind.DATABASE_PROPERTY);
         assertThat(kind("ALTER DATABASE shop IS_TEMPLATE = true;")).isEqualTo(Kind.DATABASE);
-        assertThat(Statement.of("COMMENT ON DATABASE \"Shop\" IS 'the shop';").onDatabase("\"shop_test_1\""))
+        assertThat(DumpStatement.of("COMMENT ON DATABASE \"Shop\" IS 'the shop';").onDatabase("\"shop_test_1\""))
                 .contains("COMMENT ON DATABASE \"shop_test_1\" IS 'the shop';");
     }
 
     @Test
     void superuserOnlyKindsAreRecognised() {
-        assertThat(Statement.of("CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION public.f();").mayNeedSuperuser()).isTrue();
-        assertThat(Statement.of("CREATE OR REPLACE FUNCTION public.c() RETURNS int LANGUAGE c AS 'lib', 'sym';").mayNeedSuperuser()).isTrue();
-        assertThat(Statement.of("CREATE PUBLICATION p FOR ALL TABLES;").mayNeedSuperuser()).isTrue();
-        assertThat(Statement.of("COMMENT ON EXTENSION plpgsql IS 'x';").mayNeedSuperuser()).isTrue();
-        assertThat(Statement.of("INSERT INTO t VALUES (1);").mayNeedSuperuser()).isFalse();
-        assertThat(Statement.of("COPY t FROM stdin;").mayNeedSuperuser()).isFalse();
+        assertThat(DumpStatement.of("CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION public.f();").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("CREATE OR REPLACE FUNCTION public.c() RETURNS int LANGUAGE c AS 'lib', 'sym';").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("CREATE PUBLICATION p FOR ALL TABLES;").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("COMMENT ON EXTENSION plpgsql IS 'x';").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("INSERT INTO t VALUES (1);").mayNeedSuperuser()).isFalse();
+        assertThat(DumpStatement.of("COPY t FROM stdin;").mayNeedSuperuser()).isFalse();
     }
 
     @Test
     void excerptsAreShortOneLineAndEscaped() {
-        assertThat(Statement.excerpt("SELECT 1;\nSELECT 2;")).isEqualTo("SELECT 1; ...");
-        assertThat(Statement.excerpt("SELECT '\u001b[31mred\r';")).isEqualTo("SELECT '\\x1b[31mred\\x0d';");
-        assertThat(Statement.excerpt("SELECT '" + "x".repeat(500) + "';")).hasSize(81).endsWith("x ...");
+        assertThat(DumpStatement.excerpt("SELECT 1;\nSELECT 2;")).isEqualTo("SELECT 1; ...");
+        assertThat(DumpStatement.excerpt("SELECT '\u001b[31mred\r';")).isEqualTo("SELECT '\\x1b[31mred\\x0d';");
+        assertThat(DumpStatement.excerpt("SELECT '" + "x".repeat(500) + "';")).hasSize(81).endsWith("x ...");
     }
 }

@@ -13,7 +13,7 @@ import java.util.Set;
  * on raw text: a keyword inside a string, a quoted name or a comment does not count). Knows
  * nothing of databases.
  */
-final class Statement {
+final class DumpStatement {
 
     /** What the restorer does with a statement. */
     enum Kind {
@@ -54,16 +54,16 @@ final class Statement {
     private final List<Token> tokens;
     private final Kind kind;
 
-    private Statement(String sql, List<Token> tokens, Kind kind) {
+    private DumpStatement(String sql, List<Token> tokens, Kind kind) {
         this.sql = sql;
         this.tokens = tokens;
         this.kind = kind;
     }
 
-    static Statement of(String sql) {
+    static DumpStatement of(String sql) {
         List<Token> one = SqlTokens.of(sql, 1);
         if (!one.isEmpty() && DATA.contains(one.get(0).text())) {
-            return new Statement(sql, one, Kind.OTHER); // the bulk of an --inserts dump: decided by its first word
+            return new DumpStatement(sql, one, Kind.OTHER); // the bulk of an --inserts dump: decided by its first word
         }
         List<Token> head = SqlTokens.of(sql, HEAD_TOKENS);
         String first = head.isEmpty() ? "" : head.get(0).text();
@@ -71,7 +71,7 @@ final class Statement {
         if ((first.equals("ALTER") || first.equals("COPY")) && head.size() == HEAD_TOKENS) {
             all = SqlTokens.of(sql, Integer.MAX_VALUE); // the clause deciding these may stand at the end
         }
-        return new Statement(sql, all, kindOf(all));
+        return new DumpStatement(sql, all, kindOf(all));
     }
 
     String sql() {
@@ -107,7 +107,7 @@ final class Statement {
         if (t.isEmpty()) {
             return Kind.OTHER;
         }
-        Statement s = new Statement("", t, Kind.OTHER);
+        DumpStatement s = new DumpStatement("", t, Kind.OTHER);
         String first = t.get(0).text();
         switch (first) {
             case "SET", "RESET" -> {
