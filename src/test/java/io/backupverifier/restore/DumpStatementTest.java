@@ -2,7 +2,7 @@ package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupverifier.restore.Statement.Kind;
+import io.backupverifier.restore.DumpStatement.Kind;
 import org.junit.jupiter.api.Test;
 
 /** What a restore test does with a statement is decided on its tokens, never on text inside literals. */
