@@ -272,6 +272,25 @@ class PlainDumpRestorerTest {
     }
 
     @Test
+    void aConnectionIsBroughtToAnEarlierSnapshotBySettingAndResetting() throws Exception {
+        SessionSettings early = SessionSettings.NONE.with("work_mem", "SET work_mem = '1MB'");
+        SessionSettings late = early.with("search_path", "SET search_path = pg_catalog").with("work_mem", "SET work_mem = '2MB'");
+        SessionSettings.Applied applied = new SessionSettings.Applied();
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            late.applyTo(c, applied);
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('search_path') || ' ' || current_setting('work_mem')")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("pg_catalog 2MB");
+            }
+            early.applyTo(c, applied); // a job submitted before the later SETs runs on this connection next
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('search_path') || ' ' || current_setting('work_mem')")) {
+                rs.next();
+                assertThat(rs.getString(1)).isEqualTo("\"$user\", public 1MB");
+            }
+        }
+    }
+
+    @Test
     void aFailingJobNamesItsOwnLine() {
         RestoreOutcome r = restore("CREATE TABLE t (x int);\nCREATE INDEX i ON t (x);\nSET search_path = nowhere;\n"
                 + "CREATE INDEX j ON t (x);\n");
