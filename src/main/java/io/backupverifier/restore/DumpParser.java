@@ -68,7 +68,7 @@ public final class DumpParser {
 
     public void parse(Handler handler) throws Exception {
         SqlLexer lexer = new SqlLexer();
-        Bytes stmt = new Bytes();
+        Bytes stmt = new Bytes(maxStatement);
         long stmtLine = 0;
         int c;
         while ((c = next()) >= 0) {
@@ -172,8 +172,13 @@ public final class DumpParser {
 
     /** The bytes of the statement being read: ByteArrayOutputStream without its per-byte lock. */
     private static final class Bytes {
+        private final long max;
         private byte[] buf = new byte[8192];
         private int count;
+
+        Bytes(long max) {
+            this.max = max;
+        }
 
         int size() {
             return count;
@@ -181,7 +186,7 @@ public final class DumpParser {
 
         void write(int b) {
             if (count == buf.length) {
-                buf = Arrays.copyOf(buf, (int) Math.min(Integer.MAX_VALUE - 16, buf.length * 2L));
+                buf = Arrays.copyOf(buf, (int) Math.min(max, buf.length * 2L)); // never more than the bound
             }
             buf[count++] = (byte) b;
         }
