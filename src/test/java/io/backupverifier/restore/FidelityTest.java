@@ -42,6 +42,12 @@ class FidelityTest {
         spool = Files.createTempDirectory("bv-fidelity");
         server = EmbeddedPostgres.builder().setPort(0).setLocaleConfig("locale", "C").setServerConfig("fsync", "off").start();
         snapshotSql = text("fidelity/snapshot.sql");
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("the expected snapshots were made on the embedded PostgreSQL of their time: "
+                    + "run scripts/make-fidelity-fixtures.sh after changing its version").isEqualTo(text("fidelity/server-version.txt").strip());
+        }
     }
 
     @AfterAll
