@@ -15,7 +15,8 @@ import java.sql.SQLException;
  *       of them runs; {@code COPY ... PROGRAM} is refused before it reaches the server (which
  *       would refuse it too: the restore role is no superuser). Ownership statements are
  *       skipped and counted, like {@code pg_restore --no-owner}; privilege statements are kept
- *       when their roles exist on the test server.</li>
+ *       when their roles exist on the test server. A dump's timeouts (pg_dump writes
+ *       {@code statement_timeout = 0}) are not sent: the restore test's own limits stay.</li>
  *   <li>Like psql: statements that fail only for lack of superuser (event triggers, C functions,
  *       untrusted extensions ...) and errors of a {@code --clean} dump's leading DROP section are
  *       counted and reported, not fatal; a dump in another client_encoding is decoded in it;

@@ -35,8 +35,8 @@ public record RestoreOutcome(String error, long statements, long copyBlocks, lon
 
     /** E.g. {@code 1 statement of the dump's leading DROP section failed (as under psql, the restore went on): ...}; null when none. */
     public String cleanErrorMessage() {
-        return cleanErrors.any() ? cleanErrors.describe((cleanErrors.count() == 1 ? "of the dump's leading DROP section failed"
-                : "of the dump's leading DROP section failed") + " (as under psql, the restore went on)") : null;
+        return cleanErrors.any() ? cleanErrors.describe("of the dump's leading DROP section failed (as under psql, the restore went on)")
+                : null;
     }
 
     /** One statement not restored: where it is, what it starts with (escaped, short), and why. */
