@@ -4,19 +4,33 @@ import io.backupverifier.scan.SqlLexer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.Charset;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Splits a plain pg_dump into what psql would see: SQL statements, backslash meta-commands,
  * and the data of {@code COPY ... FROM stdin} blocks, streamed, with the line each starts on.
  * Statements are split with {@link SqlLexer}, so a semicolon inside a string, a quoted
- * identifier, a dollar-quoted body or a comment does not end one.
+ * identifier, a dollar-quoted body, a comment, parentheses or a {@code BEGIN ATOMIC} body does
+ * not end one.
+ *
+ * <p>Text is decoded in the dump's declared {@code client_encoding} (UTF-8 until a
+ * {@code SET client_encoding} says otherwise; that statement is consumed here, not passed on):
+ * statements reach the handler as strings, COPY data as bytes in that encoding
+ * ({@link ClientEncodings#toUtf8} turns them into UTF-8). Bytes that are not valid UTF-8 in a UTF-8 dump fail
+ * naming their line, and a statement longer than the bound fails without being buffered further.
  */
 public final class DumpParser {
 
     /** What the restorer does with each piece. */
     public interface Handler {
-        void statement(String sql, long line) throws Exception;
+        void statement(DumpStatement statement, long line) throws Exception;
 
         /** A line starting with a backslash where a statement could start. */
         void metaCommand(String command, long line) throws Exception;
@@ -25,9 +39,11 @@ public final class DumpParser {
          * The data of a {@code COPY ... FROM stdin} statement: {@code data} yields the rows, up to
          * and without the terminating {@code \.} line. It must be read to its end before returning.
          */
-        void copy(String copySql, long line, InputStream data) throws Exception;
+        void copy(DumpStatement copy, long line, InputStream data, Charset encoding) throws Exception;
     }
 
+    /** The default bound on one statement's length: far above any statement pg_dump writes. */
+    public static final long DEFAULT_MAX_STATEMENT = 1L << 30;
     private static final int MAX_META = 64 * 1024;
 
     private final InputStream in;
@@ -35,14 +51,24 @@ public final class DumpParser {
     private int pos;
     private int limit;
     private long line = 1;
+    private final long maxStatement;
+    private Charset encoding = StandardCharsets.UTF_8;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
 
     public DumpParser(InputStream in) {
-        this.in = in;
+        this(in, DEFAULT_MAX_STATEMENT);
     }
+
+    public DumpParser(InputStream in, long maxStatement) {
+        this.in = in;
+        this.maxStatement = Math.min(maxStatement, Integer.MAX_VALUE - 16);
+    }
+
 
     public void parse(Handler handler) throws Exception {
         SqlLexer lexer = new SqlLexer();
-        ByteArrayOutputStream stmt = new ByteArrayOutputStream();
+        Bytes stmt = new Bytes(maxStatement);
         long stmtLine = 0;
         int c;
         while ((c = next()) >= 0) {
@@ -56,7 +82,7 @@ public final class DumpParser {
                 // as in psql, a backslash outside quotes starts a meta-command, wherever it stands
                 long metaLine = line;
                 handler.metaCommand(readMetaLine(), metaLine);
-                if (isCommentOnly(stmt.toString(StandardCharsets.UTF_8))) {
+                if (isCommentOnly(stmt.toString(encoding))) {
                     stmt.reset();
                 }
                 continue;
@@ -64,41 +90,120 @@ public final class DumpParser {
             if (stmt.size() == 0) {
                 stmtLine = line;
             }
+            if (stmt.size() >= maxStatement) {
+                throw new DumpFormatException("the statement at line " + stmtLine + " is longer than " + maxStatement
+                        + " bytes (RESTORE_MAX_STATEMENT): not a statement pg_dump writes");
+            }
             stmt.write(c);
             lexer.feed(c);
             if (c == '\n') {
                 line++;
             }
             if (lexer.statementEnded()) {
-                String raw = stmt.toString(StandardCharsets.UTF_8);
+                String raw = decode(stmt, stmtLine);
                 stmt.reset();
                 long at = stmtLine + leadingLines(raw);
-                String sql = withoutLeadingComments(raw);
-                if (isCommentOnly(sql)) {
+                DumpStatement st = DumpStatement.of(withoutLeadingComments(raw));
+                if (st.isEmpty()) {
                     continue;
                 }
-                if (isCopyFromStdin(sql)) {
+                if (st.kind() == DumpStatement.Kind.CLIENT_ENCODING) {
+                    encoding = st.startsWith("RESET") ? StandardCharsets.UTF_8 : ClientEncodings.charsetOf(st.settingValue(), at);
+                    continue;
+                }
+                if (st.kind() == DumpStatement.Kind.COPY_FROM_STDIN) {
                     skipRestOfLine();
                     long dataLine = line;
                     CopyData data = new CopyData();
-                    handler.copy(sql, at, data);
+                    handler.copy(st, at, data, encoding);
                     if (!data.ended) {
                         throw new DumpFormatException("COPY data starting at line " + dataLine
                                 + " was not read to its end by the restorer");
                     }
                 } else {
-                    handler.statement(sql, at);
+                    handler.statement(st, at);
                 }
             }
         }
-        String raw = stmt.toString(StandardCharsets.UTF_8);
-        String rest = withoutLeadingComments(raw);
-        if (!rest.isEmpty() && !isCommentOnly(rest)) {
+        String raw = decode(stmt, stmtLine);
+        DumpStatement rest = DumpStatement.of(withoutLeadingComments(raw));
+        if (!rest.isEmpty()) {
             long at = stmtLine + leadingLines(raw);
             if (!lexer.inCode()) {
                 throw new DumpFormatException("dump ends inside a quoted string, body or comment of the statement at line " + at);
             }
             handler.statement(rest, at); // psql runs a last statement without its semicolon too
+        }
+    }
+
+    /** The statement's text in the dump's encoding; bytes that are not valid UTF-8 in a UTF-8 dump fail naming their line. */
+    private String decode(Bytes stmt, long firstLine) throws DumpFormatException {
+        if (encoding != StandardCharsets.UTF_8) {
+            return stmt.toString(encoding);
+        }
+        String text = stmt.toString(StandardCharsets.UTF_8); // the fast decoder; it marks bad bytes with U+FFFD
+        if (text.indexOf('\uFFFD') < 0) {
+            return text;
+        }
+        byte[] b = stmt.toByteArray();
+        try {
+            utf8.decode(ByteBuffer.wrap(b));
+            return text; // a real U+FFFD in the dump
+        } catch (CharacterCodingException e) {
+            int bad = firstInvalidUtf8(b);
+            long badLine = firstLine;
+            for (int i = 0; i < bad; i++) {
+                badLine += b[i] == '\n' ? 1 : 0;
+            }
+            throw new DumpFormatException(String.format("line %d is not valid UTF-8 (byte 0x%02X) and the dump declares no other "
+                    + "client_encoding", badLine, b[Math.min(bad, b.length - 1)] & 0xff));
+        }
+    }
+
+    /** The offset of the first byte that does not decode as UTF-8. */
+    private static int firstInvalidUtf8(byte[] b) {
+        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer in = ByteBuffer.wrap(b);
+        CharBuffer out = CharBuffer.allocate(b.length + 1);
+        d.decode(in, out, true);
+        return in.position();
+    }
+
+    /** The bytes of the statement being read: ByteArrayOutputStream without its per-byte lock. */
+    private static final class Bytes {
+        private final long max;
+        private byte[] buf = new byte[8192];
+        private int count;
+
+        Bytes(long max) {
+            this.max = max;
+        }
+
+        int size() {
+            return count;
+        }
+
+        void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(max, buf.length * 2L)); // never more than the bound
+            }
+            buf[count++] = (byte) b;
+        }
+
+        void reset() {
+            count = 0;
+            if (buf.length > 1 << 20) {
+                buf = new byte[8192]; // one huge statement does not keep its memory for the rest of the dump
+            }
+        }
+
+        String toString(Charset cs) {
+            return new String(buf, 0, count, cs);
+        }
+
+        byte[] toByteArray() {
+            return Arrays.copyOf(buf, count);
         }
     }
 
@@ -119,19 +224,10 @@ public final class DumpParser {
         return raw.substring(0, Math.max(at, 0)).chars().filter(ch -> ch == '\n').count();
     }
 
-    private static boolean isBlank(ByteArrayOutputStream b) {
-        return b.size() == 0;
-    }
-
     /** Statements made only of comments (pg_dump's "-- Name: ..." headers) are not sent. */
     private static boolean isCommentOnly(String sql) {
         String s = sql.replaceAll("(?m)^\\s*--.*$", "").strip();
         return s.isEmpty() || s.equals(";");
-    }
-
-    static boolean isCopyFromStdin(String sql) {
-        String s = sql.replaceAll("\\s+", " ").strip();
-        return s.regionMatches(true, 0, "COPY ", 0, 5) && s.toUpperCase().endsWith(" FROM STDIN;");
     }
 
     private String readMetaLine() throws IOException {
@@ -146,7 +242,7 @@ public final class DumpParser {
         if (c == '\n') {
             line++;
         }
-        return b.toString(StandardCharsets.UTF_8).strip();
+        return b.toString(encoding).strip();
     }
 
     private void skipRestOfLine() throws IOException {

@@ -1,17 +1,66 @@
 package io.backupverifier.restore;
 
+import java.util.List;
+import java.util.stream.Collectors;
+
 /**
  * How a restore went.
  *
- * @param error        why it failed (with the dump's line number), or null when it succeeded
- * @param statements   SQL statements executed
- * @param copyBlocks   tables whose data was loaded
- * @param rows         rows loaded by COPY
- * @param skipped      ownership and privilege statements skipped (as pg_restore --no-owner --no-acl)
+ * @param error         why it failed (with the dump's line number), or null when it succeeded
+ * @param statements    SQL statements executed
+ * @param copyBlocks    tables whose data was loaded
+ * @param rows          rows loaded by COPY
+ * @param skipped       ownership statements, and privilege statements for roles absent from the test server,
+ *                      skipped (as pg_restore --no-owner does)
+ * @param superuserOnly statements that failed only because the restore role is no superuser (event triggers,
+ *                      C functions, untrusted extensions ...): not restored, and said so
+ * @param cleanErrors   errors of the dump's leading DROP section (--clean): reported, as psql does, not fatal
  */
-public record RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis) {
+public record RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis,
+                             Skips superuserOnly, Skips cleanErrors) {
+
+    public RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis) {
+        this(error, statements, copyBlocks, rows, skipped, millis, Skips.NONE, Skips.NONE);
+    }
 
     public boolean ok() {
         return error == null;
+    }
+
+    /** E.g. {@code 3 statements need superuser and were not restored: CREATE EVENT TRIGGER ... (line 60), ...}; null when none. */
+    public String superuserMessage() {
+        return superuserOnly.any() ? superuserOnly.describe(superuserOnly.count() == 1 ? "needs superuser and was not restored"
+                : "need superuser and were not restored") : null;
+    }
+
+    /** E.g. {@code 1 statement of the dump's leading DROP section failed (as under psql, the restore went on): ...}; null when none. */
+    public String cleanErrorMessage() {
+        return cleanErrors.any() ? cleanErrors.describe("of the dump's leading DROP section failed (as under psql, the restore went on)")
+                : null;
+    }
+
+    /** One statement not restored: where it is, what it starts with (escaped, short), and why. */
+    public record Skip(long line, String statement, String reason) { }
+
+    /** How many statements were not restored for one reason, and the first few of them. */
+    public record Skips(long count, List<Skip> first) {
+
+        public static final Skips NONE = new Skips(0, List.of());
+        static final int KEPT = 5;
+
+        public boolean any() {
+            return count > 0;
+        }
+
+        /**
+         * One line for a check message, e.g. {@code 3 statements need superuser and were not restored:
+         * CREATE EVENT TRIGGER ... (line 60), ...}; {@code what} is the middle part.
+         */
+        public String describe(String what) {
+            String listed = first.stream()
+                    .map(s -> s.statement() + " (line " + s.line() + (s.reason() == null ? ")" : ": " + s.reason() + ")")).collect(Collectors.joining(", "));
+            return count + (count == 1 ? " statement " : " statements ") + what + ": " + listed
+                    + (count > first.size() ? ", ..." : "");
+        }
     }
 }

@@ -1,13 +1,20 @@
 package io.backupverifier.scan;
 
+import java.util.Arrays;
+
 /**
  * Follows SQL text byte by byte the way psql's lexer does, to know whether a position is
  * in code or inside a quoted string, quoted identifier, dollar-quoted body or comment.
  * It knows {@code '...'} with doubled quotes, {@code E'...'} with backslash escapes,
  * {@code "..."}, {@code $tag$...$tag$}, {@code -- ...} and nested {@code /* ... * /}.
  *
- * <p>Works on UTF-8 bytes: every byte that matters is ASCII, and bytes of multi-byte
- * characters count as identifier characters (as they do in PostgreSQL).
+ * <p>A semicolon ends a statement only where psql's lexer ends one: outside parentheses, and
+ * outside {@code BEGIN ... END} blocks of a statement that starts with
+ * {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE} (SQL-standard bodies, {@code BEGIN ATOMIC};
+ * psql counts {@code CASE ... END} inside such a block too).
+ *
+ * <p>Works on bytes of any ASCII-compatible encoding: every byte that matters is ASCII, and
+ * bytes of multi-byte characters count as identifier characters (as they do in PostgreSQL).
  */
 public final class SqlLexer {
 
@@ -19,6 +26,12 @@ public final class SqlLexer {
     private int blockDepth;
     private final StringBuilder tag = new StringBuilder();
     private int tagMatch;               // bytes of "$tag$" matched so far inside a body
+    private int parenDepth;
+    private int beginDepth;
+    private int identifierCount;        // identifiers seen in this statement, as psql counts them
+    private final char[] leading = new char[4]; // first letters of the first identifiers when they matter
+    private final StringBuilder word = new StringBuilder();
+    private boolean inWord;             // in an identifier (or a number, when the word is empty)
 
     /** True when the next byte starts in code: not inside any string, identifier, body or comment. */
     public boolean inCode() {
@@ -113,6 +126,7 @@ public final class SqlLexer {
             }
             prev = '/';
         }
+        words(c);
         switch (c) {
             case '\'' -> state = (prev == 'E' || prev == 'e') && !isIdentChar(prevPrev) ? State.ESCAPED : State.SINGLE;
             case '"' -> state = State.IDENT;
@@ -126,11 +140,90 @@ public final class SqlLexer {
                 pending = c;
                 return; // prev decided when the next byte comes
             }
-            case ';' -> statementEnd = true;
+            case '(' -> parenDepth++;
+            case ')' -> parenDepth = Math.max(0, parenDepth - 1);
+            case ';' -> {
+                if (parenDepth == 0 && beginDepth == 0) {
+                    statementEnd = true;
+                    parenDepth = 0;
+                    identifierCount = 0;
+                }
+            }
             default -> { }
         }
         prevPrev = prev;
         prev = c;
+    }
+
+    /** Follows identifiers in code, for psql's BEGIN ... END counting. Called for every code byte. */
+    private void words(int c) {
+        if (identifierCount >= leading.length && !routine && !inWord) {
+            return; // the statement's start decided it: no BEGIN ... END to count (the fast path for data)
+        }
+        boolean identStart = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c >= 0x80;
+        boolean identCont = identStart || c >= '0' && c <= '9' || c == '$';
+        if (inWord) {
+            if (identCont) {
+                if (word.length() <= 16) {
+                    word.append((char) c);
+                }
+                return;
+            }
+            inWord = false;
+            if (!numberWord) {
+                identifier(word);
+            }
+            numberWord = false;
+        }
+        if (identStart && !isIdentChar(prev)) {
+            inWord = true;
+            numberWord = false;
+            word.setLength(0);
+            word.append((char) c);
+        } else if (c >= '0' && c <= '9' && !isIdentChar(prev)) {
+            inWord = true;          // a number: its letters (1e5, 0x1F) are no identifier
+            word.setLength(0);
+            numberWord = true;
+        }
+    }
+
+    private boolean numberWord;
+    private boolean routine;            // the statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
+
+    /** psql's rule (psqlscan.l): count BEGIN/CASE ... END once a statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
+    private void identifier(CharSequence w) {
+        if (identifierCount == 0) {
+            Arrays.fill(leading, (char) 0);
+        }
+        if (identifierCount < leading.length && (is(w, "create") || is(w, "function") || is(w, "procedure") || is(w, "or")
+                || is(w, "replace"))) {
+            leading[identifierCount] = (char) (w.charAt(0) | 0x20);
+        }
+        identifierCount++;
+        routine = leading[0] == 'c' && (leading[1] == 'f' || leading[1] == 'p'
+                || leading[1] == 'o' && leading[2] == 'r' && (leading[3] == 'f' || leading[3] == 'p'));
+        if (routine && parenDepth == 0) {
+            if (is(w, "begin")) {
+                beginDepth++;
+            } else if (is(w, "case")) {
+                beginDepth += beginDepth >= 1 ? 1 : 0;
+            } else if (is(w, "end")) {
+                beginDepth = Math.max(0, beginDepth - 1);
+            }
+        }
+    }
+
+    /** Case-insensitive equality with a lower-case ASCII word, without allocating. */
+    private static boolean is(CharSequence w, String lower) {
+        if (w.length() != lower.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length(); i++) {
+            if ((w.charAt(i) | 0x20) != lower.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int prevPrev = '\n';

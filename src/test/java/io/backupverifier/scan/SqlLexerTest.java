@@ -44,9 +44,37 @@ class SqlLexerTest {
         assertThat(split("SELECT 8/2; SELECT 4-1;")).containsExactly("SELECT 8/2;", "SELECT 4-1;");
     }
 
+    @Test
+    void semicolonsInsideParenthesesDoNotEndStatements() {
+        // a multi-action rule, as pg_dump writes it
+        assertThat(split("CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id); INSERT INTO log VALUES (-NEW.id));\n"
+                + "SELECT 1;")).containsExactly(
+                "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id); INSERT INTO log VALUES (-NEW.id));",
+                "SELECT 1;");
+        assertThat(split("SELECT ')'; SELECT (1;")).containsExactly("SELECT ')';"); // psql waits for the ')' too
+        assertThat(split("SELECT 1); SELECT 2;")).containsExactly("SELECT 1);", "SELECT 2;"); // a stray ')' does not go negative
+    }
+
+    @Test
+    void beginAtomicBodiesOfFunctionsAndProceduresAreOneStatement() {
+        String f = "CREATE FUNCTION public.f_atomic(a integer) RETURNS integer\n    LANGUAGE sql\n    BEGIN ATOMIC\n"
+                + " SELECT (a + 1);\nEND;";
+        assertThat(split(f + "\nSELECT 1;")).containsExactly(f, "SELECT 1;");
+        String p = "CREATE OR REPLACE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (1); "
+                + "SELECT CASE WHEN true THEN 1 ELSE 2 END; END;";
+        assertThat(split(p + " SELECT 2;")).containsExactly(p, "SELECT 2;");
+        // outside CREATE FUNCTION/PROCEDURE, BEGIN is a transaction and ends at its semicolon
+        assertThat(split("BEGIN; SELECT 1; END;")).containsExactly("BEGIN;", "SELECT 1;", "END;");
+        assertThat(split("CREATE TABLE begin_end (begin int); SELECT 1;")).containsExactly("CREATE TABLE begin_end (begin int);",
+                "SELECT 1;");
+        // a plpgsql body is a dollar-quoted string: its BEGIN does not count
+        assertThat(split("CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; END$$; SELECT 1;"))
+                .containsExactly("CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; END$$;", "SELECT 1;");
+    }
+
     private static final String[] PIECES = {
         "'a;b'", "'it''s'", "E'x\\'y;'", "\"q;d\"", "$$ a; b $$", "$t$ $$; $t$", "-- line; comment\n",
-        "/* c; /* n; */ ; */", "ident", "42", " ", "\n", "(", ")", ",", "-", "/", "*",
+        "/* c; /* n; */ ; */", "ident", "42", " ", "\n", "(a; 'b;' (c;))", "()", ")", ",", "-", "/", "*", "begin", "end",
     };
 
     @RepeatedTest(50)

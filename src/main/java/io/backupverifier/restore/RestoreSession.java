@@ -1,0 +1,352 @@
+package io.backupverifier.restore;
+
+import java.io.BufferedInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One restore of a plain dump: what {@link PlainDumpRestorer} does with each statement, COPY block
+ * and meta-command the {@link DumpParser} hands over ({@link Statement} says what each is), on the
+ * main connection and the pool of worker connections, and what it has done so far.
+ */
+final class RestoreSession implements DumpParser.Handler, AutoCloseable {
+
+    private static final String DEADLOCK = "40P01";
+    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final String UNDEFINED_OBJECT = "42704";
+    private static final Set<String> UNDEFINED = Set.of(UNDEFINED_OBJECT, "42883", "42P01");
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreSession.class);
+
+    /** A failure already described, with its line. */
+    static final class Failed extends Exception {
+        Failed(String message) {
+            super(message);
+        }
+    }
+
+    /** Statements not restored for one reason: counted, the first few kept. */
+    private static final class Tally {
+        private final AtomicLong count = new AtomicLong();
+        private final List<RestoreOutcome.Skip> first = new CopyOnWriteArrayList<>();
+
+        void add(long line, DumpStatement st, String reason) {
+            if (count.incrementAndGet() <= RestoreOutcome.Skips.KEPT) {
+                first.add(new RestoreOutcome.Skip(line, head(st.excerpt()), reason));
+            }
+        }
+
+        /** The statement's start, short: "CREATE FUNCTION c_add ..." (up to its arguments, or about 60 characters). */
+        private static String head(String excerpt) {
+            String s = excerpt.endsWith(" ...") ? excerpt.substring(0, excerpt.length() - 4) : excerpt;
+            int paren = s.indexOf('(');
+            if (paren > 0) {
+                return s.substring(0, paren).strip() + " ...";
+            }
+            if (s.length() > 60) {
+                int space = s.lastIndexOf(' ', 60);
+                return s.substring(0, space > 0 ? space : 60) + " ...";
+            }
+            return excerpt;
+        }
+
+        RestoreOutcome.Skips skips() {
+            return count.get() == 0 ? RestoreOutcome.Skips.NONE : new RestoreOutcome.Skips(count.get(), List.copyOf(first));
+        }
+    }
+
+    private final PlainDumpRestorer.Connector connector;
+    private final int parallelism;
+    private final Path spoolDir;
+    private final AtomicLong statements = new AtomicLong();
+    private final AtomicLong copyBlocks = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
+    private final AtomicLong skipped = new AtomicLong();
+    private final Tally superuserOnly = new Tally();
+    private final Tally cleanErrors = new Tally();
+    private final AtomicReference<String> failure = new AtomicReference<>();
+    private final List<Connection> connections = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Connection> workerConnection = new ThreadLocal<>();
+    private final ThreadLocal<SessionSettings.Applied> workerSettings = ThreadLocal.withInitial(SessionSettings.Applied::new);
+    private final ExecutorService pool;
+    private final LoadScheduler scheduler;
+    private final List<Deferred> databaseProperties = new ArrayList<>();
+    private final Set<String> notCreated = ConcurrentHashMap.newKeySet(); // superuser-only objects
+    private SessionSettings settings = SessionSettings.NONE;
+    private boolean created;        // a CREATE ran: the leading DROP section of a --clean dump is over
+    private Connection main;
+    private String database;
+
+    RestoreSession(PlainDumpRestorer.Connector connector, int parallelism, Path spoolDir) {
+        this.connector = connector;
+        this.parallelism = parallelism;
+        this.spoolDir = spoolDir;
+        this.pool = Executors.newFixedThreadPool(parallelism, r -> {
+            Thread t = new Thread(r, "bv-restore");
+            t.setDaemon(true);
+            return t;
+        });
+        this.scheduler = new LoadScheduler(pool, parallelism, () -> failure.get() != null,
+                e -> failure.compareAndSet(null, e instanceof Failed ? e.getMessage() : "Restore failed: " + e.getMessage()));
+    }
+
+    /** The first failure of a job or statement, with its line, or null. */
+    String failure() {
+        return failure.get();
+    }
+
+    RestoreOutcome outcome(String error, long millis) {
+        return new RestoreOutcome(error, statements.get(), copyBlocks.get(), rows.get(), skipped.get(), millis,
+                superuserOnly.skips(), cleanErrors.skips());
+    }
+
+    /** A statement on the source database, applied to the test database at the end. */
+    private record Deferred(DumpStatement statement, long line) { }
+
+    @Override
+    public void metaCommand(String command, long line) throws Exception {
+        String[] words = command.split("\\s+");
+        String name = words[0];
+        for (int i = 1; i < words.length; i++) {
+            if (words[i].contains("\\")) { // psql runs a second backslash command on the same line
+                throw new RestoreRefusedException("Line " + line + ": psql meta-command line with a second command ("
+                        + DumpStatement.excerpt(words[i]) + ") refused: a restore test never runs psql commands from a dump "
+                        + "(nothing of it was executed)");
+            }
+        }
+        switch (name) {
+            case "\\restrict", "\\unrestrict" -> { }
+            case "\\connect", "\\c" -> {
+                String db = connectTarget(words);
+                if (database == null || db == null || db.equals(database) || db.equals("-")) {
+                    database = database == null ? db : database;
+                    return;
+                }
+                throw new RestoreRefusedException("Line " + line + ": the dump connects to a second database ('"
+                        + DumpStatement.excerpt(db) + "', as pg_dumpall output does); restore one database per backup");
+            }
+            default -> throw new RestoreRefusedException("Line " + line + ": psql meta-command " + DumpStatement.excerpt(name)
+                    + " refused: a restore test never runs " + (name.equals("\\!") ? "shell commands" : "psql commands")
+                    + " from a dump (nothing of it was executed)");
+        }
+    }
+
+    private static String connectTarget(String[] words) {
+        for (int i = 1; i < words.length; i++) {
+            String w = words[i].replace("\"", "");
+            if (w.startsWith("-reuse-previous")) {
+                continue;
+            }
+            if (w.startsWith("dbname=")) {
+                return w.substring("dbname=".length()).replace("'", "");
+            }
+            return w.replace("'", "");
+        }
+        return null;
+    }
+
+    @Override
+    public void statement(DumpStatement st, long line) throws Exception {
+        checkFailure();
+        switch (st.kind()) {
+            case OWNERSHIP, DATABASE -> {
+                skipped.incrementAndGet();
+                if (st.startsWith("CREATE")) {
+                    created = true;
+                }
+            }
+            case CLIENT_ENCODING -> { } // the parser decodes with it; the connection stays UTF-8
+            case LIMIT -> { } // a dump never lifts the restore test's time limits (pg_dump writes statement_timeout = 0)
+            case DATABASE_PROPERTY -> databaseProperties.add(new Deferred(st, line));
+            case COPY_PROGRAM, COPY_FROM_STDIN -> refuseProgram(st, line);
+            case SESSION_SETTING -> {
+                // the main connection takes it in order; jobs get the snapshot of their place in the dump
+                if (execute(main(), st, line)) {
+                    settings = settings.with(st.settingName(), st.sql());
+                }
+            }
+            case KEY_OR_INDEX, FOREIGN_KEY -> {
+                SessionSettings at = settings;
+                LoadScheduler.Kind kind = st.kind() == DumpStatement.Kind.KEY_OR_INDEX ? LoadScheduler.Kind.KEY_OR_INDEX
+                        : LoadScheduler.Kind.FOREIGN_KEY;
+                scheduler.submit(new LoadScheduler.Job(kind, st.tables(), () -> execute(worker(at), st, line)));
+            }
+            case SETVAL -> execute(main(), st, line); // touches only its sequence: no need to wait
+            case PRIVILEGE, OTHER -> {
+                barrier(); // everything else keeps the dump's order
+                if (st.startsWith("CREATE")) {
+                    created = true;
+                }
+                execute(main(), st, line);
+            }
+        }
+    }
+
+    private void refuseProgram(DumpStatement st, long line) throws RestoreRefusedException {
+        if (st.kind() == DumpStatement.Kind.COPY_PROGRAM) {
+            throw new RestoreRefusedException("Line " + line + ": COPY ... PROGRAM refused: a restore test never runs "
+                    + "programs on the server (nothing of it was executed)");
+        }
+        throw new RestoreRefusedException("Line " + line + ": COPY ... FROM STDIN is not followed by its data");
+    }
+
+    @Override
+    public void copy(DumpStatement copy, long line, InputStream data, Charset encoding) throws Exception {
+        checkFailure();
+        created = true;
+        Path spool = Files.createTempFile(spoolDir, "copy-", ".dat");
+        try (OutputStream out = Files.newOutputStream(spool)) {
+            ClientEncodings.toUtf8(data, encoding, out);
+        } catch (Exception e) {
+            Files.deleteIfExists(spool);
+            throw e;
+        }
+        SessionSettings at = settings;
+        scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.COPY, copy.tables(), () -> {
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
+                Connection c = worker(at);
+                long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy.sql(), in);
+                rows.addAndGet(n);
+                copyBlocks.incrementAndGet();
+                statements.incrementAndGet();
+            } catch (SQLException e) {
+                throw fail(line, copy, e);
+            } finally {
+                Files.deleteIfExists(spool);
+            }
+        }));
+    }
+
+    private void barrier() throws Exception {
+        scheduler.await();
+        checkFailure();
+    }
+
+    /** After the dump: the jobs finish, then what the dump set on its own database goes to the test database. */
+    void finish() throws Exception {
+        barrier();
+        if (databaseProperties.isEmpty()) {
+            return;
+        }
+        String testDatabase;
+        try (Statement s = main().createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
+            rs.next();
+            testDatabase = TestDatabases.ident(rs.getString(1));
+        }
+        for (Deferred d : databaseProperties) {
+            DumpStatement onTest = d.statement().onDatabase(testDatabase).map(DumpStatement::of).orElse(null);
+            if (onTest == null) {
+                skipped.incrementAndGet();
+            } else {
+                execute(main(), onTest, d.line());
+            }
+        }
+    }
+
+    private void checkFailure() throws Failed {
+        if (failure.get() != null) {
+            throw new Failed(failure.get());
+        }
+    }
+
+    /** Runs a statement; false when it failed in a way that does not fail the restore (counted). */
+    private boolean execute(Connection c, DumpStatement st, long line) throws Failed {
+        for (int attempt = 1; ; attempt++) {
+            try (Statement s = c.createStatement()) {
+                s.execute(st.sql());
+                statements.incrementAndGet();
+                return true;
+            } catch (SQLException e) {
+                String state = e.getSQLState();
+                if (DEADLOCK.equals(state) && attempt < 5) {
+                    continue; // two foreign keys between the same tables, built at once: try again
+                }
+                boolean privilege = st.kind() == DumpStatement.Kind.PRIVILEGE || st.kind() == DumpStatement.Kind.DATABASE_PROPERTY
+                        && (st.startsWith("GRANT") || st.startsWith("REVOKE"));
+                if (privilege && (UNDEFINED_OBJECT.equals(state) || INSUFFICIENT_PRIVILEGE.equals(state))) {
+                    skipped.incrementAndGet(); // a role absent from the test server, or one we may not act for
+                    return false;
+                }
+                if (INSUFFICIENT_PRIVILEGE.equals(state) && st.mayNeedSuperuser()) {
+                    superuserOnly.add(line, st, null);
+                    String name = st.createdName();
+                    if (name != null) {
+                        notCreated.add(name);
+                    }
+                    return false;
+                }
+                if (UNDEFINED.contains(state) && notCreated.stream().anyMatch(st::mentions)) {
+                    superuserOnly.add(line, st, null); // about an object that needed superuser: its comment, say
+                    LOG.debug("restore: line {} needs superuser: {}", line, firstLine(e));
+                    return false;
+                }
+                if (!created && c == main && (st.startsWith("DROP") || st.startsWith("ALTER"))) {
+                    cleanErrors.add(line, st, firstLine(e)); // psql reports these and goes on
+                    return false;
+                }
+                throw fail(line, st, e);
+            }
+        }
+    }
+
+    private Failed fail(long line, DumpStatement st, SQLException e) {
+        failure.compareAndSet(null, "Line " + line + ": " + firstLine(e) + " (in: " + st.excerpt() + ")");
+        return new Failed(failure.get());
+    }
+
+    /** The server's message, first line, control characters escaped (it may quote names from the dump). */
+    private static String firstLine(SQLException e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return DumpStatement.escape(m.length() > 300 ? m.substring(0, 297) + "..." : m);
+    }
+
+    private Connection main() throws SQLException {
+        if (main == null) {
+            main = connector.connect();
+            connections.add(main);
+        }
+        return main;
+    }
+
+    /** This worker thread's connection, with the session settings of the job's place in the dump. */
+    private Connection worker(SessionSettings at) throws SQLException {
+        Connection c = workerConnection.get();
+        if (c == null) {
+            c = connector.connect();
+            connections.add(c);
+            workerConnection.set(c);
+        }
+        at.applyTo(c, workerSettings.get());
+        return c;
+    }
+
+    @Override
+    public void close() {
+        pool.shutdownNow();
+        for (Connection c : connections) {
+            try {
+                c.close();
+            } catch (SQLException e) {
+                // the test database is dropped next
+            }
+        }
+    }
+}

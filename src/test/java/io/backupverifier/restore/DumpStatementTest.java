@@ -1,0 +1,95 @@
+package io.backupverifier.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupverifier.restore.DumpStatement.Kind;
+import org.junit.jupiter.api.Test;
+
+/** What a restore test does with a statement is decided on its tokens, never on text inside literals. */
+class DumpStatementTest {
+
+    private static Kind kind(String sql) {
+        return DumpStatement.of(sql).kind();
+    }
+
+    @Test
+    void ownershipIsTheStatementsStructureNotTextInALiteral() {
+        assertThat(kind("ALTER TABLE public.t OWNER TO app;")).isEqualTo(Kind.OWNERSHIP);
+        assertThat(kind("ALTER FUNCTION public.f(a integer, b text) OWNER TO \"App Owner\";")).isEqualTo(Kind.OWNERSHIP);
+        assertThat(kind("ALTER OPERATOR CLASS public.c USING btree OWNER TO app;")).isEqualTo(Kind.OWNERSHIP);
+        assertThat(kind("ALTER LARGE OBJECT 16403 OWNER TO app;")).isEqualTo(Kind.OWNERSHIP);
+        assertThat(kind("ALTER TABLE tickets ADD CONSTRAINT c CHECK (action NOT LIKE '%change owner to %') NOT VALID;"))
+                .isEqualTo(Kind.OTHER);
+        assertThat(kind("ALTER VIEW v ALTER COLUMN action SET DEFAULT 'set owner to me';")).isEqualTo(Kind.OTHER);
+        assertThat(kind("ALTER TABLE t /* owner to x */ ALTER COLUMN c SET DEFAULT 1;")).isEqualTo(Kind.OTHER);
+        assertThat(kind("SET SESSION AUTHORIZATION 'app';")).isEqualTo(Kind.OWNERSHIP);
+    }
+
+    @Test
+    void copyProgramIsAKeywordAfterFromOrToNotAColumnName() {
+        assertThat(kind("COPY public.courses (id, program) FROM stdin;")).isEqualTo(Kind.COPY_FROM_STDIN);
+        assertThat(kind("COPY public.\"program\" (program) FROM stdin;")).isEqualTo(Kind.COPY_FROM_STDIN);
+        assertThat(kind("/* x */ COPY t FROM PROGRAM 'touch /tmp/x';")).isEqualTo(Kind.COPY_PROGRAM);
+        assertThat(kind("-- c\ncopy t to program 'x';")).isEqualTo(Kind.COPY_PROGRAM);
+        assertThat(kind("COPY (SELECT program FROM t) TO PROGRAM 'x';")).isEqualTo(Kind.COPY_PROGRAM);
+        assertThat(kind("COPY t FROM '/etc/passwd';")).isEqualTo(Kind.OTHER);
+    }
+
+    @Test
+    void keysIndexesAndForeignKeysNameTheTablesTheyLock() {
+        DumpStatement fk = DumpStatement.of("ALTER TABLE ONLY \"public\".\"Order\" ADD CONSTRAINT fk FOREIGN KEY (c) REFERENCES public.customers(id);");
+        assertThat(fk.kind()).isEqualTo(Kind.FOREIGN_KEY);
+        assertThat(fk.tables()).containsExactly("public.Order", "public.customers");
+        DumpStatement pk = DumpStatement.of("ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);");
+        assertThat(pk.kind()).isEqualTo(Kind.KEY_OR_INDEX);
+        assertThat(pk.tables()).containsExactly("public.t");
+        DumpStatement ix = DumpStatement.of("CREATE UNIQUE INDEX i ON ONLY public.p USING btree (lower(name));");
+        assertThat(ix.kind()).isEqualTo(Kind.KEY_OR_INDEX);
+        assertThat(ix.tables()).containsExactly("public.p");
+        assertThat(DumpStatement.of("COPY public.t (a, b) FROM stdin;").tables()).containsExactly("public.t");
+        assertThat(kind("ALTER TABLE public.t ADD CONSTRAINT c CHECK (x > 0);")).isEqualTo(Kind.OTHER);
+    }
+
+    @Test
+    void settingsPrivilegesAndDatabaseStatements() {
+        DumpStatement set = DumpStatement.of("SET default_tablespace = '';");
+        assertThat(set.kind()).isEqualTo(Kind.SESSION_SETTING);
+        assertThat(set.settingName()).isEqualTo("default_tablespace");
+        DumpStatement config = DumpStatement.of("SELECT pg_catalog.set_config('search_path', '', false);");
+        assertThat(config.kind()).isEqualTo(Kind.SESSION_SETTING);
+        assertThat(config.settingName()).isEqualTo("search_path");
+        DumpStatement enc = DumpStatement.of("SET client_encoding = 'LATIN1';");
+        assertThat(enc.kind()).isEqualTo(Kind.CLIENT_ENCODING);
+        assertThat(enc.settingValue()).isEqualTo("LATIN1");
+        assertThat(kind("SELECT pg_catalog.setval('public.s', 42, true);")).isEqualTo(Kind.SETVAL);
+        // the restore test's own time limits stay: pg_dump's "SET statement_timeout = 0" is not sent
+        assertThat(kind("SET statement_timeout = 0;")).isEqualTo(Kind.LIMIT);
+        assertThat(kind("SELECT pg_catalog.set_config('lock_timeout', '0', false);")).isEqualTo(Kind.LIMIT);
+        assertThat(kind("ALTER DATABASE shop SET statement_timeout TO '0';")).isEqualTo(Kind.LIMIT);
+        assertThat(kind("SELECT 'pg_catalog.setval(';")).isEqualTo(Kind.OTHER);
+        assertThat(kind("GRANT SELECT ON TABLE public.t TO PUBLIC;")).isEqualTo(Kind.PRIVILEGE);
+        assertThat(kind("REVOKE CONNECT ON DATABASE shop FROM PUBLIC;")).isEqualTo(Kind.DATABASE_PROPERTY);
+        assertThat(kind("CREATE DATABASE shop WITH TEMPLATE = template0;")).isEqualTo(Kind.DATABASE);
+        assertThat(kind("ALTER DATABASE shop SET search_path TO app, public;")).isEqualTo(Kind.DATABASE_PROPERTY);
+        assertThat(kind("ALTER DATABASE shop IS_TEMPLATE = true;")).isEqualTo(Kind.DATABASE);
+        assertThat(DumpStatement.of("COMMENT ON DATABASE \"Shop\" IS 'the shop';").onDatabase("\"shop_test_1\""))
+                .contains("COMMENT ON DATABASE \"shop_test_1\" IS 'the shop';");
+    }
+
+    @Test
+    void superuserOnlyKindsAreRecognised() {
+        assertThat(DumpStatement.of("CREATE EVENT TRIGGER e ON ddl_command_start EXECUTE FUNCTION public.f();").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("CREATE OR REPLACE FUNCTION public.c() RETURNS int LANGUAGE c AS 'lib', 'sym';").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("CREATE PUBLICATION p FOR ALL TABLES;").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("COMMENT ON EXTENSION plpgsql IS 'x';").mayNeedSuperuser()).isTrue();
+        assertThat(DumpStatement.of("INSERT INTO t VALUES (1);").mayNeedSuperuser()).isFalse();
+        assertThat(DumpStatement.of("COPY t FROM stdin;").mayNeedSuperuser()).isFalse();
+    }
+
+    @Test
+    void excerptsAreShortOneLineAndEscaped() {
+        assertThat(DumpStatement.excerpt("SELECT 1;\nSELECT 2;")).isEqualTo("SELECT 1; ...");
+        assertThat(DumpStatement.excerpt("SELECT '\u001b[31mred\r';")).isEqualTo("SELECT '\\x1b[31mred\\x0d';");
+        assertThat(DumpStatement.excerpt("SELECT '" + "x".repeat(500) + "';")).hasSize(81).endsWith("x ...");
+    }
+}

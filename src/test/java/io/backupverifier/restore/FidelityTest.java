@@ -1,0 +1,187 @@
+package io.backupverifier.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupverifier.testing.Fixtures;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Restore fidelity: each committed dump of the torture schema (scripts/make-fidelity-fixtures.sh,
+ * one per pg_dump mode) restored by {@link PlainDumpRestorer} into the embedded server, as a role
+ * without superuser that owns the database, gives exactly the catalog snapshot (every object's
+ * definition, comment, privilege, sequence value and a digest of every table's data) of a psql
+ * restore of the same dump on the same PostgreSQL build.
+ */
+class FidelityTest {
+
+    static EmbeddedPostgres server;
+    static Path spool;
+    static String snapshotSql;
+
+    @BeforeAll
+    static void start() throws Exception {
+        spool = Files.createTempDirectory("bv-fidelity");
+        server = EmbeddedPostgres.builder().setPort(0).setLocaleConfig("locale", "C").setServerConfig("fsync", "off").start();
+        snapshotSql = text("fidelity/snapshot.sql");
+        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+            rs.next();
+            assertThat(rs.getString(1)).as("the expected snapshots were made on the embedded PostgreSQL of their time: "
+                    + "run scripts/make-fidelity-fixtures.sh after changing its version").isEqualTo(text("fidelity/server-version.txt").strip());
+        }
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        server.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "inserts", "column-inserts", "rows-per-insert", "create", "clean-if-exists",
+        "quote-all-identifiers", "no-owner", "load-via-partition-root", "crlf", "latin1", "superuser-objects"})
+    void restoresWhatPsqlRestores(String mode) throws Exception {
+        TestDatabase db = create(server.getPostgresDatabase()::getConnection, "localhost", server.getPort(), "fidelity_" + mode.replace('-', '_'));
+        RestoreOutcome outcome = new PlainDumpRestorer(db::connectForRestore, 3, spool)
+                .restore(new ByteArrayInputStream(Fixtures.gunzip(Fixtures.bytes("fidelity/" + mode + ".sql.gz"))));
+        assertThat(outcome.error()).isNull();
+        if (mode.equals("superuser-objects")) {
+            // what psql's restore fails on too: the extension, the C and internal functions, the publication,
+            // the subscription, the event trigger, and the comments on them
+            assertThat(outcome.superuserOnly().count()).isEqualTo(10);
+            assertThat(outcome.superuserMessage()).startsWith("10 statements need superuser and were not restored: "
+                    + "CREATE EXTENSION IF NOT EXISTS file_fdw WITH SCHEMA public; (line 25), COMMENT ON EXTENSION file_fdw IS ");
+            assertThat(outcome.superuserOnly().first()).extracting(RestoreOutcome.Skip::line).containsExactly(25L, 32L, 39L, 50L, 57L);
+        } else {
+            assertThat(outcome.superuserMessage()).isNull();
+        }
+        assertThat(snapshot(db)).containsExactlyElementsOf(text("fidelity/" + mode + ".snapshot.txt").lines().toList());
+        if (mode.equals("clean-if-exists")) {
+            // the DROP section of an empty database: pg_dump's unguarded ALTER DOMAIN ... DROP CONSTRAINT fails, as under psql
+            // the same error, on the same line, as psql's restore reported (make-fidelity-fixtures.sh kept psql's errors)
+            String psqlLine = text("fidelity/clean-if-exists.psql-errors.txt").lines()
+                    .filter(l -> l.endsWith("ERROR:  schema \"app\" does not exist")).findFirst().orElseThrow()
+                    .replaceAll("^line (\\d+):.*", "$1");
+            assertThat(outcome.cleanErrorMessage()).isEqualTo("1 statement of the dump's leading DROP section "
+                    + "failed (as under psql, the restore went on): ALTER DOMAIN app.positive DROP CONSTRAINT IF EXISTS ... "
+                    + "(line " + psqlLine + ": ERROR: schema \"app\" does not exist)");
+        } else {
+            assertThat(outcome.cleanErrorMessage()).isNull();
+        }
+    }
+
+    /**
+     * The oracle of the fidelity issue, where the machine has PostgreSQL's client tools and a local
+     * server (127.0.0.1:5432, user postgres): psql and the restorer restore the same dump side by
+     * side, and pg_dump --no-owner --no-privileges of both must be identical, schema and data.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"default", "clean-if-exists", "crlf", "latin1", "superuser-objects"})
+    void pgDumpOfTheRestoreEqualsPgDumpOfAPsqlRestoreOnALocalServer(String mode) throws Exception {
+        Assumptions.assumeTrue(localServer(), "needs psql, pg_dump and a PostgreSQL server at 127.0.0.1:5432 (user postgres)");
+        byte[] dump = Fixtures.gunzip(Fixtures.bytes("fidelity/" + mode + ".sql.gz"));
+        String suffix = mode.replace('-', '_');
+        TestDatabase byPsql = create(FidelityTest::local, "127.0.0.1", 5432, "bv_fidelity_psql_" + suffix);
+        TestDatabase byUs = create(FidelityTest::local, "127.0.0.1", 5432, "bv_fidelity_ours_" + suffix);
+        try {
+            Path file = spool.resolve(mode + ".sql");
+            Files.write(file, dump);
+            run(List.of("psql", "-X", "-q", "-o", "/dev/null", "-h", "127.0.0.1", "-U", byPsql.role(), "-d", byPsql.database(),
+                    "-f", file.toString()), byPsql.password());
+            RestoreOutcome outcome = new PlainDumpRestorer(byUs::connectForRestore, 3, spool).restore(new ByteArrayInputStream(dump));
+            assertThat(outcome.error()).isNull();
+            assertThat(pgDump(byUs)).isEqualTo(pgDump(byPsql));
+        } finally {
+            try (Connection admin = local()) {
+                TestDatabases.drop(admin, byPsql);
+                TestDatabases.drop(admin, byUs);
+            }
+        }
+    }
+
+    private static String pgDump(TestDatabase db) throws Exception {
+        String out = run(List.of("pg_dump", "--no-owner", "--no-privileges", "-h", "127.0.0.1", "-U", "postgres", "-d", db.database()), null);
+        // pg_dump's random \restrict key and the database's own name differ between the two restores
+        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+                .map(l -> l.replace(db.database(), "DB")).reduce("", (a, b) -> a + b + "\n");
+    }
+
+    private static String run(List<String> command, String password) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(false);
+        if (password != null) {
+            pb.environment().put("PGPASSWORD", password);
+        }
+        Path err = Files.createTempFile(spool, "stderr-", ".txt");
+        pb.redirectError(err.toFile());
+        Process p = pb.start();
+        byte[] out = p.getInputStream().readAllBytes();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        Files.deleteIfExists(err);
+        return new String(out, StandardCharsets.UTF_8);
+    }
+
+    private interface Admin {
+        Connection connect() throws SQLException;
+    }
+
+    /** A role without superuser and a database it owns, as a restore test makes them (without the checking tools). */
+    private static TestDatabase create(Admin admin, String host, int port, String name) throws SQLException {
+        String role = name + "_owner";
+        String password = Long.toHexString(System.nanoTime());
+        try (Connection c = admin.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            s.execute("DROP ROLE IF EXISTS " + role);
+            s.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + password + "'");
+            s.execute("CREATE DATABASE " + name + " OWNER " + role + " TEMPLATE template0 ENCODING 'UTF8'");
+        }
+        return new TestDatabase(host, port, name, role, password, "postgres", "");
+    }
+
+    private static List<String> snapshot(TestDatabase db) throws SQLException {
+        List<String> lines = new ArrayList<>();
+        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(snapshotSql)) {
+            while (rs.next()) {
+                lines.addAll(rs.getString(1).lines().toList()); // as psql -At prints it: a value's own line breaks too
+            }
+        }
+        return lines;
+    }
+
+    private static String text(String fixture) {
+        return new String(Fixtures.bytes(fixture), StandardCharsets.UTF_8);
+    }
+
+    private static Connection local() throws SQLException {
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        p.setProperty("connectTimeout", "3");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", p);
+    }
+
+    private static boolean localServer() {
+        try (Connection c = local()) {
+            return new ProcessBuilder("pg_dump", "--version").start().waitFor() == 0
+                    && new ProcessBuilder("psql", "--version").start().waitFor() == 0;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+}
