@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * {@code consistency}: each configured query (e.g. users without profiles) returns 0. The
- * same queries serve check-db on the live database.
+ * same queries serve check-db on the live database, so in a test database they run with the
+ * live database's default search path ({@code "$user", public}, pg_catalog first), as the
+ * restore role: whatever the dump defined runs only inside its own sandbox.
  */
 public final class ConsistencyCheck implements RestoreCheck {
 
@@ -28,7 +30,7 @@ public final class ConsistencyCheck implements RestoreCheck {
 
     @Override
     public CheckResult run(TestDatabase db) throws SQLException {
-        try (Connection c = db.connect()) {
+        try (Connection c = db.connectForQueries()) {
             return run(c, queries);
         }
     }

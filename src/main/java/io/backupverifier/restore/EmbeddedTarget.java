@@ -76,9 +76,14 @@ public final class EmbeddedTarget implements RestoreTarget {
         CONFIG.put("timezone", "UTC");
     }
 
-    /** An admin connection to a database of this server (the maintenance database, "postgres", for most uses). */
+    /** An admin connection to a database of this server. */
     Connection admin(String database) throws SQLException {
         return server.connectAdmin(database);
+    }
+
+    @Override
+    public Connection admin() throws SQLException {
+        return server.connectAdmin("postgres");
     }
 
     /** The server's own directory (tests look at it). */
