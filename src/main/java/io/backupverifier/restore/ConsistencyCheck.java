@@ -47,11 +47,17 @@ public final class ConsistencyCheck implements RestoreCheck {
 
     /** Runs the queries on any JDBC connection (PostgreSQL or SQLite), in a read-only way. */
     public static CheckResult run(Connection c, Map<String, String> queries) {
+        return run(c, queries, () -> { });
+    }
+
+    /** The same, calling {@code beforeEach} before each query (a time limit per query starts there). */
+    static CheckResult run(Connection c, Map<String, String> queries, Runnable beforeEach) {
         if (queries.isEmpty()) {
             return CheckResult.skipped("No consistency queries configured (config/consistency-checks.properties)");
         }
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> q : queries.entrySet()) {
+            beforeEach.run();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q.getValue())) {
                 long n = rs.next() ? rs.getLong(1) : 0;
                 if (n != 0) {

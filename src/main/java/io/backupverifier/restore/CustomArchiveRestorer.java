@@ -78,6 +78,11 @@ public final class CustomArchiveRestorer {
                 String err = Files.readString(errors, StandardCharsets.UTF_8).strip();
                 if (p.exitValue() != 0) {
                     String first = err.lines().filter(l -> l.contains("error")).findFirst().orElse(err.lines().findFirst().orElse(""));
+                    String command = err.lines().filter(l -> l.startsWith("Command was:")).findFirst()
+                            .map(l -> l.substring("Command was:".length()).strip()).orElse("");
+                    if (!command.isEmpty()) {
+                        first += " (in: " + (command.length() > 100 ? command.substring(0, 97) + "..." : command) + ")";
+                    }
                     return new RestoreOutcome("pg_restore failed (exit " + p.exitValue() + "): " + first, 0, 0, 0, 0,
                             System.currentTimeMillis() - started);
                 }

@@ -214,8 +214,8 @@ public final class RestoreTester {
             }
             long t = System.currentTimeMillis();
             result.target("temporary copy");
-            new SqliteRestoreTester(options.minTables(), options.keyTables(), options.keyTablesNotEmpty(), options.consistency())
-                    .test(copy, result);
+            new SqliteRestoreTester(options.minTables(), options.keyTables(), options.keyTablesNotEmpty(), options.consistency(),
+                    options.statementTimeout()).test(copy, result);
             result.timings(System.currentTimeMillis() - t, 0);
         } finally {
             Files.deleteIfExists(copy);

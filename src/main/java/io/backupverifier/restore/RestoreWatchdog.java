@@ -27,7 +27,7 @@ final class RestoreWatchdog implements AutoCloseable {
     private static final String LONG_RUNNING = "SELECT pid, pg_catalog.left(query, 200) FROM pg_catalog.pg_stat_activity"
             + " WHERE datname OPERATOR(pg_catalog.=) ? AND state OPERATOR(pg_catalog.=) 'active'"
             + " AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
-            + " AND query_start OPERATOR(pg_catalog.<) pg_catalog.now() OPERATOR(pg_catalog.-) ?::pg_catalog.interval";
+            + " AND query_start OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) ?::pg_catalog.interval)";
     private static final String BACKENDS = "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
             + " WHERE datname OPERATOR(pg_catalog.=) ? AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()";
 
@@ -43,6 +43,8 @@ final class RestoreWatchdog implements AutoCloseable {
     });
     private final AtomicReference<String> cancelled = new AtomicReference<>();
     private volatile boolean expired;
+    private boolean warned;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreWatchdog.class);
 
     RestoreWatchdog(Admin admin, String database, Duration statementTimeout, Duration totalTimeout) {
         this.admin = admin;
@@ -84,6 +86,10 @@ final class RestoreWatchdog implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             // the server may be busy or gone: the next round tries again, the restore reports what failed
+            if (!warned) {
+                warned = true;
+                LOG.warn("Restore watchdog cannot reach the test server: {}", e.getMessage());
+            }
         }
     }
 
