@@ -28,7 +28,7 @@ final class TestDatabases {
         String password = HexFormat.of().formatHex(secret);
         try (Statement s = admin.createStatement()) {
             s.execute("CREATE ROLE " + ident(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-                    + " NOINHERIT PASSWORD '" + password + "'");
+                    + " PASSWORD '" + password + "'");
             // who made it: a test database whose process died is removed at the next start; the
             // role's comment, which the restore role (no CREATEROLE) cannot change
             s.execute("COMMENT ON ROLE " + ident(role) + " IS " + literal(OwnerMarker.ofThisProcess().toString()));
