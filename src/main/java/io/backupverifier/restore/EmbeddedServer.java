@@ -186,6 +186,7 @@ final class EmbeddedServer implements AutoCloseable {
         p.setProperty("password", adminPassword);
         p.setProperty("connectTimeout", "10");
         p.setProperty("ApplicationName", "backup-verifier admin");
+        p.setProperty("options", "-c search_path=pg_catalog,pg_temp");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/" + database, p);
     }
 
@@ -319,7 +320,7 @@ final class EmbeddedServer implements AutoCloseable {
             }
             Files.createDirectories(workDir);
             Path target = workDir.resolve("bv-pg-bin-" + hash);
-            if (Files.isRegularFile(target.resolve(".complete"), LinkOption.NOFOLLOW_LINKS) && ownedByUsOnly(target)) {
+            if (complete(target)) {
                 binaries = target;
                 return target;
             }
@@ -349,13 +350,28 @@ final class EmbeddedServer implements AutoCloseable {
                 }
             }
             Files.writeString(tmp.resolve(".complete"), hash);
-            if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (!complete(target) && Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
                 OrphanServers.deleteTree(target); // incomplete, or not only ours: never used
             }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+                OrphanServers.deleteTree(tmp); // another process extracted them at the same time
+                if (!complete(target)) {
+                    throw new IOException("cannot prepare the PostgreSQL binaries in " + target);
+                }
+            }
+            if (Files.exists(tmp, LinkOption.NOFOLLOW_LINKS)) {
+                OrphanServers.deleteTree(tmp);
+            }
             binaries = target;
             return target;
         }
+    }
+
+    /** Binaries extracted completely, by this OS user, writable by nobody else. */
+    private static boolean complete(Path dir) throws IOException {
+        return Files.isRegularFile(dir.resolve(".complete"), LinkOption.NOFOLLOW_LINKS) && ownedByUsOnly(dir);
     }
 
     private static boolean ownedByUsOnly(Path dir) throws IOException {

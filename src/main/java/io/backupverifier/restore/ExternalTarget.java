@@ -32,6 +32,7 @@ public final class ExternalTarget implements RestoreTarget {
             p.setProperty("password", password);
         }
         p.setProperty("connectTimeout", "10");
+        p.setProperty("options", "-c search_path=pg_catalog,pg_temp"); // as PostgreSQL's own tools do
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
     }
 

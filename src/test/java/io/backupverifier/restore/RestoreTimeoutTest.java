@@ -37,8 +37,11 @@ class RestoreTimeoutTest {
 
     @BeforeAll
     static void start() throws Exception {
-        work = Files.createTempDirectory("bv-timeout-test");
+        // a work directory the server's user can reach: its data directory goes inside it
+        work = Files.createTempDirectory("bv-timeout-test", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         server = new EmbeddedTarget(work);
+        assertThat(server.home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION")).exists();
     }
 
     @AfterAll
