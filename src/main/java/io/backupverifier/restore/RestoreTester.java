@@ -144,17 +144,27 @@ public final class RestoreTester {
         return environmentFault(e.getMessage());
     }
 
-    /** The same, from an error message (of the restore, which reports text). */
+    /**
+     * The same, from an error message (of the restore, which reports text). An error the server
+     * gave for one of the dump's statements ({@code ERROR:}) is the dump's, unless the server ran
+     * out of disk; otherwise files that cannot be written or read and connections that fail are
+     * this host's.
+     */
     static boolean environmentFault(String message) {
         if (message == null) {
             return false;
         }
         String m = message.toLowerCase(java.util.Locale.ROOT);
-        return m.contains("no space left on device") || m.contains("disk quota exceeded") || m.contains("read-only file system")
-                || m.contains("permission denied") && !m.contains("permission denied for") // not an SQL privilege error
-                || m.contains("connection refused") || m.contains("i/o error occurred while sending to the backend")
-                || m.contains("could not extend file") || m.contains("the connection attempt failed")
-                || m.contains("terminating connection due to administrator command")
+        if (m.contains("no space left on device") || m.contains("disk quota exceeded") || m.contains("could not extend file")
+                || m.contains("read-only file system")) {
+            return true;
+        }
+        if (message.contains("ERROR:")) {
+            return false; // e.g. "permission denied to create role": what the dump asked for
+        }
+        return m.contains("permission denied") || m.contains("connection refused") || m.contains("refused")
+                && m.contains("connection") || m.contains("i/o error occurred while sending to the backend")
+                || m.contains("the connection attempt failed") || m.contains("terminating connection due to administrator command")
                 || m.contains("connection to server") && m.contains("failed");
     }
 

@@ -132,6 +132,16 @@ class HostileDumpTest {
     }
 
     @Test
+    void rootOrAnUnknownUserForTheServerIsRefusedNamingTheSetting() {
+        assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: EMBEDDED_PG_USER does not apply");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "root"))
+                .hasMessage("Cannot start the embedded PostgreSQL: the embedded PostgreSQL never runs as root: set EMBEDDED_PG_USER "
+                        + "to an unprivileged OS user, or TEST_DB_HOST to a server of yours");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "bv-no-such-user"))
+                .hasMessageContaining("EMBEDDED_PG_USER bv-no-such-user is not an OS user here");
+    }
+
+    @Test
     void adminAccountNeedsItsPassword() throws Exception {
         int port;
         try (Connection c = server.admin(); Statement s = c.createStatement();

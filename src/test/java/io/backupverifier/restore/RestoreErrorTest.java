@@ -86,5 +86,9 @@ class RestoreErrorTest {
         assertThat(RestoreTester.environmentFault(new java.util.zip.ZipException("Not in GZIP format"))).isFalse();
         assertThat(RestoreTester.environmentFault("Line 40: ERROR: permission denied for schema public (in: CREATE TABLE x)")).isFalse();
         assertThat(RestoreTester.environmentFault("Line 7: ERROR: syntax error at or near \"CRATE\"")).isFalse();
+        assertThat(RestoreTester.environmentFault("Line 5: ERROR: permission denied to create role (in: CREATE ROLE x)")).isFalse();
+        assertThat(RestoreTester.environmentFault("pg_restore failed (exit 1): pg_restore: error: could not open input file "
+                + "\"/b/x.dump\": Permission denied")).isTrue();
+        assertThat(RestoreTester.environmentFault("Restore failed: An I/O error occurred while sending to the backend.")).isTrue();
     }
 }
