@@ -15,10 +15,13 @@ out=src/test/resources/fixtures/hostile
 mkdir -p "$out"
 db=bv_fixture_hostile
 slow=bv_fixture_slow
-trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS $slow"' EXIT
+trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP DATABASE IF EXISTS $slow" -c "DROP ROLE IF EXISTS bv_fixture_builder"' EXIT
 
-psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
-psql -X -q -v ON_ERROR_STOP=1 -d "$db" -f scripts/fixtures/hostile.sql
+# built by a role without superuser, so that no trap springs here either
+builder=bv_fixture_builder
+psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "DROP DATABASE IF EXISTS $db" -c "DROP ROLE IF EXISTS $builder" \
+    -c "CREATE ROLE $builder NOSUPERUSER" -c "CREATE DATABASE $db OWNER $builder"
+psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "SET ROLE $builder" -f scripts/fixtures/hostile.sql
 pg_dump -d "$db" --format=plain --no-owner | gzip -n -9 > "$out/hostile.sql.gz"
 pg_dump -d "$db" --format=custom --no-owner --file="$out/hostile.dump"
 
