@@ -19,7 +19,7 @@ import java.util.List;
  * <p>Installed only after the restore (so the test database is the backup's), by the admin,
  * into a schema of this program's own ({@code bv_amcheck}) when the dump did not bring amcheck
  * itself; the restore role gets EXECUTE on {@code bt_index_check} and runs the check, with an
- * empty search path and the function schema-qualified: nothing of the dump ever runs as the
+ * search_path pg_catalog, pg_temp and the function schema-qualified: nothing of the dump ever runs as the
  * admin, and nothing it defined can stand in for amcheck. {@link #remove} takes it out again
  * before a kept database is handed to a user.
  */

@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * {@code key_tables}: the configured tables exist (and have rows, if so configured); as the
- * restore role with an empty search path, names without a schema meaning {@code public}.
+ * restore role with search_path pg_catalog, pg_temp, names without a schema meaning {@code public}.
  */
 public final class KeyTablesCheck implements RestoreCheck {
 

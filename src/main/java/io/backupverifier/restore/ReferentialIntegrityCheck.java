@@ -13,7 +13,7 @@ import java.util.List;
  * during this restore holds for every row: the restore role is no superuser, so it can
  * neither disable the foreign-key triggers nor set session_replication_role. A constraint
  * created {@code NOT VALID} promises nothing for the rows already there, so those are counted
- * row by row, and the orphans named. Runs as the restore role with an empty search path: the
+ * row by row, and the orphans named. Runs as the restore role with search_path pg_catalog, pg_temp: the
  * dump's equality functions run, but only as the role that owns the sandbox.
  */
 public final class ReferentialIntegrityCheck implements RestoreCheck {

@@ -410,7 +410,7 @@ public final class RestoreTester {
 
     private static Map<String, Long> rowCounts(TestDatabase db) throws SQLException {
         Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        // as the restore role, search path emptied: tables only, counted with pg_catalog's count
+        // as the restore role, search_path pg_catalog, pg_temp: tables only, counted with pg_catalog's count
         try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)"

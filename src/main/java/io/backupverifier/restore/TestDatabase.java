@@ -44,12 +44,12 @@ public record TestDatabase(String host, int port, String database, String role, 
     }
 
     /**
-     * A connection as the restore role for the checks: {@code search_path} emptied (only
-     * pg_catalog, as pg_dump and pg_amcheck do since CVE-2018-1058), so nothing the dump
-     * defined can stand in for a function, operator or table the checks name.
+     * A connection as the restore role for the checks: {@code search_path = pg_catalog, pg_temp}
+     * (as PostgreSQL's own tools since CVE-2018-1058), so nothing the dump defined can stand in
+     * for a function, operator or table the checks name.
      */
     public Connection connectForChecks() throws SQLException {
-        return pinned(connect(), "");
+        return pinned(connect(), SAFE_PATH);
     }
 
     /**
@@ -62,12 +62,14 @@ public record TestDatabase(String host, int port, String database, String role, 
     }
 
     /**
-     * A connection as the admin account, to this test database only, with {@code search_path}
-     * emptied: use it only for statements that name no function or operator of the dump.
+     * A connection as the admin account, to this test database only, with {@code search_path =
+     * pg_catalog, pg_temp}: use it only for statements that name no function or operator of the dump.
      */
     public Connection connectAdmin() throws SQLException {
-        return pinned(open(adminUser, adminPassword), "");
+        return pinned(open(adminUser, adminPassword), SAFE_PATH);
     }
+
+    private static final String SAFE_PATH = "pg_catalog, pg_temp";
 
     private static Connection pinned(Connection c, String searchPath) throws SQLException {
         try (java.sql.PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false),"
