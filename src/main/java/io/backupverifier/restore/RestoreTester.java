@@ -69,6 +69,8 @@ public final class RestoreTester {
     private final BackupCatalog catalog;
     private final MetadataReader metadataReader;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicBoolean orphansRemoved = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreTester.class);
 
     /**
      * @param targets      gives the server for one test: a new embedded one, or the shared external one
@@ -256,6 +258,7 @@ public final class RestoreTester {
             skipRest(result, "there was no test server");
             return;
         }
+        removeOrphansOnce(target);
         TestDatabase db = null;
         RestoreWatchdog watchdog = null;
         AmcheckCheck amcheck = new AmcheckCheck();
@@ -315,6 +318,19 @@ public final class RestoreTester {
                 watchdog.close();
             }
             finish(result, target, db, keep && (watchdog == null || !watchdog.expired()), amcheck);
+        }
+    }
+
+    /**
+     * The first restore test of this process removes what restore tests of dead processes left
+     * (a server still running, a test database): at once, not after TEST_DB_RETENTION_DAYS.
+     */
+    private void removeOrphansOnce(RestoreTarget target) {
+        if (orphansRemoved.compareAndSet(false, true)) {
+            ExternalTarget external = target instanceof ExternalTarget e ? e : null;
+            for (String line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
+                LOG.info("{}", line);
+            }
         }
     }
 
