@@ -12,7 +12,7 @@ import java.util.Properties;
  * its own after the restore, and terminates backends; it never runs a function of the dump.
  */
 public record TestDatabase(String host, int port, String database, String role, String password,
-                           String adminUser, String adminPassword) {
+                           String adminUser, String adminPassword) implements DatabaseStatements {
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -83,7 +83,7 @@ public record TestDatabase(String host, int port, String database, String role, 
         return c;
     }
 
-    /** The database's name as an SQL identifier. */
+    @Override
     public String quotedName() {
         return TestDatabases.ident(database);
     }
@@ -95,6 +95,11 @@ public record TestDatabase(String host, int port, String database, String role, 
      * replaced by {@link #quotedName()}. Anything else is refused.
      */
     public void applyDatabaseStatement(String sql) throws SQLException {
+        apply(sql);
+    }
+
+    @Override
+    public void apply(String sql) throws SQLException {
         String s = sql.strip();
         String name = java.util.regex.Pattern.quote(quotedName());
         if (!s.matches("(?is)COMMENT\\s+ON\\s+DATABASE\\s+" + name + "\\s+IS\\s.*")
