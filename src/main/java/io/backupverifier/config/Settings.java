@@ -185,8 +185,16 @@ public final class Settings {
                     + label("check.max-size") + " " + get("check.max-size"));
         }
         for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
-                "alert.resend-interval", "restore.timeout", "restore.statement-timeout")) {
+                "alert.resend-interval")) {
             check(key, () -> Units.duration(get(key)));
+        }
+        for (String key : List.of("restore.timeout", "restore.statement-timeout")) {
+            check(key, () -> {
+                if (Units.duration(get(key)).isZero()) {
+                    throw new IllegalArgumentException("'" + get(key) + "' would stop every restore test: give a time limit such as 6h");
+                }
+                return null;
+            });
         }
         check("alert.retries", () -> nonNegative(get("alert.retries")));
         if (!get("smtp.host").isEmpty() && get("alert.email").isBlank()) {
