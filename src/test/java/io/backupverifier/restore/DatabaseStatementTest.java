@@ -20,18 +20,21 @@ import org.junit.jupiter.api.Test;
  */
 class DatabaseStatementTest {
 
+    static Path work;
     static EmbeddedTarget server;
     static TestDatabase db;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedTarget(Files.createTempDirectory("bv-dbstmt-test"));
+        work = Files.createTempDirectory("bv-dbstmt-test");
+        server = new EmbeddedTarget(work);
         db = server.create("shop_test_20251227_120000");
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         server.close();
+        OrphanServers.deleteTree(work);
     }
 
     @Test

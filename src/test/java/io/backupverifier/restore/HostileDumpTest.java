@@ -46,8 +46,9 @@ class HostileDumpTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         server.close();
+        OrphanServers.deleteTree(work);
     }
 
     @BeforeEach

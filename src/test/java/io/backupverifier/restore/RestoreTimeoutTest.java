@@ -45,8 +45,9 @@ class RestoreTimeoutTest {
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws Exception {
         server.close();
+        OrphanServers.deleteTree(work);
     }
 
     private RestoreResult restoreTest(Path backup, Duration whole, Duration statement) {
