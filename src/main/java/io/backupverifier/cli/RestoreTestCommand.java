@@ -90,7 +90,8 @@ final class RestoreTestCommand implements Callable<Integer> {
         for (RestoreResult r : results) {
             TestDatabase db = r.keptDatabase();
             if (db != null) {
-                ctx.err().println("[INFO] Test database kept: " + db.psqlHint() + "  (password " + db.password() + ")");
+                ctx.err().println("[INFO] Test database kept: " + db.psqlHint() + "  (password " + db.password() + ")"
+                        + (r.target().startsWith("embedded") ? "" : "; maintenance drops it after TEST_DB_RETENTION_DAYS"));
                 embedded |= r.target().startsWith("embedded");
             }
         }

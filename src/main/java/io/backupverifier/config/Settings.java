@@ -56,6 +56,11 @@ public final class Settings {
             new Setting("restore.parallelism", "RESTORE_PARALLELISM", "0", "connections a restore loads data on; 0 = cores (at least 2)"),
             new Setting("restore.work-dir", "RESTORE_WORK_DIR", "", "temporary files and the embedded server; default the system temp dir"),
             new Setting("restore.pg-bin-dir", "PG_BIN_DIR", "", "where pg_restore is, for custom archives; default the PATH"),
+            new Setting("restore.timeout", "RESTORE_TIMEOUT", "6h", "a whole restore test; then it is stopped and reported ERROR"),
+            new Setting("restore.statement-timeout", "RESTORE_STATEMENT_TIMEOUT", "1h",
+                    "one statement of a dump or a check; a longer one is cancelled and the restore FAILED naming its line"),
+            new Setting("restore.embedded-user", "EMBEDDED_PG_USER", "nobody",
+                    "OS user the embedded PostgreSQL runs as when this program runs as root"),
             new Setting("restore.on-suspect", "RESTORE_ON_SUSPECT", "true",
                     "restore-test a backup whose sidecar or checksum failed but whose data read cleanly"),
             new Setting("history.size-backups", "SIZE_HISTORY_BACKUPS", "7", "size_anomaly compares with the median of this many earlier backups"),
@@ -192,6 +197,14 @@ public final class Settings {
         }
         check("check.max-expanded-size", () -> maxExpandedSize());
         check("check.max-expansion-ratio", () -> nonNegative(get("check.max-expansion-ratio")));
+        for (String key : List.of("restore.timeout", "restore.statement-timeout")) {
+            check(key, () -> {
+                if (Units.duration(get(key)).isZero()) {
+                    throw new IllegalArgumentException("'" + get(key) + "' would stop every restore test: give a time limit such as 6h");
+                }
+                return null;
+            });
+        }
         check("alert.retries", () -> nonNegative(get("alert.retries")));
         if (!get("smtp.host").isEmpty() && get("alert.email").isBlank()) {
             throw new ConfigException(label("alert.email") + ": required when " + label("smtp.host") + " is set");
@@ -508,7 +521,7 @@ public final class Settings {
         values.forEach(p::setProperty);
         // Camel endpoint options take milliseconds
         for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
-                "alert.resend-interval", "alert.smtp-timeout")) {
+                "alert.resend-interval", "alert.smtp-timeout", "restore.timeout", "restore.statement-timeout")) {
             p.setProperty(key + "-ms", Long.toString(Units.duration(get(key)).toMillis()));
         }
         p.setProperty("backup.dir.absolute", backupDir().toAbsolutePath().normalize().toString());

@@ -2,24 +2,43 @@ package io.backupverifier.restore;
 
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 
 /**
- * {@code amcheck}: every btree index verifies with {@code bt_index_check(index, heapallindexed)},
- * which also proves each heap tuple is in the index. Runs as the admin (amcheck's functions
- * are not for ordinary roles).
+ * {@code amcheck}: every btree leaf index verifies with {@code bt_index_check(index,
+ * heapallindexed)}, which also proves each heap tuple is in the index; what amcheck cannot
+ * check (partitioned parents, other access methods, invalid or temporary indexes) is counted
+ * as out of scope, as pg_amcheck does.
+ *
+ * <p>Installed only after the restore (so the test database is the backup's), by the admin,
+ * into a schema of this program's own ({@code bv_amcheck}) when the dump did not bring amcheck
+ * itself; the restore role gets EXECUTE on {@code bt_index_check} and runs the check, with an
+ * search_path pg_catalog, pg_temp and the function schema-qualified: nothing of the dump ever runs as the
+ * admin, and nothing it defined can stand in for amcheck. {@link #remove} takes it out again
+ * before a kept database is handed to a user.
  */
 public final class AmcheckCheck implements RestoreCheck {
 
-    private static final String BTREE_INDEXES = "SELECT c.oid::regclass::text FROM pg_catalog.pg_index i"
-            + " JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid JOIN pg_catalog.pg_am am ON am.oid = c.relam"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace"
-            + " WHERE am.amname = 'btree' AND i.indisvalid AND c.relpersistence <> 't'"
-            + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1";
+    static final String SCHEMA = "bv_amcheck";
+
+    /** Indexes of the dump: whether amcheck can verify each (btree leaf, valid, not temporary). */
+    private static final String INDEXES = "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid,"
+            + " (c.relkind OPERATOR(pg_catalog.=) 'i' AND am.amname OPERATOR(pg_catalog.=) 'btree' AND i.indisvalid"
+            + " AND c.relpersistence OPERATOR(pg_catalog.<>) 't')"
+            + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
+            + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
+            + " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+            + " WHERE n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])"
+            + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp%'"
+            + " ORDER BY 1";
+
+    private String installed;
 
     @Override
     public String id() {
@@ -28,32 +47,102 @@ public final class AmcheckCheck implements RestoreCheck {
 
     @Override
     public CheckResult run(TestDatabase db) throws SQLException {
-        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'amcheck'")) {
-                if (!rs.next()) {
-                    return CheckResult.skipped("amcheck extension not available on the test server (needs the contrib "
-                            + "package and a user allowed to CREATE EXTENSION)");
-                }
+        String schema = existingSchema(db);
+        if (schema == null) {
+            try {
+                schema = install(db);
+            } catch (SQLException e) {
+                return CheckResult.skipped("amcheck extension not available on the test server (needs the contrib package "
+                        + "and an admin allowed to CREATE EXTENSION): " + e.getMessage().lines().findFirst().orElse(""));
             }
-            List<String> indexes = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(BTREE_INDEXES)) {
-                while (rs.next()) {
-                    indexes.add(rs.getString(1));
-                }
-            }
-            List<String> corrupt = new ArrayList<>();
-            for (String index : indexes) {
-                try (ResultSet rs = s.executeQuery("SELECT bt_index_check(index => '" + index.replace("'", "''")
-                        + "'::regclass, heapallindexed => true)")) {
-                    rs.next();
-                } catch (SQLException e) {
-                    corrupt.add(index + ": " + e.getMessage().lines().findFirst().orElse(""));
-                }
-            }
-            if (!corrupt.isEmpty()) {
-                return CheckResult.failed("Index corruption found by amcheck: " + String.join("; ", corrupt));
-            }
-            return CheckResult.passed("amcheck verified " + indexes.size() + " btree indexes (heapallindexed)");
+        } else {
+            grant(db, schema);
         }
+        List<String> corrupt = new ArrayList<>();
+        int verified = 0;
+        int outOfScope = 0;
+        try (Connection c = db.connectForChecks(); Statement s = c.createStatement();
+             PreparedStatement check = c.prepareStatement("SELECT " + TestDatabases.ident(schema)
+                     + ".bt_index_check(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)")) {
+            List<Object[]> indexes = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery(INDEXES)) {
+                while (rs.next()) {
+                    indexes.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getBoolean(3)});
+                }
+            }
+            for (Object[] index : indexes) {
+                if (!(Boolean) index[2]) {
+                    outOfScope++;
+                    continue;
+                }
+                check.setLong(1, (Long) index[1]);
+                try (ResultSet rs = check.executeQuery()) {
+                    rs.next();
+                    verified++;
+                } catch (SQLException e) {
+                    if ("57014".equals(e.getSQLState())) {
+                        throw e; // the time limit: not a verdict on this index
+                    }
+                    corrupt.add(index[0] + ": " + e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+        }
+        if (!corrupt.isEmpty()) {
+            return CheckResult.failed("Index corruption found by amcheck: " + String.join("; ", corrupt));
+        }
+        return CheckResult.passed("amcheck: " + verified + " btree indexes verified (heapallindexed), " + outOfScope
+                + " out of scope");
+    }
+
+    /** The schema of an amcheck the test database already has, or null. */
+    private static String existingSchema(TestDatabase db) throws SQLException {
+        try (Connection c = db.connectForChecks(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n"
+                     + " ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'amcheck'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    /** As the admin: a new schema of ours, amcheck in it, and EXECUTE for the restore role. */
+    private String install(TestDatabase db) throws SQLException {
+        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+            String schema = SCHEMA;
+            try (PreparedStatement taken = c.prepareStatement(
+                    "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ?")) {
+                taken.setString(1, schema);
+                try (ResultSet rs = taken.executeQuery()) {
+                    if (rs.next()) { // the dump has a schema of that name: ours gets another
+                        byte[] b = new byte[4];
+                        new java.security.SecureRandom().nextBytes(b);
+                        schema = SCHEMA + "_" + HexFormat.of().formatHex(b);
+                    }
+                }
+            }
+            s.execute("CREATE SCHEMA " + TestDatabases.ident(schema) + " AUTHORIZATION CURRENT_USER");
+            installed = schema;
+            s.execute("CREATE EXTENSION amcheck SCHEMA " + TestDatabases.ident(schema));
+        }
+        grant(db, installed);
+        return installed;
+    }
+
+    private static void grant(TestDatabase db, String schema) throws SQLException {
+        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+            s.execute("GRANT USAGE ON SCHEMA " + TestDatabases.ident(schema) + " TO " + TestDatabases.ident(db.role()));
+            s.execute("GRANT EXECUTE ON FUNCTION " + TestDatabases.ident(schema) + ".bt_index_check(pg_catalog.regclass, "
+                    + "pg_catalog.bool) TO " + TestDatabases.ident(db.role()));
+        }
+    }
+
+    /** Takes out what {@link #run} installed: the database handed to a user is the backup's. */
+    public void remove(TestDatabase db) throws SQLException {
+        if (installed == null) {
+            return;
+        }
+        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+            s.execute("DROP EXTENSION IF EXISTS amcheck");
+            s.execute("DROP SCHEMA IF EXISTS " + TestDatabases.ident(installed));
+        }
+        installed = null;
     }
 }

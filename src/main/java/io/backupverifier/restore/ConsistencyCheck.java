@@ -11,7 +11,9 @@ import java.util.Map;
 
 /**
  * {@code consistency}: each configured query (e.g. users without profiles) returns 0. The
- * same queries serve check-db on the live database.
+ * same queries serve check-db on the live database, so in a test database they run with the
+ * live database's default search path ({@code "$user", public}, pg_catalog first), as the
+ * restore role: whatever the dump defined runs only inside its own sandbox.
  */
 public final class ConsistencyCheck implements RestoreCheck {
 
@@ -28,7 +30,7 @@ public final class ConsistencyCheck implements RestoreCheck {
 
     @Override
     public CheckResult run(TestDatabase db) throws SQLException {
-        try (Connection c = db.connect()) {
+        try (Connection c = db.connectForQueries()) {
             return run(c, queries);
         }
     }
@@ -45,11 +47,17 @@ public final class ConsistencyCheck implements RestoreCheck {
 
     /** Runs the queries on any JDBC connection (PostgreSQL or SQLite), in a read-only way. */
     public static CheckResult run(Connection c, Map<String, String> queries) {
+        return run(c, queries, () -> { });
+    }
+
+    /** The same, calling {@code beforeEach} before each query (a time limit per query starts there). */
+    static CheckResult run(Connection c, Map<String, String> queries, Runnable beforeEach) {
         if (queries.isEmpty()) {
             return CheckResult.skipped("No consistency queries configured (config/consistency-checks.properties)");
         }
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> q : queries.entrySet()) {
+            beforeEach.run();
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q.getValue())) {
                 long n = rs.next() ? rs.getLong(1) : 0;
                 if (n != 0) {

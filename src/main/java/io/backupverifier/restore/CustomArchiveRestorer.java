@@ -43,16 +43,20 @@ public final class CustomArchiveRestorer {
 
     /** This restorer with its archive, ready to restore into a test database. */
     public Bound withArchive(Path archive) {
-        return db -> restore(archive, db);
+        return (db, timeout) -> restore(archive, db, timeout);
     }
 
     /** A restore waiting for its test database. */
     public interface Bound {
-        RestoreOutcome restore(TestDatabase db);
+        RestoreOutcome restore(TestDatabase db, java.time.Duration timeout);
     }
 
-    /** Runs pg_restore into the test database as its restore role; the archive must be a file (for -j). */
-    public RestoreOutcome restore(Path archive, TestDatabase db) {
+    /**
+     * Runs pg_restore into the test database as its restore role (never the admin: whatever the
+     * archive holds runs with the rights of the sandbox's owner); the archive must be a file
+     * (for -j). Stopped when {@code timeout} passes.
+     */
+    public RestoreOutcome restore(Path archive, TestDatabase db, java.time.Duration timeout) {
         long started = System.currentTimeMillis();
         List<String> cmd = List.of(pgRestore.orElseThrow().toString(), "--no-owner", "--no-acl", "--exit-on-error",
                 "-j", Integer.toString(jobs), "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.role(),
@@ -62,17 +66,23 @@ public final class CustomArchiveRestorer {
             try {
                 ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(errors.toFile());
+                pb.environment().keySet().removeIf(k -> k.startsWith("PG")); // no service file, user or options of ours
                 pb.environment().put("PGPASSWORD", db.password());
                 pb.environment().put("PGCONNECT_TIMEOUT", "10");
                 Process p = pb.start();
-                if (!p.waitFor(24, TimeUnit.HOURS)) {
+                if (!p.waitFor(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
-                    return new RestoreOutcome("pg_restore did not finish within 24 hours", 0, 0, 0, 0,
+                    return new RestoreOutcome("pg_restore did not finish within RESTORE_TIMEOUT", 0, 0, 0, 0,
                             System.currentTimeMillis() - started);
                 }
                 String err = Files.readString(errors, StandardCharsets.UTF_8).strip();
                 if (p.exitValue() != 0) {
                     String first = err.lines().filter(l -> l.contains("error")).findFirst().orElse(err.lines().findFirst().orElse(""));
+                    String command = err.lines().filter(l -> l.startsWith("Command was:")).findFirst()
+                            .map(l -> l.substring("Command was:".length()).strip()).orElse("");
+                    if (!command.isEmpty()) {
+                        first += " (in: " + (command.length() > 100 ? command.substring(0, 97) + "..." : command) + ")";
+                    }
                     return new RestoreOutcome("pg_restore failed (exit " + p.exitValue() + "): " + first, 0, 0, 0, 0,
                             System.currentTimeMillis() - started);
                 }

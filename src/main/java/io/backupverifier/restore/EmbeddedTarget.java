@@ -1,18 +1,18 @@
 package io.backupverifier.restore;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * The default restore target: an embedded PostgreSQL (zonky, newest major) started for one
- * restore test on a free port, in a temporary directory removed when it stops. Tuned as a
- * throw-away: no fsync, no WAL archiving, no autovacuum.
+ * The default restore target: an embedded PostgreSQL (zonky's binaries, newest major) started
+ * for one restore test on a free port, in a temporary directory removed when it stops; never
+ * as root (see {@link EmbeddedServer}).
  */
 public final class EmbeddedTarget implements RestoreTarget {
 
@@ -23,11 +23,19 @@ public final class EmbeddedTarget implements RestoreTarget {
     private static final java.util.Set<EmbeddedTarget> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Object STARTING = new Object();
 
-    private final EmbeddedPostgres server;
+    /** When the JVM runs as root, the server runs as this OS user (EMBEDDED_PG_USER). */
+    public static final String DEFAULT_OS_USER = "nobody";
+
+    private final EmbeddedServer server;
 
     public EmbeddedTarget(Path workDir) {
+        this(workDir, DEFAULT_OS_USER);
+    }
+
+    /** @param osUser the OS user the server runs as when this JVM is root */
+    public EmbeddedTarget(Path workDir, String osUser) {
         synchronized (STARTING) { // closeAll() waits for a server that is starting, so none escapes it
-            server = start(workDir);
+            server = start(workDir, osUser);
             OPEN.add(this);
         }
     }
@@ -44,43 +52,55 @@ public final class EmbeddedTarget implements RestoreTarget {
         }
     }
 
-    private static EmbeddedPostgres start(Path workDir) {
+    private static EmbeddedServer start(Path workDir, String osUser) {
         try {
-            Files.createDirectories(workDir);
-            Path dataDir = Files.createTempDirectory(workDir, DIR_PREFIX);
-            // no shutdown hook of zonky's: it would stop the server under a restore test that
-            // Camel's graceful shutdown is still waiting for; closeAll() stops it after
-            return EmbeddedPostgres.builder()
-                    .setPort(0)
-                    .setDataDirectory(dataDir)
-                    .setCleanDataDirectory(true)
-                    .setRegisterShutdownHook(false)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("wal_level", "minimal")
-                    .setServerConfig("max_wal_senders", "0")
-                    .setServerConfig("max_wal_size", "4GB")
-                    .setServerConfig("autovacuum", "off")
-                    .setServerConfig("maintenance_work_mem", "256MB")
-                    .setServerConfig("shared_buffers", "256MB")
-                    .start();
+            return EmbeddedServer.start(workDir, osUser, CONFIG);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL: " + e.getMessage(), e);
         }
     }
 
+    /** Tuned as a throw-away: no fsync, no WAL archiving, no autovacuum. */
+    private static final Map<String, String> CONFIG = new LinkedHashMap<>();
+
+    static {
+        CONFIG.put("fsync", "off");
+        CONFIG.put("synchronous_commit", "off");
+        CONFIG.put("full_page_writes", "off");
+        CONFIG.put("wal_level", "minimal");
+        CONFIG.put("max_wal_senders", "0");
+        CONFIG.put("max_wal_size", "4GB");
+        CONFIG.put("autovacuum", "off");
+        CONFIG.put("maintenance_work_mem", "256MB");
+        CONFIG.put("shared_buffers", "256MB");
+        CONFIG.put("timezone", "UTC");
+    }
+
+    /** An admin connection to a database of this server. */
+    Connection admin(String database) throws SQLException {
+        return server.connectAdmin(database);
+    }
+
+    @Override
+    public Connection admin() throws SQLException {
+        return server.connectAdmin("postgres");
+    }
+
+    /** The server's own directory (tests look at it). */
+    Path home() {
+        return server.home();
+    }
+
     @Override
     public TestDatabase create(String name) throws SQLException {
-        try (Connection admin = server.getPostgresDatabase().getConnection()) {
-            return TestDatabases.create(admin, "localhost", server.getPort(), name, "postgres", "");
+        try (Connection admin = server.connectAdmin("postgres")) {
+            return TestDatabases.create(admin, "127.0.0.1", server.port(), name, "postgres", server.adminPassword());
         }
     }
 
     @Override
     public void drop(TestDatabase db) {
-        try (Connection admin = server.getPostgresDatabase().getConnection()) {
+        try (Connection admin = server.connectAdmin("postgres")) {
             TestDatabases.drop(admin, db);
         } catch (SQLException e) {
             // the whole server goes away on close
@@ -89,7 +109,7 @@ public final class EmbeddedTarget implements RestoreTarget {
 
     @Override
     public String describe() {
-        return "embedded PostgreSQL on port " + server.getPort();
+        return "embedded PostgreSQL on port " + server.port();
     }
 
     @Override
@@ -97,10 +117,6 @@ public final class EmbeddedTarget implements RestoreTarget {
         if (!OPEN.remove(this)) {
             return; // closed already
         }
-        try {
-            server.close();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot stop the embedded PostgreSQL: " + e.getMessage(), e);
-        }
+        server.close();
     }
 }

@@ -24,13 +24,15 @@ public final class ExternalTarget implements RestoreTarget {
         this.password = password;
     }
 
-    Connection admin() throws SQLException {
+    @Override
+    public Connection admin() throws SQLException {
         Properties p = new Properties();
         p.setProperty("user", user);
         if (!password.isEmpty()) {
             p.setProperty("password", password);
         }
         p.setProperty("connectTimeout", "10");
+        p.setProperty("options", "-c search_path=pg_catalog,pg_temp"); // as PostgreSQL's own tools do
         return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + port + "/postgres", p);
     }
 
@@ -48,6 +50,18 @@ public final class ExternalTarget implements RestoreTarget {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot drop test database " + db.database() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Marks the database kept, so that orphan cleanup leaves it to TEST_DB_RETENTION_DAYS. */
+    @Override
+    public boolean keep(TestDatabase db) {
+        try (Connection admin = admin(); java.sql.Statement s = admin.createStatement()) {
+            s.execute("COMMENT ON ROLE " + TestDatabases.ident(db.role()) + " IS "
+                    + TestDatabases.literal(TestDatabases.KEPT + " " + OwnerMarker.ofThisProcess()));
+        } catch (SQLException e) {
+            // without the mark it is still dropped by retention; orphan cleanup may drop it sooner
+        }
+        return true;
     }
 
     @Override

@@ -9,7 +9,10 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code key_tables}: the configured tables exist (and have rows, if so configured). */
+/**
+ * {@code key_tables}: the configured tables exist (and have rows, if so configured); as the
+ * restore role with search_path pg_catalog, pg_temp, names without a schema meaning {@code public}.
+ */
 public final class KeyTablesCheck implements RestoreCheck {
 
     private final List<String> tables;
@@ -32,10 +35,10 @@ public final class KeyTablesCheck implements RestoreCheck {
         }
         List<String> missing = new ArrayList<>();
         List<String> empty = new ArrayList<>();
-        try (Connection c = db.connect();
-             PreparedStatement exists = c.prepareStatement("SELECT to_regclass(?)::text")) {
+        try (Connection c = db.connectForChecks();
+             PreparedStatement exists = c.prepareStatement("SELECT pg_catalog.to_regclass(?)::pg_catalog.text")) {
             for (String t : tables) {
-                exists.setString(1, t.contains(".") ? t : "public." + t);
+                exists.setString(1, t.contains(".") ? t : "public." + t); // as on the live database, where public is on the path
                 try (ResultSet rs = exists.executeQuery()) {
                     rs.next();
                     String regclass = rs.getString(1);

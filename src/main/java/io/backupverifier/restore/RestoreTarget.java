@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import java.sql.Connection;
 import java.sql.SQLException;
 
 /** Where restore tests happen: never the production database. */
@@ -10,6 +11,18 @@ public interface RestoreTarget extends AutoCloseable {
 
     /** Drops the database and its role. */
     void drop(TestDatabase db);
+
+    /** An admin connection to the server's maintenance database (never into a test database). */
+    Connection admin() throws SQLException;
+
+    /**
+     * Keeps a test database for a user (--verify-only). Returns true when it outlives this
+     * process (an external server, where maintenance drops it after TEST_DB_RETENTION_DAYS);
+     * false when it goes when the target closes (embedded).
+     */
+    default boolean keep(TestDatabase db) {
+        return false;
+    }
 
     /** One line for logs: which server. */
     String describe();

@@ -18,6 +18,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -37,9 +38,30 @@ public final class RestoreTester {
             "referential_integrity", "consistency", "amcheck");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
 
-    /** What a restore test needs to know from the configuration. */
+    /**
+     * What a restore test needs to know from the configuration.
+     *
+     * @param restoreTimeout   the whole test (RESTORE_TIMEOUT)
+     * @param statementTimeout one statement of the dump or of a check (RESTORE_STATEMENT_TIMEOUT)
+     */
     public record Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables,
-                          List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency) { }
+                          List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency,
+                          Duration restoreTimeout, Duration statementTimeout) {
+
+        public static final Duration DEFAULT_RESTORE_TIMEOUT = Duration.ofHours(6);
+        public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(1);
+
+        public Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables, List<String> keyTables,
+                       boolean keyTablesNotEmpty, Map<String, String> consistency) {
+            this(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
+                    DEFAULT_RESTORE_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT);
+        }
+
+        public Options withTimeouts(Duration restore, Duration statement) {
+            return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
+                    restore, statement);
+        }
+    }
 
     private final Options options;
     private final Supplier<RestoreTarget> targets;
@@ -47,6 +69,8 @@ public final class RestoreTester {
     private final BackupCatalog catalog;
     private final MetadataReader metadataReader;
     private final Clock clock;
+    private final java.util.concurrent.atomic.AtomicBoolean orphansRemoved = new java.util.concurrent.atomic.AtomicBoolean();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreTester.class);
 
     /**
      * @param targets      gives the server for one test: a new embedded one, or the shared external one
@@ -106,10 +130,54 @@ public final class RestoreTester {
                 }
             }
         } catch (IOException e) {
-            result.record("restore", CheckResult.failed("Cannot read the backup: " + e.getMessage()));
+            result.record("restore", environmentFault(e)
+                    ? CheckResult.error("Cannot read the backup or write the work directory: " + describe(e))
+                    : CheckResult.failed("Cannot read the backup: " + describe(e)));
             skipRest(result, "nothing was restored");
         }
         return result;
+    }
+
+    /** An I/O problem of this host (permission, missing file, full disk), not of the backup's content. */
+    static boolean environmentFault(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException) {
+            return true;
+        }
+        return environmentFault(e.getMessage());
+    }
+
+    /**
+     * The same, from an error message (of the restore, which reports text). An error the server
+     * gave for one of the dump's statements ({@code ERROR:}) is the dump's, unless the server ran
+     * out of disk; otherwise files that cannot be written or read and connections that fail are
+     * this host's.
+     */
+    static boolean environmentFault(String message) {
+        if (message == null) {
+            return false;
+        }
+        String m = message.toLowerCase(java.util.Locale.ROOT);
+        if (m.contains("no space left on device") || m.contains("disk quota exceeded") || m.contains("could not extend file")
+                || m.contains("read-only file system")) {
+            return true;
+        }
+        if (message.contains("ERROR:")) {
+            return false; // e.g. "permission denied to create role": what the dump asked for
+        }
+        return m.contains("permission denied") || m.contains("connection refused") || m.contains("refused")
+                && m.contains("connection") || m.contains("i/o error occurred while sending to the backend")
+                || m.contains("the connection attempt failed") || m.contains("terminating connection due to administrator command")
+                || m.contains("connection to server") && m.contains("failed");
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied: " + e.getMessage();
+        }
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file: " + e.getMessage();
+        }
+        return e.getMessage();
     }
 
     private static InputStream open(Path file) throws IOException {
@@ -158,35 +226,50 @@ public final class RestoreTester {
             }
             long t = System.currentTimeMillis();
             result.target("temporary copy");
-            new SqliteRestoreTester(options.minTables(), options.keyTables(), options.keyTablesNotEmpty(), options.consistency())
-                    .test(copy, result);
+            new SqliteRestoreTester(options.minTables(), options.keyTables(), options.keyTablesNotEmpty(), options.consistency(),
+                    options.statementTimeout()).test(copy, result);
             result.timings(System.currentTimeMillis() - t, 0);
         } finally {
             Files.deleteIfExists(copy);
         }
     }
 
+    /** The work directory, proven writable (a temporary file is made and removed). */
     private Path workDir() throws IOException {
-        return Files.createDirectories(options.workDir());
+        Path dir = Files.createDirectories(options.workDir());
+        Files.delete(Files.createTempFile(dir, "probe-", ".tmp"));
+        return dir;
     }
 
     private void postgres(RestoreResult result, Path file, CustomArchiveRestorer.Bound custom, boolean keep) {
         RestoreTarget target;
         try {
+            workDir();
+        } catch (IOException e) {
+            result.record("restore", CheckResult.error("Cannot write the restore work directory " + options.workDir()
+                    + " (RESTORE_WORK_DIR): " + describe(e)));
+            skipRest(result, "nothing was restored");
+            return;
+        }
+        try {
             target = targets.get();
         } catch (RuntimeException e) {
-            result.record("restore", CheckResult.failed("Cannot start the test server: " + e.getMessage()));
+            result.record("restore", CheckResult.error("Cannot start the test server: " + e.getMessage()));
             skipRest(result, "there was no test server");
             return;
         }
+        removeOrphansOnce(target);
         TestDatabase db = null;
+        RestoreWatchdog watchdog = null;
+        AmcheckCheck amcheck = new AmcheckCheck();
         try {
             db = create(target);
             result.target(target.describe() + ", database " + db.database());
+            watchdog = new RestoreWatchdog(target::admin, db.database(), options.statementTimeout(), options.restoreTimeout());
             long t0 = System.currentTimeMillis();
             RestoreOutcome outcome;
             if (custom != null) {
-                outcome = custom.restore(db);
+                outcome = custom.restore(db, options.restoreTimeout());
             } else {
                 try (InputStream dump = open(file)) {
                     outcome = new PlainDumpRestorer(db::connectForRestore, options.parallelism(), workDir()).restore(dump);
@@ -195,48 +278,120 @@ public final class RestoreTester {
             long restored = System.currentTimeMillis();
             result.outcome(outcome);
             if (!outcome.ok()) {
-                result.record("restore", CheckResult.failed("Restore failed: " + outcome.error()));
+                result.record("restore", restoreFailure(outcome.error(), watchdog));
                 skipRest(result, "the restore failed");
                 result.timings(restored - t0, 0);
                 return;
             }
             result.record("restore", CheckResult.passed(String.format("Backup restored successfully in %.1f s into %s%s",
                     (restored - t0) / 1000.0, target.describe(), custom != null ? " (pg_restore)" : describe(outcome))));
-            for (RestoreCheck check : checks()) {
+            for (RestoreCheck check : checks(amcheck)) {
+                if (watchdog.expired()) {
+                    result.record(check.id(), CheckResult.error("Not run: the restore test ran out of time (RESTORE_TIMEOUT "
+                            + RestoreWatchdog.human(watchdog.totalTimeout()) + ")"));
+                    continue;
+                }
                 try {
                     result.record(check.id(), check.run(db));
                 } catch (SQLException e) {
-                    result.record(check.id(), CheckResult.failed(check.id() + " could not run: " + e.getMessage()));
+                    result.record(check.id(), checkFailure(check.id(), e, watchdog));
                 }
             }
-            result.rowCounts().putAll(rowCounts(db));
+            if (!watchdog.expired()) {
+                try {
+                    result.rowCounts().putAll(rowCounts(db));
+                } catch (SQLException e) {
+                    // counts are information; the checks above gave the verdict
+                }
+            }
             result.timings(restored - t0, System.currentTimeMillis() - restored);
         } catch (SQLException e) {
-            result.record("restore", CheckResult.failed("Cannot create the test database on " + target.describe() + ": "
+            result.record("restore", CheckResult.error("Cannot create the test database on " + target.describe() + ": "
                     + e.getMessage().lines().findFirst().orElse("")));
             skipRest(result, "there was no test database");
         } catch (IOException e) {
-            result.record("restore", CheckResult.failed("Restore failed: " + e.getMessage()));
+            result.record("restore", environmentFault(e) ? CheckResult.error("Restore could not run: " + describe(e))
+                    : CheckResult.failed("Restore failed: " + describe(e)));
             skipRest(result, "the restore failed");
         } finally {
-            if (keep && db != null) {
-                result.keptDatabase(db);
-                TestDatabase kept = db;
-                result.onRelease(() -> {
-                    target.drop(kept);
-                    if (!sharedTarget) {
-                        target.close();
-                    }
-                });
-            } else {
-                if (db != null) {
-                    target.drop(db);
-                }
+            if (watchdog != null) {
+                watchdog.close();
+            }
+            finish(result, target, db, keep && (watchdog == null || !watchdog.expired()), amcheck);
+        }
+    }
+
+    /**
+     * The first restore test of this process removes what restore tests of dead processes left
+     * (a server still running, a test database): at once, not after TEST_DB_RETENTION_DAYS.
+     */
+    private void removeOrphansOnce(RestoreTarget target) {
+        if (orphansRemoved.compareAndSet(false, true)) {
+            ExternalTarget external = target instanceof ExternalTarget e ? e : null;
+            for (String line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
+                LOG.info("{}", line);
+            }
+        }
+    }
+
+    /** Drops the test database, or hands it over (--verify-only) without the tools this program added. */
+    private void finish(RestoreResult result, RestoreTarget target, TestDatabase db, boolean keep, AmcheckCheck amcheck) {
+        if (keep && db != null) {
+            try {
+                amcheck.remove(db);
+            } catch (SQLException e) {
+                // a kept database with amcheck still in bv_amcheck: harmless, said nowhere else
+            }
+            result.keptDatabase(db);
+            TestDatabase kept = db;
+            if (sharedTarget && target.keep(db)) {
+                return; // an external server keeps it; maintenance drops it after TEST_DB_RETENTION_DAYS
+            }
+            result.onRelease(() -> {
+                target.drop(kept);
                 if (!sharedTarget) {
                     target.close();
                 }
-            }
+            });
+            return;
         }
+        if (db != null) {
+            RestoreWatchdog.terminateBackends(target::admin, db.database());
+            target.drop(db);
+        }
+        if (!sharedTarget) {
+            target.close();
+        }
+    }
+
+    /** FAILED when the dump is at fault (with its line), ERROR when this host or the test server is. */
+    private static CheckResult restoreFailure(String error, RestoreWatchdog watchdog) {
+        if (watchdog.cancelled() != null) {
+            return CheckResult.failed("Restore failed: a statement ran longer than RESTORE_STATEMENT_TIMEOUT ("
+                    + RestoreWatchdog.human(watchdog.statementTimeout()) + ") and was cancelled: " + error);
+        }
+        if (watchdog.expired()) {
+            return CheckResult.error("Restore did not finish within RESTORE_TIMEOUT (" + RestoreWatchdog.human(watchdog.totalTimeout())
+                    + ") and was stopped; the backup's state is unknown: " + error);
+        }
+        if (environmentFault(error)) {
+            return CheckResult.error("Restore could not run (a problem of this host or the test server, not of the backup): "
+                    + error);
+        }
+        return CheckResult.failed("Restore failed: " + error);
+    }
+
+    private static CheckResult checkFailure(String id, SQLException e, RestoreWatchdog watchdog) {
+        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        if ("57014".equals(e.getSQLState()) && watchdog.cancelled() != null) {
+            return CheckResult.failed(id + " ran longer than RESTORE_STATEMENT_TIMEOUT (" + RestoreWatchdog.human(watchdog.statementTimeout())
+                    + ") and was cancelled (in: " + watchdog.cancelled() + ")");
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (watchdog.expired() || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
+            return CheckResult.error(id + " could not run (test server): " + first);
+        }
+        return CheckResult.failed(id + " could not run: " + first);
     }
 
     private static String describe(RestoreOutcome o) {
@@ -263,25 +418,25 @@ public final class RestoreTester {
         }
     }
 
-    private List<RestoreCheck> checks() {
+    private List<RestoreCheck> checks(AmcheckCheck amcheck) {
         return List.of(new TableCountCheck(options.minTables()), new KeyTablesCheck(options.keyTables(), options.keyTablesNotEmpty()),
                 DatabaseCommandCheck.reindex(), DatabaseCommandCheck.analyze(), new ReferentialIntegrityCheck(), new ConsistencyCheck(options.consistency()),
-                new AmcheckCheck());
+                amcheck);
     }
 
     private static Map<String, Long> rowCounts(TestDatabase db) throws SQLException {
         Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+        // as the restore role, search_path pg_catalog, pg_temp: tables only, counted with pg_catalog's count
+        try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT format('%I.%I', n.nspname, c.relname) FROM pg_catalog.pg_class c"
-                    + " JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')"
-                    + " AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%' ORDER BY 1")) {
+            try (ResultSet rs = s.executeQuery("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)"
+                    + TableCountCheck.USER_TABLES_WHERE + " ORDER BY 1")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }
             }
             for (String t : tables) {
-                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + t)) {
+                try (ResultSet rs = s.executeQuery("SELECT pg_catalog.count(*) FROM " + t)) {
                     rs.next();
                     counts.put(t, rs.getLong(1));
                 }

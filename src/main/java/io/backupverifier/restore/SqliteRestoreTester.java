@@ -23,17 +23,60 @@ final class SqliteRestoreTester {
     private final List<String> keyTables;
     private final boolean keyTablesNotEmpty;
     private final Map<String, String> consistency;
+    private final java.time.Duration statementTimeout;
 
-    SqliteRestoreTester(int minTables, List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency) {
+    SqliteRestoreTester(int minTables, List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency,
+                        java.time.Duration statementTimeout) {
         this.minTables = minTables;
         this.keyTables = keyTables;
         this.keyTablesNotEmpty = keyTablesNotEmpty;
         this.consistency = consistency;
+        this.statementTimeout = statementTimeout;
+    }
+
+    /**
+     * Interrupts the connection's statement once it has run longer than the statement timeout
+     * (a recursive view in the backup can make a query endless); each step calls {@link #mark}.
+     */
+    private static final class Guard implements AutoCloseable {
+        private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
+                .newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "bv-sqlite-guard");
+                    t.setDaemon(true);
+                    return t;
+                });
+        private volatile long started = System.nanoTime();
+        private volatile boolean fired;
+
+        Guard(Connection c, java.time.Duration timeout) {
+            long period = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
+            timer.scheduleWithFixedDelay(() -> {
+                if (System.nanoTime() - started > timeout.toNanos()) {
+                    try {
+                        c.unwrap(org.sqlite.SQLiteConnection.class).getDatabase().interrupt();
+                        fired = true;
+                    } catch (SQLException e) {
+                        // closed already
+                    }
+                }
+            }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+
+        void mark() {
+            started = System.nanoTime();
+        }
+
+        @Override
+        public void close() {
+            timer.shutdownNow();
+        }
     }
 
     void test(Path copy, RestoreResult result) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy); Statement s = c.createStatement();
+             Guard guard = new Guard(c, statementTimeout)) {
             List<String> problems = new ArrayList<>();
+            guard.mark();
             try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
                 while (rs.next()) {
                     if (!"ok".equals(rs.getString(1)) && problems.size() < 3) {
@@ -54,6 +97,7 @@ final class SqliteRestoreTester {
                 }
             }
             for (String t : tables) {
+                guard.mark();
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM \"" + t.replace("\"", "\"\"") + "\"")) {
                     rs.next();
                     rows.put(t, rs.getLong(1));
@@ -70,8 +114,11 @@ final class SqliteRestoreTester {
                 result.record("key_tables", KeyTablesCheck.evaluate(keyTables, missing, keyTablesNotEmpty ? empty : List.of(),
                         keyTablesNotEmpty));
             }
+            guard.mark();
             result.record("reindex", run(s, "REINDEX", "Database REINDEX"));
+            guard.mark();
             result.record("analyze", run(s, "ANALYZE", "Database ANALYZE"));
+            guard.mark();
             List<String> orphans = new ArrayList<>();
             Map<String, Integer> byKey = new LinkedHashMap<>();
             try (ResultSet rs = s.executeQuery("PRAGMA foreign_key_check")) {
@@ -83,7 +130,14 @@ final class SqliteRestoreTester {
             result.record("referential_integrity", orphans.isEmpty()
                     ? CheckResult.passed("Referential integrity verified (PRAGMA foreign_key_check)")
                     : CheckResult.failed("Foreign keys violated: " + String.join("; ", orphans)));
-            result.record("consistency", ConsistencyCheck.run(c, consistency));
+            guard.mark();
+            boolean firedBefore = guard.fired;
+            CheckResult consistent = ConsistencyCheck.run(c, consistency, guard::mark);
+            if (guard.fired && !firedBefore && consistent.status() == io.backupverifier.checks.CheckStatus.FAILED) {
+                consistent = CheckResult.failed("Consistency checks failed: a query ran longer than RESTORE_STATEMENT_TIMEOUT ("
+                        + RestoreWatchdog.human(statementTimeout) + ") and was stopped (" + consistent.message() + ")");
+            }
+            result.record("consistency", consistent);
             result.record("amcheck", CheckResult.skipped("amcheck is for PostgreSQL; SQLite's integrity_check covered the indexes"));
         } catch (SQLException e) {
             result.record("restore", CheckResult.failed("SQLite database cannot be opened: " + e.getMessage()));

@@ -9,9 +9,12 @@ import java.sql.Statement;
 /** {@code table_count}: at least {@code min-tables} tables came back. */
 public final class TableCountCheck implements RestoreCheck {
 
-    static final String USER_TABLES = "SELECT count(*) FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-            + " ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')"
-            + " AND n.nspname NOT LIKE 'pg_toast%'";
+    /** The dump's tables (catalogs only, every operator schema-qualified). */
+    static final String USER_TABLES_WHERE = " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
+            + " ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.\"char\"[])"
+            + " AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])"
+            + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp%'";
+    static final String USER_TABLES = "SELECT pg_catalog.count(*)" + USER_TABLES_WHERE;
 
     private final int minTables;
 
@@ -26,7 +29,7 @@ public final class TableCountCheck implements RestoreCheck {
 
     @Override
     public CheckResult run(TestDatabase db) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(USER_TABLES)) {
+        try (Connection c = db.connectForChecks(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(USER_TABLES)) {
             rs.next();
             return evaluate(rs.getInt(1), minTables);
         }

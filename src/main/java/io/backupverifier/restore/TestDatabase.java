@@ -7,10 +7,12 @@ import java.util.Properties;
 
 /**
  * A throw-away database for one restore test, owned by a freshly created role without
- * superuser rights; the admin account is used only to create, check with amcheck, and drop.
+ * superuser rights. Everything of the dump, and every check, runs as that role: the admin
+ * account only creates and drops the database and role, installs amcheck into a schema of
+ * its own after the restore, and terminates backends; it never runs a function of the dump.
  */
 public record TestDatabase(String host, int port, String database, String role, String password,
-                           String adminUser, String adminPassword) {
+                           String adminUser, String adminPassword) implements DatabaseStatements {
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -41,9 +43,73 @@ public record TestDatabase(String host, int port, String database, String role, 
         return c;
     }
 
-    /** A connection as the admin account, to this test database only. */
+    /**
+     * A connection as the restore role for the checks: {@code search_path = pg_catalog, pg_temp}
+     * (as PostgreSQL's own tools since CVE-2018-1058), so nothing the dump defined can stand in
+     * for a function, operator or table the checks name.
+     */
+    public Connection connectForChecks() throws SQLException {
+        return pinned(connect(), SAFE_PATH);
+    }
+
+    /**
+     * A connection as the restore role with the search path the operator's own queries expect
+     * on the live database ({@code "$user", public}; pg_catalog still first), whatever the dump
+     * set for its database or role: for the consistency queries.
+     */
+    public Connection connectForQueries() throws SQLException {
+        return pinned(connect(), "\"$user\", public");
+    }
+
+    /**
+     * A connection as the admin account, to this test database only, with {@code search_path =
+     * pg_catalog, pg_temp}: use it only for statements that name no function or operator of the dump.
+     */
     public Connection connectAdmin() throws SQLException {
-        return open(adminUser, adminPassword);
+        return pinned(open(adminUser, adminPassword), SAFE_PATH);
+    }
+
+    private static final String SAFE_PATH = "pg_catalog, pg_temp";
+
+    private static Connection pinned(Connection c, String searchPath) throws SQLException {
+        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false),"
+                + " pg_catalog.set_config('default_transaction_read_only', 'off', false)")) {
+            s.setString(1, searchPath);
+            s.execute();
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    @Override
+    public String quotedName() {
+        return TestDatabases.ident(database);
+    }
+
+    /**
+     * Applies a database-level statement of a {@code --create} dump to this test database, as
+     * the restore role (its owner): {@code COMMENT ON DATABASE <this> ...} or
+     * {@code ALTER DATABASE <this> SET|RESET ...}, with the source database's name already
+     * replaced by {@link #quotedName()}. Anything else is refused.
+     */
+    public void applyDatabaseStatement(String sql) throws SQLException {
+        apply(sql);
+    }
+
+    @Override
+    public void apply(String sql) throws SQLException {
+        String s = sql.strip();
+        String name = java.util.regex.Pattern.quote(quotedName());
+        if (!s.matches("(?is)COMMENT\\s+ON\\s+DATABASE\\s+" + name + "\\s+IS\\s.*")
+                && !s.matches("(?is)ALTER\\s+DATABASE\\s+" + name + "\\s+(SET|RESET)\\s.*")) {
+            throw new SQLException("Not a statement about the test database " + database + ": "
+                    + s.lines().findFirst().orElse(""), "42501");
+        }
+        try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute(s);
+        }
     }
 
     private Connection open(String user, String pass) throws SQLException {

@@ -45,12 +45,94 @@ public final class TestDatabaseCleanup {
 
     /** Runs the cleanup; returns one line per thing removed (or that could not be). */
     public List<String> run() {
-        List<String> done = new ArrayList<>();
+        List<String> done = new ArrayList<>(removeOrphans());
         if (external != null) {
             dropOldDatabases(done);
         }
         removeLeftovers(done);
         return done;
+    }
+
+    /**
+     * What restore tests of a dead process left, removed at once (call it when the application
+     * starts; {@link #run} does too): embedded servers still running in the work directory are
+     * stopped and their directories removed; test databases and roles on the external server
+     * made by a process of this host that is gone are dropped, unless kept by --verify-only
+     * (those wait for TEST_DB_RETENTION_DAYS). The owner is the PID and start time written when
+     * they were made. Returns one line per thing removed (or that could not be).
+     */
+    public List<String> removeOrphans() {
+        List<String> done = new ArrayList<>();
+        stopOrphanedServers(done);
+        if (external != null) {
+            dropOrphanedDatabases(done);
+        }
+        return done;
+    }
+
+    private void stopOrphanedServers(List<String> done) {
+        if (!Files.isDirectory(workDir)) {
+            return;
+        }
+        try (Stream<Path> entries = Files.list(workDir)) {
+            for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(EmbeddedTarget.DIR_PREFIX)).toList()) {
+                Path ownerFile = home.resolve(EmbeddedServer.OWNER_FILE);
+                if (!Files.isRegularFile(ownerFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue; // not one with an owner: the age rule below applies
+                }
+                java.util.Optional<OwnerMarker> owner = OwnerMarker.parse(Files.readString(ownerFile));
+                if (owner.isEmpty() || owner.get().mayBeAlive()) {
+                    continue;
+                }
+                Path data = home.resolve(EmbeddedServer.DATA);
+                Path pointer = home.resolve(EmbeddedServer.DATA_POINTER);
+                if (Files.isRegularFile(pointer, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    Path named = Path.of(Files.readString(pointer).strip());
+                    // only a directory of ours, where the server would put it
+                    if (named.getFileName().toString().startsWith(EmbeddedServer.DATA_PREFIX)) {
+                        data = named;
+                    }
+                }
+                java.util.Optional<ProcessHandle> postmaster = OrphanServers.postmaster(data);
+                if (postmaster.isPresent()) {
+                    OrphanServers.kill(data);
+                    done.add("Stopped the embedded PostgreSQL (pid " + postmaster.get().pid() + ") left running by process "
+                            + owner.get().pid() + ", which is gone");
+                }
+                if (!data.startsWith(home)) {
+                    OrphanServers.deleteTree(data);
+                }
+                OrphanServers.deleteTree(home);
+                done.add("Removed leftover " + home);
+            }
+        } catch (IOException e) {
+            done.add("Cannot clean up " + workDir + ": " + e.getMessage());
+        }
+    }
+
+    private void dropOrphanedDatabases(List<String> done) {
+        try (Connection admin = external.admin(); Statement s = admin.createStatement()) {
+            List<String> orphans = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT d.datname, pg_catalog.shobj_description(r.oid, 'pg_authid')"
+                    + " FROM pg_catalog.pg_database d JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) d.datdba"
+                    + " WHERE NOT d.datistemplate ORDER BY 1")) {
+                while (rs.next()) {
+                    String db = rs.getString(1);
+                    String comment = rs.getString(2);
+                    if (TEST_DB.matcher(db).matches() && comment != null && !comment.startsWith(TestDatabases.KEPT)
+                            && OwnerMarker.parse(comment).map(o -> !o.mayBeAlive()).orElse(false)) {
+                        orphans.add(db);
+                    }
+                }
+            }
+            for (String db : orphans) {
+                s.execute("DROP DATABASE IF EXISTS " + TestDatabases.ident(db) + " WITH (FORCE)");
+                s.execute("DROP ROLE IF EXISTS " + TestDatabases.ident(TestDatabases.roleFor(db)));
+                done.add("Dropped test database " + db + " (its restore test's process is gone)");
+            }
+        } catch (SQLException e) {
+            done.add("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage());
+        }
     }
 
     private void dropOldDatabases(List<String> done) {
@@ -85,13 +167,25 @@ public final class TestDatabaseCleanup {
                 String name = p.getFileName().toString();
                 boolean ours = name.startsWith(EmbeddedTarget.DIR_PREFIX) || name.startsWith("copy-") && name.endsWith(".dat")
                         || name.startsWith("sqlite-") && name.endsWith(".db") || name.startsWith("archive-") && name.endsWith(".dump");
-                if (ours && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p)) {
+                ours |= name.startsWith("bv-pg-bin-tmp-") || name.startsWith("probe-") && name.endsWith(".tmp");
+                if (ours && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p) && !ownerAlive(p)) {
                     deleteTree(p);
                     done.add("Removed leftover " + p);
                 }
             }
         } catch (IOException e) {
             done.add("Cannot clean up " + workDir + ": " + e.getMessage());
+        }
+    }
+
+    /** A server directory whose owner process may still be running (a test kept for a user, say). */
+    private static boolean ownerAlive(Path dir) {
+        try {
+            Path owner = dir.resolve(EmbeddedServer.OWNER_FILE);
+            return Files.isRegularFile(owner, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                    && OwnerMarker.parse(Files.readString(owner)).map(OwnerMarker::mayBeAlive).orElse(false);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.HexFormat;
 final class TestDatabases {
 
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Starts the role comment of a test database kept on purpose (--verify-only). */
+    static final String KEPT = "kept by --verify-only;";
 
     private TestDatabases() {
     }
@@ -25,8 +27,15 @@ final class TestDatabases {
         RANDOM.nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
         try (Statement s = admin.createStatement()) {
-            s.execute("CREATE ROLE " + ident(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD '"
-                    + password + "'");
+            s.execute("CREATE ROLE " + ident(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
+                    + " PASSWORD '" + password + "'");
+            // who made it: a test database whose process died is removed at the next start; the
+            // role's comment, which the restore role (no CREATEROLE) cannot change
+            try {
+                s.execute("COMMENT ON ROLE " + ident(role) + " IS " + literal(OwnerMarker.ofThisProcess().toString()));
+            } catch (SQLException e) {
+                // an admin that may not comment: the database is then left to TEST_DB_RETENTION_DAYS
+            }
             try {
                 s.execute("CREATE DATABASE " + ident(name) + " OWNER " + ident(role) + " TEMPLATE template0 ENCODING 'UTF8'");
             } catch (SQLException e) {
@@ -34,13 +43,7 @@ final class TestDatabases {
                 throw e;
             }
         }
-        TestDatabase db = new TestDatabase(host, port, name, role, password, adminUser, adminPassword);
-        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
-            s.execute("CREATE EXTENSION IF NOT EXISTS amcheck"); // for the amcheck check, run as admin
-        } catch (SQLException e) {
-            // amcheck is then SKIPPED with the reason
-        }
-        return db;
+        return new TestDatabase(host, port, name, role, password, adminUser, adminPassword);
     }
 
     /** The restore role of a test database: named after it, within PostgreSQL's 63-character limit. */
@@ -54,6 +57,10 @@ final class TestDatabases {
             s.execute("DROP DATABASE IF EXISTS " + ident(db.database()) + " WITH (FORCE)");
             s.execute("DROP ROLE IF EXISTS " + ident(db.role()));
         }
+    }
+
+    static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     static String ident(String name) {

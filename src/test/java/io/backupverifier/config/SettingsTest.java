@@ -70,6 +70,8 @@ class SettingsTest {
         "LOG_DIR_MAX_SIZE|big|LOG_DIR_MAX_SIZE (logs.max-size): 'big' is not a size",
         "SIZE_ANOMALY_RATIO|2|SIZE_ANOMALY_RATIO (history.size-ratio): '2' is not a fraction between 0 and 1",
         "FRESHNESS_DAILY|daily|FRESHNESS_DAILY (history.max-age-daily): 'daily' is not a duration",
+        "RESTORE_TIMEOUT|0s|RESTORE_TIMEOUT (restore.timeout): '0s' would stop every restore test: give a time limit such as 6h",
+        "RESTORE_STATEMENT_TIMEOUT|an hour|RESTORE_STATEMENT_TIMEOUT (restore.statement-timeout): 'an hour' is not a duration",
         "WEEKLY_RESTORE_CRON|sundays|WEEKLY_RESTORE_CRON (schedule.weekly-restore): ",
         "RESULTS_DB_URL|jdbc:mysql://x/db|RESULTS_DB_URL (results.db-url): 'jdbc:mysql://x/db' is not a jdbc:sqlite: or jdbc:postgresql: URL",
     })

@@ -71,6 +71,35 @@ class ExternalTargetTest {
     }
 
     @Test
+    void verifyOnlyKeepsTheDatabaseUntilRetentionAndOrphanCleanupLeavesIt() throws Exception {
+        RestoreTester.Options o = new RestoreTester.Options("bvkeep", 2, dir, "", 10, List.of(), false, Map.of());
+        RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
+                new MetadataReader(), Clock.systemDefaultZone()).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);
+        TestDatabase db = r.keptDatabase();
+        try {
+            assertThat(db).isNotNull();
+            r.release(); // what restore-test --verify-only does after printing "Test database kept"
+            assertThat(databases(db.database())).as("kept database after release").containsExactly(db.database());
+            try (Connection c = db.connect(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM public.customers")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("the user can connect with the printed role and password").isEqualTo(5);
+            }
+            assertThat(new TestDatabaseCleanup(server, dir, 7, Clock.systemDefaultZone()).removeOrphans())
+                    .as("kept on purpose: not an orphan").isEmpty();
+            Clock later = Clock.offset(Clock.systemDefaultZone(), java.time.Duration.ofDays(8));
+            assertThat(new TestDatabaseCleanup(server, dir, 7, later).run())
+                    .contains("Dropped test database " + db.database() + " (older than 7 days)");
+            assertThat(databases(db.database())).isEmpty();
+        } finally {
+            try (Connection c = server.admin(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + db.database() + " WITH (FORCE)");
+                s.execute("DROP ROLE IF EXISTS " + db.role());
+            }
+        }
+    }
+
+    @Test
     void cleanupDropsOnlyOldTestDatabases() throws Exception {
         try (Connection c = server.admin(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS bvclean_test_20200101_000000");

@@ -1,0 +1,169 @@
+package io.backupverifier.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.testing.Fixtures;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real pg_dump output of a hostile database (scripts/make-hostile-fixtures.sh): functions and
+ * operators that shadow what a check might call unqualified, each springing a trap (a program
+ * run on the server, a superuser role) if a superuser ever runs it. The restore and every
+ * check must work on the real objects and spring no trap.
+ */
+class HostileDumpTest {
+
+    static final Path MARKER = Path.of("/tmp/bv_hostile_marker");
+    static Path work;
+    static EmbeddedTarget server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        work = Files.createTempDirectory("bv-hostile-test");
+        server = new EmbeddedTarget(work);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        OrphanServers.deleteTree(work);
+    }
+
+    @BeforeEach
+    void noMarker() throws Exception {
+        Files.deleteIfExists(MARKER);
+    }
+
+    private RestoreResult restoreTest(String fixture, String name) {
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of("accounts", "entries"), true,
+                Map.of("accounts_without_name", "SELECT count(*) FROM accounts WHERE name = ''"));
+        return new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()), new MetadataReader(),
+                Clock.systemDefaultZone()).test(Fixtures.backup(dir, fixture, name), true);
+    }
+
+    private static boolean roleExists(String role) throws SQLException {
+        try (Connection c = server.admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '" + role + "'")) {
+            return rs.next();
+        }
+    }
+
+    private static void assertNothingHappenedOutside(RestoreResult r) throws SQLException {
+        assertThat(MARKER).as("a program ran on the server as superuser").doesNotExist();
+        assertThat(roleExists("bv_hostile_evil")).as("the dump created a superuser").isFalse();
+        r.checks().forEach((id, c) -> assertThat(c.status()).as(id + ": " + c.message()).isEqualTo(CheckStatus.PASSED));
+        // the real indexes were checked, not the dump's stand-in: 3 btree leaves; the hash and the partitioned parent are out of scope
+        assertThat(r.checks().get("amcheck").message()).isEqualTo("amcheck: 3 btree indexes verified (heapallindexed), 2 out of scope");
+        assertThat(r.checks().get("key_tables").message()).isEqualTo("Key tables present and not empty: accounts, entries");
+        assertThat(r.rowCounts()).containsEntry("public.accounts", 2L).containsEntry("public.entries", 2L);
+        // the dump's own code ran as the restore role (REFRESH MATERIALIZED VIEW at its end)
+        try (Connection c = r.keptDatabase().connectForChecks(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT who FROM public.restored_by")) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo(r.keptDatabase().role());
+        } finally {
+            r.release();
+        }
+    }
+
+    @Test
+    void plainDumpWithShadowingFunctionsAndOperatorsSpringsNoTrap() throws Exception {
+        RestoreResult r = restoreTest("hostile/hostile.sql.gz", "hostile_20251227_120000.sql.gz");
+        assertNothingHappenedOutside(r);
+    }
+
+    @Test
+    void customArchiveRestoredByPgRestoreSpringsNoTrap() throws Exception {
+        assumeTrue(CustomArchiveRestorer.find("").isPresent(), "pg_restore is not installed: skipping the custom archive");
+        RestoreResult r = restoreTest("hostile/hostile.dump", "hostile_20251227_120000.dump");
+        assertThat(r.checks().get("restore").message()).contains("(pg_restore)");
+        assertNothingHappenedOutside(r);
+    }
+
+    @Test
+    void keptDatabaseIsTheBackupsWithoutTheCheckingTools() throws Exception {
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
+        RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
+                new MetadataReader(), Clock.systemDefaultZone()).test(Fixtures.backup(dir, "hostile/hostile.sql.gz", "h.sql.gz"), true);
+        try (Connection c = r.keptDatabase().connectForChecks(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_catalog.pg_extension WHERE extname = 'amcheck'),"
+                     + " (SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname LIKE 'bv\\_amcheck%')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("amcheck extension left in the kept database").isZero();
+            assertThat(rs.getInt(2)).as("bv_amcheck schema left in the kept database").isZero();
+        } finally {
+            r.release();
+        }
+        assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.PASSED);
+    }
+
+    @Test
+    void embeddedServerRunsAsAnUnprivilegedUserWhoCannotWriteTheBackups() throws Exception {
+        assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: the server runs as its user anyway");
+        Path backups = Files.createDirectories(dir.resolve("backups"));
+        try (Connection c = server.admin(); Statement s = c.createStatement()) {
+            int pid;
+            try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
+            assertThat((Integer) Files.getAttribute(Path.of("/proc/" + pid), "unix:uid")).as("server process uid").isNotZero();
+            // even the server's superuser, escaping to the shell, cannot write the backups
+            try {
+                s.execute("COPY (SELECT 1) TO PROGRAM 'touch " + backups.resolve("planted") + "'");
+            } catch (SQLException expected) {
+                assertThat(expected.getMessage()).contains("failed");
+            }
+        }
+        assertThat(backups.resolve("planted")).doesNotExist();
+    }
+
+    @Test
+    void rootOrAnUnknownUserForTheServerIsRefusedNamingTheSetting() {
+        assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: EMBEDDED_PG_USER does not apply");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "root"))
+                .hasMessage("Cannot start the embedded PostgreSQL: the embedded PostgreSQL never runs as root: set EMBEDDED_PG_USER "
+                        + "to an unprivileged OS user, or TEST_DB_HOST to a server of yours");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "bv-no-such-user"))
+                .hasMessageContaining("EMBEDDED_PG_USER bv-no-such-user is not an OS user here");
+    }
+
+    @Test
+    void adminAccountNeedsItsPassword() throws Exception {
+        int port;
+        try (Connection c = server.admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT pg_catalog.current_setting('port')")) {
+            rs.next();
+            port = Integer.parseInt(rs.getString(1));
+        }
+        Properties p = new Properties();
+        p.setProperty("user", "postgres");
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p)) {
+            org.assertj.core.api.Assertions.fail("connected as the admin without a password");
+        } catch (SQLException expected) {
+            assertThat(expected.getMessage()).containsIgnoringCase("password");
+        }
+    }
+}

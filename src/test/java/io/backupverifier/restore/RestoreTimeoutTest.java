@@ -1,0 +1,144 @@
+package io.backupverifier.restore;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * RESTORE_STATEMENT_TIMEOUT and RESTORE_TIMEOUT: a dump that sleeps or loops forever is stopped
+ * within seconds, FAILED naming its line; nothing is left on the server.
+ */
+class RestoreTimeoutTest {
+
+    static Path work;
+    static EmbeddedTarget server;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // a work directory the server's user can reach: its data directory goes inside it
+        work = Files.createTempDirectory("bv-timeout-test", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        server = new EmbeddedTarget(work);
+        assertThat(server.home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION")).exists();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.close();
+        OrphanServers.deleteTree(work);
+    }
+
+    private RestoreResult restoreTest(Path backup, Duration whole, Duration statement) {
+        RestoreTester.Options o = new RestoreTester.Options("slow", 2, work, "", 1, List.of(), false,
+                Map.of("orders", "SELECT count(*) FROM orders")).withTimeouts(whole, statement);
+        return new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()), new MetadataReader(),
+                Clock.systemDefaultZone()).test(backup);
+    }
+
+    private Path shopDumpWith(String name, String extra) {
+        String d = new String(Fixtures.gunzip(Fixtures.bytes("shop.sql.gz")), StandardCharsets.UTF_8);
+        int at = d.lastIndexOf("--\n-- PostgreSQL database dump complete");
+        return Fixtures.write(dir.resolve(name), Fixtures.gzip((d.substring(0, at) + extra + "\n" + d.substring(at))
+                .getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static int lineOf(Path gz, String text) throws java.io.IOException {
+        List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(gz)), StandardCharsets.UTF_8).lines().toList();
+        return lines.indexOf(text) + 1;
+    }
+
+    /** Nothing of the test database is left: no backend, no database, no role. */
+    private static void nothingLeft() throws Exception {
+        try (Connection c = server.admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname LIKE 'slow\\_test\\_%'),"
+                     + " (SELECT count(*) FROM pg_catalog.pg_database WHERE datname LIKE 'slow\\_test\\_%'),"
+                     + " (SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname LIKE 'bv\\_restore\\_slow%')")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("backends left").isZero();
+            assertThat(rs.getInt(2)).as("test databases left").isZero();
+            assertThat(rs.getInt(3)).as("restore roles left").isZero();
+        }
+    }
+
+    @Test
+    void sleepingStatementFailsWithinSecondsNamingItsLine() throws Exception {
+        Path backup = shopDumpWith("sleep.sql.gz", "SELECT pg_catalog.pg_sleep(3600);");
+        long t = System.nanoTime();
+        RestoreResult r = restoreTest(backup, Duration.ofMinutes(5), Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(60));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message())
+                .startsWith("Restore failed: a statement ran longer than RESTORE_STATEMENT_TIMEOUT (2s) and was cancelled: Line "
+                        + lineOf(backup, "SELECT pg_catalog.pg_sleep(3600);") + ":")
+                .contains("pg_sleep(3600)");
+        nothingLeft();
+    }
+
+    @Test
+    void endlessLoopFailsWithinSecondsNamingItsLine() throws Exception {
+        Path backup = shopDumpWith("loop.sql.gz", "DO $$BEGIN LOOP END LOOP; END$$;");
+        RestoreResult r = restoreTest(backup, Duration.ofMinutes(5), Duration.ofSeconds(2));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message()).contains("RESTORE_STATEMENT_TIMEOUT (2s)")
+                .contains("Line " + lineOf(backup, "DO $$BEGIN LOOP END LOOP; END$$;") + ":");
+        nothingLeft();
+    }
+
+    @Test
+    void wholeTestOutOfTimeIsAnErrorAndLeavesNothing() throws Exception {
+        Path backup = shopDumpWith("long.sql.gz", "SELECT pg_catalog.pg_sleep(3600);");
+        RestoreResult r = restoreTest(backup, Duration.ofSeconds(3), Duration.ofHours(1));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.ERROR);
+        assertThat(r.checks().get("restore").message()).startsWith("Restore did not finish within RESTORE_TIMEOUT (3s)");
+        nothingLeft();
+    }
+
+    @Test
+    void pgRestoreBuildingAnEndlessIndexFails() throws Exception {
+        assumeTrue(CustomArchiveRestorer.find("").isPresent(), "pg_restore is not installed: skipping the custom archive");
+        RestoreResult r = restoreTest(Fixtures.backup(dir, "hostile/slow-index.dump", "slow.dump"), Duration.ofMinutes(5),
+                Duration.ofSeconds(2));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message()).contains("RESTORE_STATEMENT_TIMEOUT (2s)").contains("t_slow");
+        nothingLeft();
+    }
+
+    @Test
+    void sqliteRecursiveViewIsStoppedByTheStatementTimeout() throws Exception {
+        Path db = dir.resolve("recursive.sqlite");
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY)");
+            // the operator's consistency query counts "orders": here an endless recursive view
+            s.execute("CREATE VIEW orders AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n");
+        }
+        long t = System.nanoTime();
+        RestoreResult r = restoreTest(db, Duration.ofMinutes(5), Duration.ofSeconds(1));
+        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(30));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.checks().get("consistency").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("consistency").message())
+                .startsWith("Consistency checks failed: a query ran longer than RESTORE_STATEMENT_TIMEOUT (1s) and was stopped");
+    }
+}
