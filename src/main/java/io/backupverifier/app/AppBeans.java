@@ -133,8 +133,8 @@ public final class AppBeans implements CamelConfiguration {
                 Integer.parseInt(settings.get("test-db.port")), settings.get("test-db.user"), settings.get("test-db.password"));
         RestoreTester.Options options = new RestoreTester.Options(settings.get("db.name"), settings.restoreParallelism(),
                 settings.restoreWorkDir(), settings.get("restore.pg-bin-dir"), settings.minTables(), settings.keyTables(),
-                settings.flag("restore.key-tables-not-empty"), consistency).withTimeouts(Units.duration(settings.get("restore.timeout")),
-                Units.duration(settings.get("restore.statement-timeout")));
+                settings.flag("restore.key-tables-not-empty"), consistency).withLimits(Units.duration(settings.get("restore.timeout")),
+                Units.duration(settings.get("restore.statement-timeout")), Units.size(settings.get("restore.max-statement")));
         Supplier<RestoreTarget> targets = external != null ? () -> external
                 : () -> new EmbeddedTarget(settings.restoreWorkDir(), settings.get("restore.embedded-user"));
         // when the application stops (after in-flight restore tests), no embedded server outlives it

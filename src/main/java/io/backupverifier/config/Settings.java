@@ -59,6 +59,8 @@ public final class Settings {
             new Setting("restore.timeout", "RESTORE_TIMEOUT", "6h", "a whole restore test; then it is stopped and reported ERROR"),
             new Setting("restore.statement-timeout", "RESTORE_STATEMENT_TIMEOUT", "1h",
                     "one statement of a dump or a check; a longer one is cancelled and the restore FAILED naming its line"),
+            new Setting("restore.max-statement", "RESTORE_MAX_STATEMENT", "1GiB",
+                    "a plain dump's statement longer than this fails the restore naming its line"),
             new Setting("restore.embedded-user", "EMBEDDED_PG_USER", "nobody",
                     "OS user the embedded PostgreSQL runs as when this program runs as root"),
             new Setting("restore.on-suspect", "RESTORE_ON_SUSPECT", "true",
@@ -205,6 +207,7 @@ public final class Settings {
                 return null;
             });
         }
+        check("restore.max-statement", () -> Units.size(get("restore.max-statement")));
         check("alert.retries", () -> nonNegative(get("alert.retries")));
         if (!get("smtp.host").isEmpty() && get("alert.email").isBlank()) {
             throw new ConfigException(label("alert.email") + ": required when " + label("smtp.host") + " is set");

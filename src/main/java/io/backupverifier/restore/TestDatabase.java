@@ -12,7 +12,7 @@ import java.util.Properties;
  * its own after the restore, and terminates backends; it never runs a function of the dump.
  */
 public record TestDatabase(String host, int port, String database, String role, String password,
-                           String adminUser, String adminPassword) implements DatabaseStatements {
+                           String adminUser, String adminPassword) {
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -81,35 +81,6 @@ public record TestDatabase(String host, int port, String database, String role, 
             throw e;
         }
         return c;
-    }
-
-    @Override
-    public String quotedName() {
-        return TestDatabases.ident(database);
-    }
-
-    /**
-     * Applies a database-level statement of a {@code --create} dump to this test database, as
-     * the restore role (its owner): {@code COMMENT ON DATABASE <this> ...} or
-     * {@code ALTER DATABASE <this> SET|RESET ...}, with the source database's name already
-     * replaced by {@link #quotedName()}. Anything else is refused.
-     */
-    public void applyDatabaseStatement(String sql) throws SQLException {
-        apply(sql);
-    }
-
-    @Override
-    public void apply(String sql) throws SQLException {
-        String s = sql.strip();
-        String name = java.util.regex.Pattern.quote(quotedName());
-        if (!s.matches("(?is)COMMENT\\s+ON\\s+DATABASE\\s+" + name + "\\s+IS\\s.*")
-                && !s.matches("(?is)ALTER\\s+DATABASE\\s+" + name + "\\s+(SET|RESET)\\s.*")) {
-            throw new SQLException("Not a statement about the test database " + database + ": "
-                    + s.lines().findFirst().orElse(""), "42501");
-        }
-        try (Connection c = connect(); java.sql.Statement st = c.createStatement()) {
-            st.execute(s);
-        }
     }
 
     private Connection open(String user, String pass) throws SQLException {

@@ -51,6 +51,32 @@ class RestoreTestCommandTest {
     }
 
     @Test
+    void objectsOnlyASuperuserMayCreateMakeAWarningThatNamesThemAndTheOtherChecksRun() throws Exception {
+        Path dump = Fixtures.write(backups.resolve("backup_20251227_120000.gz"),
+                Files.readAllBytes(Path.of("src/test/resources/fixtures/fidelity/superuser-objects.sql.gz")));
+        Cli.Result r = cli.env("RESTORE_MIN_TABLES", "1").run("restore-test", "--json", dump.toString());
+        assertThat(r.exit()).as(r.err()).isZero(); // a WARNING, not a failure: the rest of the database came back
+        JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
+        assertThat(b.at("/status").asText()).isEqualTo("WARNING");
+        assertThat(b.at("/checks/restore/status").asText()).isEqualTo("WARNING");
+        assertThat(b.at("/checks/restore/message").asText()).startsWith("10 statements need superuser and were not restored: "
+                + "CREATE EXTENSION IF NOT EXISTS file_fdw WITH SCHEMA public; (line 25), ");
+        assertThat(b.at("/checks/amcheck/status").asText()).isEqualTo("PASSED");
+    }
+
+    @Test
+    void aStatementLongerThanRestoreMaxStatementFailsNamingItsLine() throws Exception {
+        String sql = "CREATE TABLE t (id int);\nINSERT INTO t VALUES (1);\nCOMMENT ON TABLE t IS '"
+                + "x".repeat(4096) + "';\n-- PostgreSQL database dump complete\n";
+        Path dump = Fixtures.write(backups.resolve("backup_20251227_120000.gz"), Fixtures.gzip(sql.getBytes()));
+        Cli.Result r = cli.env("RESTORE_MAX_STATEMENT", "1KiB").run("restore-test", "--json", dump.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
+        assertThat(b.at("/checks/restore/status").asText()).isEqualTo("FAILED");
+        assertThat(b.at("/checks/restore/message").asText()).contains("statement at line 3 is longer than 1024 bytes (RESTORE_MAX_STATEMENT)").doesNotContain("x".repeat(100));
+    }
+
+    @Test
     void verifyRestoreTestsABackupWhoseOnlyProblemIsItsSidecar() throws Exception {
         Path noSidecar = Fixtures.write(backups.resolve("backup_20251227_120000.gz"), Fixtures.bytes("shop.sql.gz"));
         Cli.Result r = cli.run("verify", "--json", noSidecar.toString());
