@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier 0.1.0",
         description = "Proves that database backups are intact and restorable.",
         subcommands = {VerifyCommand.class, RestoreTestCommand.class, ReportCommand.class, CheckDbCommand.class, CleanupCommand.class,
-                RunCommand.class,
+                RunCommand.class, ListCommand.class, CheckCommand.class, HistoryCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})

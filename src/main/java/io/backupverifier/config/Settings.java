@@ -194,6 +194,12 @@ public final class Settings {
             sources.put(k, SOURCE_COMMAND_LINE);
         });
         accept(v, notices);
+        // an empty value means the derived default, wherever the empty value was written
+        for (String k : List.of("log.dir", "restore.log-dir", "state.dir", "alert.outbox-dir", "restore.work-dir", "results.db-url")) {
+            if (v.get(k).isEmpty()) {
+                sources.put(k, SOURCE_DEFAULT);
+            }
+        }
         derive(v);
         Settings settings = new Settings(v, sources, notices);
         settings.validate();
