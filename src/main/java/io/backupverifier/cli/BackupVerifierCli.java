@@ -45,7 +45,9 @@ public final class BackupVerifierCli implements Callable<Integer> {
     }
 
     /** Runs a command line and returns its exit code; tests call this in-process. */
-    public static int execute(CliContext ctx, String... args) {
+    public static int execute(CliContext ctx, String... given) {
+        String[] args = SeedFlags.translate(given, ctx.err());
+        boolean json = java.util.Arrays.asList(args).contains("--json");
         CommandLine cli = new CommandLine(new BackupVerifierCli(ctx), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
@@ -59,6 +61,9 @@ public final class BackupVerifierCli implements Callable<Integer> {
         cli.setOut(new PrintWriter(ctx.out(), true));
         cli.setErr(new PrintWriter(ctx.err(), true));
         cli.setParameterExceptionHandler((e, a) -> {
+            if (json) {
+                JsonDocument.error(ctx, e.getMessage(), USAGE); // --json promises one document, also for a usage error
+            }
             ctx.err().println("[ERROR] " + e.getMessage());
             ctx.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;

@@ -52,7 +52,6 @@ public final class ResultsQueries {
             return none;
         }
         try (Connection c = dataSource.getConnection()) {
-            c.setReadOnly(true);
             return q.run(c);
         } catch (SQLException e) {
             if (ResultsStore.missingSchema(e)) {
