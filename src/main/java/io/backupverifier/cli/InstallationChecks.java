@@ -117,7 +117,10 @@ final class InstallationChecks {
         while (parent != null && !Files.exists(parent)) {
             parent = parent.getParent();
         }
-        if (parent != null && Files.isDirectory(parent) && Files.isWritable(parent) && Files.isExecutable(parent)) {
+        if (parent != null && !Files.isDirectory(parent)) {
+            return Item.failed(id, name, d + " cannot be created: " + parent + " is a file", "remove the file, or set " + key);
+        }
+        if (parent != null && Files.isWritable(parent) && Files.isExecutable(parent)) {
             return Item.ok(id, name, d + " does not exist yet and will be created");
         }
         return Item.failed(id, name, d + " does not exist and cannot be created (" + parent + " is not writable by " + user() + ")",
