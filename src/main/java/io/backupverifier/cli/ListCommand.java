@@ -100,7 +100,7 @@ final class ListCommand extends OperatorCommand {
             return BackupVerifierCli.OK;
         }
         ZoneId zone = ctx.clock().getZone();
-        String format = "%-8s %-16s %-7s %9s  %-24s %-38s %s%n";
+        String format = "%-8s %-16s %-8s %9s  %-24s %-38s %s%n";
         ctx.out().printf(format, "CATEGORY", "CREATED", "AGE", "SIZE", "VERIFIED", "RESTORE TEST", "BACKUP");
         for (BackupCatalog.Entry e : shown) {
             VerificationRow v = verified.get(key(e.file()));
