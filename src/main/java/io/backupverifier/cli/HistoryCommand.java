@@ -45,7 +45,7 @@ final class HistoryCommand extends OperatorCommand {
         if ((file == null) == (category == null)) {
             throw new UsageException("history needs a FILE or --category C (one of them)");
         }
-        Settings settings = json() ? common.load(ctx) : common.settings(ctx);
+        Settings settings = common.settings(ctx); // notices go to stderr: stdout keeps one document
         ResultsQueries store = StoredResults.of(settings);
         String subject;
         List<VerificationRow> verifications;

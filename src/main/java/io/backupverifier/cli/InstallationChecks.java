@@ -135,12 +135,19 @@ final class InstallationChecks {
         } catch (RuntimeException e) {
             problem = Optional.of(String.valueOf(e.getMessage()));
         }
-        if (problem.isEmpty()) {
+        Path spool = settings.stateDir().resolve("results-spool");
+        int waiting = ResultsQueries.waiting(spool);
+        if (problem.isEmpty() && waiting == 0) {
             return Item.ok("results_store", "results store", url + " answers");
         }
-        return Item.failed("results_store", "results store", url + ": " + problem.get(),
-                url.startsWith("jdbc:sqlite:") ? "check the state directory and the file's permissions"
-                        : "check " + Settings.label("results.db-url") + ", RESULTS_DB_USER and RESULTS_DB_PASSWORD, and that the server is up");
+        if (problem.isEmpty()) {
+            return Item.failed("results_store", "results store", url + " answers, but " + waiting + " result(s) still wait in "
+                    + spool.toAbsolutePath(), "run any command that verifies, or the service: it writes them");
+        }
+        String fix = problem.get().startsWith("tables missing") ? "run backup-verifier verify once: it creates them (the user needs CREATE)"
+                : url.startsWith("jdbc:sqlite:") ? "check the state directory and the file's permissions"
+                : "check " + Settings.label("results.db-url") + ", RESULTS_DB_USER and RESULTS_DB_PASSWORD, and that the server is up";
+        return Item.failed("results_store", "results store", url + ": " + problem.get(), fix);
     }
 
     /** Connects, says EHLO (and logs in when SMTP_USER is set), sends nothing. */

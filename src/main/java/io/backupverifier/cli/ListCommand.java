@@ -40,7 +40,7 @@ final class ListCommand extends OperatorCommand {
 
     @Override
     int run() throws Exception {
-        Settings settings = json() ? common.load(ctx) : common.settings(ctx);
+        Settings settings = common.settings(ctx); // notices go to stderr: stdout keeps one document
         settings.requireReadableBackupDir();
         BackupCatalog catalog = BackupCatalog.of(settings);
         List<BackupCatalog.Entry> all = catalog.entries();

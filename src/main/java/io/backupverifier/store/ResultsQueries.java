@@ -80,6 +80,11 @@ public final class ResultsQueries {
         }
     }
 
+    /** Results waiting in {@code spoolDir} because the store could not take them when they were made. */
+    public static int waiting(Path spoolDir) {
+        return Files.isDirectory(spoolDir) ? new ResultsSpool(spoolDir).pending() : 0;
+    }
+
     /** The latest verification of every file, by file path as stored. */
     public Map<String, VerificationRow> latestVerifications() {
         Map<String, VerificationRow> out = new LinkedHashMap<>();

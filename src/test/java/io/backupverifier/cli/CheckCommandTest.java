@@ -142,6 +142,17 @@ class CheckCommandTest {
                 .isEqualTo("SMTP_PORT (smtp.port): 'smtp' is not a port number (1-65535)");
     }
 
+    @Test
+    void anUnreachableResultsStoreIsNamedWithoutItsPassword() throws Exception {
+        freshBackup();
+        int closed = freePort();
+        Cli.Result r = cli().env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/bv?password=s3cret").run("check");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).containsPattern("  results store: FAILED \\(jdbc:postgresql://127.0.0.1:" + closed
+                + "/bv\\?password=\\*{8}: .*Connection.*refused.*\\); fix: check RESULTS_DB_URL \\(results.db-url\\)");
+        assertThat(r.out()).doesNotContain("s3cret");
+    }
+
     /** Needs the local PostgreSQL at 127.0.0.1:5432 (trust, user postgres); skipped without it. */
     @Test
     void theTestDatabaseUserMustCreateDatabasesAndRoles() throws Exception {
