@@ -38,8 +38,7 @@ final class CheckCommand extends OperatorCommand {
             }
             JsonDocument.print(ctx, root);
         } else {
-            ctx.out().println("Checking the installation (" + Settings.label("backup.dir") + " = "
-                    + settings.backupDir().toAbsolutePath().normalize() + ")");
+            ctx.out().println("Checking the installation (BACKUP_DIR = " + settings.backupDir().toAbsolutePath().normalize() + ")");
             for (InstallationChecks.Item i : items) {
                 ctx.out().println("  " + i.name() + ": " + (i.ok() ? "OK" : "FAILED") + " (" + i.message() + ")"
                         + (i.ok() ? "" : "; fix: " + i.fix()));

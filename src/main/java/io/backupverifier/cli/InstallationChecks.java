@@ -142,7 +142,7 @@ final class InstallationChecks {
         }
         if (problem.isEmpty()) {
             return Item.failed("results_store", "results store", url + " answers, but " + waiting + " result(s) still wait in "
-                    + spool.toAbsolutePath(), "run any command that verifies, or the service: it writes them");
+                    + spool.toAbsolutePath().normalize(), "run any command that verifies, or the service: it writes them");
         }
         String fix = problem.get().startsWith("tables missing") ? "run backup-verifier verify once: it creates them (the user needs CREATE)"
                 : url.startsWith("jdbc:sqlite:") ? "check the state directory and the file's permissions"
@@ -154,7 +154,7 @@ final class InstallationChecks {
     private Item smtp() {
         String host = settings.get("smtp.host");
         if (host.isEmpty()) {
-            return Item.ok("smtp", "SMTP server", "SMTP_HOST not set: alerts wait in " + settings.outboxDir().toAbsolutePath()
+            return Item.ok("smtp", "SMTP server", "SMTP_HOST not set: alerts wait in " + settings.outboxDir().toAbsolutePath().normalize()
                     + " and are not mailed");
         }
         int port = Integer.parseInt(settings.get("smtp.port").strip());
@@ -239,7 +239,7 @@ final class InstallationChecks {
                         "create the user, or set EMBEDDED_PG_USER to an existing unprivileged user");
             }
         }
-        return Item.ok("test_database", name, "PostgreSQL binaries present, " + settings.restoreWorkDir().toAbsolutePath()
+        return Item.ok("test_database", name, "PostgreSQL binaries present, " + settings.restoreWorkDir().toAbsolutePath().normalize()
                 + " writable" + ("root".equals(user()) ? ", runs as " + osUser : "") + " (the server starts at the restore test)");
     }
 
