@@ -153,6 +153,32 @@ class CheckCommandTest {
         assertThat(r.out()).doesNotContain("s3cret");
     }
 
+    @Test
+    void pgRestoreIsRequiredOnlyWhenThereAreCustomArchives() throws Exception {
+        freshBackup();
+        Path emptyBin = Files.createDirectories(root.resolve("no-bin"));
+        Cli cli = cli().env("PG_BIN_DIR", emptyBin.toString());
+        assertThat(cli.run("check").out()).contains("  pg_restore: OK (not found in " + emptyBin
+                + "; needed only for custom archives, and there are none)");
+        Fixtures.backup(backups.resolve("monthly"), "shop.dump", "backup_20251201_040000.dump");
+        Cli.Result r = cli.env("FRESHNESS_MONTHLY", "36500d").run("check");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("  pg_restore: FAILED (not found in " + emptyBin + ", and 1 backup is a custom archive); "
+                + "fix: install the PostgreSQL client tools, or set PG_BIN_DIR to where pg_restore is");
+    }
+
+    @Test
+    void asRootTheEmbeddedServerNeedsAnotherUser() {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "only as root");
+        freshBackup();
+        Cli.Result r = cli().env("EMBEDDED_PG_USER", "root").run("check");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("  embedded test database: FAILED (running as root, and EMBEDDED_PG_USER is root); "
+                + "fix: set EMBEDDED_PG_USER to an unprivileged OS user, or TEST_DB_HOST");
+        Cli.Result missing = cli().env("EMBEDDED_PG_USER", "bv-no-such-user").run("check");
+        assertThat(missing.out()).contains("  embedded test database: FAILED (EMBEDDED_PG_USER bv-no-such-user is not a user of this host)");
+    }
+
     /** Needs the local PostgreSQL at 127.0.0.1:5432 (trust, user postgres); skipped without it. */
     @Test
     void theTestDatabaseUserMustCreateDatabasesAndRoles() throws Exception {
