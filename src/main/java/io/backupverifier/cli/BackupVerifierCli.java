@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one executable: {@code backup-verifier COMMAND [OPTIONS]} (DESIGN.md section 7). */
-@Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier 0.1.0",
+@Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier " + JsonDocument.VERSION,
         description = "Proves that database backups are intact and restorable.",
         subcommands = {VerifyCommand.class, RestoreTestCommand.class, ReportCommand.class, CheckDbCommand.class, CleanupCommand.class,
                 RunCommand.class, ListCommand.class, CheckCommand.class, HistoryCommand.class, ConfigCommand.class,

@@ -68,6 +68,16 @@ class ConfigCommandTest {
     }
 
     @Test
+    void aFlagWinsAndSaysSo() throws Exception {
+        Cli.Result r = cli.run("config", "--json", "--dir", "/srv/backups");
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json.at("/settings/BACKUP_DIR/value").asText()).isEqualTo("/srv/backups");
+        assertThat(json.at("/settings/BACKUP_DIR/source").asText()).isEqualTo("command line");
+        assertThat(json.at("/settings/VERIFICATION_LOG_DIR/value").asText()).isEqualTo("/srv/backups/verification_logs");
+        assertThat(json.get("version").asText()).isEqualTo(JsonDocument.VERSION);
+    }
+
+    @Test
     void otherCommandsPrintTheNoticesBeforeTheyRun() throws Exception {
         Files.createDirectories(root.resolve("backups"));
         Cli.Result r = cli.run("list"); // the installation's own configuration, this .env
