@@ -7,10 +7,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one executable: {@code backup-verifier COMMAND [OPTIONS]} (DESIGN.md section 7). */
-@Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier 0.1.0",
+@Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier " + JsonDocument.VERSION,
         description = "Proves that database backups are intact and restorable.",
         subcommands = {VerifyCommand.class, RestoreTestCommand.class, ReportCommand.class, CheckDbCommand.class, CleanupCommand.class,
-                RunCommand.class,
+                RunCommand.class, ListCommand.class, CheckCommand.class, HistoryCommand.class, ConfigCommand.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})
@@ -45,7 +45,9 @@ public final class BackupVerifierCli implements Callable<Integer> {
     }
 
     /** Runs a command line and returns its exit code; tests call this in-process. */
-    public static int execute(CliContext ctx, String... args) {
+    public static int execute(CliContext ctx, String... given) {
+        String[] args = SeedFlags.translate(given, ctx.err());
+        boolean json = java.util.Arrays.asList(args).contains("--json");
         CommandLine cli = new CommandLine(new BackupVerifierCli(ctx), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {
@@ -59,6 +61,9 @@ public final class BackupVerifierCli implements Callable<Integer> {
         cli.setOut(new PrintWriter(ctx.out(), true));
         cli.setErr(new PrintWriter(ctx.err(), true));
         cli.setParameterExceptionHandler((e, a) -> {
+            if (json) {
+                JsonDocument.error(ctx, e.getMessage(), USAGE); // --json promises one document, also for a usage error
+            }
             ctx.err().println("[ERROR] " + e.getMessage());
             ctx.err().println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return USAGE;

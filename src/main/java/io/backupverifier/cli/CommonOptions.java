@@ -18,7 +18,15 @@ final class CommonOptions {
             description = "Configuration file (default: config/application.properties of the installation).")
     Path config;
 
+    /** The configuration, after printing its notices (unknown keys, converted values) on stderr. */
     Settings settings(CliContext ctx) throws ConfigException {
+        Settings settings = load(ctx);
+        settings.notices().forEach(n -> ctx.err().println(n.line()));
+        return settings;
+    }
+
+    /** The configuration, notices not printed (the commands that show them themselves). */
+    Settings load(CliContext ctx) throws ConfigException {
         if (config != null && !Files.isRegularFile(config)) {
             throw new ConfigException("--config: " + config + " is not a readable file");
         }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -114,9 +115,28 @@ public final class Settings {
     private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+");
 
     private final Map<String, String> values;
+    private final Map<String, String> sources;
+    private final List<ConfigNotice> notices;
 
-    private Settings(Map<String, String> values) {
+    private Settings(Map<String, String> values, Map<String, String> sources, List<ConfigNotice> notices) {
         this.values = values;
+        this.sources = sources;
+        this.notices = List.copyOf(notices);
+    }
+
+    /** Unknown keys and values accepted in another form, in the order found. */
+    public List<ConfigNotice> notices() {
+        return notices;
+    }
+
+    /** Where the value of a key came from: default, application.properties, .env, environment or command line. */
+    public String source(String property) {
+        return sources.getOrDefault(property, SOURCE_DEFAULT);
+    }
+
+    /** Camel's own settings given in application.properties (camel.*), sorted. */
+    public List<String> camelKeys() {
+        return values.keySet().stream().filter(k -> k.startsWith("camel.")).sorted().toList();
     }
 
     /**
@@ -130,7 +150,12 @@ public final class Settings {
     public static Settings load(Path configFile, Path workDir, Map<String, String> env, Map<String, String> overrides)
             throws ConfigException {
         Map<String, String> v = new LinkedHashMap<>();
-        ALL.forEach(s -> v.put(s.property(), s.defaultValue()));
+        Map<String, String> sources = new LinkedHashMap<>();
+        List<ConfigNotice> notices = new ArrayList<>();
+        ALL.forEach(s -> {
+            v.put(s.property(), s.defaultValue());
+            sources.put(s.property(), SOURCE_DEFAULT);
+        });
         if (Files.isRegularFile(configFile)) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
@@ -141,25 +166,85 @@ public final class Settings {
             ALL.forEach(s -> {
                 if (p.getProperty(s.property()) != null) {
                     v.put(s.property(), p.getProperty(s.property()).strip());
+                    sources.put(s.property(), SOURCE_PROPERTIES);
                 }
             });
             // Camel's own settings (camel.main.*, camel.component.*) pass through to Camel as they are
-            p.stringPropertyNames().stream().filter(k -> k.startsWith("camel.")).forEach(k -> v.put(k, p.getProperty(k).strip()));
+            p.stringPropertyNames().stream().filter(k -> k.startsWith("camel.")).forEach(k -> {
+                v.put(k, p.getProperty(k).strip());
+                sources.put(k, SOURCE_PROPERTIES);
+            });
+            notices.addAll(UnknownKeys.inProperties(p.stringPropertyNames().stream().sorted().toList()));
         }
         Map<String, String> dotenv = readDotenv(workDir);
+        notices.addAll(UnknownKeys.inEnvironment(dotenv, ".env"));
+        notices.addAll(UnknownKeys.inEnvironment(env, "environment"));
         for (Setting s : ALL) {
             if (dotenv.containsKey(s.env())) {
                 v.put(s.property(), dotenv.get(s.env()).strip());
+                sources.put(s.property(), SOURCE_DOTENV);
             }
             if (env.containsKey(s.env())) {
                 v.put(s.property(), env.get(s.env()).strip());
+                sources.put(s.property(), SOURCE_ENVIRONMENT);
             }
         }
-        v.putAll(overrides);
+        overrides.forEach((k, x) -> {
+            v.put(k, x);
+            sources.put(k, SOURCE_COMMAND_LINE);
+        });
+        accept(v, notices);
+        // an empty value means the derived default, wherever the empty value was written
+        for (String k : List.of("log.dir", "restore.log-dir", "state.dir", "alert.outbox-dir", "restore.work-dir", "results.db-url")) {
+            if (v.get(k).isEmpty()) {
+                sources.put(k, SOURCE_DEFAULT);
+            }
+        }
         derive(v);
-        Settings settings = new Settings(v);
+        Settings settings = new Settings(v, sources, notices);
         settings.validate();
         return settings;
+    }
+
+    /** Where a value came from, as {@code config} shows it. */
+    public static final String SOURCE_DEFAULT = "default";
+    public static final String SOURCE_PROPERTIES = "application.properties";
+    public static final String SOURCE_DOTENV = ".env";
+    public static final String SOURCE_ENVIRONMENT = "environment";
+    public static final String SOURCE_COMMAND_LINE = "command line";
+
+    private static final List<String> CRON_KEYS = List.of("schedule.daily-verify", "schedule.weekly-restore", "schedule.maintenance",
+            "schedule.freshness", "schedule.daily-report");
+
+    /**
+     * Values given in the form people know from elsewhere, turned into ours: a 5-field Unix
+     * cron becomes Quartz's (said in one line), a ratio written {@code 30%} becomes 0.3.
+     */
+    private static void accept(Map<String, String> v, List<ConfigNotice> notices) throws ConfigException {
+        for (String key : CRON_KEYS) {
+            String cron = v.get(key).strip();
+            if (!UnixCron.isUnix(cron)) {
+                continue;
+            }
+            java.util.Optional<String> quartz = UnixCron.toQuartz(cron);
+            if (quartz.isEmpty()) {
+                throw new ConfigException(label(key) + ": '" + cron + "' is a Unix cron; Quartz wants seconds first and '?' in "
+                        + "day-of-month or day-of-week (e.g. '0 " + String.join(" ", java.util.Arrays.copyOf(cron.split("\\s+"), 3))
+                        + " * ?'), and cannot give both");
+            }
+            v.put(key, quartz.get());
+            notices.add(new ConfigNotice(ConfigNotice.INFO, key, label(key) + ": '" + cron + "' is a Unix cron; "
+                    + "using Quartz's '" + quartz.get() + "' (seconds first)"));
+        }
+        String ratio = v.get("history.size-ratio").strip();
+        if (ratio.endsWith("%")) {
+            try {
+                v.put("history.size-ratio", java.math.BigDecimal.valueOf(Double.parseDouble(ratio.substring(0, ratio.length() - 1).strip()))
+                        .movePointLeft(2).stripTrailingZeros().toPlainString());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(label("history.size-ratio") + ": '" + ratio + "' is not a percentage such as 30%");
+            }
+        }
     }
 
     private static Map<String, String> readDotenv(Path workDir) throws ConfigException {
