@@ -337,7 +337,7 @@ public final class RestoreTester {
     private void removeOrphansOnce(RestoreTarget target) {
         if (orphansRemoved.compareAndSet(false, true)) {
             ExternalTarget external = target instanceof ExternalTarget e ? e : null;
-            for (String line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
+            for (io.backupverifier.maintenance.Maintained line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
                 LOG.info("{}", line);
             }
         }
