@@ -1,7 +1,7 @@
 package io.backupverifier.catalog;
 
-import io.backupverifier.checks.Metadata;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.Metadata;
+import io.backupverifier.sidecar.MetadataReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;

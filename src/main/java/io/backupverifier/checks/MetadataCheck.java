@@ -1,5 +1,7 @@
 package io.backupverifier.checks;
 
+import io.backupverifier.sidecar.Metadata;
+
 /** {@code metadata}: the sidecar is present, valid JSON, complete and agrees with the file. */
 public final class MetadataCheck implements Check {
 

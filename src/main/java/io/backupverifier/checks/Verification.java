@@ -1,5 +1,6 @@
 package io.backupverifier.checks;
 
+import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.scan.ScanResult;
 import java.nio.file.Path;
 import java.util.Collections;

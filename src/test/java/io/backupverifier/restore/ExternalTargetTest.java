@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.backupverifier.maintenance.Maintained;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,4 +1,4 @@
-package io.backupverifier.checks;
+package io.backupverifier.sidecar;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;

@@ -1,4 +1,4 @@
-package io.backupverifier.checks;
+package io.backupverifier.sidecar;
 
 import java.time.Instant;
 import java.util.List;
