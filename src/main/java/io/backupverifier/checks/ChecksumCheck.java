@@ -11,7 +11,7 @@ public final class ChecksumCheck implements Check {
 
     @Override
     public String id() {
-        return "checksum";
+        return CheckId.CHECKSUM.id();
     }
 
     @Override

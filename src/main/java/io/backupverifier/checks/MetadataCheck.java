@@ -7,7 +7,7 @@ public final class MetadataCheck implements Check {
 
     @Override
     public String id() {
-        return "metadata";
+        return CheckId.METADATA.id();
     }
 
     @Override

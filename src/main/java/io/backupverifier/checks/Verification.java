@@ -69,7 +69,7 @@ public final class Verification implements BackupResult {
      */
     public boolean isDataPossiblyIntact() {
         List<String> failed = failedChecks();
-        return !failed.isEmpty() && List.of("metadata", "checksum").containsAll(failed)
+        return !failed.isEmpty() && List.of(CheckId.METADATA.id(), CheckId.CHECKSUM.id()).containsAll(failed)
                 && scan.content().kind() != io.backupverifier.scan.ContentKind.UNKNOWN
                 && scan.content().kind() != io.backupverifier.scan.ContentKind.EMPTY;
     }

@@ -1,6 +1,7 @@
 package io.backupverifier.history;
 
 import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.time.Clock;
 import java.time.Duration;
@@ -43,8 +44,8 @@ public final class CategoryChecks {
                 continue;
             }
             CategoryResult r = new CategoryResult(catalog.backupDir(), category, mine.stream().mapToLong(BackupCatalog.Entry::size).sum());
-            r.record("freshness", freshness(category, mine));
-            r.record("retention", retention(category, mine.size()));
+            r.record(CheckId.FRESHNESS.id(), freshness(category, mine));
+            r.record(CheckId.RETENTION.id(), retention(category, mine.size()));
             out.add(r);
         }
         return out;

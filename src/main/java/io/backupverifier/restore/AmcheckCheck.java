@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -42,7 +43,7 @@ public final class AmcheckCheck implements RestoreCheck {
 
     @Override
     public String id() {
-        return "amcheck";
+        return CheckId.AMCHECK.id();
     }
 
     @Override

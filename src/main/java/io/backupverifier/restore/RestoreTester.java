@@ -2,6 +2,7 @@ package io.backupverifier.restore;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
@@ -34,8 +35,7 @@ import java.util.zip.GZIPInputStream;
 public final class RestoreTester {
 
     /** The restore checks, in the order they run and are reported. */
-    public static final List<String> CHECK_IDS = List.of("restore", "table_count", "key_tables", "reindex", "analyze",
-            "referential_integrity", "consistency", "amcheck");
+    public static final List<String> CHECK_IDS = CheckId.ids(CheckId.Kind.RESTORE);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
 
     /**

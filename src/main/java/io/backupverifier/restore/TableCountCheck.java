@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -24,7 +25,7 @@ public final class TableCountCheck implements RestoreCheck {
 
     @Override
     public String id() {
-        return "table_count";
+        return CheckId.TABLE_COUNT.id();
     }
 
     @Override
