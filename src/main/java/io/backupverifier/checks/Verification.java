@@ -59,8 +59,8 @@ public final class Verification implements BackupResult {
     }
 
     @Override
-    public String runName() {
-        return "Backup verification";
+    public ResultKind resultKind() {
+        return ResultKind.VERIFY;
     }
 
     /**
