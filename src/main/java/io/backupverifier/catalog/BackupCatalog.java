@@ -1,5 +1,6 @@
 package io.backupverifier.catalog;
 
+import io.backupverifier.sidecar.Category;
 import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
 import java.io.IOException;
@@ -199,10 +200,10 @@ public final class BackupCatalog {
         Path rel = abs.startsWith(backupDir) ? backupDir.relativize(abs) : abs;
         for (int i = rel.getNameCount() - 2; i >= 0; i--) {
             String dir = rel.getName(i).toString().toLowerCase(Locale.ROOT);
-            if (Metadata.CATEGORIES.contains(dir)) {
+            if (Category.of(dir).isPresent()) {
                 return dir;
             }
         }
-        return "daily";
+        return Category.DEFAULT.id();
     }
 }

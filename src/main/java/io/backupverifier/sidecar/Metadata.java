@@ -17,8 +17,6 @@ public record Metadata(boolean sidecarPresent, List<String> problems, Instant cr
                        Long sizeBytes, String fileName, String database, String databaseType, String format,
                        String category, String sha256File, String sha256FileProblem) {
 
-    public static final List<String> CATEGORIES = List.of("daily", "weekly", "monthly");
-
     public boolean valid() {
         return sidecarPresent && problems.isEmpty();
     }
