@@ -8,6 +8,7 @@ import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.scan.ContentInspector;
 import io.backupverifier.scan.ContentKind;
+import io.backupverifier.scan.GzipMagic;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -191,7 +192,7 @@ public final class RestoreTester {
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+        return GzipMagic.at(b0, b1) ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     private void custom(RestoreResult result, Path file, boolean keep) throws IOException {
@@ -205,7 +206,7 @@ public final class RestoreTester {
         Path archive = file;
         boolean temporary = false;
         try (InputStream raw = Files.newInputStream(file)) {
-            if (raw.read() == 0x1f) { // gzip-wrapped archive: pg_restore -j needs a seekable file
+            if (GzipMagic.at(raw.read(), raw.read())) { // gzip-wrapped archive: pg_restore -j needs a seekable file
                 archive = Files.createTempFile(workDir(), "archive-", ".dump");
                 temporary = true;
                 try (InputStream in = open(file)) {
