@@ -207,7 +207,7 @@ public final class RestoreTester {
         boolean temporary = false;
         try (InputStream raw = Files.newInputStream(file)) {
             if (GzipMagic.at(raw.read(), raw.read())) { // gzip-wrapped archive: pg_restore -j needs a seekable file
-                archive = Files.createTempFile(workDir(), "archive-", ".dump");
+                archive = WorkFiles.ARCHIVE.create(workDir());
                 temporary = true;
                 try (InputStream in = open(file)) {
                     Files.copy(in, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -225,7 +225,7 @@ public final class RestoreTester {
 
     private void sqlite(RestoreResult result, Path file) throws IOException {
         // always a copy: opening the backup itself could change it
-        Path copy = Files.createTempFile(workDir(), "sqlite-", ".db");
+        Path copy = WorkFiles.SQLITE.create(workDir());
         try {
             try (InputStream in = open(file)) {
                 Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -243,7 +243,7 @@ public final class RestoreTester {
     /** The work directory, proven writable (a temporary file is made and removed). */
     private Path workDir() throws IOException {
         Path dir = Files.createDirectories(options.workDir());
-        Files.delete(Files.createTempFile(dir, "probe-", ".tmp"));
+        Files.delete(WorkFiles.PROBE.create(dir));
         return dir;
     }
 
@@ -441,7 +441,7 @@ public final class RestoreTester {
         try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)"
-                    + TableCountCheck.USER_TABLES_WHERE + " ORDER BY 1")) {
+                    + UserObjects.TABLES + " ORDER BY 1")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }

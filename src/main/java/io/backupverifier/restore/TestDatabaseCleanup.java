@@ -76,7 +76,7 @@ public final class TestDatabaseCleanup {
             return;
         }
         try (Stream<Path> entries = Files.list(workDir)) {
-            for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(EmbeddedTarget.DIR_PREFIX)).toList()) {
+            for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_HOME)).toList()) {
                 Path ownerFile = home.resolve(EmbeddedServer.OWNER_FILE);
                 if (!Files.isRegularFile(ownerFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue; // not one with an owner: the age rule below applies
@@ -166,10 +166,7 @@ public final class TestDatabaseCleanup {
         try (Stream<Path> entries = Files.list(workDir)) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
-                boolean ours = name.startsWith(EmbeddedTarget.DIR_PREFIX) || name.startsWith("copy-") && name.endsWith(".dat")
-                        || name.startsWith("sqlite-") && name.endsWith(".db") || name.startsWith("archive-") && name.endsWith(".dump");
-                ours |= name.startsWith("bv-pg-bin-tmp-") || name.startsWith("probe-") && name.endsWith(".tmp");
-                if (ours && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p) && !ownerAlive(p)) {
+                if (WorkFiles.isOurs(name) && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p) && !ownerAlive(p)) {
                     deleteTree(p);
                     done.add(Maintained.done("Removed leftover " + p));
                 }
