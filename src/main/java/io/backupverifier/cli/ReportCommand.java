@@ -33,7 +33,7 @@ final class ReportCommand implements Callable<Integer> {
         try (OneShot app = new OneShot(ctx, common, settings)) {
             try {
                 RunResult run = app.run("direct:report-run", null, Map.of());
-                VerifyCommand.printProblems(ctx, run);
+                ResultPrinter.printReportAndProblems(ctx, run);
                 return run.exitStatus();
             } finally {
                 app.deliverAlerts();

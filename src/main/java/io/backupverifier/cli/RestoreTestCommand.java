@@ -63,7 +63,7 @@ final class RestoreTestCommand implements Callable<Integer> {
         }
         try (OneShot app = new OneShot(ctx, common, settings)) {
             RunResult run = app.run("direct:restore-run", targets, Map.of("keepTestDatabase", verifyOnly, "withAlert", alert));
-            VerifyCommand.printProblems(ctx, run);
+            ResultPrinter.printReportAndProblems(ctx, run);
             if (alert) {
                 app.deliverAlerts();
             }

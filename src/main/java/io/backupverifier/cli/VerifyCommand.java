@@ -68,23 +68,13 @@ final class VerifyCommand implements Callable<Integer> {
                     ? new ProgressPrinter(app.bean("scanProgress", ScanProgress.class), ctx.err()) : () -> { }) {
                 run = app.run("direct:verify-run", targets, Map.of("withHistory", all, "withReport", report, "withAlert", alert));
             }
-            printProblems(ctx, run);
+            ResultPrinter.printReportAndProblems(ctx, run);
             if (alert) {
                 app.deliverAlerts();
             }
         }
         int exit = ResultPrinter.print(ctx, output.json, run.results(), all ? run.categories() : null, run.notDone());
         return Math.max(exit, run.exitStatus());
-    }
-
-    /** The report files written (only those), then what the run could not do (report, alert). */
-    static void printProblems(CliContext ctx, RunResult run) {
-        for (Path f : run.reportFiles()) {
-            ctx.err().println("[INFO] Report written: " + f);
-        }
-        for (String p : run.problems()) {
-            ctx.err().println("[ERROR] " + p);
-        }
     }
 
     private List<Path> targets(Settings settings) throws Exception {
