@@ -1,6 +1,7 @@
 package io.backupverifier.alert;
 
 import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.ResultKind;
 import io.backupverifier.store.ResultsStoreException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,9 +45,7 @@ public final class AlertState {
     }
 
     static String key(BackupResult r) {
-        String kind = r.runName().startsWith("Restore") ? "restore:" : r.runName().startsWith("Backup") ? "verify:"
-                : r.runName().startsWith("Database") ? "livedb:" : "history:";
-        return kind + r.location();
+        return r.resultKind().keyPrefix() + r.location();
     }
 
     static String group(BackupResult r) {
@@ -99,7 +98,7 @@ public final class AlertState {
             }
             if (FAILED.equals(known)) {
                 recoveries.add(new Recovery(key.substring(key.indexOf(':') + 1), r.category(),
-                        r.runName().startsWith("History") ? "the " + r.category() + " backups are fresh again"
+                        r.resultKind() == ResultKind.HISTORY ? "the " + r.category() + " backups are fresh again"
                                 : r.file().getFileName() + " passed"));
             }
             delete(c, key);

@@ -23,6 +23,7 @@ import io.backupverifier.report.ReportWriter;
 import io.backupverifier.report.RunLog;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
+import io.backupverifier.sidecar.Category;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsStore;
 import io.backupverifier.restore.EmbeddedTarget;
@@ -32,11 +33,13 @@ import io.backupverifier.restore.RestoreTarget;
 import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.restore.TestDatabaseCleanup;
 import java.time.Clock;
+import java.time.Duration;
 import io.backupverifier.livedb.LiveDatabaseCheck;
 import io.backupverifier.maintenance.LogMaintenance;
 import io.backupverifier.ops.BackupDirectoryHealthCheck;
 import io.backupverifier.ops.Metrics;
 import io.backupverifier.ops.ResultsStoreHealthCheck;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -89,13 +92,13 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("backupInspector", new BackupInspector(new BackupScanner(progress, settings.maxExpandedSize(),
                 settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
 
-        r.bind("categoryChecks", new CategoryChecks(catalog,
-                Map.of("daily", Units.duration(settings.get("history.max-age-daily")),
-                        "weekly", Units.duration(settings.get("history.max-age-weekly")),
-                        "monthly", Units.duration(settings.get("history.max-age-monthly"))),
-                Map.of("daily", Integer.parseInt(settings.get("history.keep-daily")),
-                        "weekly", Integer.parseInt(settings.get("history.keep-weekly")),
-                        "monthly", Integer.parseInt(settings.get("history.keep-monthly"))), clock));
+        Map<String, Duration> maxAge = new HashMap<>();
+        Map<String, Integer> keep = new HashMap<>();
+        for (String c : Category.ids()) {
+            maxAge.put(c, Units.duration(settings.get("history.max-age-" + c)));
+            keep.put(c, Integer.parseInt(settings.get("history.keep-" + c)));
+        }
+        r.bind("categoryChecks", new CategoryChecks(catalog, maxAge, keep, clock));
 
 
         // the file checks, in the order of the verify route
@@ -123,6 +126,7 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
                 r.lookupByNameAndType("categoryChecks", CategoryChecks.class), store, clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
+        r.bind("runs", new io.backupverifier.run.Runs());
         AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, Units.duration(settings.get("alert.resend-interval")));
         r.bind("alertOutbox", outbox);
         r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer(AlertMailRenderer.localHostName(),

@@ -2,13 +2,17 @@ package io.backupverifier.app;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.catalog.RegularFiles;
+import io.backupverifier.checks.BackupResult;
 import io.backupverifier.report.LogLine;
+import io.backupverifier.run.RunResult;
+import io.backupverifier.run.RunRoute;
+import io.backupverifier.store.ResultsStore;
 import java.io.IOException;
 import java.nio.file.Path;
-import io.backupverifier.checks.BackupResult;
-import io.backupverifier.store.ResultsStore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.api.management.ManagedAttribute;
@@ -32,12 +36,21 @@ public final class BackupVerifierOperations {
         this.store = store;
     }
 
-    private <T> T call(String endpoint, Object body, Class<T> type) {
+    /** Runs a use case through its route, as the timers and the commands do. */
+    private RunResult run(String route, Object body, Map<String, ?> headers) {
         try (ProducerTemplate t = camel.createProducerTemplate()) {
-            return t.requestBody(endpoint, body, type);
-        } catch (java.io.IOException e) {
+            return RunRoute.call(t, route, body, headers);
+        } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** One line per backup, then what the run could not do. */
+    private static String lines(RunResult run) {
+        List<String> out = new ArrayList<>(run.results().stream().map(BackupVerifierOperations::line).toList());
+        out.addAll(run.notDone());
+        out.addAll(run.problems());
+        return String.join("\n", out);
     }
 
     private static String line(BackupResult r) {
@@ -76,28 +89,26 @@ public final class BackupVerifierOperations {
 
     @ManagedOperation(description = "Verify one backup file under the backup directory; returns its status and failed checks")
     public String verifyFile(String path) {
-        BackupResult r = call("direct:verify", backupNamed(path), BackupResult.class);
-        call("direct:alert", r, Object.class);
-        return line(r);
+        return lines(run("direct:verify-run", List.of(backupNamed(path)), Map.of("withAlert", true)));
     }
 
-    @ManagedOperation(description = "Verify every backup; returns one line per backup")
+    @ManagedOperation(description = "Verify every backup and the categories' freshness and retention; returns one line per backup")
     public String verifyAll() {
-        List<?> results = call("direct:verify-all", catalog.list(), List.class);
-        call("direct:alert", results, Object.class);
-        return String.join("\n", results.stream().map(o -> line((BackupResult) o)).toList());
+        return lines(run("direct:verify-run", catalog.list(), Map.of("withHistory", true, "withAlert", true)));
     }
 
     @ManagedOperation(description = "Restore-test one backup under the backup directory into an isolated database; returns its status")
     public String restoreTest(String path) {
-        BackupResult r = call("direct:restore-test", backupNamed(path), BackupResult.class);
-        call("direct:alert", r, Object.class);
-        return line(r);
+        return lines(run("direct:restore-run", List.of(backupNamed(path)), Map.of("withAlert", true)));
     }
 
     @ManagedOperation(description = "Write the verification report (text, HTML, JSON); returns its subject line")
     public String generateReport() {
-        return call("direct:report", null, io.backupverifier.alert.AlertMail.class).subject();
+        RunResult run = run("direct:report-run", null, Map.of());
+        if (run.reportMail() == null) {
+            throw new IllegalStateException(String.join("; ", run.problems()));
+        }
+        return run.reportMail().subject();
     }
 
     @ManagedAttribute(description = "Backups in the backup directory")

@@ -1,7 +1,8 @@
 package io.backupverifier.catalog;
 
-import io.backupverifier.checks.Metadata;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.Category;
+import io.backupverifier.sidecar.Metadata;
+import io.backupverifier.sidecar.MetadataReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
@@ -199,10 +200,10 @@ public final class BackupCatalog {
         Path rel = abs.startsWith(backupDir) ? backupDir.relativize(abs) : abs;
         for (int i = rel.getNameCount() - 2; i >= 0; i--) {
             String dir = rel.getName(i).toString().toLowerCase(Locale.ROOT);
-            if (Metadata.CATEGORIES.contains(dir)) {
+            if (Category.of(dir).isPresent()) {
                 return dir;
             }
         }
-        return "daily";
+        return Category.DEFAULT.id();
     }
 }

@@ -1,5 +1,7 @@
 package io.backupverifier.checks;
 
+import io.backupverifier.sidecar.Metadata;
+import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanResult;

@@ -21,8 +21,13 @@ public interface BackupResult {
     /** The checks in the order they ran. */
     Map<String, CheckResult> checks();
 
-    /** "Backup verification" or "Restore test": how output lines name the run. */
-    String runName();
+    /** What this is the result of: decisions are made on this, not on display text. */
+    ResultKind resultKind();
+
+    /** "Backup verification", "Restore test", ...: how output lines name the run. */
+    default String runName() {
+        return resultKind().runName();
+    }
 
     /** FAILED if any check failed, else ERROR if any could not run, else WARNING if any warned, else PASSED. */
     default CheckStatus status() {

@@ -1,5 +1,8 @@
 package io.backupverifier.checks;
 
+import io.backupverifier.sidecar.Metadata;
+import io.backupverifier.sidecar.MetadataReader;
+
 /**
  * {@code checksum}: the SHA-256 of the file equals the one in the sidecar, or in
  * {@code X.sha256} when the sidecar has none. SKIPPED only when no checksum is known.
@@ -8,7 +11,7 @@ public final class ChecksumCheck implements Check {
 
     @Override
     public String id() {
-        return "checksum";
+        return CheckId.CHECKSUM.id();
     }
 
     @Override

@@ -12,7 +12,7 @@ public final class DumpCompleteCheck implements Check {
 
     @Override
     public String id() {
-        return "dump_complete";
+        return CheckId.DUMP_COMPLETE.id();
     }
 
     @Override

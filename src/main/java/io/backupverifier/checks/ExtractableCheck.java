@@ -9,7 +9,7 @@ public final class ExtractableCheck implements Check {
 
     @Override
     public String id() {
-        return "extractable";
+        return CheckId.EXTRACTABLE.id();
     }
 
     @Override

@@ -8,7 +8,7 @@ public final class FormatCheck implements Check {
 
     @Override
     public String id() {
-        return "format";
+        return CheckId.FORMAT.id();
     }
 
     @Override

@@ -11,7 +11,7 @@ public final class GzipIntegrityCheck implements Check {
 
     @Override
     public String id() {
-        return "gzip_integrity";
+        return CheckId.GZIP_INTEGRITY.id();
     }
 
     @Override

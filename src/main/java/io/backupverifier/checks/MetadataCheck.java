@@ -1,11 +1,13 @@
 package io.backupverifier.checks;
 
+import io.backupverifier.sidecar.Metadata;
+
 /** {@code metadata}: the sidecar is present, valid JSON, complete and agrees with the file. */
 public final class MetadataCheck implements Check {
 
     @Override
     public String id() {
-        return "metadata";
+        return CheckId.METADATA.id();
     }
 
     @Override

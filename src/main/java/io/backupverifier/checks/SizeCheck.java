@@ -15,7 +15,7 @@ public final class SizeCheck implements Check {
 
     @Override
     public String id() {
-        return "size";
+        return CheckId.SIZE.id();
     }
 
     @Override

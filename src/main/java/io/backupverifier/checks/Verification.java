@@ -1,5 +1,6 @@
 package io.backupverifier.checks;
 
+import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.scan.ScanResult;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -58,8 +59,8 @@ public final class Verification implements BackupResult {
     }
 
     @Override
-    public String runName() {
-        return "Backup verification";
+    public ResultKind resultKind() {
+        return ResultKind.VERIFY;
     }
 
     /**
@@ -68,7 +69,7 @@ public final class Verification implements BackupResult {
      */
     public boolean isDataPossiblyIntact() {
         List<String> failed = failedChecks();
-        return !failed.isEmpty() && List.of("metadata", "checksum").containsAll(failed)
+        return !failed.isEmpty() && List.of(CheckId.METADATA.id(), CheckId.CHECKSUM.id()).containsAll(failed)
                 && scan.content().kind() != io.backupverifier.scan.ContentKind.UNKNOWN
                 && scan.content().kind() != io.backupverifier.scan.ContentKind.EMPTY;
     }

@@ -1,9 +1,9 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.config.Settings;
-import io.backupverifier.maintenance.LogMaintenance;
-import io.backupverifier.restore.TestDatabaseCleanup;
-import java.util.List;
+import io.backupverifier.maintenance.Maintained;
+import io.backupverifier.run.RunResult;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,20 +31,16 @@ final class CleanupCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Settings settings = common.settings(ctx);
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            List<String> done = new java.util.ArrayList<>(app.bean("testDatabaseCleanup", TestDatabaseCleanup.class).run());
-            done.addAll(app.bean("logMaintenance", LogMaintenance.class).run());
-            if (done.isEmpty()) {
+            RunResult run = app.run("direct:maintenance-run", null, Map.of());
+            if (run.maintained().isEmpty()) {
                 ctx.out().println("[SUCCESS] Nothing to clean up");
             }
-            boolean failed = false;
-            for (String line : done) {
-                boolean problem = line.startsWith("Cannot");
-                failed |= problem;
-                ctx.out().println((problem ? "[ERROR] " : "[SUCCESS] ") + line);
+            for (Maintained m : run.maintained()) {
+                ctx.out().println((m.failed() ? "[ERROR] " : "[SUCCESS] ") + m.message());
             }
             // a cron job that only cleans up still delivers the alerts an outage left waiting
             app.deliverAlerts();
-            return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
+            return run.exitStatus();
         }
     }
 }

@@ -4,12 +4,15 @@ import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.ConfigException;
 import io.backupverifier.config.Settings;
+import io.backupverifier.run.RunResult;
+import io.backupverifier.run.RunRoute;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 
@@ -79,6 +82,15 @@ final class OneShot implements AutoCloseable {
                     + (settings.mailEnabled() ? ": not delivered now; the next command that alerts, or the service, sends it"
                     : ": no SMTP_HOST is set to send it"));
         }
+    }
+
+    /**
+     * Runs a use case through its route (direct:verify-run, restore-run, report-run,
+     * maintenance-run) and returns what it did. A route that ends without a result is a bug
+     * the log above describes: it fails the command.
+     */
+    RunResult run(String route, Object body, Map<String, ?> headers) {
+        return RunRoute.call(template, route, body, headers);
     }
 
     <T> T bean(String name, Class<T> type) {

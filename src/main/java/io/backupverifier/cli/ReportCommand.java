@@ -1,11 +1,9 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.config.Settings;
-import io.backupverifier.report.ReportNotWrittenException;
-import java.nio.file.Path;
-import java.util.List;
+import io.backupverifier.run.RunResult;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.camel.Exchange;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -34,34 +32,12 @@ final class ReportCommand implements Callable<Integer> {
         settings.requireReadableBackupDir();
         try (OneShot app = new OneShot(ctx, common, settings)) {
             try {
-                return write(ctx, app);
+                RunResult run = app.run("direct:report-run", null, Map.of());
+                ResultPrinter.printReportAndProblems(ctx, run);
+                return run.exitStatus();
             } finally {
                 app.deliverAlerts();
             }
         }
-    }
-
-    /** Writes the report and names the files written (only those); returns the exit code. */
-    static int write(CliContext ctx, OneShot app) {
-        Exchange done = app.template().request("direct:report", e -> { });
-        if (done.getException() != null) {
-            Throwable cause = done.getException();
-            while (cause != null && !(cause instanceof ReportNotWrittenException)) {
-                cause = cause.getCause();
-            }
-            ctx.err().println("[ERROR] " + (cause != null ? cause.getMessage() : "The report was not written: "
-                    + done.getException().getMessage()));
-            return BackupVerifierCli.FAILED;
-        }
-        List<?> files = done.getMessage().getHeader("reportFiles", List.class);
-        if (files == null || files.isEmpty()) { // a failure the route handled: still no report
-            Exception caught = done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-            ctx.err().println("[ERROR] The report was not written" + (caught != null ? ": " + caught.getMessage() : ""));
-            return BackupVerifierCli.FAILED;
-        }
-        for (Object f : files) {
-            ctx.err().println("[INFO] Report written: " + (Path) f);
-        }
-        return BackupVerifierCli.OK;
     }
 }

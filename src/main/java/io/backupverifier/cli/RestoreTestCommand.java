@@ -2,12 +2,11 @@ package io.backupverifier.cli;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.Settings;
-import io.backupverifier.report.RunLog;
 import io.backupverifier.restore.RestoreResult;
 import io.backupverifier.restore.TestDatabase;
+import io.backupverifier.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -62,24 +61,14 @@ final class RestoreTestCommand implements Callable<Integer> {
             ctx.err().println("[ERROR] No backups found in " + settings.backupDir().toAbsolutePath());
             return BackupVerifierCli.FAILED;
         }
-        List<RestoreResult> results = new ArrayList<>();
-        List<String> errors = new ArrayList<>();
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            RunLog log = app.bean("restoreLog", RunLog.class);
-            String restoreLog = log.newRun();
-            for (Path p : targets) {
-                Object out = app.template().requestBodyAndHeaders("direct:restore-test", p,
-                        Map.of("restoreLog", restoreLog, "keepTestDatabase", verifyOnly));
-                if (out instanceof RestoreResult r) {
-                    results.add(r);
-                } else {
-                    errors.add("Could not restore-test " + p + " (see the log above)");
-                }
+            RunResult run = app.run("direct:restore-run", targets, Map.of("keepTestDatabase", verifyOnly, "withAlert", alert));
+            ResultPrinter.printReportAndProblems(ctx, run);
+            if (alert) {
+                app.deliverAlerts();
             }
-            log.summary(restoreLog, results);
-            int alertExit = alert ? VerifyCommand.alert(ctx, app, results, null) : BackupVerifierCli.OK;
-            int exit = Math.max(ResultPrinter.print(ctx, output.json, results, errors), alertExit);
-            keep(results);
+            int exit = Math.max(ResultPrinter.print(ctx, output.json, run.results(), run.notDone()), run.exitStatus());
+            keep(run.results().stream().filter(RestoreResult.class::isInstance).map(RestoreResult.class::cast).toList());
             return exit;
         }
     }

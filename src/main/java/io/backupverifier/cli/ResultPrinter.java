@@ -4,12 +4,24 @@ import io.backupverifier.checks.BackupResult;
 import io.backupverifier.report.JsonResult;
 import io.backupverifier.report.LogLine;
 import io.backupverifier.report.VerificationLines;
+import io.backupverifier.run.RunResult;
+import java.nio.file.Path;
 import java.util.List;
 
 /** Prints results as seed-style lines or as the --json document, and gives the exit code. */
 final class ResultPrinter {
 
     private ResultPrinter() {
+    }
+
+    /** On stderr: the report files a run wrote (only those), then what it could not do (report, alert). */
+    static void printReportAndProblems(CliContext ctx, RunResult run) {
+        for (Path f : run.reportFiles()) {
+            ctx.err().println("[INFO] Report written: " + f);
+        }
+        for (String p : run.problems()) {
+            ctx.err().println("[ERROR] " + p);
+        }
     }
 
     static int print(CliContext ctx, boolean json, List<? extends BackupResult> results, List<String> errors) {

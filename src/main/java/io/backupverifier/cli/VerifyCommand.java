@@ -1,16 +1,14 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.catalog.BackupCatalog;
-import io.backupverifier.checks.BackupResult;
-import io.backupverifier.checks.Verification;
 import io.backupverifier.config.Settings;
-import io.backupverifier.report.RunLog;
+import io.backupverifier.run.RunResult;
 import io.backupverifier.scan.ScanProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -64,63 +62,19 @@ final class VerifyCommand implements Callable<Integer> {
                     + " (names matching " + settings.get("backup.include") + ")");
             return 1;
         }
-        List<Verification> results = new ArrayList<>();
-        List<BackupResult> history = null;
-        List<String> errors = new ArrayList<>();
-        int reportExit = BackupVerifierCli.OK;
-        int alertExit = BackupVerifierCli.OK;
+        RunResult run;
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            RunLog log = app.bean("runLog", RunLog.class);
-            String runLog = log.newRun();
             try (AutoCloseable shown = ctx.terminal() && !output.json
                     ? new ProgressPrinter(app.bean("scanProgress", ScanProgress.class), ctx.err()) : () -> { }) {
-                List<?> out = app.template().requestBodyAndHeader("direct:verify-all", targets, "runLog", runLog, List.class);
-                for (Object o : out) {
-                    if (o instanceof Verification v) {
-                        results.add(v);
-                    } else {
-                        errors.add("Could not verify " + o + " (see the log above)");
-                    }
-                }
+                run = app.run("direct:verify-run", targets, Map.of("withHistory", all, "withReport", report, "withAlert", alert));
             }
-            results.sort(Comparator.comparing(Verification::file));
-            log.summary(runLog, results);
-            if (all) {
-                history = new ArrayList<>();
-                for (Object o : app.template().requestBody("direct:history", (Object) null, List.class)) {
-                    history.add((BackupResult) o);
-                }
-                history.forEach(h -> log.write(h, runLog));
-            }
-            if (report) {
-                reportExit = ReportCommand.write(ctx, app);
-            }
+            ResultPrinter.printReportAndProblems(ctx, run);
             if (alert) {
-                alertExit = alert(ctx, app, results, history);
+                app.deliverAlerts();
             }
         }
-        int exit = ResultPrinter.print(ctx, output.json, results, history, errors);
-        return Math.max(exit, Math.max(reportExit, alertExit));
-    }
-
-    /**
-     * Keeps this run's alerts in the outbox, then delivers everything the outbox holds, oldest
-     * first: what an earlier run could not send goes out now, once. Returns the exit code.
-     */
-    static int alert(CliContext ctx, OneShot app, List<? extends BackupResult> results, List<? extends BackupResult> more) {
-        try {
-            app.template().requestBody("direct:alert", results);
-            if (more != null) {
-                app.template().requestBody("direct:alert", more);
-            }
-            return BackupVerifierCli.OK;
-        } catch (org.apache.camel.CamelExecutionException e) {
-            // the alert could not be kept: say so, and fail, whatever the verdicts
-            ctx.err().println("[ERROR] " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
-            return BackupVerifierCli.FAILED;
-        } finally {
-            app.deliverAlerts();
-        }
+        int exit = ResultPrinter.print(ctx, output.json, run.results(), all ? run.categories() : null, run.notDone());
+        return Math.max(exit, run.exitStatus());
     }
 
     private List<Path> targets(Settings settings) throws Exception {

@@ -1,7 +1,9 @@
 package io.backupverifier.history;
 
 import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.sidecar.Category;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,8 +22,6 @@ import java.util.Optional;
  */
 public final class CategoryChecks {
 
-    private static final List<String> ORDER = List.of("daily", "weekly", "monthly");
-
     private final BackupCatalog catalog;
     private final Map<String, Duration> maxAge;
     private final Map<String, Integer> keep;
@@ -37,14 +37,15 @@ public final class CategoryChecks {
     public List<CategoryResult> evaluate() {
         List<BackupCatalog.Entry> entries = catalog.entries();
         List<CategoryResult> out = new ArrayList<>();
-        for (String category : ORDER) {
+        for (Category c : Category.values()) {
+            String category = c.id();
             List<BackupCatalog.Entry> mine = entries.stream().filter(e -> e.category().equals(category)).toList();
-            if (mine.isEmpty() && !category.equals("daily")) {
+            if (mine.isEmpty() && c != Category.DEFAULT) {
                 continue;
             }
             CategoryResult r = new CategoryResult(catalog.backupDir(), category, mine.stream().mapToLong(BackupCatalog.Entry::size).sum());
-            r.record("freshness", freshness(category, mine));
-            r.record("retention", retention(category, mine.size()));
+            r.record(CheckId.FRESHNESS.id(), freshness(category, mine));
+            r.record(CheckId.RETENTION.id(), retention(category, mine.size()));
             out.add(r);
         }
         return out;

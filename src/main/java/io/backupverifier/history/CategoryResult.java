@@ -2,6 +2,7 @@ package io.backupverifier.history;
 
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.ResultKind;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class CategoryResult implements BackupResult {
     }
 
     @Override
-    public String runName() {
-        return "History check";
+    public ResultKind resultKind() {
+        return ResultKind.HISTORY;
     }
 }

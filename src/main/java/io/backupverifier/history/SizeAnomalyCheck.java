@@ -1,5 +1,6 @@
 package io.backupverifier.history;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.Check;
 import io.backupverifier.checks.CheckResult;
@@ -34,7 +35,7 @@ public final class SizeAnomalyCheck implements Check {
 
     @Override
     public String id() {
-        return "size_anomaly";
+        return CheckId.SIZE_ANOMALY.id();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.backupverifier.livedb;
 
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.ResultKind;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -47,7 +48,7 @@ public final class LiveDatabaseResult implements BackupResult {
     }
 
     @Override
-    public String runName() {
-        return "Database check";
+    public ResultKind resultKind() {
+        return ResultKind.LIVE_DB;
     }
 }

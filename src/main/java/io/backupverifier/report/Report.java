@@ -1,6 +1,7 @@
 package io.backupverifier.report;
 
 import io.backupverifier.alert.Advice;
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.history.CategoryResult;
@@ -17,17 +18,8 @@ import java.util.Set;
 public record Report(Instant generated, Path backupDir, List<ReportRow> rows, List<CategoryResult> history,
                      Map<String, long[]> perDay) {
 
-    public static final List<String> CHECKS_PERFORMED = List.of(
-            "size: file size between the minimum and maximum",
-            "metadata: sidecar present, valid JSON, required fields, valid timestamp",
-            "checksum: SHA-256 of the file equals the sidecar's",
-            "gzip_integrity: every gzip member inflates, CRC32 and ISIZE match",
-            "extractable: the content reads to its end",
-            "format: the content is a known kind of backup",
-            "dump_complete: a plain pg_dump ends with its completion trailer",
-            "size_anomaly: the size is close to the median of the previous backups",
-            "freshness, retention: each category has a recent backup and enough of them",
-            "restore tests (weekly): restore, table count, key tables, REINDEX, ANALYZE, foreign keys, consistency, amcheck");
+    /** The report's "checks performed" section, from the check registry. */
+    public static final List<String> CHECKS_PERFORMED = CheckId.reportList();
 
     public long total() {
         return rows.size();

@@ -2,7 +2,6 @@ package io.backupverifier.report;
 
 import io.backupverifier.checks.BackupResult;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +51,7 @@ public final class RunLog {
             append(file, List.of(new LogLine(LogLine.INFO, startLine)));
             return file.toAbsolutePath().toString();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the run log in " + logDir + ": " + e.getMessage(), e);
+            throw new RunLogNotWrittenException("Cannot write the run log in " + logDir + ": " + e.getMessage(), e);
         }
     }
 
@@ -82,7 +81,7 @@ public final class RunLog {
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
                     java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the run log " + file + ": " + e.getMessage(), e);
+            throw new RunLogNotWrittenException("Cannot write the run log " + file + ": " + e.getMessage(), e);
         }
     }
 }

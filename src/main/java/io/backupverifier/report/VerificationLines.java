@@ -3,6 +3,7 @@ package io.backupverifier.report;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.ResultKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +16,8 @@ public final class VerificationLines {
 
     public static List<LogLine> of(BackupResult v) {
         List<LogLine> lines = new ArrayList<>();
-        String name = v.runName().startsWith("Database") ? v.location() : v.file().getFileName().toString();
-        lines.add(new LogLine(LogLine.INFO, (v.runName().startsWith("Restore") ? "Restore test of backup: "
-                : v.runName().startsWith("History") ? "Checking backups of category: "
-                : v.runName().startsWith("Database") ? "Checking database: " : "Verifying backup: ") + v.location()));
+        String name = v.resultKind() == ResultKind.LIVE_DB ? v.location() : v.file().getFileName().toString();
+        lines.add(new LogLine(LogLine.INFO, v.resultKind().startLine() + v.location()));
         for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
             CheckResult r = e.getValue();
             String message = r.status() == CheckStatus.SKIPPED ? e.getKey() + " skipped: " + r.message() : r.message();
@@ -43,7 +42,7 @@ public final class VerificationLines {
         long failed = all.stream().filter(v -> v.status() == CheckStatus.FAILED).count();
         long errors = all.stream().filter(v -> v.status() == CheckStatus.ERROR).count();
         long warnings = all.stream().filter(v -> v.status() == CheckStatus.WARNING).count();
-        String text = String.format("%s %d backup%s: %d passed, %d with warnings, %d failed%s", all.isEmpty() || all.get(0).runName().startsWith("Backup") ? "Verified" : "Restore-tested", all.size(),
+        String text = String.format("%s %d backup%s: %d passed, %d with warnings, %d failed%s", all.isEmpty() || all.get(0).resultKind() == ResultKind.VERIFY ? "Verified" : "Restore-tested", all.size(),
                 all.size() == 1 ? "" : "s", all.size() - failed - errors - warnings, warnings, failed,
                 errors > 0 ? ", " + errors + " could not be checked (ERROR)" : "");
         return new LogLine(failed + errors > 0 ? LogLine.ERROR : warnings > 0 ? LogLine.WARNING : LogLine.SUCCESS, text);

@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,15 +35,14 @@ public final class AmcheckCheck implements RestoreCheck {
             + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
             + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
             + " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
-            + " WHERE n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])"
-            + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp%'"
+            + " WHERE " + UserObjects.USER_SCHEMA
             + " ORDER BY 1";
 
     private String installed;
 
     @Override
     public String id() {
-        return "amcheck";
+        return CheckId.AMCHECK.id();
     }
 
     @Override

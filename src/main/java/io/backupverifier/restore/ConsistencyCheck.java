@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -25,7 +26,7 @@ public final class ConsistencyCheck implements RestoreCheck {
 
     @Override
     public String id() {
-        return "consistency";
+        return CheckId.CONSISTENCY.id();
     }
 
     @Override

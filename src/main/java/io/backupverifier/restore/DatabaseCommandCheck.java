@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -23,11 +24,11 @@ public final class DatabaseCommandCheck implements RestoreCheck {
     }
 
     public static DatabaseCommandCheck reindex() {
-        return new DatabaseCommandCheck("reindex", "Database REINDEX", db -> "REINDEX DATABASE " + TestDatabases.ident(db.database()));
+        return new DatabaseCommandCheck(CheckId.REINDEX.id(), "Database REINDEX", db -> "REINDEX DATABASE " + TestDatabases.ident(db.database()));
     }
 
     public static DatabaseCommandCheck analyze() {
-        return new DatabaseCommandCheck("analyze", "Database ANALYZE", db -> "ANALYZE");
+        return new DatabaseCommandCheck(CheckId.ANALYZE.id(), "Database ANALYZE", db -> "ANALYZE");
     }
 
     @Override

@@ -109,7 +109,7 @@ final class EmbeddedServer implements AutoCloseable {
                     + ": set RESTORE_WORK_DIR to a directory it can reach (e.g. /var/tmp/backup-verifier)");
         }
         Path bin = binaries(base).resolve("bin");
-        Path home = Files.createTempDirectory(workDir, EmbeddedTarget.DIR_PREFIX);
+        Path home = Files.createTempDirectory(workDir, WorkFiles.EMBEDDED_HOME);
         Files.writeString(home.resolve(OWNER_FILE), OwnerMarker.ofThisProcess().toString());
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
         String password = HexFormat.of().formatHex(bytes(18));
@@ -324,7 +324,7 @@ final class EmbeddedServer implements AutoCloseable {
                 binaries = target;
                 return target;
             }
-            Path tmp = Files.createTempDirectory(workDir, "bv-pg-bin-tmp-");
+            Path tmp = Files.createTempDirectory(workDir, WorkFiles.BINARIES_UNPACKING);
             try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new java.io.ByteArrayInputStream(archive)))) {
                 for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                     Path out = tmp.resolve(e.getName()).normalize();

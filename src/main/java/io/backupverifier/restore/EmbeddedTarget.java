@@ -16,9 +16,6 @@ import java.util.Map;
  */
 public final class EmbeddedTarget implements RestoreTarget {
 
-    /** Leftover data directories are named so; maintenance removes them. */
-    public static final String DIR_PREFIX = "bv-embedded-pg-";
-
     /** Servers running now: stopped by {@link #closeAll()} when the application stops. */
     private static final java.util.Set<EmbeddedTarget> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private static final Object STARTING = new Object();

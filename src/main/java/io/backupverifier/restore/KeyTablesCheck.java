@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -25,7 +26,7 @@ public final class KeyTablesCheck implements RestoreCheck {
 
     @Override
     public String id() {
-        return "key_tables";
+        return CheckId.KEY_TABLES.id();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -46,7 +47,7 @@ public final class ReferentialIntegrityCheck implements RestoreCheck {
 
     @Override
     public String id() {
-        return "referential_integrity";
+        return CheckId.REFERENTIAL_INTEGRITY.id();
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.backupverifier.restore;
 
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.ResultKind;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -50,8 +51,8 @@ public final class RestoreResult implements BackupResult {
     }
 
     @Override
-    public String runName() {
-        return "Restore test";
+    public ResultKind resultKind() {
+        return ResultKind.RESTORE;
     }
 
     public synchronized void record(String id, CheckResult r) {

@@ -212,7 +212,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     public void copy(DumpStatement copy, long line, InputStream data, Charset encoding) throws Exception {
         checkFailure();
         created = true;
-        Path spool = Files.createTempFile(spoolDir, "copy-", ".dat");
+        Path spool = WorkFiles.COPY.create(spoolDir);
         try (OutputStream out = Files.newOutputStream(spool)) {
             ClientEncodings.toUtf8(data, encoding, out);
         } catch (Exception e) {

@@ -2,11 +2,13 @@ package io.backupverifier.restore;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
-import io.backupverifier.checks.Metadata;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.Metadata;
+import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.scan.ContentInspector;
 import io.backupverifier.scan.ContentKind;
+import io.backupverifier.scan.GzipMagic;
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -34,8 +36,7 @@ import java.util.zip.GZIPInputStream;
 public final class RestoreTester {
 
     /** The restore checks, in the order they run and are reported. */
-    public static final List<String> CHECK_IDS = List.of("restore", "table_count", "key_tables", "reindex", "analyze",
-            "referential_integrity", "consistency", "amcheck");
+    public static final List<String> CHECK_IDS = CheckId.ids(CheckId.Kind.RESTORE);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
 
     /**
@@ -191,7 +192,7 @@ public final class RestoreTester {
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        return b0 == 0x1f && b1 == 0x8b ? new GZIPInputStream(in, 1 << 16) : in;
+        return GzipMagic.at(b0, b1) ? new GZIPInputStream(in, 1 << 16) : in;
     }
 
     private void custom(RestoreResult result, Path file, boolean keep) throws IOException {
@@ -205,8 +206,8 @@ public final class RestoreTester {
         Path archive = file;
         boolean temporary = false;
         try (InputStream raw = Files.newInputStream(file)) {
-            if (raw.read() == 0x1f) { // gzip-wrapped archive: pg_restore -j needs a seekable file
-                archive = Files.createTempFile(workDir(), "archive-", ".dump");
+            if (GzipMagic.at(raw.read(), raw.read())) { // gzip-wrapped archive: pg_restore -j needs a seekable file
+                archive = WorkFiles.ARCHIVE.create(workDir());
                 temporary = true;
                 try (InputStream in = open(file)) {
                     Files.copy(in, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -224,7 +225,7 @@ public final class RestoreTester {
 
     private void sqlite(RestoreResult result, Path file) throws IOException {
         // always a copy: opening the backup itself could change it
-        Path copy = Files.createTempFile(workDir(), "sqlite-", ".db");
+        Path copy = WorkFiles.SQLITE.create(workDir());
         try {
             try (InputStream in = open(file)) {
                 Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -242,7 +243,7 @@ public final class RestoreTester {
     /** The work directory, proven writable (a temporary file is made and removed). */
     private Path workDir() throws IOException {
         Path dir = Files.createDirectories(options.workDir());
-        Files.delete(Files.createTempFile(dir, "probe-", ".tmp"));
+        Files.delete(WorkFiles.PROBE.create(dir));
         return dir;
     }
 
@@ -337,7 +338,7 @@ public final class RestoreTester {
     private void removeOrphansOnce(RestoreTarget target) {
         if (orphansRemoved.compareAndSet(false, true)) {
             ExternalTarget external = target instanceof ExternalTarget e ? e : null;
-            for (String line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
+            for (io.backupverifier.maintenance.Maintained line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
                 LOG.info("{}", line);
             }
         }
@@ -440,7 +441,7 @@ public final class RestoreTester {
         try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
             List<String> tables = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)"
-                    + TableCountCheck.USER_TABLES_WHERE + " ORDER BY 1")) {
+                    + UserObjects.TABLES + " ORDER BY 1")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }

@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -9,12 +10,7 @@ import java.sql.Statement;
 /** {@code table_count}: at least {@code min-tables} tables came back. */
 public final class TableCountCheck implements RestoreCheck {
 
-    /** The dump's tables (catalogs only, every operator schema-qualified). */
-    static final String USER_TABLES_WHERE = " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
-            + " ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.\"char\"[])"
-            + " AND n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])"
-            + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp%'";
-    static final String USER_TABLES = "SELECT pg_catalog.count(*)" + USER_TABLES_WHERE;
+    private static final String USER_TABLES = "SELECT pg_catalog.count(*)" + UserObjects.TABLES;
 
     private final int minTables;
 
@@ -24,7 +20,7 @@ public final class TableCountCheck implements RestoreCheck {
 
     @Override
     public String id() {
-        return "table_count";
+        return CheckId.TABLE_COUNT.id();
     }
 
     @Override

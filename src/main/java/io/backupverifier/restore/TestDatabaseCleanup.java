@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.maintenance.Maintained;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,8 +45,8 @@ public final class TestDatabaseCleanup {
     }
 
     /** Runs the cleanup; returns one line per thing removed (or that could not be). */
-    public List<String> run() {
-        List<String> done = new ArrayList<>(removeOrphans());
+    public List<Maintained> run() {
+        List<Maintained> done = new ArrayList<>(removeOrphans());
         if (external != null) {
             dropOldDatabases(done);
         }
@@ -61,8 +62,8 @@ public final class TestDatabaseCleanup {
      * (those wait for TEST_DB_RETENTION_DAYS). The owner is the PID and start time written when
      * they were made. Returns one line per thing removed (or that could not be).
      */
-    public List<String> removeOrphans() {
-        List<String> done = new ArrayList<>();
+    public List<Maintained> removeOrphans() {
+        List<Maintained> done = new ArrayList<>();
         stopOrphanedServers(done);
         if (external != null) {
             dropOrphanedDatabases(done);
@@ -70,12 +71,12 @@ public final class TestDatabaseCleanup {
         return done;
     }
 
-    private void stopOrphanedServers(List<String> done) {
+    private void stopOrphanedServers(List<Maintained> done) {
         if (!Files.isDirectory(workDir)) {
             return;
         }
         try (Stream<Path> entries = Files.list(workDir)) {
-            for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(EmbeddedTarget.DIR_PREFIX)).toList()) {
+            for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_HOME)).toList()) {
                 Path ownerFile = home.resolve(EmbeddedServer.OWNER_FILE);
                 if (!Files.isRegularFile(ownerFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue; // not one with an owner: the age rule below applies
@@ -96,21 +97,21 @@ public final class TestDatabaseCleanup {
                 java.util.Optional<ProcessHandle> postmaster = OrphanServers.postmaster(data);
                 if (postmaster.isPresent()) {
                     OrphanServers.kill(data);
-                    done.add("Stopped the embedded PostgreSQL (pid " + postmaster.get().pid() + ") left running by process "
-                            + owner.get().pid() + ", which is gone");
+                    done.add(Maintained.done("Stopped the embedded PostgreSQL (pid " + postmaster.get().pid() + ") left running by process "
+                            + owner.get().pid() + ", which is gone"));
                 }
                 if (!data.startsWith(home)) {
                     OrphanServers.deleteTree(data);
                 }
                 OrphanServers.deleteTree(home);
-                done.add("Removed leftover " + home);
+                done.add(Maintained.done("Removed leftover " + home));
             }
         } catch (IOException e) {
-            done.add("Cannot clean up " + workDir + ": " + e.getMessage());
+            done.add(Maintained.failed("Cannot clean up " + workDir + ": " + e.getMessage()));
         }
     }
 
-    private void dropOrphanedDatabases(List<String> done) {
+    private void dropOrphanedDatabases(List<Maintained> done) {
         try (Connection admin = external.admin(); Statement s = admin.createStatement()) {
             List<String> orphans = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT d.datname, pg_catalog.shobj_description(r.oid, 'pg_authid')"
@@ -128,14 +129,14 @@ public final class TestDatabaseCleanup {
             for (String db : orphans) {
                 s.execute("DROP DATABASE IF EXISTS " + TestDatabases.ident(db) + " WITH (FORCE)");
                 s.execute("DROP ROLE IF EXISTS " + TestDatabases.ident(TestDatabases.roleFor(db)));
-                done.add("Dropped test database " + db + " (its restore test's process is gone)");
+                done.add(Maintained.done("Dropped test database " + db + " (its restore test's process is gone)"));
             }
         } catch (SQLException e) {
-            done.add("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage());
+            done.add(Maintained.failed("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage()));
         }
     }
 
-    private void dropOldDatabases(List<String> done) {
+    private void dropOldDatabases(List<Maintained> done) {
         LocalDateTime cutoff = LocalDateTime.now(clock).minusDays(retentionDays);
         try (Connection admin = external.admin(); Statement s = admin.createStatement()) {
             List<String> old = new ArrayList<>();
@@ -150,14 +151,14 @@ public final class TestDatabaseCleanup {
             for (String db : old) {
                 s.execute("DROP DATABASE IF EXISTS " + TestDatabases.ident(db) + " WITH (FORCE)");
                 s.execute("DROP ROLE IF EXISTS " + TestDatabases.ident(TestDatabases.roleFor(db)));
-                done.add("Dropped test database " + db + " (older than " + retentionDays + " days)");
+                done.add(Maintained.done("Dropped test database " + db + " (older than " + retentionDays + " days)"));
             }
         } catch (SQLException e) {
-            done.add("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage());
+            done.add(Maintained.failed("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage()));
         }
     }
 
-    private void removeLeftovers(List<String> done) {
+    private void removeLeftovers(List<Maintained> done) {
         if (!Files.isDirectory(workDir)) {
             return;
         }
@@ -165,16 +166,13 @@ public final class TestDatabaseCleanup {
         try (Stream<Path> entries = Files.list(workDir)) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
-                boolean ours = name.startsWith(EmbeddedTarget.DIR_PREFIX) || name.startsWith("copy-") && name.endsWith(".dat")
-                        || name.startsWith("sqlite-") && name.endsWith(".db") || name.startsWith("archive-") && name.endsWith(".dump");
-                ours |= name.startsWith("bv-pg-bin-tmp-") || name.startsWith("probe-") && name.endsWith(".tmp");
-                if (ours && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p) && !ownerAlive(p)) {
+                if (WorkFiles.isOurs(name) && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p) && !ownerAlive(p)) {
                     deleteTree(p);
-                    done.add("Removed leftover " + p);
+                    done.add(Maintained.done("Removed leftover " + p));
                 }
             }
         } catch (IOException e) {
-            done.add("Cannot clean up " + workDir + ": " + e.getMessage());
+            done.add(Maintained.failed("Cannot clean up " + workDir + ": " + e.getMessage()));
         }
     }
 

@@ -137,7 +137,7 @@ public final class BackupScanner {
             byte[] magic = in.readNBytes(2);
             in.unread(magic);
             GzipReport gzip;
-            if (magic.length == 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
+            if (GzipMagic.at(magic)) {
                 gzip = new GzipDecoder(maxExpanded, maxRatio).decode(in, contentOut);
             } else {
                 in.transferTo(contentOut);

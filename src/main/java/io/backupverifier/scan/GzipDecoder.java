@@ -67,7 +67,7 @@ final class GzipDecoder {
                             "Gzip integrity verified (" + members + (members == 1 ? " member" : " members") + ")");
                 }
                 int b1 = next();
-                if (b0 != 0x1f || b1 != 0x8b) {
+                if (!GzipMagic.at(b0, b1)) {
                     if (members == 0) {
                         return GzipReport.notGzip(String.format("Not a gzip file: starts with %02x %02x, not 1f 8b",
                                 b0, Math.max(b1, 0)), GzipReport.Problem.NOT_GZIP);

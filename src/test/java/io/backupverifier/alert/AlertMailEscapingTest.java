@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.ResultKind;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,8 +36,8 @@ class AlertMailEscapingTest {
                 return m;
             }
 
-            public String runName() {
-                return "Backup verification";
+            public ResultKind resultKind() {
+                return ResultKind.VERIFY;
             }
         };
         AlertMail mail = new AlertMailRenderer("host", List.of(Path.of("/var/log/bv")))

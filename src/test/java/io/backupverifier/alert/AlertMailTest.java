@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.backupverifier.checks.ResultKind;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.Service;
@@ -285,8 +286,8 @@ class AlertMailTest {
                 return m;
             }
 
-            public String runName() {
-                return "Restore test";
+            public ResultKind resultKind() {
+                return ResultKind.RESTORE;
             }
         };
         AlertMailRenderer renderer = new AlertMailRenderer("db-backup-1", List.of(Path.of("/var/log/bv"), Path.of("/var/log/bv-restore")));

@@ -34,8 +34,8 @@ class OverallStatusTest {
                 return checks;
             }
 
-            public String runName() {
-                return "Restore test";
+            public ResultKind resultKind() {
+                return ResultKind.RESTORE;
             }
         };
     }

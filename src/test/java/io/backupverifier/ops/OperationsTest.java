@@ -14,8 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
@@ -74,6 +77,27 @@ class OperationsTest {
             assertThat(jmx.getAttribute(name, "PassRate")).isEqualTo(50.0);
             assertThat((String) jmx.getAttribute(name, "LastFailure")).startsWith("backup_20251226_120000.gz at ");
             assertThat(jmx.getAttribute(name, "LastSuccessfulRestoreTest")).isEqualTo("never");
+        }
+    }
+
+    @Test
+    void verifyAllOverJmxIsTheDailyRunWithItsRunLogAndCategoryChecks() throws Exception {
+        try (Service service = new Service(root).env("WATCH_POLL_INTERVAL", "1h").env("RESTORE_ON_SUSPECT", "false").start()) {
+            Fixtures.backup(service.backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz");
+            Path bad = Fixtures.backup(service.backups.resolve("daily"), "shop.sql.gz", "backup_20251226_120000.gz");
+            Fixtures.truncate(bad, 3000);
+            String lines = (String) jmx.invoke(BackupVerifierApp.OBJECT_NAME, "verifyAll", null, null);
+            assertThat(lines.split("\n")).containsExactly("backup_20251226_120000.gz: FAILED (metadata, checksum, gzip_integrity, extractable, dump_complete)",
+                    "backup_20251227_120000.gz: PASSED");
+            List<Path> logs;
+            try (Stream<Path> files = Files.list(service.own.resolve("logs"))) {
+                logs = files.filter(p -> p.getFileName().toString().matches("verification_\\d{8}_\\d{6}\\.log")).toList();
+            }
+            assertThat(logs).as("one run, one run log").hasSize(1);
+            List<String> log = Files.readAllLines(logs.get(0));
+            assertThat(log.get(0)).endsWith("[INFO] Starting backup verification");
+            assertThat(log).anyMatch(l -> l.endsWith("[ERROR] History check FAILED: daily (freshness)"));
+            assertThat(log.get(log.size() - 1)).endsWith("[ERROR] Verified 2 backups: 1 passed, 0 with warnings, 1 failed");
         }
     }
 

@@ -3,9 +3,10 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.backupverifier.maintenance.Maintained;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -88,7 +89,7 @@ class ExternalTargetTest {
             assertThat(new TestDatabaseCleanup(server, dir, 7, Clock.systemDefaultZone()).removeOrphans())
                     .as("kept on purpose: not an orphan").isEmpty();
             Clock later = Clock.offset(Clock.systemDefaultZone(), java.time.Duration.ofDays(8));
-            assertThat(new TestDatabaseCleanup(server, dir, 7, later).run())
+            assertThat(new TestDatabaseCleanup(server, dir, 7, later).run().stream().map(Maintained::message))
                     .contains("Dropped test database " + db.database() + " (older than 7 days)");
             assertThat(databases(db.database())).isEmpty();
         } finally {
@@ -111,7 +112,7 @@ class ExternalTargetTest {
         }
         try {
             Clock now = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-            List<String> done = new TestDatabaseCleanup(server, dir, 7, now).run();
+            List<String> done = new TestDatabaseCleanup(server, dir, 7, now).run().stream().map(Maintained::message).toList();
             assertThat(done).contains("Dropped test database bvclean_test_20200101_000000 (older than 7 days)");
             assertThat(databases("bvclean%")).containsExactly("bvclean_keep", "bvclean_test_20991231_000000");
         } finally {

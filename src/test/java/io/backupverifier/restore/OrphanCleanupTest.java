@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import io.backupverifier.maintenance.Maintained;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.BufferedReader;
@@ -65,7 +66,8 @@ class OrphanCleanupTest {
 
         // a server of this (live) process in the same directory is not touched
         try (EmbeddedTarget mine = new EmbeddedTarget(work)) {
-            List<String> done = new TestDatabaseCleanup(null, work, 7, Clock.systemDefaultZone()).removeOrphans();
+            List<String> done = new TestDatabaseCleanup(null, work, 7, Clock.systemDefaultZone()).removeOrphans().stream()
+                    .map(Maintained::message).toList();
             assertThat(done).contains("Removed leftover " + home);
             assertThat(done.get(0)).startsWith("Stopped the embedded PostgreSQL (pid " + postmaster.get().pid() + ")");
             assertThat(postmaster.get().onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
@@ -90,7 +92,8 @@ class OrphanCleanupTest {
         killedMaker(work, "5432", name);
         assertThat(count(server, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")).isEqualTo(1);
 
-        List<String> done = new TestDatabaseCleanup(server, work, 7, Clock.systemDefaultZone()).removeOrphans();
+        List<String> done = new TestDatabaseCleanup(server, work, 7, Clock.systemDefaultZone()).removeOrphans().stream()
+                .map(Maintained::message).toList();
         assertThat(done).contains("Dropped test database " + name + " (its restore test's process is gone)");
         assertThat(count(server, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")).isZero();
         assertThat(count(server, "SELECT count(*) FROM pg_roles WHERE rolname = '" + TestDatabases.roleFor(name) + "'")).isZero();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

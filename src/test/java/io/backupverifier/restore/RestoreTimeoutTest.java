@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -9,7 +9,7 @@ import io.backupverifier.checks.ExtractableCheck;
 import io.backupverifier.checks.FormatCheck;
 import io.backupverifier.checks.GzipIntegrityCheck;
 import io.backupverifier.checks.MetadataCheck;
-import io.backupverifier.checks.MetadataReader;
+import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.checks.SizeCheck;
 import io.backupverifier.checks.Verification;
 import io.backupverifier.scan.BackupScanner;

@@ -1,4 +1,4 @@
-package io.backupverifier.checks;
+package io.backupverifier.sidecar;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -166,7 +166,7 @@ public final class MetadataReader {
         if (fileName != null && !fileName.equals(actualName)) {
             problems.add("'file' is '" + abbreviate(fileName) + "' but the backup is named '" + actualName + "'");
         }
-        String category = oneOf(root, "category", Set.copyOf(Metadata.CATEGORIES), problems);
+        String category = oneOf(root, "category", Set.copyOf(Category.ids()), problems);
         String databaseType = oneOf(root, "database_type", DATABASE_TYPES, problems);
         String format = oneOf(root, "format", FORMATS, problems);
         String database = text(root, "database", problems);

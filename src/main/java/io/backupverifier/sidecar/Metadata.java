@@ -1,4 +1,4 @@
-package io.backupverifier.checks;
+package io.backupverifier.sidecar;
 
 import java.time.Instant;
 import java.util.List;
@@ -16,8 +16,6 @@ import java.util.List;
 public record Metadata(boolean sidecarPresent, List<String> problems, Instant createdAt, String sha256,
                        Long sizeBytes, String fileName, String database, String databaseType, String format,
                        String category, String sha256File, String sha256FileProblem) {
-
-    public static final List<String> CATEGORIES = List.of("daily", "weekly", "monthly");
 
     public boolean valid() {
         return sidecarPresent && problems.isEmpty();
