@@ -2,7 +2,7 @@ package io.backupverifier.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.backupverifier.checks.Metadata;
+import io.backupverifier.sidecar.Category;
 import io.backupverifier.config.Settings;
 import io.backupverifier.scan.Bytes;
 import io.backupverifier.store.ResultsQueries;
@@ -60,8 +60,8 @@ final class HistoryCommand extends OperatorCommand {
                 cat = !restores.isEmpty() ? restores.get(0).category() : !verifications.isEmpty() ? verifications.get(0).category() : null;
             }
         } else {
-            if (!Metadata.CATEGORIES.contains(category) && !store.categories().contains(category)) {
-                throw new UsageException("--category: unknown category '" + category + "' (known: " + String.join(", ", Metadata.CATEGORIES) + ")");
+            if (!Category.ids().contains(category) && !store.categories().contains(category)) {
+                throw new UsageException("--category: unknown category '" + category + "' (known: " + String.join(", ", Category.ids()) + ")");
             }
             subject = category;
             verifications = store.verificationsOf(null, category);
