@@ -304,6 +304,27 @@ public final class ResultsStore {
         });
     }
 
+    /**
+     * The backups of a category whose latest verification FAILED, in one query (the size
+     * history leaves them out). Paths as stored: absolute and normalised.
+     */
+    public java.util.Set<Path> failedIn(String category) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT v.file_path FROM bv_verification v"
+                    + " WHERE v.category = ? AND v.status = 'FAILED' AND v.verified_at ="
+                    + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path)")) {
+                q.setString(1, category);
+                java.util.Set<Path> out = new java.util.HashSet<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Path.of(rs.getString(1)));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
     /** When the backup last passed a restore test, if ever. */
     public Optional<Long> lastSuccessfulRestore(String filePath) {
         try (Connection c = dataSource.getConnection();
