@@ -133,6 +133,13 @@ public final class AppBeans implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     EmbeddedTarget.closeAll();
+                    if (results instanceof java.io.Closeable pool) { // the results store's connection pool
+                        try {
+                            pool.close();
+                        } catch (java.io.IOException e) {
+                            // closing: nothing left to do
+                        }
+                    }
                 }
             });
         } catch (Exception e) {
