@@ -45,6 +45,9 @@ public final class DataSources {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(30_000);                     // parallel verifications write at once
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // a transaction takes the write lock when it begins and waits for it (busy timeout): a deferred one that
+            // read first fails at once with SQLITE_BUSY when another connection wrote in between
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             SQLiteDataSource ds = new SQLiteDataSource(config);
             ds.setUrl(url);
             pool.setDataSource(ds);
