@@ -69,16 +69,6 @@ public final class AppBeans implements CamelConfiguration {
         this.clock = clock;
     }
 
-    /** A backup whose latest recorded verification FAILED (false when the store cannot say). */
-    private static boolean knownBroken(ResultsStore store, java.nio.file.Path p) {
-        try {
-            return store.latestVerification(p.toAbsolutePath().normalize().toString())
-                    .map(l -> "FAILED".equals(l.status())).orElse(false);
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
     @Override
     public void configure(CamelContext context) {
         Registry r = context.getRegistry();
@@ -117,7 +107,7 @@ public final class AppBeans implements CamelConfiguration {
         store.initOrWarn();
         r.bind("resultsDataSource", results);
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
-                Double.parseDouble(settings.get("history.size-ratio")), p -> knownBroken(store, p)));
+                Double.parseDouble(settings.get("history.size-ratio")), store::failedIn));
         r.bind("resultsStore", store);
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
         r.bind("verifiedBackups", new ResilientMessageIdRepository(results, "watch-backups"));
@@ -147,6 +137,13 @@ public final class AppBeans implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     EmbeddedTarget.closeAll();
+                    if (results instanceof java.io.Closeable pool) { // the results store's connection pool
+                        try {
+                            pool.close();
+                        } catch (java.io.IOException e) {
+                            // closing: nothing left to do
+                        }
+                    }
                 }
             });
         } catch (Exception e) {

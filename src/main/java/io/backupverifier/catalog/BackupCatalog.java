@@ -158,11 +158,18 @@ public final class BackupCatalog {
     /** A backup with what the history checks need: category, time (created_at, else mtime) and size. */
     public record Entry(Path file, String category, Instant time, long size) { }
 
-    /** Every backup with its category, time and size. */
+    /** Every backup with its category, time and size: a new walk. */
     public List<Entry> entries() {
+        return snapshot().entries();
+    }
+
+    /** One walk of the backup directory, each sidecar parsed once. */
+    public CatalogSnapshot snapshot() {
+        long taken = System.nanoTime();
         MetadataReader reader = metadataReader();
-        List<Entry> out = new ArrayList<>();
-        for (Path p : list()) {
+        List<Path> found = list();
+        List<Entry> out = new ArrayList<>(found.size());
+        for (Path p : found) {
             try {
                 long size = Files.size(files.check(p)); // a FIFO or a link out is never the latest backup
                 Metadata m = reader.read(p, size);
@@ -172,7 +179,39 @@ public final class BackupCatalog {
                 // gone, unreadable or refused: its own verification says so
             }
         }
-        return out;
+        return new CatalogSnapshot(taken, new java.util.HashSet<>(found), out);
+    }
+
+    /**
+     * The snapshot the verifications of a run share (the size history of {@code size_anomaly}):
+     * taken again only when {@code file} is a backup under the directory that it does not know
+     * (it arrived since), or when it is older than {@link #SHARED_FOR} (backups deleted since).
+     * A run over N backups walks the directory once, not N times.
+     */
+    public CatalogSnapshot shared(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        CatalogSnapshot s = shared;
+        if (fits(s, abs)) {
+            return s;
+        }
+        synchronized (this) { // the parallel verifications of a run wait for one walk
+            s = shared;
+            if (!fits(s, abs)) {
+                s = snapshot();
+                shared = s;
+            }
+            return s;
+        }
+    }
+
+    /** How long a shared snapshot serves the backups it knows. */
+    static final Duration SHARED_FOR = Duration.ofMinutes(10);
+
+    private volatile CatalogSnapshot shared;
+
+    private boolean fits(CatalogSnapshot s, Path file) {
+        return s != null && System.nanoTime() - s.takenNanos() < SHARED_FOR.toNanos()
+                && (s.knows(file) || !files.isUnderRoot(file));
     }
 
     private static final Comparator<Entry> OLDEST_FIRST = Comparator.comparing(Entry::time).thenComparing(Entry::file);

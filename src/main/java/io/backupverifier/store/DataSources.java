@@ -1,21 +1,37 @@
 package io.backupverifier.store;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
-/** Makes the results store's DataSource from its JDBC URL: an SQLite file by default, PostgreSQL when configured. */
+/**
+ * Makes the results store's DataSource from its JDBC URL: an SQLite file by default, PostgreSQL
+ * when configured, both behind a HikariCP pool. The pool starts even when the store is down
+ * (verification goes on without it), and a caller waits at most {@link #WAIT_MS} for a connection.
+ */
 public final class DataSources {
+
+    /** How long a caller waits for a connection: a store that is away is soon known to be, and results are spooled. */
+    static final long WAIT_MS = 3_000;
 
     private DataSources() {
     }
 
     public static DataSource of(String url, String user, String password) {
+        HikariConfig pool = new HikariConfig();
+        pool.setPoolName("results-store");
+        pool.setConnectionTimeout(WAIT_MS);
+        pool.setInitializationFailTimeout(-1); // a store that is down does not stop start-up
         if (url.startsWith("jdbc:sqlite:")) {
             Path file = Path.of(url.substring("jdbc:sqlite:".length()));
             try {
@@ -29,19 +45,50 @@ public final class DataSources {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(30_000);                     // parallel verifications write at once
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // a transaction takes the write lock when it begins and waits for it (busy timeout): a deferred one that
+            // read first fails at once with SQLITE_BUSY when another connection wrote in between
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             SQLiteDataSource ds = new SQLiteDataSource(config);
             ds.setUrl(url);
-            return ds;
+            pool.setDataSource(ds);
+        } else {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setURL(url);
+            if (!user.isEmpty()) {
+                ds.setUser(user);
+            }
+            if (!password.isEmpty()) {
+                ds.setPassword(password);
+            }
+            ds.setConnectTimeout(10);
+            pool.setDataSource(ds);
         }
-        PGSimpleDataSource ds = new PGSimpleDataSource();
-        ds.setURL(url);
-        if (!user.isEmpty()) {
-            ds.setUser(user);
+        // every verification thread, the watcher, alerts and the status page at once, without waiting on the pool
+        pool.setMaximumPoolSize(Math.max(10, 2 * Runtime.getRuntime().availableProcessors()));
+        pool.setMinimumIdle(2); // an idle service holds two connections, not the whole pool
+        return new Pool(pool);
+    }
+
+    /**
+     * The pool, saying why the store cannot be reached (the server's own words, e.g. a login
+     * refused) rather than only that no connection came within the wait.
+     */
+    static final class Pool extends HikariDataSource {
+
+        Pool(HikariConfig config) {
+            super(config);
         }
-        if (!password.isEmpty()) {
-            ds.setPassword(password);
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            try {
+                return super.getConnection();
+            } catch (SQLTransientConnectionException e) {
+                if (e.getCause() instanceof SQLException cause) {
+                    throw new SQLException(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), e);
+                }
+                throw e;
+            }
         }
-        ds.setConnectTimeout(10);
-        return ds;
     }
 }

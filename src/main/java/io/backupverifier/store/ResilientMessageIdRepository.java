@@ -21,7 +21,7 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
 
     /** Keys verified while the store could not take them: written when it answers. */
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
-    /** Keys this process knows are done, to answer for the store while it is away (no second verification). */
+    /** Keys this process knows are done: answered without the store (each poll asks for every backup), also while it is away. */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
     private volatile boolean ready;
     private volatile boolean down;
@@ -82,9 +82,14 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
         }
     }
 
+    /**
+     * Whether the backup with this key was verified. A key once known to be done is answered from
+     * memory: every poll of the watcher asks for every backup in the directory, and a verified key
+     * never becomes unverified but through this process's own {@link #remove}.
+     */
     @Override
     public boolean contains(String key) {
-        if (waiting.contains(key)) {
+        if (waiting.contains(key) || known.contains(key)) {
             return true;
         }
         try {

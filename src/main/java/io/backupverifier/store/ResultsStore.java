@@ -4,9 +4,6 @@ import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.restore.RestoreResult;
 import io.backupverifier.checks.Verification;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -22,6 +19,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 
 /**
  * Every verification result, written through JDBC (DESIGN.md section 9). A store that goes away
@@ -55,7 +54,7 @@ public final class ResultsStore {
         this.spool = spoolDir == null ? null : new ResultsSpool(spoolDir);
     }
 
-    /** Creates the tables if they are not there; the same SQL on SQLite and PostgreSQL. */
+    /** Creates or upgrades the tables (versioned migrations); the same SQL on SQLite and PostgreSQL. */
     public void init() {
         try {
             createSchema();
@@ -64,20 +63,45 @@ public final class ResultsStore {
         }
     }
 
+    /**
+     * Brings the schema to the newest version with Flyway (the migrations in
+     * {@code io/backupverifier/store/migration}). A store made before versioned migrations (its
+     * tables there, no history) is baselined at version 1, today's tables and rows kept; an empty
+     * one, or one that lost its tables, gets every migration. Flyway locks the history on
+     * PostgreSQL, so several nodes starting at once migrate once.
+     */
     private void createSchema() throws SQLException {
-        String schema;
-        try (InputStream in = ResultsStore.class.getResourceAsStream("schema.sql")) {
-            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("schema.sql missing from the jar", e);
+        try {
+            boolean unversioned = hasTable("bv_verification") && !hasTable(HISTORY_TABLE);
+            Flyway.configure(ResultsStore.class.getClassLoader())
+                    .dataSource(dataSource)
+                    .locations("classpath:io/backupverifier/store/migration")
+                    .table(HISTORY_TABLE)
+                    .baselineOnMigrate(true)
+                    // other tables there (the watcher's), none of ours: apply version 1 too
+                    .baselineVersion(unversioned ? "1" : "0")
+                    .load()
+                    .migrate();
+            ready = true;
+        } catch (FlywayException e) {
+            throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getMessage(), e);
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String sql : schema.replaceAll("(?m)^--.*$", "").split(";")) {
-                if (!sql.isBlank()) {
-                    s.execute(sql);
+    }
+
+    /** Flyway's record of the migrations applied to the results store. */
+    static final String HISTORY_TABLE = "bv_schema_history";
+
+    private boolean hasTable(String name) throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            java.sql.DatabaseMetaData meta = c.getMetaData();
+            for (String n : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+                try (ResultSet rs = meta.getTables(null, c.getSchema(), n, new String[] {"TABLE"})) {
+                    if (rs.next()) {
+                        return true;
+                    }
                 }
             }
-            ready = true;
+            return false;
         }
     }
 
@@ -300,6 +324,27 @@ public final class ResultsStore {
                     }
                     return Optional.of(new Latest(rs.getString(2), rs.getLong(3), failed, rs.getLong(4), rs.getString(5)));
                 }
+            }
+        });
+    }
+
+    /**
+     * The backups of a category whose latest verification FAILED, in one query (the size
+     * history leaves them out). Paths as stored: absolute and normalised.
+     */
+    public java.util.Set<Path> failedIn(String category) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT v.file_path FROM bv_verification v"
+                    + " WHERE v.category = ? AND v.status = 'FAILED' AND v.verified_at ="
+                    + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path)")) {
+                q.setString(1, category);
+                java.util.Set<Path> out = new java.util.HashSet<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Path.of(rs.getString(1)));
+                    }
+                }
+                return out;
             }
         });
     }

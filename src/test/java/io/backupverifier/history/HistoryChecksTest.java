@@ -94,12 +94,87 @@ class HistoryChecksTest {
         assertThat(w.status()).as(w.message()).isEqualTo(CheckStatus.WARNING);
 
         // earlier backups known to be broken do not count: with all of them broken there is no history
-        assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3, p -> true).evaluate(Fixtures.verify(small, dir)).status())
+        assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3, c -> allBackups()).evaluate(Fixtures.verify(small, dir)).status())
                 .isEqualTo(CheckStatus.SKIPPED);
 
         Path first = dir.resolve("backup_20251226_020000.gz"); // made 6 days ago: the oldest
         assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3).evaluate(Fixtures.verify(first, dir)).status())
                 .isEqualTo(CheckStatus.SKIPPED); // the oldest has no history
+    }
+
+    /** A real dump (it passes the file checks) made at {@code created}. */
+    private Path dump(String name, Instant created, String category) {
+        Path p = Fixtures.backup(dir, "shop.sql.gz", name);
+        Fixtures.sidecar(p, created.toString(), category);
+        return p;
+    }
+
+    private java.util.Set<Path> allBackups() {
+        return new java.util.HashSet<>(catalog().list());
+    }
+
+    @Test
+    void aRunOverManyBackupsWalksOnceAndAsksTheStoreOncePerCategory() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            dump(String.format("backup_d%02d.gz", i), NOW.minus(Duration.ofDays(30 - i)), null);
+        }
+        for (int i = 0; i < 6; i++) {
+            dump(String.format("weekly_%02d.gz", i), NOW.minus(Duration.ofDays(60 - 7L * i)), "weekly");
+        }
+        BackupCatalog catalog = catalog();
+        Map<String, Integer> queries = new java.util.concurrent.ConcurrentHashMap<>();
+        SizeAnomalyCheck check = new SizeAnomalyCheck(catalog, 7, 0.3, c -> {
+            queries.merge(c, 1, Integer::sum);
+            return java.util.Set.of();
+        });
+        java.util.Set<Object> snapshots = new java.util.HashSet<>();
+        List<CheckResult> results = new java.util.ArrayList<>();
+        for (Path p : catalog.list()) {
+            results.add(check.evaluate(Fixtures.verify(p, dir)));
+            snapshots.add(catalog.shared(p));
+        }
+        assertThat(snapshots).hasSize(1);
+        assertThat(queries).isEqualTo(Map.of("daily", 1, "weekly", 1));
+        assertThat(results.get(0).status()).isEqualTo(CheckStatus.SKIPPED); // the oldest has no history
+        assertThat(results.get(29).status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(results.get(29).message()).startsWith("Backup size as usual: ").endsWith(" is 100% of the median "
+                + io.backupverifier.scan.Bytes.human(java.nio.file.Files.size(dir.resolve("backup_d29.gz")))
+                + " of the previous 7 daily backups");
+        assertThat(results.get(35).message()).contains("of the previous 5 weekly backups");
+    }
+
+    @Test
+    void aBackupThatArrivesLaterIsInTheHistoryOfTheNextOne() {
+        for (int i = 1; i <= 5; i++) {
+            dump("backup_2025122" + i + "_020000.gz", NOW.minus(Duration.ofDays(7 - i)), null);
+        }
+        BackupCatalog catalog = catalog();
+        SizeAnomalyCheck check = new SizeAnomalyCheck(catalog, 7, 0.3);
+        assertThat(check.evaluate(Fixtures.verify(dir.resolve("backup_20251225_020000.gz"), dir)).message())
+                .contains("previous 4 daily backups");
+        Path sixth = dump("backup_20251227_020000.gz", NOW.minus(Duration.ofDays(1)), null);
+        assertThat(check.evaluate(Fixtures.verify(sixth, dir)).message()).contains("previous 5 daily backups");
+        Path seventh = dump("backup_20251228_020000.gz", NOW.minus(Duration.ofHours(2)), null);
+        assertThat(check.evaluate(Fixtures.verify(seventh, dir)).message()).contains("previous 6 daily backups");
+    }
+
+    @Test
+    void aBackupThatFailsItsFileChecksInThisRunLeavesTheSizeHistory() throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            dump("backup_2025122" + i + "_020000.gz", NOW.minus(Duration.ofDays(7 - i)), null);
+        }
+        Path damaged = dir.resolve("backup_20251225_020000.gz");
+        byte[] data = java.nio.file.Files.readAllBytes(damaged);
+        data[data.length / 2] ^= 0x55; // same size, wrong checksum and CRC
+        java.nio.file.Files.write(damaged, data);
+        Path newest = dump("backup_20251228_020000.gz", NOW.minus(Duration.ofHours(2)), null);
+
+        SizeAnomalyCheck check = new SizeAnomalyCheck(catalog(), 7, 0.3);
+        Verification broken = Fixtures.verify(damaged, dir);
+        assertThat(broken.check("checksum").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(check.evaluate(Fixtures.verify(newest, dir)).message()).contains("previous 5 daily backups");
+        check.evaluate(broken);
+        assertThat(check.evaluate(Fixtures.verify(newest, dir)).message()).contains("previous 4 daily backups");
     }
 
     @Test
