@@ -8,6 +8,7 @@ import io.backupverifier.config.Settings;
 import io.backupverifier.config.Units;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.CategoryResult;
+import io.backupverifier.restore.CustomArchiveRestorer;
 import io.backupverifier.store.ResultsQueries;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import jakarta.mail.MessagingException;
@@ -245,7 +246,7 @@ final class InstallationChecks {
 
     private Item pgRestore(List<BackupCatalog.Entry> entries) {
         long custom = entries.stream().filter(e -> isCustomArchive(e.file())).count();
-        Optional<Path> found = findPgRestore(settings.get("restore.pg-bin-dir"));
+        Optional<Path> found = CustomArchiveRestorer.find(settings.get("restore.pg-bin-dir"));
         if (found.isPresent()) {
             return Item.ok("pg_restore", "pg_restore", found.get() + " (" + version(found.get()) + ")");
         }
@@ -256,20 +257,6 @@ final class InstallationChecks {
         return Item.failed("pg_restore", "pg_restore", "not found " + where + ", and " + custom + " backup"
                         + (custom == 1 ? " is a custom archive" : "s are custom archives"),
                 "install the PostgreSQL client tools, or set PG_BIN_DIR to where pg_restore is");
-    }
-
-    static Optional<Path> findPgRestore(String pgBinDir) {
-        List<Path> candidates = new ArrayList<>();
-        if (!pgBinDir.isEmpty()) {
-            candidates.add(Path.of(pgBinDir, "pg_restore"));
-        } else {
-            for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    candidates.add(Path.of(dir, "pg_restore"));
-                }
-            }
-        }
-        return candidates.stream().filter(Files::isExecutable).findFirst();
     }
 
     private static String version(Path pgRestore) {

@@ -27,7 +27,8 @@ public final class CustomArchiveRestorer {
         return pgRestore;
     }
 
-    static Optional<Path> find(String pgBinDir) {
+    /** pg_restore in PG_BIN_DIR, else the first on the PATH (restore tests and {@code check} look the same way). */
+    public static Optional<Path> find(String pgBinDir) {
         List<Path> candidates = new ArrayList<>();
         if (!pgBinDir.isEmpty()) {
             candidates.add(Path.of(pgBinDir, "pg_restore"));

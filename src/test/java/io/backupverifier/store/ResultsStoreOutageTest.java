@@ -8,6 +8,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.Service;
+import io.backupverifier.testing.ServiceProcess;
 import jakarta.mail.internet.MimeMessage;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -81,29 +82,12 @@ class ResultsStoreOutageTest {
         return service.camel().getRegistry().lookupByNameAndType("resultsStoreHealth", HealthCheck.class).call();
     }
 
-    /** Recorded verdicts of a backup, read without the store (which would create missing tables itself). */
-    private static List<String> verdicts(String url, String user, Path backup) {
-        try (Connection c = DriverManager.getConnection(url, user, "");
-             PreparedStatement q = c.prepareStatement("SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at")) {
-            q.setString(1, backup.toAbsolutePath().normalize().toString());
-            List<String> out = new ArrayList<>();
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        } catch (SQLException e) {
-            return List.of(); // the table is gone, or the store unreachable
-        }
-    }
-
     @Test
     void tablesDroppedWhileRunningAreCreatedAgainAndTheNextBackupIsVerifiedAlertedAndRecorded() throws Exception {
         try (Service service = service().start()) {
             String url = "jdbc:sqlite:" + service.own.resolve("logs/state/results.db");
             Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
-            await("first backup recorded", Duration.ofSeconds(20), () -> verdicts(url, "", first).size() == 1);
+            await("first backup recorded", Duration.ofSeconds(20), () -> ServiceProcess.verdicts(url, "", first).size() == 1);
 
             // the results database emptied under the running service (dropped and created again)
             try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
@@ -121,7 +105,7 @@ class ResultsStoreOutageTest {
 
             Path bad = broken(service, "backup_20251227_120000.gz");
             await("the failed backup alerted", Duration.ofSeconds(30), () -> mailed("FAILED backup_20251227_120000.gz"));
-            await("its result recorded", Duration.ofSeconds(20), () -> verdicts(url, "", bad).equals(List.of("FAILED")));
+            await("its result recorded", Duration.ofSeconds(20), () -> ServiceProcess.verdicts(url, "", bad).equals(List.of("FAILED")));
             assertThat(health(service).getState()).isEqualTo(HealthCheck.State.UP);
         }
     }
@@ -141,7 +125,7 @@ class ResultsStoreOutageTest {
         String url = SERVER + role;
         try (Service service = service().env("RESULTS_DB_URL", url).env("RESULTS_DB_USER", role).start()) {
             Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
-            await("first backup recorded", Duration.ofSeconds(20), () -> verdicts(url, "postgres", first).size() == 1);
+            await("first backup recorded", Duration.ofSeconds(20), () -> ServiceProcess.verdicts(url, "postgres", first).size() == 1);
 
             admin("ALTER ROLE " + role + " NOLOGIN");
             admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
@@ -151,13 +135,13 @@ class ResultsStoreOutageTest {
                     () -> mailed("FAILED backup_20251227_120000.gz"));
             await("health DOWN", Duration.ofSeconds(10), () -> health(service).getState() == HealthCheck.State.DOWN);
             assertThat(health(service).getMessage()).hasValueSatisfying(m -> assertThat(m).contains(role));
-            assertThat(verdicts(url, "postgres", bad)).isEmpty();
+            assertThat(ServiceProcess.verdicts(url, "postgres", bad)).isEmpty();
 
             admin("ALTER ROLE " + role + " LOGIN");
             await("its result written once the store is back", Duration.ofSeconds(20),
-                    () -> verdicts(url, "postgres", bad).equals(List.of("FAILED")));
+                    () -> ServiceProcess.verdicts(url, "postgres", bad).equals(List.of("FAILED")));
             await("health UP", Duration.ofSeconds(10), () -> health(service).getState() == HealthCheck.State.UP);
-            assertThat(verdicts(url, "postgres", first)).as("verified once, not again during the outage").hasSize(1);
+            assertThat(ServiceProcess.verdicts(url, "postgres", first)).as("verified once, not again during the outage").hasSize(1);
         } finally {
             admin("DROP DATABASE IF EXISTS " + role + " WITH (FORCE)");
             admin("DROP ROLE IF EXISTS " + role);

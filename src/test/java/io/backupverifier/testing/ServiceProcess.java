@@ -146,10 +146,12 @@ public final class ServiceProcess implements AutoCloseable {
     /** The recorded verdicts of a backup, oldest first, from the embedded results store. */
     public List<String> verdicts(Path backup) {
         Path db = logs.resolve("state/results.db");
-        if (!Files.exists(db)) {
-            return List.of();
-        }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+        return Files.exists(db) ? verdicts("jdbc:sqlite:" + db, "", backup) : List.of();
+    }
+
+    /** The recorded verdicts of a backup, oldest first, from any results store; none while it cannot answer. */
+    public static List<String> verdicts(String url, String user, Path backup) {
+        try (Connection c = DriverManager.getConnection(url, user, "");
              PreparedStatement q = c.prepareStatement("SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at")) {
             q.setString(1, backup.toAbsolutePath().normalize().toString());
             List<String> out = new ArrayList<>();
@@ -160,7 +162,7 @@ public final class ServiceProcess implements AutoCloseable {
             }
             return out;
         } catch (SQLException e) {
-            return List.of(); // not created yet, or busy: the caller polls again
+            return List.of(); // not created yet, busy, gone or unreachable: the caller polls again
         }
     }
 
