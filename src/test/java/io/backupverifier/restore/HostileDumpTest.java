@@ -103,6 +103,24 @@ class HostileDumpTest {
     }
 
     @Test
+    void aDumpThatSetsItsDatabasesRoleCannotTurnTheAdminIntoTheRestoreRole() throws Exception {
+        // ALTER DATABASE ... SET role applies to every later session, the admin's too: its amcheck
+        // install then ran as the restore role and amcheck was SKIPPED, blamed on the test server
+        String dump = new String(Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), java.nio.charset.StandardCharsets.UTF_8);
+        int trailer = dump.indexOf("-- PostgreSQL database dump complete");
+        String hostile = dump.substring(0, trailer) + "DO $$BEGIN EXECUTE pg_catalog.format('ALTER DATABASE %I SET role = %L',"
+                + " pg_catalog.current_database(), CURRENT_USER); END$$;\n\n" + dump.substring(trailer);
+        Path backup = Fixtures.write(dir.resolve("role_20251227_120000.sql.gz"),
+                Fixtures.gzip(hostile.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
+        RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
+                new MetadataReader(), Clock.systemDefaultZone()).test(backup, false);
+        assertThat(r.checks().get("amcheck").status()).as(r.checks().get("amcheck").message()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.checks().get("amcheck").message()).isEqualTo("amcheck: 3 btree indexes verified (heapallindexed), 2 out of scope");
+        assertThat(MARKER).doesNotExist();
+    }
+
+    @Test
     void keptDatabaseIsTheBackupsWithoutTheCheckingTools() throws Exception {
         RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
         RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
