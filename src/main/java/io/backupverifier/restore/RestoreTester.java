@@ -392,7 +392,8 @@ public final class RestoreTester {
 
     private static CheckResult checkFailure(String id, SQLException e, RestoreWatchdog watchdog) {
         String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        if ("57014".equals(e.getSQLState()) && watchdog.cancelled() != null) {
+        boolean stopped = "57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState()) && !watchdog.expired();
+        if (stopped && watchdog.cancelled() != null) {
             return CheckResult.failed(id + " ran longer than RESTORE_STATEMENT_TIMEOUT (" + RestoreWatchdog.human(watchdog.statementTimeout())
                     + ") and was cancelled (in: " + watchdog.cancelled() + ")");
         }
