@@ -29,6 +29,9 @@ public final class DataSources {
             SQLiteConfig config = new SQLiteConfig();
             config.setBusyTimeout(30_000);                     // parallel verifications write at once
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            // a transaction takes the write lock when it begins (waiting up to the busy timeout): one that
+            // read first could not upgrade while another wrote, and SQLite says BUSY at once, whatever the timeout
+            config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
             SQLiteDataSource ds = new SQLiteDataSource(config);
             ds.setUrl(url);
             return ds;
