@@ -50,4 +50,25 @@ class ResultsStoreConcurrencyTest {
         assertThat(store.pending()).as("results waiting in the spool").isZero();
         assertThat(store.countFor(v.file().toString())).isEqualTo(200);
     }
+
+    @Test
+    void theOutageWarningEscapesTheBackupsName() throws Exception {
+        // the store's file cannot be opened (a directory stands there): the result waits in the spool, said once on stderr
+        java.nio.file.Files.createDirectories(dir.resolve("results.db"));
+        ResultsStore store = new ResultsStore(DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", ""),
+                Clock.systemUTC(), dir.resolve("spool"));
+        Verification v = Fixtures.verify(Fixtures.backup(dir, "shop.sql.gz", "backup_x\n[SUCCESS] forged\u001b[31m.gz"));
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            store.save(v);
+        } finally {
+            System.setErr(err);
+        }
+        String text = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("result of backup_x\\n[SUCCESS] forged\\x1b[31m.gz and later results wait");
+        assertThat(text).doesNotContain("\u001b").doesNotContain("\n[SUCCESS]");
+        assertThat(store.pending()).isEqualTo(1);
+    }
 }
