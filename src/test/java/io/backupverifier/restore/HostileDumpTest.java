@@ -120,6 +120,50 @@ class HostileDumpTest {
         assertThat(MARKER).doesNotExist();
     }
 
+    /** A gzip backup whose content starts as {@code head} and goes on with 20 MB of {@code filler}. */
+    private Path bomb(String name, byte[] head, byte filler) throws Exception {
+        Path file = dir.resolve(name);
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(head);
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, filler);
+            for (int i = 0; i < 20; i++) {
+                out.write(chunk);
+            }
+        }
+        return file;
+    }
+
+    private RestoreResult restoreTestWithin10Mb(Path backup) {
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of())
+                .withExpansionLimits(10_000_000, 1000);
+        return new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()), new MetadataReader(),
+                Clock.systemDefaultZone()).test(backup, false);
+    }
+
+    @Test
+    void gzipBombIsNotCopiedIntoTheWorkDirectoryBeyondMaxExpandedSize() throws Exception {
+        // a gzip'd SQLite file is copied inflated into the work directory: a bomb filled the disk
+        Path backup = bomb("bomb.sqlite.gz", "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), (byte) 0);
+        RestoreResult r = restoreTestWithin10Mb(backup);
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message()).isEqualTo("Cannot read the backup: the backup's content is larger than "
+                + "MAX_EXPANDED_SIZE (9.5 MiB): not read further");
+        try (var left = Files.list(work)) {
+            assertThat(left.filter(f -> f.getFileName().toString().startsWith("sqlite-"))).as("copies left in the work directory").isEmpty();
+        }
+    }
+
+    @Test
+    void plainDumpGzipBombStopsAtMaxExpandedSize() throws Exception {
+        Path backup = bomb("bomb.sql.gz", "--\n-- PostgreSQL database dump\n--\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                (byte) '\n');
+        RestoreResult r = restoreTestWithin10Mb(backup);
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message()).isEqualTo("Restore failed: Dump is not valid: the backup's content is larger "
+                + "than MAX_EXPANDED_SIZE (9.5 MiB): not read further");
+    }
+
     @Test
     void keptDatabaseIsTheBackupsWithoutTheCheckingTools() throws Exception {
         RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
