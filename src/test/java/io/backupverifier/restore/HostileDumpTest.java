@@ -165,6 +165,20 @@ class HostileDumpTest {
     }
 
     @Test
+    void customArchiveWithAnEventTriggerIsAWarningNamingItNotAFailure() throws Exception {
+        assumeTrue(CustomArchiveRestorer.find("").isPresent(), "pg_restore is not installed: skipping the custom archive");
+        // the plain dump of such a database was a WARNING; through pg_restore --exit-on-error it was FAILED
+        RestoreResult r = restoreTest("hostile/superuser-objects.dump", "su_20251227_120000.dump");
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.WARNING);
+        assertThat(r.checks().get("restore").message()).startsWith("2 statements need superuser and were not restored: "
+                + "CREATE EVENT TRIGGER note_ddl ON ddl_command_end ..., COMMENT ON EVENT TRIGGER note_ddl IS 'only a superuser can "
+                + "create this'; (Backup restored successfully");
+        assertThat(r.checks().get("key_tables").status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.rowCounts()).containsEntry("public.accounts", 2L).containsEntry("public.entries", 2L);
+        r.release();
+    }
+
+    @Test
     void keptDatabaseIsTheBackupsWithoutTheCheckingTools() throws Exception {
         RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
         RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
