@@ -80,8 +80,8 @@ public final class AmcheckCheck implements RestoreCheck {
                     rs.next();
                     verified++;
                 } catch (SQLException e) {
-                    if ("57014".equals(e.getSQLState())) {
-                        throw e; // the time limit: not a verdict on this index
+                    if ("57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState())) {
+                        throw e; // the time limit (or a terminated backend): not a verdict on this index
                     }
                     corrupt.add(index[0] + ": " + e.getMessage().lines().findFirst().orElse(""));
                 }

@@ -59,7 +59,9 @@ public final class CustomArchiveRestorer {
      */
     public RestoreOutcome restore(Path archive, TestDatabase db, java.time.Duration timeout) {
         long started = System.currentTimeMillis();
-        List<String> cmd = List.of(pgRestore.orElseThrow().toString(), "--no-owner", "--no-acl", "--exit-on-error",
+        // no --exit-on-error: like the plain restore, objects only a superuser may create are skipped
+        // and counted; any other error fails the restore (see verdict)
+        List<String> cmd = List.of(pgRestore.orElseThrow().toString(), "--no-owner", "--no-acl",
                 "-j", Integer.toString(jobs), "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.role(),
                 "-d", db.database(), archive.toString());
         try {
@@ -70,6 +72,7 @@ public final class CustomArchiveRestorer {
                 pb.environment().keySet().removeIf(k -> k.startsWith("PG")); // no service file, user or options of ours
                 pb.environment().put("PGPASSWORD", db.password());
                 pb.environment().put("PGCONNECT_TIMEOUT", "10");
+                pb.environment().put("LC_ALL", "C"); // its messages are read below
                 Process p = pb.start();
                 if (!p.waitFor(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
@@ -77,17 +80,7 @@ public final class CustomArchiveRestorer {
                             System.currentTimeMillis() - started);
                 }
                 String err = Files.readString(errors, StandardCharsets.UTF_8).strip();
-                if (p.exitValue() != 0) {
-                    String first = err.lines().filter(l -> l.contains("error")).findFirst().orElse(err.lines().findFirst().orElse(""));
-                    String command = err.lines().filter(l -> l.startsWith("Command was:")).findFirst()
-                            .map(l -> l.substring("Command was:".length()).strip()).orElse("");
-                    if (!command.isEmpty()) {
-                        first += " (in: " + (command.length() > 100 ? command.substring(0, 97) + "..." : command) + ")";
-                    }
-                    return new RestoreOutcome("pg_restore failed (exit " + p.exitValue() + "): " + first, 0, 0, 0, 0,
-                            System.currentTimeMillis() - started);
-                }
-                return new RestoreOutcome(null, 0, 0, 0, 0, System.currentTimeMillis() - started);
+                return verdict(p.exitValue(), err, System.currentTimeMillis() - started);
             } finally {
                 Files.deleteIfExists(errors);
             }
@@ -97,5 +90,89 @@ public final class CustomArchiveRestorer {
             Thread.currentThread().interrupt();
             return new RestoreOutcome("Interrupted while pg_restore ran", 0, 0, 0, 0, System.currentTimeMillis() - started);
         }
+    }
+
+    /** One error pg_restore reported, with the command it names (empty when none). */
+    record Failure(String message, String command) { }
+
+    /** pg_restore's errors, from its stderr: each {@code pg_restore: error: ...} with its {@code Command was: ...}. */
+    static List<Failure> failures(String stderr) {
+        List<Failure> found = new ArrayList<>();
+        String message = null;
+        StringBuilder command = null;
+        for (String line : stderr.split("\n", -1)) {
+            if (line.startsWith("pg_restore: ")) {
+                if (message != null) {
+                    found.add(new Failure(message, command == null ? "" : command.toString().strip()));
+                }
+                message = line.startsWith("pg_restore: error: ") ? line.substring("pg_restore: error: ".length()) : null;
+                command = null;
+            } else if (message != null && line.startsWith("Command was: ")) {
+                command = new StringBuilder(line.substring("Command was: ".length()));
+            } else if (command != null) {
+                command.append('\n').append(line);
+            }
+        }
+        if (message != null) {
+            found.add(new Failure(message, command == null ? "" : command.toString().strip()));
+        }
+        return found;
+    }
+
+    /**
+     * The outcome from pg_restore's exit code and errors: errors only about objects a superuser must
+     * create (refused for lack of rights, and then the statements about those objects) make a
+     * restore that succeeded with them counted, as the plain restore does; any other error fails it.
+     */
+    static RestoreOutcome verdict(int exit, String stderr, long millis) {
+        if (exit == 0) {
+            return new RestoreOutcome(null, 0, 0, 0, 0, millis);
+        }
+        List<Failure> all = failures(stderr);
+        java.util.Set<String> notCreated = new java.util.HashSet<>();
+        List<Failure> superuser = new ArrayList<>();
+        for (Failure f : all) {
+            DumpStatement st = DumpStatement.of(f.command());
+            String m = f.message();
+            if ((m.contains("permission denied") || m.contains("must be superuser")) && st.mayNeedSuperuser()) {
+                superuser.add(f);
+                if (st.createdName() != null) {
+                    notCreated.add(st.createdName());
+                }
+            }
+        }
+        Failure other = null;
+        for (Failure f : all) {
+            if (superuser.contains(f)) {
+                continue;
+            }
+            DumpStatement st = DumpStatement.of(f.command());
+            if (f.message().contains("does not exist") && notCreated.stream().anyMatch(st::mentions)) {
+                superuser.add(f); // about an object that needed superuser: its comment, say
+            } else if (other == null) {
+                other = f;
+            }
+        }
+        if (other != null || superuser.isEmpty()) {
+            String first = other != null ? "pg_restore: error: " + other.message()
+                    : stderr.lines().filter(l -> l.contains("error")).findFirst().orElse(stderr.lines().findFirst().orElse(""));
+            String command = other != null ? other.command() : "";
+            if (!command.isEmpty()) {
+                String oneLine = command.replaceAll("\\s+", " ");
+                first += " (in: " + (oneLine.length() > 100 ? oneLine.substring(0, 97) + "..." : oneLine) + ")";
+            }
+            return new RestoreOutcome("pg_restore failed (exit " + exit + "): " + DumpStatement.escape(first), 0, 0, 0, 0, millis);
+        }
+        List<RestoreOutcome.Skip> first = superuser.stream().limit(RestoreOutcome.Skips.KEPT)
+                .map(f -> new RestoreOutcome.Skip(0, head(f.command()), null)).toList();
+        return new RestoreOutcome(null, 0, 0, 0, 0, millis, new RestoreOutcome.Skips(superuser.size(), first),
+                RestoreOutcome.Skips.NONE);
+    }
+
+    /** "CREATE EVENT TRIGGER noop ON ddl_command_end ...": the command's first line, short. */
+    private static String head(String command) {
+        String e = DumpStatement.excerpt(command);
+        int paren = e.indexOf('(');
+        return paren > 0 ? e.substring(0, paren).strip() + " ..." : e;
     }
 }

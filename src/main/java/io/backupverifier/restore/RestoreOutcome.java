@@ -57,8 +57,10 @@ public record RestoreOutcome(String error, long statements, long copyBlocks, lon
          * CREATE EVENT TRIGGER ... (line 60), ...}; {@code what} is the middle part.
          */
         public String describe(String what) {
+            // an archive's entries (pg_restore) have no line
             String listed = first.stream()
-                    .map(s -> s.statement() + " (line " + s.line() + (s.reason() == null ? ")" : ": " + s.reason() + ")")).collect(Collectors.joining(", "));
+                    .map(s -> s.statement() + (s.line() > 0 ? " (line " + s.line() + (s.reason() == null ? ")" : ": " + s.reason() + ")")
+                            : s.reason() == null ? "" : " (" + s.reason() + ")")).collect(Collectors.joining(", "));
             return count + (count == 1 ? " statement " : " statements ") + what + ": " + listed
                     + (count > first.size() ? ", ..." : "");
         }

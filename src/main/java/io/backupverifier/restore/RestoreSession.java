@@ -35,6 +35,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private static final String UNDEFINED_OBJECT = "42704";
     private static final Set<String> UNDEFINED = Set.of(UNDEFINED_OBJECT, "42883", "42P01");
     private static final Logger LOG = LoggerFactory.getLogger(RestoreSession.class);
+    /** Different session settings a dump may make; pg_dump makes about ten. */
+    static final int MAX_SETTINGS = 1000;
 
     /** A failure already described, with its line. */
     static final class Failed extends Exception {
@@ -181,6 +183,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 // the main connection takes it in order; jobs get the snapshot of their place in the dump
                 if (execute(main(), st, line)) {
                     settings = settings.with(st.settingName(), st.sql());
+                    if (settings.size() > MAX_SETTINGS) {
+                        // each job replays its snapshot: thousands of them keep a restore busy for hours
+                        throw new RestoreRefusedException("Line " + line + ": the dump sets more than " + MAX_SETTINGS
+                                + " different session settings: not a dump pg_dump writes (it sets about ten)");
+                    }
                 }
             }
             case KEY_OR_INDEX, FOREIGN_KEY -> {

@@ -45,10 +45,12 @@ public final class RestoreTester {
      * @param restoreTimeout   the whole test (RESTORE_TIMEOUT)
      * @param statementTimeout one statement of the dump or of a check (RESTORE_STATEMENT_TIMEOUT)
      * @param maxStatement     the longest statement a plain dump may hold, in bytes (RESTORE_MAX_STATEMENT)
+     * @param maxExpanded      the most content a gzip backup may inflate to (MAX_EXPANDED_SIZE)
+     * @param maxRatio         the most it may inflate per compressed byte (MAX_EXPANSION_RATIO; 0 = no limit)
      */
     public record Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables,
                           List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency,
-                          Duration restoreTimeout, Duration statementTimeout, long maxStatement) {
+                          Duration restoreTimeout, Duration statementTimeout, long maxStatement, long maxExpanded, int maxRatio) {
 
         public static final Duration DEFAULT_RESTORE_TIMEOUT = Duration.ofHours(6);
         public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(1);
@@ -56,12 +58,18 @@ public final class RestoreTester {
         public Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables, List<String> keyTables,
                        boolean keyTablesNotEmpty, Map<String, String> consistency) {
             this(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    DEFAULT_RESTORE_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DumpParser.DEFAULT_MAX_STATEMENT);
+                    DEFAULT_RESTORE_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DumpParser.DEFAULT_MAX_STATEMENT, Long.MAX_VALUE, 1000);
         }
 
         public Options withLimits(Duration restore, Duration statement, long maxStatementBytes) {
             return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    restore, statement, maxStatementBytes);
+                    restore, statement, maxStatementBytes, maxExpanded, maxRatio);
+        }
+
+        /** MAX_EXPANDED_SIZE and MAX_EXPANSION_RATIO, as the verification applies them. */
+        public Options withExpansionLimits(long maxExpandedBytes, int maxExpansionRatio) {
+            return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
+                    restoreTimeout, statementTimeout, maxStatement, maxExpandedBytes, maxExpansionRatio);
         }
 
         public Options withTimeouts(Duration restore, Duration statement) {
@@ -186,13 +194,15 @@ public final class RestoreTester {
         return e.getMessage();
     }
 
-    private static InputStream open(Path file) throws IOException {
+    /** The backup's content: inflated when it is gzip, within MAX_EXPANDED_SIZE and MAX_EXPANSION_RATIO. */
+    private InputStream open(Path file) throws IOException {
         BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         in.mark(2);
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        return GzipMagic.at(b0, b1) ? new GZIPInputStream(in, 1 << 16) : in;
+        return GzipMagic.at(b0, b1) ? new ExpansionLimit(new GZIPInputStream(in, 1 << 16), Files.size(file),
+                options.maxExpanded(), options.maxRatio()) : in;
     }
 
     private void custom(RestoreResult result, Path file, boolean keep) throws IOException {
@@ -393,7 +403,8 @@ public final class RestoreTester {
 
     private static CheckResult checkFailure(String id, SQLException e, RestoreWatchdog watchdog) {
         String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        if ("57014".equals(e.getSQLState()) && watchdog.cancelled() != null) {
+        boolean stopped = "57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState()) && !watchdog.expired();
+        if (stopped && watchdog.cancelled() != null) {
             return CheckResult.failed(id + " ran longer than RESTORE_STATEMENT_TIMEOUT (" + RestoreWatchdog.human(watchdog.statementTimeout())
                     + ") and was cancelled (in: " + watchdog.cancelled() + ")");
         }

@@ -24,7 +24,8 @@ final class RestoreWatchdog implements AutoCloseable {
         Connection connect() throws SQLException;
     }
 
-    private static final String LONG_RUNNING = "SELECT pid, pg_catalog.left(query, 200) FROM pg_catalog.pg_stat_activity"
+    private static final String LONG_RUNNING = "SELECT pid, pg_catalog.left(query, 200), query_start::pg_catalog.text"
+            + " FROM pg_catalog.pg_stat_activity"
             + " WHERE datname OPERATOR(pg_catalog.=) ? AND state OPERATOR(pg_catalog.=) 'active'"
             + " AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
             + " AND query_start OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) ?::pg_catalog.interval)";
@@ -42,6 +43,9 @@ final class RestoreWatchdog implements AutoCloseable {
         return t;
     });
     private final AtomicReference<String> cancelled = new AtomicReference<>();
+    /** Statements cancelled (pid and start), and when: one that catches its cancel is terminated after {@link #CANCEL_GRACE_NANOS}. */
+    private final java.util.Map<String, Long> cancelledAt = new java.util.HashMap<>();
+    private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
     private volatile boolean expired;
     private boolean warned;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreWatchdog.class);
@@ -77,7 +81,12 @@ final class RestoreWatchdog implements AutoCloseable {
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         cancelled.compareAndSet(null, rs.getString(2).strip());
-                        try (PreparedStatement cancel = c.prepareStatement("SELECT pg_catalog.pg_cancel_backend(?)")) {
+                        // a cancel is an error PL/pgSQL can catch (EXCEPTION WHEN query_canceled): still
+                        // running a moment after it, the statement's backend is terminated
+                        Long first = cancelledAt.putIfAbsent(rs.getInt(1) + "@" + rs.getString(3), System.nanoTime());
+                        String stop = first != null && System.nanoTime() - first >= CANCEL_GRACE_NANOS
+                                ? "pg_terminate_backend" : "pg_cancel_backend";
+                        try (PreparedStatement cancel = c.prepareStatement("SELECT pg_catalog." + stop + "(?)")) {
                             cancel.setInt(1, rs.getInt(1));
                             cancel.executeQuery().close();
                         }

@@ -24,6 +24,11 @@ final class SessionSettings {
         this.statements = statements;
     }
 
+    /** How many settings this snapshot holds. */
+    int size() {
+        return statements.size();
+    }
+
     /** This snapshot plus one more setting statement. */
     SessionSettings with(String name, String sql) {
         Map<String, String> next = new LinkedHashMap<>(statements);

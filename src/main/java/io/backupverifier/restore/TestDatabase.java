@@ -64,9 +64,19 @@ public record TestDatabase(String host, int port, String database, String role, 
     /**
      * A connection as the admin account, to this test database only, with {@code search_path =
      * pg_catalog, pg_temp}: use it only for statements that name no function or operator of the dump.
+     * The database's owner (the dump) may have set a role or time limits for every session of
+     * its database ({@code ALTER DATABASE ... SET role}): the admin takes none of them.
      */
     public Connection connectAdmin() throws SQLException {
-        return pinned(open(adminUser, adminPassword), SAFE_PATH);
+        Connection c = pinned(open(adminUser, adminPassword), SAFE_PATH);
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("SELECT pg_catalog.set_config('role', 'none', false), pg_catalog.set_config('statement_timeout', '0', false),"
+                    + " pg_catalog.set_config('lock_timeout', '0', false)");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
     }
 
     private static final String SAFE_PATH = "pg_catalog, pg_temp";

@@ -180,16 +180,23 @@ public final class MetadataReader {
         try {
             String name = RegularFiles.utf8Name(backup);
             String text = new String(rules.readSmall(f, MAX_SIDECAR_BYTES), StandardCharsets.UTF_8);
+            String found = null;
             for (String line : text.split("\\R")) {
                 Matcher m = SHA256SUM_LINE.matcher(line.strip());
                 if (m.matches()) {
                     String listed = m.group(2).strip();
                     if (listed.isEmpty() || listed.equals(name) || listed.substring(listed.lastIndexOf('/') + 1).equals(name)) {
-                        return new String[] {m.group(1).toLowerCase(), null};
+                        String sha = m.group(1).toLowerCase();
+                        if (found != null && !found.equals(sha)) {
+                            // sha256sum -c would fail one of them: which one is the truth is unknown
+                            return new String[] {null, f.getFileName() + " lists different checksums for " + name};
+                        }
+                        found = sha;
                     }
                 }
             }
-            return new String[] {null, f.getFileName() + " has no sha256sum line for " + name};
+            return found != null ? new String[] {found, null}
+                    : new String[] {null, f.getFileName() + " has no sha256sum line for " + name};
         } catch (NoSuchFileException e) {
             return new String[] {null, null};
         } catch (RegularFiles.RefusedFileException e) {

@@ -187,7 +187,7 @@ public final class ResultsStore {
                 v.metadata().createdAt() == null ? null : v.metadata().createdAt().toEpochMilli(), v.scan().sha256(),
                 v.status().name(), clock.millis(), v.scan().durationMillis())));
         addChecks(rows, "bv_check", "verification_id", id, v);
-        write(rows, "result of " + v.file().getFileName());
+        write(rows, "result of " + io.backupverifier.report.LogLine.printable(v.file().getFileName().toString()));
         return v;
     }
 
@@ -205,7 +205,7 @@ public final class ResultsStore {
             rows.add(new ResultsSpool.Row("bv_restore_table", List.of("restore_id", "table_name", "row_count"),
                     Arrays.asList(id, e.getKey(), e.getValue())));
         }
-        write(rows, "restore test of " + r.file().getFileName());
+        write(rows, "restore test of " + io.backupverifier.report.LogLine.printable(r.file().getFileName().toString()));
         return r;
     }
 

@@ -219,6 +219,18 @@ class FileChecksTest {
     }
 
     @Test
+    void sha256FileListingTwoDifferentChecksumsForTheBackupIsNotTrusted() throws Exception {
+        // sha256sum -c fails one of the two lines; the first one alone made the checksum PASS
+        Path p = Fixtures.write(dir.resolve("backup.gz"), bytes("shop.sql.gz"));
+        Fixtures.sidecarText(p, "{\"created_at\": \"2025-12-27T12:00:00Z\"}");
+        Files.writeString(dir.resolve("backup.gz.sha256"), Fixtures.sha256(p) + "  backup.gz\n" + "0".repeat(64) + "  backup.gz\n");
+        Verification v = verify(p);
+        assertThat(v.check("checksum").status()).isNotEqualTo(CheckStatus.PASSED);
+        assertThat(v.check("checksum").message()).contains("backup.gz.sha256 lists different checksums for backup.gz");
+        assertThat(v.status()).isEqualTo(CheckStatus.FAILED);
+    }
+
+    @Test
     void dumpCutInsideCopyBlockButProperlyGzippedFails() {
         String text = new String(sql(), StandardCharsets.UTF_8);
         // cut just after the data row that reads like the completion trailer

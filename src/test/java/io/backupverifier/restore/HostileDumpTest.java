@@ -103,6 +103,102 @@ class HostileDumpTest {
     }
 
     @Test
+    void aDumpThatSetsItsDatabasesRoleCannotTurnTheAdminIntoTheRestoreRole() throws Exception {
+        // ALTER DATABASE ... SET role applies to every later session, the admin's too: its amcheck
+        // install then ran as the restore role and amcheck was SKIPPED, blamed on the test server
+        String dump = new String(Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), java.nio.charset.StandardCharsets.UTF_8);
+        int trailer = dump.indexOf("-- PostgreSQL database dump complete");
+        String hostile = dump.substring(0, trailer) + "DO $$BEGIN EXECUTE pg_catalog.format('ALTER DATABASE %I SET role = %L',"
+                + " pg_catalog.current_database(), CURRENT_USER); END$$;\n\n" + dump.substring(trailer);
+        Path backup = Fixtures.write(dir.resolve("role_20251227_120000.sql.gz"),
+                Fixtures.gzip(hostile.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
+        RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
+                new MetadataReader(), Clock.systemDefaultZone()).test(backup, false);
+        assertThat(r.checks().get("amcheck").status()).as(r.checks().get("amcheck").message()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.checks().get("amcheck").message()).isEqualTo("amcheck: 3 btree indexes verified (heapallindexed), 2 out of scope");
+        assertThat(MARKER).doesNotExist();
+    }
+
+    /** A gzip backup whose content starts as {@code head} and goes on with 20 MB of {@code filler}. */
+    private Path bomb(String name, byte[] head, byte filler) throws Exception {
+        Path file = dir.resolve(name);
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+            out.write(head);
+            byte[] chunk = new byte[1 << 20];
+            java.util.Arrays.fill(chunk, filler);
+            for (int i = 0; i < 20; i++) {
+                out.write(chunk);
+            }
+        }
+        return file;
+    }
+
+    private RestoreResult restoreTestWithin10Mb(Path backup) {
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of())
+                .withExpansionLimits(10_000_000, 1000);
+        return new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()), new MetadataReader(),
+                Clock.systemDefaultZone()).test(backup, false);
+    }
+
+    @Test
+    void gzipBombIsNotCopiedIntoTheWorkDirectoryBeyondMaxExpandedSize() throws Exception {
+        // a gzip'd SQLite file is copied inflated into the work directory: a bomb filled the disk
+        Path backup = bomb("bomb.sqlite.gz", "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), (byte) 0);
+        RestoreResult r = restoreTestWithin10Mb(backup);
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message()).isEqualTo("Cannot read the backup: the backup's content is larger than "
+                + "MAX_EXPANDED_SIZE (9.5 MiB): not read further");
+        try (var left = Files.list(work)) {
+            assertThat(left.filter(f -> f.getFileName().toString().startsWith("sqlite-"))).as("copies left in the work directory").isEmpty();
+        }
+    }
+
+    @Test
+    void plainDumpGzipBombStopsAtMaxExpandedSize() throws Exception {
+        Path backup = bomb("bomb.sql.gz", "--\n-- PostgreSQL database dump\n--\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                (byte) '\n');
+        RestoreResult r = restoreTestWithin10Mb(backup);
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message()).isEqualTo("Restore failed: Dump is not valid: the backup's content is larger "
+                + "than MAX_EXPANDED_SIZE (9.5 MiB): not read further");
+    }
+
+    @Test
+    void customArchiveWithAnEventTriggerIsAWarningNamingItNotAFailure() throws Exception {
+        assumeTrue(CustomArchiveRestorer.find("").isPresent(), "pg_restore is not installed: skipping the custom archive");
+        // the plain dump of such a database was a WARNING; through pg_restore --exit-on-error it was FAILED
+        RestoreResult r = restoreTest("hostile/superuser-objects.dump", "su_20251227_120000.dump");
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.WARNING);
+        assertThat(r.checks().get("restore").message()).startsWith("2 statements need superuser and were not restored: "
+                + "CREATE EVENT TRIGGER note_ddl ON ddl_command_end ..., COMMENT ON EVENT TRIGGER note_ddl IS 'only a superuser can "
+                + "create this'; (Backup restored successfully");
+        assertThat(r.checks().get("key_tables").status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.rowCounts()).containsEntry("public.accounts", 2L).containsEntry("public.entries", 2L);
+        r.release();
+    }
+
+    @Test
+    void thousandsOfSessionSettingsFailTheRestoreInsteadOfSlowingItForHours() throws Exception {
+        // every SET copied all earlier ones into a new snapshot: 30,000 of them took 13 s, a million hours
+        String dump = new String(Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), java.nio.charset.StandardCharsets.UTF_8);
+        int at = dump.indexOf("CREATE TABLE");
+        StringBuilder sets = new StringBuilder();
+        for (int i = 0; i < 5000; i++) {
+            sets.append("SET bv.s").append(i).append(" = '1';\n");
+        }
+        Path backup = Fixtures.write(dir.resolve("sets_20251227_120000.sql.gz"), Fixtures.gzip((dump.substring(0, at) + sets
+                + dump.substring(at)).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        RestoreResult r = restoreTestWithin10Mb(backup);
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Restore failed: Line (\\d+): the dump sets more than 1000 different "
+                + "session settings: not a dump pg_dump writes \\(it sets about ten\\)").matcher(r.checks().get("restore").message());
+        assertThat(m.matches()).as(r.checks().get("restore").message()).isTrue();
+        List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(backup)), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(Integer.parseInt(m.group(1)) - 1)).as("the line named").startsWith("SET bv.s");
+    }
+
+    @Test
     void keptDatabaseIsTheBackupsWithoutTheCheckingTools() throws Exception {
         RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
         RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),

@@ -107,6 +107,37 @@ class RestoreTimeoutTest {
     }
 
     @Test
+    void loopThatCatchesTheCancelIsTerminatedWithinTheStatementTimeout() throws Exception {
+        // a cancel is an exception PL/pgSQL may catch: the loop then ran until RESTORE_TIMEOUT
+        String loop = "DO $$BEGIN LOOP BEGIN PERFORM pg_catalog.pg_sleep(3600); EXCEPTION WHEN query_canceled THEN NULL; END;"
+                + " END LOOP; END$$;";
+        Path backup = shopDumpWith("catch.sql.gz", loop);
+        long t = System.nanoTime();
+        RestoreResult r = restoreTest(backup, Duration.ofMinutes(5), Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(60));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message()).contains("RESTORE_STATEMENT_TIMEOUT (2s)")
+                .contains("Line " + lineOf(backup, loop) + ":");
+        nothingLeft();
+    }
+
+    @Test
+    void indexFunctionLoopingDuringReindexFailsReindexNamingTheTimeout() throws Exception {
+        // restored fine; REINDEX runs the index's function, which loops and catches its cancel
+        Path backup = shopDumpWith("reindex.sql.gz", "CREATE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS"
+                + " $$BEGIN IF pg_catalog.current_query() OPERATOR(pg_catalog.~) 'REINDEX' THEN LOOP BEGIN PERFORM pg_catalog.pg_sleep(3600);"
+                + " EXCEPTION WHEN query_canceled THEN NULL; END; END LOOP; END IF; RETURN $1; END$$;"
+                + " CREATE TABLE public.rl (id int); INSERT INTO public.rl VALUES (1); CREATE INDEX rl_f ON public.rl (public.f(id));");
+        long t = System.nanoTime();
+        RestoreResult r = restoreTest(backup, Duration.ofMinutes(5), Duration.ofSeconds(2));
+        assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(60));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.checks().get("reindex").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("reindex").message()).startsWith("reindex ran longer than RESTORE_STATEMENT_TIMEOUT (2s) and was cancelled");
+        nothingLeft();
+    }
+
+    @Test
     void wholeTestOutOfTimeIsAnErrorAndLeavesNothing() throws Exception {
         Path backup = shopDumpWith("long.sql.gz", "SELECT pg_catalog.pg_sleep(3600);");
         RestoreResult r = restoreTest(backup, Duration.ofSeconds(3), Duration.ofHours(1));

@@ -1,0 +1,74 @@
+package io.backupverifier.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupverifier.checks.Verification;
+import io.backupverifier.testing.Fixtures;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * verify --all saves results from a pool of threads into the embedded SQLite store: every
+ * result must reach the store, none wait in the spool as if the store were away
+ * (SQLITE_BUSY from a read transaction that turns into a write).
+ */
+class ResultsStoreConcurrencyTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void parallelSavesAllReachTheSqliteStore() throws Exception {
+        Path spool = dir.resolve("spool");
+        ResultsStore store = new ResultsStore(DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", ""),
+                Clock.systemUTC(), spool);
+        // as in a command: no init(), the first saves of the pool create the schema while others write
+        Verification v = Fixtures.verify(Fixtures.backup(dir, "shop.sql.gz", "backup_20251227_120000.gz"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> saves = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                saves.add(pool.submit(() -> {
+                    store.latestVerification(v.file().toString()); // size_anomaly's history, read while others write
+                    store.save(v);
+                    return store.counters();
+                }));
+            }
+            for (Future<?> f : saves) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(store.pending()).as("results waiting in the spool").isZero();
+        assertThat(store.countFor(v.file().toString())).isEqualTo(200);
+    }
+
+    @Test
+    void theOutageWarningEscapesTheBackupsName() throws Exception {
+        // the store's file cannot be opened (a directory stands there): the result waits in the spool, said once on stderr
+        java.nio.file.Files.createDirectories(dir.resolve("results.db"));
+        ResultsStore store = new ResultsStore(DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", ""),
+                Clock.systemUTC(), dir.resolve("spool"));
+        Verification v = Fixtures.verify(Fixtures.backup(dir, "shop.sql.gz", "backup_x\n[SUCCESS] forged\u001b[31m.gz"));
+        java.io.PrintStream err = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            store.save(v);
+        } finally {
+            System.setErr(err);
+        }
+        String text = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(text).contains("result of backup_x\\n[SUCCESS] forged\\x1b[31m.gz and later results wait");
+        assertThat(text).doesNotContain("\u001b").doesNotContain("\n[SUCCESS]");
+        assertThat(store.pending()).isEqualTo(1);
+    }
+}
