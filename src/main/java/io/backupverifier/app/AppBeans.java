@@ -93,7 +93,7 @@ public final class AppBeans implements CamelConfiguration {
 
         // the file checks, in the order of the verify route
         r.bind("sizeCheck", new SizeCheck(settings.minSize(), settings.maxSize()));
-        r.bind("metadataCheck", new MetadataCheck());
+        r.bind("metadataCheck", new MetadataCheck(settings.flag("metadata.required")));
         r.bind("checksumCheck", new ChecksumCheck());
         r.bind("gzipIntegrityCheck", new GzipIntegrityCheck());
         r.bind("extractableCheck", new ExtractableCheck());
