@@ -117,6 +117,7 @@ public final class AppBeans implements CamelConfiguration {
                 r.lookupByNameAndType("categoryChecks", CategoryChecks.class), store, clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("runs", new io.backupverifier.run.Runs());
+        r.bind("backupDone", new io.backupverifier.run.BackupDone());
         AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, Units.duration(settings.get("alert.resend-interval")));
         r.bind("alertOutbox", outbox);
         r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer(AlertMailRenderer.localHostName(),
