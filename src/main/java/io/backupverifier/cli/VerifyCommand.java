@@ -65,11 +65,14 @@ final class VerifyCommand extends OperatorCommand {
                     ? ProgressPrinter.ofRun(scans, ctx.err(), targets.size(), totalBytes(targets)) : new ProgressPrinter(scans, ctx.err());
             try (AutoCloseable shown = progress != null ? progress : () -> { };
                  AutoCloseable listening = streamed ? app.bean("backupDone", BackupDone.class).listen(r -> {
-                     if (progress != null) {
-                         progress.done(r);
-                         progress.clear();
+                     // the progress line waits (stderr's lock) while the verdict goes to a clean terminal line
+                     synchronized (ctx.err()) {
+                         if (progress != null) {
+                             progress.done(r);
+                             progress.clear();
+                         }
+                         ResultPrinter.printBackup(ctx, quiet.quiet, r);
                      }
-                     ResultPrinter.printBackup(ctx, quiet.quiet, r);
                  }) : () -> { }) {
                 run = app.run("direct:verify-run", targets, Map.of("withHistory", all, "withReport", report, "withAlert", alert));
             }
