@@ -93,7 +93,7 @@ public final class AppBeans implements CamelConfiguration {
 
         // the file checks, in the order of the verify route
         r.bind("sizeCheck", new SizeCheck(settings.minSize(), settings.maxSize()));
-        r.bind("metadataCheck", new MetadataCheck());
+        r.bind("metadataCheck", new MetadataCheck(settings.flag("metadata.required")));
         r.bind("checksumCheck", new ChecksumCheck());
         r.bind("gzipIntegrityCheck", new GzipIntegrityCheck());
         r.bind("extractableCheck", new ExtractableCheck());
@@ -117,6 +117,7 @@ public final class AppBeans implements CamelConfiguration {
                 r.lookupByNameAndType("categoryChecks", CategoryChecks.class), store, clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("runs", new io.backupverifier.run.Runs());
+        r.bind("backupDone", new io.backupverifier.run.BackupDone());
         AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, Units.duration(settings.get("alert.resend-interval")));
         r.bind("alertOutbox", outbox);
         r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer(AlertMailRenderer.localHostName(),

@@ -3,9 +3,7 @@ package io.backupverifier.cli;
 import io.backupverifier.config.Settings;
 import io.backupverifier.livedb.LiveDatabaseResult;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code check-db}: read-only checks on the live database, safe to run on production. */
@@ -16,32 +14,24 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every check passed (warnings allowed)", "1:a check FAILED (or the database is unreachable)",
                 "2:usage or configuration error"})
-final class CheckDbCommand implements Callable<Integer> {
-
-    @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption output;
+final class CheckDbCommand extends OperatorCommand {
 
     @Option(names = "--alert", description = "Mail an alert when a check newly fails.")
     boolean alert;
 
-    private final CliContext ctx;
-
     CheckDbCommand(CliContext ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
-    public Integer call() throws Exception {
+    int run() throws Exception {
         Settings settings = common.settings(ctx);
         try (OneShot app = new OneShot(ctx, common, settings)) {
             LiveDatabaseResult r = app.template().requestBody("direct:check-db", (Object) null, LiveDatabaseResult.class);
             if (alert) {
                 app.template().sendBody("direct:alert", r);
             }
-            return ResultPrinter.print(ctx, output.json, List.of(r), List.of());
+            return ResultPrinter.print(ctx, json(), List.of(r), List.of());
         }
     }
 }

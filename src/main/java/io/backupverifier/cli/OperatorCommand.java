@@ -7,8 +7,9 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 
 /**
- * A command that reads and tells (list, check, history, config): it starts no Camel context and
- * changes nothing. With {@code --json}, whatever happens, stdout gets one document.
+ * A command with a {@code --json} document: the operator commands (list, check, history, config)
+ * and the checking ones (verify, restore-test, check-db). With {@code --json}, whatever happens,
+ * stdout gets one document: the result, or an {@code "error"} object with the exit code.
  */
 abstract class OperatorCommand implements Callable<Integer> {
 

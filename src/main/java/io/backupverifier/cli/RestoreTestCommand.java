@@ -2,14 +2,21 @@ package io.backupverifier.cli;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.Settings;
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.checks.ResultKind;
+import io.backupverifier.report.LogLine;
+import io.backupverifier.report.VerificationLines;
+import io.backupverifier.restore.RestoreProgress;
 import io.backupverifier.restore.RestoreResult;
+import io.backupverifier.restore.RestoreTester;
+import io.backupverifier.run.BackupDone;
 import io.backupverifier.restore.TestDatabase;
 import io.backupverifier.run.RunResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,13 +30,10 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:restored and every check passed (warnings allowed)", "1:a restore or a check FAILED",
                 "2:usage or configuration error"})
-final class RestoreTestCommand implements Callable<Integer> {
+final class RestoreTestCommand extends OperatorCommand {
 
     @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption output;
+    QuietOption quiet;
 
     @Parameters(paramLabel = "FILE", arity = "0..1", description = "Backup to restore (default: the latest).")
     Path file;
@@ -44,32 +48,60 @@ final class RestoreTestCommand implements Callable<Integer> {
             + "Alerts an earlier run could not deliver go out too.")
     boolean alert;
 
-    private final CliContext ctx;
-
     RestoreTestCommand(CliContext ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
-    public Integer call() throws Exception {
+    int run() throws Exception {
         if (file != null && weekly) {
             throw new UsageException("give FILE or --weekly, not both");
         }
         Settings settings = common.settings(ctx);
         List<Path> targets = targets(settings);
         if (targets.isEmpty()) {
-            ctx.err().println("[ERROR] No backups found in " + settings.backupDir().toAbsolutePath());
-            return BackupVerifierCli.FAILED;
+            return fail("No backups found in " + settings.backupDir().toAbsolutePath(), BackupVerifierCli.FAILED);
         }
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            RunResult run = app.run("direct:restore-run", targets, Map.of("keepTestDatabase", verifyOnly, "withAlert", alert));
+            RunResult run;
+            // text: each step's line as it happens (a restore takes a while); --json: one document at the end
+            try (AutoCloseable steps = json() ? () -> { } : app.bean("restoreTester", RestoreTester.class).listen(new ShownSteps());
+                 AutoCloseable verdicts = json() ? () -> { } : app.bean("backupDone", BackupDone.class).listen(r -> {
+                     List<LogLine> lines = VerificationLines.of(r);
+                     show(lines.get(lines.size() - 1));
+                 })) {
+                run = app.run("direct:restore-run", targets, Map.of("keepTestDatabase", verifyOnly, "withAlert", alert));
+            }
             ResultPrinter.printReportAndProblems(ctx, run);
             if (alert) {
                 app.deliverAlerts();
             }
-            int exit = Math.max(ResultPrinter.print(ctx, output.json, run.results(), run.notDone()), run.exitStatus());
+            int exit = Math.max(ResultPrinter.print(ctx, json(), quiet.quiet, !json(), run.results(), null, run.notDone()),
+                    run.exitStatus());
             keep(run.results().stream().filter(RestoreResult.class::isInstance).map(RestoreResult.class::cast).toList());
             return exit;
+        }
+    }
+
+    /** Prints a restore test's start and each check's verdict the moment it is recorded. */
+    private final class ShownSteps implements RestoreProgress {
+
+        @Override
+        public void started(Path backup) {
+            show(new LogLine(LogLine.INFO, ResultKind.RESTORE.startLine() + backup));
+        }
+
+        @Override
+        public void recorded(Path backup, String checkId, CheckResult r) {
+            show(new LogLine(LogLine.levelOf(r.status()), r.status() == CheckStatus.SKIPPED ? checkId + " skipped: " + r.message() : r.message()));
+        }
+    }
+
+    private void show(LogLine line) {
+        if (!quiet.quiet || LogLine.ERROR.equals(line.level())) {
+            synchronized (ctx.out()) {
+                ctx.out().println(line);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 package io.backupverifier.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.report.JsonResult;
 import io.backupverifier.report.LogLine;
@@ -25,31 +26,51 @@ final class ResultPrinter {
     }
 
     static int print(CliContext ctx, boolean json, List<? extends BackupResult> results, List<String> errors) {
-        return print(ctx, json, results, null, errors);
+        return print(ctx, json, false, false, results, null, errors);
     }
 
-    /** With the category checks of verify --all: printed after the backups, FAILED makes the exit code 1. */
-    static int print(CliContext ctx, boolean json, List<? extends BackupResult> results, List<? extends BackupResult> history,
-                     List<String> errors) {
+    /** One backup's lines, as soon as it is done (all of them, or with {@code quiet} only FAILED and ERROR). */
+    static void printBackup(CliContext ctx, boolean quiet, BackupResult r) {
+        List<LogLine> lines = VerificationLines.of(r).stream().filter(l -> shown(l, quiet)).toList();
+        synchronized (ctx.out()) {
+            lines.forEach(ctx.out()::println);
+        }
+    }
+
+    /**
+     * With the category checks of verify --all ({@code history}): printed after the backups,
+     * FAILED makes the exit code 1. {@code shown}: the backups' lines were printed as each was
+     * done; what is left is what was not done, the category checks and the summary.
+     */
+    static int print(CliContext ctx, boolean json, boolean quiet, boolean shown, List<? extends BackupResult> results,
+                     List<? extends BackupResult> history, List<String> errors) {
         if (json) {
-            ctx.out().println(JsonResult.of(results, history));
+            ObjectNode root = JsonDocument.start(ctx);
+            JsonResult.into(root, results, history);
+            JsonDocument.print(ctx, root);
             errors.forEach(e -> ctx.err().println("[ERROR] " + e));
         } else {
-            for (BackupResult r : results) {
-                VerificationLines.of(r).forEach(ctx.out()::println);
+            if (!shown) {
+                results.forEach(r -> printBackup(ctx, quiet, r));
             }
             errors.forEach(e -> ctx.out().println(new LogLine(LogLine.ERROR, e)));
             if (history != null) {
                 for (BackupResult c : history) {
-                    c.checks().forEach((id, r) -> ctx.out().println(new LogLine(LogLine.levelOf(r.status()), r.message())));
+                    c.checks().values().stream().map(r -> new LogLine(LogLine.levelOf(r.status()), r.message()))
+                            .filter(l -> shown(l, quiet)).forEach(ctx.out()::println);
                 }
             }
-            if (results.size() + errors.size() > 1) {
+            if (quiet || results.size() + errors.size() > 1) {
                 ctx.out().println(VerificationLines.summary(results));
             }
         }
         boolean failed = !errors.isEmpty() || results.stream().anyMatch(BackupResult::isFailed)
                 || history != null && history.stream().anyMatch(BackupResult::isFailed);
         return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
+    }
+
+    /** --quiet keeps the lines a person must act on: FAILED and ERROR both print as [ERROR]. */
+    private static boolean shown(LogLine line, boolean quiet) {
+        return !quiet || LogLine.ERROR.equals(line.level());
     }
 }

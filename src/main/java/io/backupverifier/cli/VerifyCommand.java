@@ -2,6 +2,7 @@ package io.backupverifier.cli;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.Settings;
+import io.backupverifier.run.BackupDone;
 import io.backupverifier.run.RunResult;
 import io.backupverifier.scan.ScanProgress;
 import java.nio.file.Files;
@@ -10,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -23,13 +23,10 @@ import picocli.CommandLine.Parameters;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:every backup passed (warnings allowed)", "1:a backup FAILED or could not be verified, or its report or alert could not be written",
                 "2:usage, configuration or installation error"})
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand extends OperatorCommand {
 
     @Mixin
-    CommonOptions common;
-
-    @Mixin
-    JsonOption output;
+    QuietOption quiet;
 
     @Parameters(paramLabel = "FILE", arity = "0..*", description = "Backup files to verify.")
     List<Path> files = new ArrayList<>();
@@ -44,28 +41,39 @@ final class VerifyCommand implements Callable<Integer> {
             + "failures that cleared), as the service does. Alerts an earlier run could not deliver go out too.")
     boolean alert;
 
-    private final CliContext ctx;
-
     VerifyCommand(CliContext ctx) {
-        this.ctx = ctx;
+        super(ctx);
     }
 
     @Override
-    public Integer call() throws Exception {
+    int run() throws Exception {
         if (all && !files.isEmpty()) {
             throw new UsageException("give FILE arguments or --all, not both");
         }
         Settings settings = common.settings(ctx);
         List<Path> targets = targets(settings);
         if (targets.isEmpty()) {
-            ctx.err().println("[ERROR] No backups found in " + settings.backupDir().toAbsolutePath()
-                    + " (names matching " + settings.get("backup.include") + ")");
-            return 1;
+            return fail("No backups found in " + settings.backupDir().toAbsolutePath()
+                    + " (names matching " + settings.get("backup.include") + ")", BackupVerifierCli.FAILED);
         }
         RunResult run;
+        // text: each backup's verdict as soon as it is done; --json: one document at the end
+        boolean streamed = !json() && targets.size() > 1;
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            try (AutoCloseable shown = ctx.terminal() && !output.json
-                    ? new ProgressPrinter(app.bean("scanProgress", ScanProgress.class), ctx.err()) : () -> { }) {
+            ScanProgress scans = app.bean("scanProgress", ScanProgress.class);
+            ProgressPrinter progress = !ctx.terminal() || json() ? null : targets.size() > 1
+                    ? ProgressPrinter.ofRun(scans, ctx.err(), targets.size(), totalBytes(targets)) : new ProgressPrinter(scans, ctx.err());
+            try (AutoCloseable shown = progress != null ? progress : () -> { };
+                 AutoCloseable listening = streamed ? app.bean("backupDone", BackupDone.class).listen(r -> {
+                     // the progress line waits (stderr's lock) while the verdict goes to a clean terminal line
+                     synchronized (ctx.err()) {
+                         if (progress != null) {
+                             progress.done(r);
+                             progress.clear();
+                         }
+                         ResultPrinter.printBackup(ctx, quiet.quiet, r);
+                     }
+                 }) : () -> { }) {
                 run = app.run("direct:verify-run", targets, Map.of("withHistory", all, "withReport", report, "withAlert", alert));
             }
             ResultPrinter.printReportAndProblems(ctx, run);
@@ -73,8 +81,20 @@ final class VerifyCommand implements Callable<Integer> {
                 app.deliverAlerts();
             }
         }
-        int exit = ResultPrinter.print(ctx, output.json, run.results(), all ? run.categories() : null, run.notDone());
+        int exit = ResultPrinter.print(ctx, json(), quiet.quiet, streamed, run.results(), all ? run.categories() : null, run.notDone());
         return Math.max(exit, run.exitStatus());
+    }
+
+    private static long totalBytes(List<Path> targets) {
+        long total = 0;
+        for (Path p : targets) {
+            try {
+                total += Files.size(p);
+            } catch (java.io.IOException e) {
+                // a backup that vanished is reported by its verification; the ETA just counts it as empty
+            }
+        }
+        return total;
     }
 
     private List<Path> targets(Settings settings) throws Exception {

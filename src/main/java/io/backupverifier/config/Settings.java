@@ -39,6 +39,8 @@ public final class Settings {
                     "a gzip backup that inflates to more fails at once (a gzip bomb); empty = 20 x MAX_BACKUP_SIZE"),
             new Setting("check.max-expansion-ratio", "MAX_EXPANSION_RATIO", "1000",
                     "a gzip backup inflating more than this many times its compressed size fails (0 = no limit)"),
+            new Setting("metadata.required", "METADATA_REQUIRED", "true",
+                    "false: a backup without a .meta.json sidecar is a metadata WARNING, not FAILED"),
             new Setting("metadata.clock-skew", "METADATA_CLOCK_SKEW", "5m",
                     "a sidecar created_at further in the future than this fails the metadata check"),
             new Setting("verify.parallelism", "VERIFY_PARALLELISM", "0", "backups verified at once by verify --all; 0 = one per core"),
@@ -323,6 +325,7 @@ public final class Settings {
         check("restore.parallelism", () -> nonNegative(get("restore.parallelism")));
         check("restore.key-tables-not-empty", () -> bool(get("restore.key-tables-not-empty")));
         check("restore.on-suspect", () -> bool(get("restore.on-suspect")));
+        check("metadata.required", () -> bool(get("metadata.required")));
         check("verify.parallelism", () -> nonNegative(get("verify.parallelism")));
         check("test-db.retention-days", () -> nonNegative(get("test-db.retention-days")));
         for (String key : List.of("smtp.port", "test-db.port", "db.port")) {

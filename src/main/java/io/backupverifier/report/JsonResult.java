@@ -8,10 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.checks.BackupResult;
+import io.backupverifier.restore.RestoreResult;
 import java.util.List;
 import java.util.Map;
 
-/** The {@code --json} output of DESIGN.md section 7: exactly its keys, in its order. */
+/** The {@code --json} output of DESIGN.md section 7: exactly its keys, in its order (docs/schema/verify.schema.json). */
 public final class JsonResult {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -26,6 +27,20 @@ public final class JsonResult {
     /** With {@code history} (verify --all): the category checks, per category. */
     public static String of(List<? extends BackupResult> verifications, List<? extends BackupResult> history) {
         ObjectNode root = JSON.createObjectNode();
+        into(root, verifications, history);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Adds the backups, the summary and (with {@code history}) the category checks to a document
+     * that already carries its version and time. A restore test also carries its restored rows per
+     * table and its durations, as numbers.
+     */
+    public static void into(ObjectNode root, List<? extends BackupResult> verifications, List<? extends BackupResult> history) {
         ArrayNode backups = root.putArray("backups");
         for (BackupResult v : verifications) {
             ObjectNode b = backups.addObject();
@@ -38,6 +53,12 @@ public final class JsonResult {
                 ObjectNode c = checks.putObject(e.getKey());
                 c.put("status", e.getValue().status().name());
                 c.put("message", e.getValue().message());
+            }
+            if (v instanceof RestoreResult r) {
+                ObjectNode rows = b.putObject("row_counts");
+                r.rowCounts().forEach(rows::put);
+                b.put("restore_ms", r.restoreMillis());
+                b.put("checks_ms", r.checksMillis());
             }
         }
         ObjectNode summary = root.putObject("summary");
@@ -55,11 +76,6 @@ public final class JsonResult {
                 ObjectNode cat = h.putObject(c.category());
                 c.checks().forEach((id, r) -> cat.putObject(id).put("status", r.status().name()).put("message", r.message()));
             }
-        }
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

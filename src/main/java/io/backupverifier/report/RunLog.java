@@ -6,9 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import io.backupverifier.restore.RestoreResult;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -58,8 +61,23 @@ public final class RunLog {
     /** Appends a verification's lines, together, to the run's log (a new log when there is no run). */
     public <T extends BackupResult> T write(T v, String runLog) {
         Path file = Path.of(runLog == null || runLog.isEmpty() ? newRun() : runLog);
-        append(file, VerificationLines.of(v));
+        List<LogLine> lines = VerificationLines.of(v);
+        append(file, lines, v instanceof RestoreResult r ? stepTimes(r, lines.size()) : List.of());
         return v;
+    }
+
+    /**
+     * A restore test's lines carry the time each step happened: its start, each check when it
+     * was recorded (a restore takes hours; one time for all would hide where they went), the verdict now.
+     */
+    private List<Instant> stepTimes(RestoreResult r, int lines) {
+        List<Instant> times = new ArrayList<>();
+        times.add(r.startedAt());
+        for (String id : r.checks().keySet()) {
+            Instant at = r.recordedAt(id);
+            times.add(at != null ? at : Instant.now(clock));
+        }
+        return times.size() == lines - 1 ? times : List.of();
     }
 
     /** Closes a run over several backups with its summary line; returns the results unchanged. */
@@ -72,10 +90,18 @@ public final class RunLog {
         append(Path.of(runLog), List.of(line));
     }
 
-    private synchronized void append(Path file, List<LogLine> lines) {
-        String stamp = "[" + LocalDateTime.now(clock).format(LINE_STAMP) + "] ";
+    private void append(Path file, List<LogLine> lines) {
+        append(file, lines, List.of());
+    }
+
+    /** {@code times}: when each line's step happened, from the first; the lines after them (or all) are stamped now. */
+    private synchronized void append(Path file, List<LogLine> lines, List<Instant> times) {
+        String now = "[" + LocalDateTime.now(clock).format(LINE_STAMP) + "] ";
         StringBuilder text = new StringBuilder();
-        lines.forEach(l -> text.append(stamp).append(l).append('\n'));
+        for (int i = 0; i < lines.size(); i++) {
+            String stamp = i < times.size() ? "[" + LocalDateTime.ofInstant(times.get(i), clock.getZone()).format(LINE_STAMP) + "] " : now;
+            text.append(stamp).append(lines.get(i)).append('\n');
+        }
         try {
             // never through a link: the run log is this program's own file in its own directory
             Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,

@@ -4,6 +4,8 @@ import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.ResultKind;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,6 +25,10 @@ public final class RestoreResult implements BackupResult {
     private long checksMillis;
     private RestoreOutcome outcome;
     private Runnable release = () -> { };
+    private final Map<String, Instant> recordedAt = new java.util.HashMap<>();
+    private volatile RestoreProgress progress = RestoreProgress.NONE;
+    private volatile Clock clock = Clock.systemUTC();
+    private Instant startedAt = Instant.now();
 
     public RestoreResult(Path file, String category, long sizeBytes) {
         this.file = file;
@@ -55,8 +61,29 @@ public final class RestoreResult implements BackupResult {
         return ResultKind.RESTORE;
     }
 
-    public synchronized void record(String id, CheckResult r) {
-        checks.put(id, r);
+    public void record(String id, CheckResult r) {
+        synchronized (this) {
+            checks.put(id, r);
+            recordedAt.put(id, Instant.now(clock));
+        }
+        progress.recorded(file, id, r); // outside the lock: a listener prints
+    }
+
+    /** Who hears of each check as it is recorded, and the clock its time is taken from (the restore log's time of each step). */
+    void observe(RestoreProgress progress, Clock clock) {
+        this.progress = progress;
+        this.clock = clock;
+        this.startedAt = Instant.now(clock);
+    }
+
+    /** When the restore test began. */
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    /** When the check {@code id} was recorded; null for a check not recorded. */
+    public synchronized Instant recordedAt(String id) {
+        return recordedAt.get(id);
     }
 
     public Map<String, Long> rowCounts() {

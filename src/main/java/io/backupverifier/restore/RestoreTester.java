@@ -100,6 +100,14 @@ public final class RestoreTester {
         this.clock = clock;
     }
 
+    private volatile RestoreProgress progress = RestoreProgress.NONE;
+
+    /** {@code listener} hears of each restore test and check from now on, until the returned handle is closed. */
+    public AutoCloseable listen(RestoreProgress listener) {
+        progress = listener;
+        return () -> progress = RestoreProgress.NONE;
+    }
+
     /** The route's entry: restore-test a backup and drop the test database afterwards. */
     public RestoreResult test(Object backup) {
         return test(backup, false);
@@ -122,6 +130,9 @@ public final class RestoreTester {
         }
         Metadata metadata = metadataReader.read(file, size);
         RestoreResult result = new RestoreResult(file, catalog.categoryOf(file, metadata), size);
+        RestoreProgress listening = progress;
+        result.observe(listening, clock);
+        listening.started(file);
         try {
             byte[] head;
             try (InputStream in = open(file)) {

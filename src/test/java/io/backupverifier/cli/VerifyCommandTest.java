@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.JsonSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +45,10 @@ class VerifyCommandTest {
         Cli.Result r = cli.run("verify", "--all", "--json");
         assertThat(r.exit()).isEqualTo(1);
         JsonNode json = new ObjectMapper().readTree(r.out()); // the whole of stdout is one JSON document
-        assertThat(keys(json)).containsExactly("backups", "summary", "history");
+        assertThat(JsonSchemas.errors("verify.schema.json", r.out())).isEmpty();
+        assertThat(keys(json)).containsExactly("version", "generated_at", "backups", "summary", "history");
+        assertThat(json.get("version").asText()).isEqualTo(JsonDocument.VERSION);
+        assertThat(java.time.Instant.parse(json.get("generated_at").asText())).isNotNull();
         assertThat(json.get("backups")).hasSize(2);
         // verify --all adds the category checks: the backups above were made in 2025, long ago
         assertThat(keys(json.get("history"))).containsExactly("daily", "weekly");
