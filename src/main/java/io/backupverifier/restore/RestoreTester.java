@@ -113,8 +113,11 @@ public final class RestoreTester {
         return test(backup, false);
     }
 
-    /** The route's entry with the keepTestDatabase header (true keeps the test database: --verify-only). */
-    public RestoreResult test(Object backup, Object keep) {
+    /**
+     * The route's entry with the keepTestDatabase header (true keeps the test database: --verify-only). Its own
+     * name: with an overload, Camel's bean binding could pick {@code test(Object, boolean)} for a missing header.
+     */
+    public RestoreResult testFromRoute(Object backup, Object keep) {
         return test(backup, Boolean.TRUE.equals(keep) || "true".equals(String.valueOf(keep)));
     }
 
