@@ -87,13 +87,31 @@ grep '"message"' "$work/restore-embedded.json" || cat "$work/restore-embedded.er
 echo "== restore-test, $PGHOST:$PGPORT"
 TEST_DB_HOST=$PGHOST TEST_DB_PORT=$PGPORT TEST_DB_USER=$PGUSER run > "$work/restore-server.json" 2> "$work/restore-server.err" || true
 grep '"message"' "$work/restore-server.json" || cat "$work/restore-server.err"
+echo "== restore-test of a custom archive (pg_restore), $PGHOST:$PGPORT"
+pg_dump -Fc -d regression -f "$work/regression.dump"
+cdir=$work/backups-custom
+rm -rf "$cdir" && mkdir -p "$cdir" && cp "$work/regression.dump" "$cdir/backup_20251227_120000.dump"
+RESTORE_MIN_TABLES=1 TEST_DB_HOST=$PGHOST TEST_DB_PORT=$PGPORT TEST_DB_USER=$PGUSER bin/backup-verifier restore-test --json \
+    --dir "$cdir" "$cdir/backup_20251227_120000.dump" > "$work/restore-custom.json" 2> "$work/restore-custom.err" || true
+grep '"message"' "$work/restore-custom.json" || cat "$work/restore-custom.err"
 
 # ---- 3. the oracle: psql as a non-superuser owner, against our kept restore ----
 sql -c "DROP DATABASE IF EXISTS $oracle WITH (FORCE)" -c "DROP ROLE IF EXISTS $owner" -c "CREATE ROLE $owner LOGIN CREATEDB"
 sql -c "CREATE DATABASE $oracle OWNER $owner"
-gunzip -c "$dump" | psql -X -q -U "$owner" -d "$oracle" >"$work/psql.out" 2>"$work/psql.err" || true
+# -f -: psql names the line of each error
+gunzip -c "$dump" | psql -X -q -U "$owner" -d "$oracle" -f - >"$work/psql.out" 2>"$work/psql.err" || true
 echo "== psql: $(grep -c ERROR "$work/psql.err" || true) errors ($work/psql.err), by message:"
 grep ERROR "$work/psql.err" | sed 's/.*ERROR: *//; s/"[^"]*"/"X"/g' | sort | uniq -c | sort -rn | head -20
+# the statements psql failed on, ownership aside: what restore-test should name as superuser-only
+gunzip -c "$dump" > "$work/regression.sql"
+sed -n 's/^psql:<stdin>:\([0-9]*\): ERROR: .*/\1/p' "$work/psql.err" | sort -un > "$work/psql-error-lines.txt"
+awk 'NR == FNR { want[$1] = 1; next }
+     /^[A-Z]/ && !inside { inside = 1; head = $0 }
+     FNR in want { print FNR ": " head }
+     /;[[:space:]]*$/ { inside = 0 }' "$work/psql-error-lines.txt" "$work/regression.sql" \
+  | grep -v ' OWNER TO ' > "$work/psql-failed-statements.txt" || true
+rm -f "$work/regression.sql"
+echo "== psql failed on $(wc -l < "$work/psql-failed-statements.txt") statements other than OWNER TO ($work/psql-failed-statements.txt)"
 TEST_DB_HOST=$PGHOST TEST_DB_PORT=$PGPORT TEST_DB_USER=$PGUSER run --verify-only > "$work/restore-kept.json" 2> "$work/restore-kept.err" || true
 kept=$(sed -n 's/.*Test database kept: .* -d \([^ ]*\) .*/\1/p' "$work/restore-kept.err" | head -1)
 [ -n "$kept" ] || { echo "restore-test --verify-only kept no database: see $work/restore-kept.err" >&2; exit 1; }
