@@ -116,8 +116,16 @@ public final class CustomArchiveRestorer {
         if (message != null) {
             found.add(new Failure(message, command == null ? "" : command.toString().strip()));
         }
-        return found;
+        // pg_restore says "could not set default_table_access_method: ERROR: ... "heap2"" without the
+        // command: it is written back, so that it can be recognised as naming an object not created
+        return found.stream().map(f -> {
+            java.util.regex.Matcher m = COULD_NOT_SET.matcher(f.message());
+            return f.command().isEmpty() && m.find() ? new Failure(f.message(), "SET " + m.group(1) + " = " + m.group(2) + ";") : f;
+        }).toList();
     }
+
+    private static final java.util.regex.Pattern COULD_NOT_SET =
+            java.util.regex.Pattern.compile("^could not set (\\w+): ERROR: .*\"([A-Za-z0-9_]+)\"$");
 
     /**
      * The outcome from pg_restore's exit code and errors: errors only about objects a superuser must
@@ -130,29 +138,40 @@ public final class CustomArchiveRestorer {
         }
         List<Failure> all = failures(stderr);
         java.util.Set<String> notCreated = new java.util.HashSet<>();
-        List<Failure> superuser = new ArrayList<>();
+        // by identity: two failures with the same message and command are two statements
+        java.util.Set<Failure> superuser = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Failure f : all) {
             DumpStatement st = DumpStatement.of(f.command());
             String m = f.message();
-            if ((m.contains("permission denied") || m.contains("must be superuser")) && st.mayNeedSuperuser()) {
+            boolean refused = (m.contains("permission denied") || m.contains("must be superuser") || m.contains("must be owner"))
+                    && st.mayNeedSuperuser() || m.contains("cannot be internal") && st.hasInternalState();
+            if (refused) {
                 superuser.add(f);
                 if (st.createdName() != null) {
                     notCreated.add(st.createdName());
                 }
             }
         }
-        Failure other = null;
-        for (Failure f : all) {
-            if (superuser.contains(f)) {
-                continue;
-            }
-            DumpStatement st = DumpStatement.of(f.command());
-            if (f.message().contains("does not exist") && notCreated.stream().anyMatch(st::mentions)) {
-                superuser.add(f); // about an object that needed superuser: its comment, say
-            } else if (other == null) {
-                other = f;
+        // then what is about those objects (a comment), or depends on them (a table of such a type, its
+        // data, its indexes; a SET default_table_access_method naming such a method), to the end of the chain
+        for (boolean more = true; more; ) {
+            more = false;
+            for (Failure f : all) {
+                if (superuser.contains(f)) {
+                    continue;
+                }
+                DumpStatement st = DumpStatement.of(f.command());
+                boolean missing = f.message().contains("does not exist")
+                        || f.message().contains("invalid value for parameter") && st.startsWith("SET");
+                if (missing && notCreated.stream().anyMatch(st::mentions)) {
+                    superuser.add(f);
+                    if (st.createdName() != null) {
+                        more |= notCreated.add(st.createdName());
+                    }
+                }
             }
         }
+        Failure other = all.stream().filter(f -> !superuser.contains(f)).findFirst().orElse(null);
         if (other != null || superuser.isEmpty()) {
             String first = other != null ? "pg_restore: error: " + other.message()
                     : stderr.lines().filter(l -> l.contains("error")).findFirst().orElse(stderr.lines().findFirst().orElse(""));
@@ -163,7 +182,7 @@ public final class CustomArchiveRestorer {
             }
             return new RestoreOutcome("pg_restore failed (exit " + exit + "): " + DumpStatement.escape(first), 0, 0, 0, 0, millis);
         }
-        List<RestoreOutcome.Skip> first = superuser.stream().limit(RestoreOutcome.Skips.KEPT)
+        List<RestoreOutcome.Skip> first = all.stream().filter(superuser::contains).limit(RestoreOutcome.Skips.KEPT)
                 .map(f -> new RestoreOutcome.Skip(0, head(f.command()), null)).toList();
         return new RestoreOutcome(null, 0, 0, 0, 0, millis, new RestoreOutcome.Skips(superuser.size(), first),
                 RestoreOutcome.Skips.NONE);

@@ -342,7 +342,7 @@ final class DumpStatement {
      * True for statements only a superuser may run, whatever the database owner may do: event
      * triggers, languages, functions in C or other untrusted languages, extensions, publications
      * for all tables, subscriptions, foreign-data wrappers, parsers, templates, access methods,
-     * operator classes and families, and database settings reserved to superusers.
+     * operator classes and families, base types (shell types too), and database settings reserved to superusers.
      */
     boolean mayNeedSuperuser() {
         int i = startsWith("CREATE", "OR", "REPLACE") ? 3 : 1;
@@ -363,7 +363,25 @@ final class DumpStatement {
                 || matches(i, "TEXT", "SEARCH", "PARSER") || matches(i, "TEXT", "SEARCH", "TEMPLATE")
                 || matches(i, "ACCESS", "METHOD") || matches(i, "OPERATOR", "CLASS") || matches(i, "OPERATOR", "FAMILY")
                 || matches(i, "CAST") || matches(i, "TRANSFORM") || matches(i, "AGGREGATE") || matches(i, "DATABASE")
-                || matches(i, "CONVERSION");
+                || matches(i, "CONVERSION") || matches(i, "TYPE");
+    }
+
+    /**
+     * True for {@code CREATE AGGREGATE ... (STYPE = internal ...)}: only a superuser may declare an
+     * aggregate whose state is {@code internal}; others get SQLSTATE 42P13, not 42501.
+     */
+    boolean hasInternalState() {
+        if (!(startsWith("CREATE", "AGGREGATE") || startsWith("CREATE", "OR", "REPLACE", "AGGREGATE"))) {
+            return false;
+        }
+        for (int i = 0; i + 2 < tokens.size(); i++) {
+            if ((tokens.get(i).is("STYPE") || tokens.get(i).is("MSTYPE")) && tokens.get(i + 1).isSymbol("=")
+                    && (tokens.get(i + 2).is("INTERNAL") || tokens.get(i + 2).is("PG_CATALOG") && i + 4 < tokens.size()
+                    && tokens.get(i + 4).is("INTERNAL"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -387,7 +405,8 @@ final class DumpStatement {
 
     private static final Set<String> KIND_WORDS = Set.of("EVENT", "TRIGGER", "TRUSTED", "PROCEDURAL", "LANGUAGE", "FUNCTION",
             "PROCEDURE", "EXTENSION", "PUBLICATION", "SUBSCRIPTION", "FOREIGN", "DATA", "WRAPPER", "SERVER", "TEXT", "SEARCH",
-            "PARSER", "TEMPLATE", "ACCESS", "METHOD", "OPERATOR", "CLASS", "FAMILY", "AGGREGATE", "CONVERSION", "DEFAULT");
+            "PARSER", "TEMPLATE", "ACCESS", "METHOD", "OPERATOR", "CLASS", "FAMILY", "AGGREGATE", "CONVERSION", "DEFAULT", "TYPE",
+            "TABLE", "UNLOGGED", "VIEW", "MATERIALIZED", "SEQUENCE", "DOMAIN", "INDEX", "UNIQUE", "RECURSIVE", "TEMPORARY");
 
     /** True when the statement names {@code name} (as {@link #createdName()} gives it) outside literals. */
     boolean mentions(String name) {

@@ -341,6 +341,38 @@ class PlainDumpRestorerTest {
     }
 
     @Test
+    void baseTypesInternalStateAggregatesAndWhatDependsOnThemAreSuperuserOnly() throws Exception {
+        // shapes from PostgreSQL's regression database: psql as a non-superuser fails on each of these too
+        RestoreOutcome r = restore("CREATE TYPE public.widget;\n"
+                + "CREATE FUNCTION public.widget_in(cstring) RETURNS public.widget LANGUAGE c AS '$libdir/regress', 'widget_in';\n"
+                + "CREATE TYPE public.widget (INTERNALLENGTH = 24, INPUT = public.widget_in, OUTPUT = public.widget_out);\n"
+                + "CREATE TABLE public.shapes (id integer, w public.widget);\n"
+                + "CREATE ACCESS METHOD heap2 TYPE TABLE HANDLER heap_tableam_handler;\n"
+                + "SET default_table_access_method = heap2;\n"
+                + "CREATE TABLE public.plain (id integer);\n"
+                + "CREATE AGGREGATE public.pct(double precision ORDER BY anyelement) (SFUNC = ordered_set_transition,"
+                + " STYPE = internal, FINALFUNC = percentile_disc_final, FINALFUNC_EXTRA);\n"
+                + "COPY public.shapes (id, w) FROM stdin;\n1\t(1,2,3)\n\\.\n"
+                + "COPY public.plain (id) FROM stdin;\n7\n\\.\n"
+                + "CREATE INDEX shapes_id ON public.shapes USING btree (id);\n"
+                + "COMMENT ON TABLE public.shapes IS 'not restored';\n");
+        assertThat(r.error()).isNull();
+        assertThat(r.superuserMessage()).startsWith("10 statements need superuser and were not restored: "
+                + "CREATE TYPE public.widget; (line 1), CREATE FUNCTION public.widget_in ... (line 2), "
+                + "CREATE TYPE public.widget ... (line 3), CREATE TABLE public.shapes ... (line 4), ");
+        assertThat(query("SELECT to_regclass('public.shapes') IS NULL")).isEqualTo(true);
+        // the table after the refused SET is created with the server's default method, as psql creates it
+        assertThat(query("SELECT a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam WHERE c.oid = 'public.plain'::regclass"))
+                .isEqualTo("heap");
+        assertThat(query("SELECT sum(id) FROM public.plain")).isEqualTo(7L);
+        // the same errors about anything else still fail the restore
+        assertThat(restore("SET default_table_access_method = nowhere;\n").error())
+                .startsWith("Line 1: ERROR: invalid value for parameter \"default_table_access_method\"");
+        assertThat(restore("CREATE TABLE t3 (w public.no_such_type);\n").error())
+                .startsWith("Line 1: ERROR: type \"public.no_such_type\" does not exist");
+    }
+
+    @Test
     void errorsOfTheLeadingDropSectionAreReportedNotFatal() throws Exception {
         RestoreOutcome r = restore("SET lock_timeout = 0;\nALTER TABLE IF EXISTS ONLY public.t DROP CONSTRAINT IF EXISTS t_pkey;\n"
                 + "ALTER DOMAIN public.d DROP CONSTRAINT IF EXISTS d_check;\nDROP TABLE IF EXISTS public.t;\n"
