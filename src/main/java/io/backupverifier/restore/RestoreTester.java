@@ -189,6 +189,12 @@ public final class RestoreTester {
                 || m.contains("read-only file system")) {
             return true;
         }
+        // the test server lacks what the dump needs from its build or installation: restoring
+        // elsewhere (TEST_DB_HOST with the dump's own version and extensions) may well succeed
+        if (m.contains("compression method") && m.contains("not supported")
+                || m.contains("could not open extension control file") || m.contains("could not access file \"$libdir/")) {
+            return true;
+        }
         if (message.contains("ERROR:")) {
             return false; // e.g. "permission denied to create role": what the dump asked for
         }
