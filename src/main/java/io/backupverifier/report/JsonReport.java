@@ -10,6 +10,8 @@ import io.backupverifier.history.CategoryResult;
 /** The report as JSON, for dashboards and scripts. */
 public final class JsonReport {
 
+    /** This program's version, as every JSON document of it says (DESIGN.md section 7). */
+    public static final String VERSION = "0.1.0";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private JsonReport() {
@@ -17,7 +19,9 @@ public final class JsonReport {
 
     public static String render(Report r) {
         ObjectNode root = JSON.createObjectNode();
-        root.put("generated", r.generated().toString());
+        root.put("version", VERSION);
+        root.put("generated_at", r.generated().toString());
+        root.put("generated", r.generated().toString()); // the name reports had before generated_at
         root.put("backup_dir", r.backupDir().toString());
         ObjectNode summary = root.putObject("summary");
         summary.put("total", r.total());
