@@ -115,6 +115,11 @@ public final class AppBeans implements CamelConfiguration {
         ResilientMessageIdRepository verified = new ResilientMessageIdRepository(results, "watch-backups");
         r.bind("verifiedBackups", verified);
         r.bind("watchReadLock", watchReadLock(context, results, verified));
+        if (!settings.get("results.db-url").startsWith("jdbc:sqlite:")) {
+            // several nodes may share this store: the timers fire once between them
+            context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
+                    .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
+        }
 
         r.bind("reportRows", new ReportRows(catalog, store));
         r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),

@@ -93,7 +93,7 @@ public final class ResultsStore {
         String shared = "classpath:io/backupverifier/store/migration";
         try (Connection c = dataSource.getConnection()) {
             return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())
-                    ? new String[] {shared, shared + "/postgresql"} : new String[] {shared};
+                    ? new String[] {shared, shared + "-postgresql"} : new String[] {shared};
         }
     }
 

@@ -63,7 +63,7 @@ public final class WatchReadLock {
      */
     public static Clustered clustered(Timing t, DataSource dataSource, CamelContext context, IdempotentRepository verified,
             Duration maxAge) {
-        JdbcOrphanLockAwareIdempotentRepository locks = new JdbcOrphanLockAwareIdempotentRepository(dataSource, LOCK_PROCESSOR, context);
+        JdbcOrphanLockAwareIdempotentRepository locks = new WatchLockRepository(dataSource, LOCK_PROCESSOR, context);
         locks.setLockMaxAgeMillis(maxAge.toMillis());
         // a live node refreshes its rows three times per maximum age: one late refresh does not lose a lock
         locks.setLockKeepAliveIntervalMillis(Math.max(1, maxAge.toMillis() / 3));
@@ -78,6 +78,8 @@ public final class WatchReadLock {
 
     /** The clustered lock, which gives up a file found verified once its lock is held. */
     public static final class Clustered extends FileIdempotentChangedRepositoryReadLockStrategy {
+
+        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchReadLock.class);
 
         private final IdempotentRepository verified;
 
@@ -99,6 +101,7 @@ public final class WatchReadLock {
             // A node adds the verified key before it releases its lock, so a file listed by this node before another
             // finished it is seen verified here, and skipped.
             if (verified.contains(asKey(exchange, file))) {
+                LOG.debug("{} was verified by another node meanwhile: skipped", file.getFileName());
                 releaseExclusiveReadLockOnRollback(operations, file, exchange);
                 return false;
             }
