@@ -7,7 +7,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.file.GenericFile;
+import org.apache.camel.component.file.GenericFileEndpoint;
 import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
+import org.apache.camel.component.file.GenericFileHelper;
 import org.apache.camel.component.file.GenericFileOperations;
 import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStrategy;
 import org.apache.camel.component.file.strategy.FileIdempotentChangedRepositoryReadLockStrategy;
@@ -92,20 +94,51 @@ public final class WatchReadLock {
             return getIdempotentRepository();
         }
 
+        private GenericFileEndpoint<File> endpoint;
+
+        @Override
+        public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint) throws Exception {
+            this.endpoint = endpoint;
+            super.prepareOnStartup(operations, endpoint);
+        }
+
+        /**
+         * The lock is on the file's path: its size and time (in the watcher's "verified" key) change while it is
+         * written, and two nodes that listed it at different sizes would otherwise each get a lock of their own.
+         */
+        @Override
+        protected String asKey(Exchange exchange, GenericFile<File> file) {
+            return sha256(file.getAbsoluteFilePath()); // within the table's 100-character key column
+        }
+
         @Override
         public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)
                 throws Exception {
             if (!super.acquireExclusiveReadLock(operations, file, exchange)) {
                 return false;
             }
-            // A node adds the verified key before it releases its lock, so a file listed by this node before another
-            // finished it is seen verified here, and skipped.
-            if (verified.contains(asKey(exchange, file))) {
+            // The file is stable now: its "verified" key as the watcher will write it (Camel too takes the size and
+            // time again once the lock is held). A node adds that key before it releases its lock, so a file another
+            // node verified while this one listed it or waited is seen verified here, and skipped.
+            file.setFileLength(file.getFile().length());
+            file.setLastModified(file.getFile().lastModified());
+            String key = endpoint.getIdempotentKey() == null ? file.getAbsoluteFilePath()
+                    : endpoint.getIdempotentKey().evaluate(GenericFileHelper.createDummy(endpoint, exchange, () -> file), String.class);
+            if (verified.contains(key)) {
                 LOG.debug("{} was verified by another node meanwhile: skipped", file.getFileName());
                 releaseExclusiveReadLockOnRollback(operations, file, exchange);
                 return false;
             }
             return true;
+        }
+
+        private static String sha256(String text) {
+            try {
+                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
         }
     }
 }

@@ -144,7 +144,8 @@ class ClusterServiceTest {
             assertThat(verdicts.get(key(backup))).as("verdicts of " + backup.getFileName()).hasSize(1);
         }
         assertThat(verdicts).hasSize(dropped.size());
-        // the work was shared: each node verified some, and together each backup once
+        // the work was shared: each node verified some, and together each backup once (lines follow the verdicts)
+        await("the watcher lines of every verdict", Duration.ofSeconds(30), () -> watcherLines(a) + watcherLines(b) >= dropped.size());
         assertThat(watcherLines(a)).as("backups verified by node a").isPositive();
         assertThat(watcherLines(b)).as("backups verified by node b").isPositive();
         assertThat(watcherLines(a) + watcherLines(b)).as("watcher lines of both nodes").isEqualTo(dropped.size());
@@ -155,6 +156,14 @@ class ClusterServiceTest {
                 .isEqualTo(1);
         assertThat(query("SELECT COUNT(*) FROM (SELECT trigger_name FROM qrtz_triggers GROUP BY trigger_name"
                 + " HAVING COUNT(*) > 1) t")).as("triggers held twice").isZero();
+    }
+
+    private boolean lockHeld() {
+        try {
+            return query("SELECT COUNT(*) FROM camel_messageprocessed WHERE processorname = 'watch-backups-lock'") > 0;
+        } catch (SQLException e) {
+            return false;
+        }
     }
 
     private long query(String sql) throws SQLException {
@@ -173,8 +182,17 @@ class ClusterServiceTest {
         awaitStarted(a, b);
 
         Path big = LargeBackupServiceTest.corruptBackup(backups().resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
-        await("a node reading the backup", Duration.ofSeconds(60), () -> a.hasOpen(big) || b.hasOpen(big));
-        ServiceProcess killed = a.hasOpen(big) ? a : b;
+        // the node verifying it: a lock row is held, and one node keeps the file open (the other may open it a
+        // moment while it lists the directory)
+        ServiceProcess[] reader = new ServiceProcess[1];
+        int[] seen = new int[1];
+        await("a node verifying the backup", Duration.ofSeconds(60), () -> {
+            ServiceProcess now = a.hasOpen(big) == b.hasOpen(big) || !lockHeld() ? null : a.hasOpen(big) ? a : b;
+            seen[0] = now != null && now == reader[0] ? seen[0] + 1 : 0;
+            reader[0] = now;
+            return seen[0] >= 3;
+        });
+        ServiceProcess killed = reader[0];
         ServiceProcess survivor = killed == a ? b : a;
         killed.kill();
         long killedAt = System.nanoTime();
@@ -183,6 +201,8 @@ class ClusterServiceTest {
         await("the backup verified by the other node", Duration.ofSeconds(120), () -> verdicts().containsKey(key(big)));
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
         assertThat(verdicts().get(key(big))).containsExactly("FAILED");
+        // the watcher logs its line after the verdict is recorded
+        await("the other node's watcher line", Duration.ofSeconds(30), () -> watcherLines(survivor) > 0);
         assertThat(survivor.logLines("Verified " + big)).hasSize(1).allMatch(l -> l.endsWith(": FAILED"));
         // taken over once the dead node's lock was older than the timeout (refreshed every third of it while the node
         // lived), not at once, and not much later
