@@ -18,6 +18,44 @@ final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository 
         super(dataSource, processorName, context);
     }
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchLockRepository.class);
+
+    private volatile boolean down;
+
+    /**
+     * Takes the lock. While the store cannot be reached the nodes cannot agree, and a backup is
+     * verified rather than left unverified (the same rule as the results store's outage).
+     */
+    @Override
+    public boolean add(String key) {
+        try {
+            boolean taken = super.add(key);
+            if (down) {
+                down = false;
+                LOG.info("Results store reachable again for the watcher's cluster lock");
+            }
+            return taken;
+        } catch (org.springframework.dao.DataIntegrityViolationException e) {
+            return false; // another node inserted the row first: it holds the lock
+        } catch (RuntimeException e) {
+            if (!down) {
+                down = true;
+                LOG.warn("Results store unavailable for the watcher's cluster lock ({}); backups are verified without it",
+                        e.getMessage());
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public boolean remove(String key) {
+        try {
+            return super.remove(key);
+        } catch (RuntimeException e) {
+            return false; // not reachable: a row left behind expires after the maximum age
+        }
+    }
+
     @Override
     protected int insert(String key) {
         long now = System.currentTimeMillis();
