@@ -115,8 +115,8 @@ public final class AppBeans implements CamelConfiguration {
         ResilientMessageIdRepository verified = new ResilientMessageIdRepository(results, "watch-backups");
         r.bind("verifiedBackups", verified);
         r.bind("watchReadLock", watchReadLock(context, results, verified));
-        if (!settings.get("results.db-url").startsWith("jdbc:sqlite:")) {
-            // several nodes may share this store: the timers fire once between them
+        if (settings.flag("cluster.enabled")) {
+            // several nodes share this store: the timers fire once between them
             context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
                     .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
         }
@@ -182,8 +182,8 @@ public final class AppBeans implements CamelConfiguration {
     }
 
     /**
-     * The watcher's read lock: the stable-for check, and with the results store on PostgreSQL (where
-     * several nodes may share the backup directory) a lock row there, so one node verifies a backup.
+     * The watcher's read lock: the stable-for check, and with CLUSTER_ENABLED (several nodes share the
+     * backup directory and the PostgreSQL results store) a lock row there, so one node verifies a backup.
      */
     private GenericFileExclusiveReadLockStrategy<java.io.File> watchReadLock(CamelContext context, DataSource results,
             ResilientMessageIdRepository verified) {
@@ -191,7 +191,7 @@ public final class AppBeans implements CamelConfiguration {
         // looks a few times per stable time, so a file is taken soon after it became stable
         WatchReadLock.Timing timing = new WatchReadLock.Timing(Math.max(100, stableFor / 4), stableFor,
                 Units.duration(settings.get("watch.lock-timeout")).toMillis());
-        if (settings.get("results.db-url").startsWith("jdbc:sqlite:")) {
+        if (!settings.flag("cluster.enabled")) {
             return WatchReadLock.single(timing);
         }
         WatchReadLock.Clustered lock = WatchReadLock.clustered(timing, results, context, verified,

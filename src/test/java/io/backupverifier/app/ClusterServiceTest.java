@@ -77,6 +77,7 @@ class ClusterServiceTest {
                 .env("BACKUP_DIR", backups().toString())
                 .env("RESULTS_DB_URL", SERVER + database)
                 .env("RESULTS_DB_USER", "postgres")
+                .env("CLUSTER_ENABLED", "true")
                 .env("WATCH_LOCK_MAX_AGE", LOCK_MAX_AGE.toSeconds() + "s")
                 .start();
         nodes.add(node);
