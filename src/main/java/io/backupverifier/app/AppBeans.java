@@ -47,6 +47,8 @@ import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import io.backupverifier.store.ResilientMessageIdRepository;
+import io.backupverifier.store.WatchReadLock;
+import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
 import org.apache.camel.spi.Registry;
 
 /**
@@ -110,7 +112,14 @@ public final class AppBeans implements CamelConfiguration {
                 Double.parseDouble(settings.get("history.size-ratio")), store::failedIn));
         r.bind("resultsStore", store);
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
-        r.bind("verifiedBackups", new ResilientMessageIdRepository(results, "watch-backups"));
+        ResilientMessageIdRepository verified = new ResilientMessageIdRepository(results, "watch-backups");
+        r.bind("verifiedBackups", verified);
+        r.bind("watchReadLock", watchReadLock(context, results, verified));
+        if (settings.flag("cluster.enabled")) {
+            // several nodes share this store: the timers fire once between them
+            context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
+                    .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
+        }
 
         r.bind("reportRows", new ReportRows(catalog, store));
         r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
@@ -172,5 +181,28 @@ public final class AppBeans implements CamelConfiguration {
                 settings.get("db.host"), Integer.parseInt(settings.get("db.port").strip()), settings.get("db.user"),
                 settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency));
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
+    }
+
+    /**
+     * The watcher's read lock: the stable-for check, and with CLUSTER_ENABLED (several nodes share the
+     * backup directory and the PostgreSQL results store) a lock row there, so one node verifies a backup.
+     */
+    private GenericFileExclusiveReadLockStrategy<java.io.File> watchReadLock(CamelContext context, DataSource results,
+            ResilientMessageIdRepository verified) {
+        long stableFor = Units.duration(settings.get("watch.stable-for")).toMillis();
+        // looks a few times per stable time, so a file is taken soon after it became stable
+        WatchReadLock.Timing timing = new WatchReadLock.Timing(Math.max(100, stableFor / 4), stableFor,
+                Units.duration(settings.get("watch.lock-timeout")).toMillis());
+        if (!settings.flag("cluster.enabled")) {
+            return WatchReadLock.single(timing);
+        }
+        WatchReadLock.Clustered lock = WatchReadLock.clustered(timing, results, context, verified,
+                Units.duration(settings.get("watch.lock-max-age")));
+        try {
+            context.addService(lock.locks()); // its table, and the keep-alive of this node's rows, with the application
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot register the watcher's cluster lock: " + e.getMessage(), e);
+        }
+        return lock;
     }
 }

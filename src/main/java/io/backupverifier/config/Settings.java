@@ -47,6 +47,10 @@ public final class Settings {
             new Setting("watch.poll-interval", "WATCH_POLL_INTERVAL", "10s", "how often the watcher looks for new backups"),
             new Setting("watch.stable-for", "WATCH_STABLE_FOR", "5s", "a file must keep its size and time this long before it is verified"),
             new Setting("watch.lock-timeout", "WATCH_LOCK_TIMEOUT", "60s", "how long one poll waits for a growing file before trying again later"),
+            new Setting("cluster.enabled", "CLUSTER_ENABLED", "false",
+                    "several nodes share BACKUP_DIR and the PostgreSQL results store: one lock per backup, timers fire once"),
+            new Setting("watch.lock-max-age", "WATCH_LOCK_MAX_AGE", "60s",
+                    "several nodes on one PostgreSQL: a backup whose node stopped answering this long is taken over by another"),
             new Setting("schedule.daily-verify", "DAILY_VERIFY_CRON", "0 0 2 * * ?", "Quartz cron of the daily verify --all"),
             new Setting("schedule.weekly-restore", "WEEKLY_RESTORE_CRON", "0 0 4 ? * SUN",
                     "Quartz cron of the weekly restore test of the latest backup of each category"),
@@ -280,8 +284,8 @@ public final class Settings {
             throw new ConfigException(label("check.min-size") + ": " + get("check.min-size") + " is larger than "
                     + label("check.max-size") + " " + get("check.max-size"));
         }
-        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "alert.retry-delay",
-                "alert.resend-interval", "metadata.clock-skew", "alert.smtp-timeout")) {
+        for (String key : List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout", "watch.lock-max-age",
+                "alert.retry-delay", "alert.resend-interval", "metadata.clock-skew", "alert.smtp-timeout")) {
             check(key, () -> Units.duration(get(key)));
         }
         check("check.max-expanded-size", () -> maxExpandedSize());
@@ -326,6 +330,11 @@ public final class Settings {
         check("restore.key-tables-not-empty", () -> bool(get("restore.key-tables-not-empty")));
         check("restore.on-suspect", () -> bool(get("restore.on-suspect")));
         check("metadata.required", () -> bool(get("metadata.required")));
+        check("cluster.enabled", () -> bool(get("cluster.enabled")));
+        if (flag("cluster.enabled") && get("results.db-url").startsWith("jdbc:sqlite:")) {
+            throw new ConfigException(label("cluster.enabled") + ": several nodes need one shared results store: set "
+                    + label("results.db-url") + " to a PostgreSQL database");
+        }
         check("verify.parallelism", () -> nonNegative(get("verify.parallelism")));
         check("test-db.retention-days", () -> nonNegative(get("test-db.retention-days")));
         for (String key : List.of("smtp.port", "test-db.port", "db.port")) {

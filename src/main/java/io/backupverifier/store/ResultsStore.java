@@ -75,7 +75,7 @@ public final class ResultsStore {
             boolean unversioned = hasTable("bv_verification") && !hasTable(HISTORY_TABLE);
             Flyway.configure(ResultsStore.class.getClassLoader())
                     .dataSource(dataSource)
-                    .locations("classpath:io/backupverifier/store/migration")
+                    .locations(locations())
                     .table(HISTORY_TABLE)
                     .baselineOnMigrate(true)
                     // other tables there (the watcher's), none of ours: apply version 1 too
@@ -85,6 +85,15 @@ public final class ResultsStore {
             ready = true;
         } catch (FlywayException e) {
             throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getMessage(), e);
+        }
+    }
+
+    /** The shared migrations, and on PostgreSQL (where several nodes may share the store) the cluster's tables. */
+    private String[] locations() throws SQLException {
+        String shared = "classpath:io/backupverifier/store/migration";
+        try (Connection c = dataSource.getConnection()) {
+            return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())
+                    ? new String[] {shared, shared + "-postgresql"} : new String[] {shared};
         }
     }
 

@@ -1,0 +1,71 @@
+package io.backupverifier.store;
+
+import java.sql.Timestamp;
+import javax.sql.DataSource;
+import org.apache.camel.CamelContext;
+import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
+
+/**
+ * camel-sql's orphan-aware lock repository, made safe for nodes that race for the same row. Its
+ * own take-over updates any row it finds once it saw no fresh one, also a row another node
+ * inserted a moment before (both nodes then hold the lock). Here an orphan is taken only while
+ * it still is one, and a new row is inserted, which fails on the primary key when another node
+ * got there first.
+ */
+final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository {
+
+    WatchLockRepository(DataSource dataSource, String processorName, CamelContext context) {
+        super(dataSource, processorName, context);
+    }
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchLockRepository.class);
+
+    private volatile boolean down;
+
+    /**
+     * Takes the lock. While the store cannot be reached the nodes cannot agree, and a backup is
+     * verified rather than left unverified (the same rule as the results store's outage).
+     */
+    @Override
+    public boolean add(String key) {
+        try {
+            boolean taken = super.add(key);
+            if (down) {
+                down = false;
+                LOG.info("Results store reachable again for the watcher's cluster lock");
+            }
+            return taken;
+        } catch (org.springframework.dao.DataIntegrityViolationException e) {
+            return false; // another node inserted the row first: it holds the lock
+        } catch (RuntimeException e) {
+            if (!down) {
+                down = true;
+                LOG.warn("Results store unavailable for the watcher's cluster lock ({}); backups are verified without it",
+                        e.getMessage());
+            }
+            return true;
+        }
+    }
+
+    @Override
+    public boolean remove(String key) {
+        try {
+            return super.remove(key);
+        } catch (RuntimeException e) {
+            return false; // not reachable: a row left behind expires after the maximum age
+        }
+    }
+
+    @Override
+    protected int insert(String key) {
+        long now = System.currentTimeMillis();
+        String table = getTableName() != null ? getTableName() : "CAMEL_MESSAGEPROCESSED"; // camel-sql's default
+        int taken = jdbcTemplate.update("UPDATE " + table + " SET createdAt = ? WHERE processorName = ? AND messageId = ?"
+                + " AND createdAt < ?", new Timestamp(now), processorName, key, new Timestamp(now - getLockMaxAgeMillis()));
+        if (taken == 0) {
+            jdbcTemplate.update(getInsertString(), processorName, key, new Timestamp(now));
+        }
+        // the row is this node's now (same transaction): the parent refreshes it and keeps it alive while held
+        return super.insert(key);
+    }
+}

@@ -1,0 +1,213 @@
+package io.backupverifier.app;
+
+import static io.backupverifier.testing.Service.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.ServiceProcess;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two service processes (own JVMs, own state directories) on one backup directory and one
+ * PostgreSQL results store act as one service: each backup is verified once, and a backup
+ * whose node is killed during its verification is verified by the other node.
+ * Needs the local PostgreSQL server (127.0.0.1:5432, user postgres, trust); skipped without it.
+ */
+class ClusterServiceTest {
+
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    /** The orphan-lock timeout of the test: a dead node's backup is taken over after this. */
+    private static final Duration LOCK_MAX_AGE = Duration.ofSeconds(6);
+
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
+    Path root;
+
+    private String database;
+    private final List<ServiceProcess> nodes = new ArrayList<>();
+
+    @BeforeEach
+    void createDatabase() {
+        database = "bv_cluster_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
+             Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            database = null;
+            Assumptions.abort("no local PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + ")");
+        }
+    }
+
+    @AfterEach
+    void dropDatabase() throws Exception {
+        for (ServiceProcess node : nodes) {
+            node.close();
+        }
+        if (database != null) {
+            try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
+                 Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
+    private Path backups() {
+        return root.resolve("backups");
+    }
+
+    /** A node: its own state and logs, the shared backup directory and results store. */
+    private ServiceProcess node(String name) throws Exception {
+        java.nio.file.Files.createDirectories(backups());
+        ServiceProcess node = new ServiceProcess(root.resolve(name))
+                .env("BACKUP_DIR", backups().toString())
+                .env("RESULTS_DB_URL", SERVER + database)
+                .env("RESULTS_DB_USER", "postgres")
+                .env("CLUSTER_ENABLED", "true")
+                .env("WATCH_LOCK_MAX_AGE", LOCK_MAX_AGE.toSeconds() + "s")
+                .start();
+        nodes.add(node);
+        return node;
+    }
+
+    private static void awaitStarted(ServiceProcess... nodes) throws InterruptedException {
+        for (ServiceProcess node : nodes) {
+            await("service " + node.root.getFileName() + " started", Duration.ofSeconds(90), () -> {
+                try {
+                    return !node.logLines(") started in").isEmpty();
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    /** The recorded verdicts per backup path, from the shared results store. */
+    private Map<String, List<String>> verdicts() {
+        Map<String, List<String>> out = new HashMap<>();
+        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT file_path, status FROM bv_verification ORDER BY verified_at")) {
+            while (rs.next()) {
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
+            }
+        } catch (SQLException e) {
+            return Map.of(); // the tables are not made yet: the caller polls again
+        }
+        return out;
+    }
+
+    private static String key(Path backup) {
+        return backup.toAbsolutePath().normalize().toString();
+    }
+
+    private static long watcherLines(ServiceProcess node) {
+        try {
+            return node.logLines("Verified ").size();
+        } catch (java.io.IOException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void twoNodesVerifyEachBackupOnceBetweenThem() throws Exception {
+        ServiceProcess a = node("a");
+        ServiceProcess b = node("b");
+        awaitStarted(a, b);
+
+        List<Path> dropped = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            dropped.add(Fixtures.backup(backups(), "shop.sql.gz", String.format("backup_202512%02d_12%02d00.gz", 1 + i % 28, i)));
+        }
+        await("all 30 backups verified", Duration.ofSeconds(180), () -> verdicts().keySet().size() == dropped.size());
+        // one more, dropped after the others were done: once it is verified, both nodes have polled
+        // the directory again since, and would have taken any of the first ones a second time
+        Path last = Fixtures.backup(backups(), "shop.sql.gz", "backup_20251229_120000.gz");
+        await("the last backup verified", Duration.ofSeconds(60), () -> verdicts().containsKey(key(last)));
+
+        Map<String, List<String>> verdicts = verdicts();
+        dropped.add(last);
+        for (Path backup : dropped) {
+            assertThat(verdicts.get(key(backup))).as("verdicts of " + backup.getFileName()).hasSize(1);
+        }
+        assertThat(verdicts).hasSize(dropped.size());
+        // the work was shared: each node verified some, and together each backup once (lines follow the verdicts)
+        await("the watcher lines of every verdict", Duration.ofSeconds(30), () -> watcherLines(a) + watcherLines(b) >= dropped.size());
+        assertThat(watcherLines(a)).as("backups verified by node a").isPositive();
+        assertThat(watcherLines(b)).as("backups verified by node b").isPositive();
+        assertThat(watcherLines(a) + watcherLines(b)).as("watcher lines of both nodes").isEqualTo(dropped.size());
+
+        // the timers: one clustered Quartz scheduler in the shared store, both nodes checked in, each trigger once
+        assertThat(query("SELECT COUNT(*) FROM qrtz_scheduler_state")).as("Quartz nodes checked in").isEqualTo(2);
+        assertThat(query("SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_name = 'daily-verify'")).as("daily-verify triggers")
+                .isEqualTo(1);
+        assertThat(query("SELECT COUNT(*) FROM (SELECT trigger_name FROM qrtz_triggers GROUP BY trigger_name"
+                + " HAVING COUNT(*) > 1) t")).as("triggers held twice").isZero();
+    }
+
+    private boolean lockHeld() {
+        try {
+            return query("SELECT COUNT(*) FROM camel_messageprocessed WHERE processorname = 'watch-backups-lock'") > 0;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private long query(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void backupOfAKilledNodeIsVerifiedByTheOtherWithinTheLockTimeout() throws Exception {
+        ServiceProcess a = node("a");
+        ServiceProcess b = node("b");
+        awaitStarted(a, b);
+
+        Path big = LargeBackupServiceTest.corruptBackup(backups().resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
+        // the node verifying it: a lock row is held, and one node keeps the file open (the other may open it a
+        // moment while it lists the directory)
+        ServiceProcess[] reader = new ServiceProcess[1];
+        int[] seen = new int[1];
+        await("a node verifying the backup", Duration.ofSeconds(60), () -> {
+            ServiceProcess now = a.hasOpen(big) == b.hasOpen(big) || !lockHeld() ? null : a.hasOpen(big) ? a : b;
+            seen[0] = now != null && now == reader[0] ? seen[0] + 1 : 0;
+            reader[0] = now;
+            return seen[0] >= 3;
+        });
+        ServiceProcess killed = reader[0];
+        ServiceProcess survivor = killed == a ? b : a;
+        killed.kill();
+        long killedAt = System.nanoTime();
+        assertThat(verdicts()).as("recorded before the kill").doesNotContainKey(key(big));
+
+        await("the backup verified by the other node", Duration.ofSeconds(120), () -> verdicts().containsKey(key(big)));
+        Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
+        assertThat(verdicts().get(key(big))).containsExactly("FAILED");
+        // the watcher logs its line after the verdict is recorded
+        await("the other node's watcher line", Duration.ofSeconds(30), () -> watcherLines(survivor) > 0);
+        assertThat(survivor.logLines("Verified " + big)).hasSize(1).allMatch(l -> l.endsWith(": FAILED"));
+        // taken over once the dead node's lock was older than the timeout (refreshed every third of it while the node
+        // lived), not at once, and not much later
+        assertThat(took).as("time from the kill to the other node's verdict")
+                .isGreaterThanOrEqualTo(LOCK_MAX_AGE.multipliedBy(2).dividedBy(3)).isLessThan(LOCK_MAX_AGE.plusSeconds(60));
+    }
+}
