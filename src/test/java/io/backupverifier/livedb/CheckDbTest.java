@@ -1,5 +1,6 @@
 package io.backupverifier.livedb;
 
+import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,6 +13,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -102,12 +104,24 @@ class CheckDbTest {
                     // cancelled when the holder rolls back
                 }
             });
-            Thread.sleep(1000);
+            // the event itself: the waiter's lock request is queued behind the holder's
+            await("the waiter blocked on the lock", Duration.ofSeconds(10), () -> waitingLocks(holder) > 0);
             Cli.Result r = cli.run("check-db");
             holder.rollback();
             blocked.get(10, TimeUnit.SECONDS);
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out()).containsPattern("\\[ERROR\\] Blocked locks: pid \\d+ waits for AccessShareLock on auth_user, held by pid \\d+");
+        }
+    }
+
+    /** Lock requests not granted in this database, seen from the holder's own connection. */
+    private static long waitingLocks(Connection c) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_catalog.pg_locks l"
+                + " JOIN pg_catalog.pg_database d ON d.oid = l.database WHERE NOT l.granted AND d.datname = pg_catalog.current_database()")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
