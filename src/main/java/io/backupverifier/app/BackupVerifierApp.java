@@ -24,10 +24,6 @@ public final class BackupVerifierApp {
         java.util.Properties props = settings.camelProperties();
         // a stable context name keeps JMX object names the same between starts
         props.putIfAbsent("camel.main.name", "backup-verifier");
-        // the watcher looks at a file that is not yet stable a few times per stable time, so it is taken
-        // soon after it became stable (not up to a whole stable time later)
-        long stableFor = Long.parseLong(props.getProperty("watch.stable-for-ms", "5000"));
-        props.setProperty("watch.lock-check-interval-ms", Long.toString(Math.max(100, stableFor / 4)));
         if (mode == Mode.ONE_SHOT) {
             props.setProperty("camel.main.jmxEnabled", "false"); // nothing to manage in a command that ends
         } else {
