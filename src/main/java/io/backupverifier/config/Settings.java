@@ -70,6 +70,8 @@ public final class Settings {
                     "a plain dump's statement longer than this fails the restore naming its line"),
             new Setting("restore.embedded-user", "EMBEDDED_PG_USER", "nobody",
                     "OS user the embedded PostgreSQL runs as when this program runs as root"),
+            new Setting("restore.reindex", "RESTORE_REINDEX", "false",
+                    "reindex runs a separate REINDEX DATABASE; false reports the restore's own index builds"),
             new Setting("restore.on-suspect", "RESTORE_ON_SUSPECT", "true",
                     "restore-test a backup whose sidecar or checksum failed but whose data read cleanly"),
             new Setting("history.size-backups", "SIZE_HISTORY_BACKUPS", "7", "size_anomaly compares with the median of this many earlier backups"),
@@ -328,6 +330,7 @@ public final class Settings {
         check("restore.min-tables", () -> nonNegative(get("restore.min-tables")));
         check("restore.parallelism", () -> nonNegative(get("restore.parallelism")));
         check("restore.key-tables-not-empty", () -> bool(get("restore.key-tables-not-empty")));
+        check("restore.reindex", () -> bool(get("restore.reindex")));
         check("restore.on-suspect", () -> bool(get("restore.on-suspect")));
         check("metadata.required", () -> bool(get("metadata.required")));
         check("cluster.enabled", () -> bool(get("cluster.enabled")));

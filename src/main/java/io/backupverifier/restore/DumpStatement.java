@@ -296,6 +296,47 @@ final class DumpStatement {
         return null;
     }
 
+    /** The table a {@code COPY} statement names, as written in the dump ({@code public.t}, {@code "S"."T"}), or null. */
+    String copyTarget() {
+        if (!startsWith("COPY") || tokens.size() < 2) {
+            return null;
+        }
+        int end = afterName(1);
+        return end > 1 ? sql.substring(tokens.get(1).start(), tokens.get(end - 1).end()) : null;
+    }
+
+    /**
+     * This {@code COPY ... FROM stdin;} with the option {@code FREEZE} ({@code ... FROM stdin (FREEZE);}),
+     * or null when it already has options (or is not such a COPY).
+     */
+    String withFreeze() {
+        int n = tokens.size();
+        int last = n > 0 && tokens.get(n - 1).isSymbol(";") ? n - 1 : n;
+        if (kind != Kind.COPY_FROM_STDIN || last < 2 || !tokens.get(last - 1).is("STDIN") || !tokens.get(last - 2).is("FROM")) {
+            return null;
+        }
+        int at = tokens.get(last - 1).end();
+        return sql.substring(0, at) + " (FREEZE)" + sql.substring(at);
+    }
+
+    /**
+     * True for a statement that may add, change or remove rows other than a {@code COPY ... FROM stdin}
+     * (DML, a query or procedure that may call any function, a materialized view refresh): after one,
+     * a COPY's own row count is no longer its table's.
+     */
+    boolean mayChangeRows() {
+        return !tokens.isEmpty() && ROW_CHANGING.contains(tokens.get(0).text());
+    }
+
+    /** True for {@code CREATE [OR REPLACE] [CONSTRAINT] TRIGGER}: a later COPY may write other rows than its own. */
+    boolean createsTrigger() {
+        return startsWith("CREATE", "TRIGGER") || startsWith("CREATE", "CONSTRAINT", "TRIGGER")
+                || startsWith("CREATE", "OR", "REPLACE", "TRIGGER") || startsWith("CREATE", "OR", "REPLACE", "CONSTRAINT", "TRIGGER");
+    }
+
+    private static final Set<String> ROW_CHANGING = Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SELECT",
+            "CALL", "DO", "WITH", "EXECUTE", "VALUES", "TABLE", "REFRESH", "IMPORT");
+
     /** The tables a COPY, index, key or foreign key statement works on (to keep two jobs off one table). */
     Set<String> tables() {
         Set<String> out = new LinkedHashSet<>();
