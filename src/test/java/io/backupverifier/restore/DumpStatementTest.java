@@ -92,4 +92,25 @@ class DumpStatementTest {
         assertThat(DumpStatement.excerpt("SELECT '\u001b[31mred\r';")).isEqualTo("SELECT '\\x1b[31mred\\x0d';");
         assertThat(DumpStatement.excerpt("SELECT '" + "x".repeat(500) + "';")).hasSize(81).endsWith("x ...");
     }
+
+    @Test
+    void copyTargetAndFreezeAreTheStatementsOwnTokens() {
+        DumpStatement copy = DumpStatement.of("COPY \"Sales\".\"Order Lines\" (id, \"from stdin\") FROM stdin;");
+        assertThat(copy.copyTarget()).isEqualTo("\"Sales\".\"Order Lines\"");
+        assertThat(copy.withFreeze()).isEqualTo("COPY \"Sales\".\"Order Lines\" (id, \"from stdin\") FROM stdin (FREEZE);");
+        assertThat(DumpStatement.of("COPY public.t (id) FROM stdin WITH (FORMAT csv);").withFreeze()).isNull();
+        assertThat(DumpStatement.of("CREATE TABLE t (id int);").withFreeze()).isNull();
+    }
+
+    @Test
+    void statementsThatMayWriteRowsOrAddTriggersAreKnownByTheirFirstWords() {
+        assertThat(DumpStatement.of("INSERT INTO public.t VALUES (1);").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("SELECT public.fill();").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE TABLE t (note text DEFAULT 'INSERT INTO');").mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE TRIGGER a AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f();")
+                .createsTrigger()).isTrue();
+        assertThat(DumpStatement.of("CREATE OR REPLACE CONSTRAINT TRIGGER a AFTER INSERT ON public.t FROM public.u"
+                + " FOR EACH ROW EXECUTE FUNCTION public.f();").createsTrigger()).isTrue();
+        assertThat(DumpStatement.of("COMMENT ON TRIGGER a ON public.t IS 'CREATE TRIGGER';").createsTrigger()).isFalse();
+    }
 }
