@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /**
  * The configuration in force: {@code config/application.properties}, overridden by a
@@ -81,13 +82,9 @@ public final class Settings {
         parsed.put(s.property(), refusedNamed(s, () -> s.type().parse(value)));
     }
 
-    private interface Parse<T> {
-        T run();
-    }
-
-    private static <T> T refusedNamed(Setting s, Parse<T> parse) throws ConfigException {
+    private static <T> T refusedNamed(Setting s, Supplier<T> parse) throws ConfigException {
         try {
-            return parse.run();
+            return parse.get();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(s.label() + ": " + e.getMessage());
         }
