@@ -67,9 +67,7 @@ public final class Settings {
     private static void accept(Setting s, Layers layers) throws ConfigException {
         String value = layers.values().get(s.property());
         SettingType.Accepted a = refusedNamed(s, () -> s.type().accept(value));
-        if (!a.value().equals(value)) {
-            layers.values().put(s.property(), a.value());
-        }
+        layers.values().put(s.property(), a.value());
         a.note().ifPresent(n -> layers.notices().add(new ConfigNotice(ConfigNotice.INFO, s.property(), s.label() + ": " + n)));
     }
 
@@ -123,7 +121,7 @@ public final class Settings {
     private <T> T value(String property, Class<T> kind) {
         Object v = parsed.get(property);
         if (!kind.isInstance(v)) {
-            throw new IllegalArgumentException(label(property) + " is not a set " + kind.getSimpleName() + " setting");
+            throw new IllegalArgumentException(label(property) + " has no " + kind.getSimpleName() + " value");
         }
         return kind.cast(v);
     }
