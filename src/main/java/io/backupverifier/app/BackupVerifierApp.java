@@ -21,15 +21,7 @@ public final class BackupVerifierApp {
 
     public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) throws ConfigException {
         main.setDefaultPropertyPlaceholderLocation("optional:file:" + configFile.toAbsolutePath());
-        java.util.Properties props = settings.camelProperties();
-        // a stable context name keeps JMX object names the same between starts
-        props.putIfAbsent("camel.main.name", "backup-verifier");
-        if (mode == Mode.ONE_SHOT) {
-            props.setProperty("camel.main.jmxEnabled", "false"); // nothing to manage in a command that ends
-        } else {
-            props.putAll(settings.serviceProperties());
-        }
-        main.setOverrideProperties(props);
+        main.setOverrideProperties(settings.camelProperties(mode == Mode.SERVICE));
         main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock));
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
