@@ -21,11 +21,11 @@ work=bench/work
 [ -f "$work/bench.sql.gz" ] || bench/make-dump.sh "$work"
 [ -f target/backup-verifier.jar ] || mvn -q -B package -DskipTests
 logs=$(mktemp -d); trap 'rm -rf "$logs"' EXIT
-export VERIFICATION_LOG_DIR="$logs/logs" RESTORE_LOG_DIR="$logs/restore" RESTORE_WORK_DIR="$logs/work" DB_NAME=bvbench
+export VERIFICATION_LOG_DIR="$logs/logs" RESTORE_LOG_DIR="$logs/restore" RESTORE_WORK_DIR="$logs/work" DB_NAME="${DB_NAME:-bv_bench}"
 
 secs() { local s; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; echo "$(date +%s.%N) - $s" | bc -l; }
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR+1)/2; if (NR%2) print a[m]; else print (a[m-0.5]+a[m+0.5])/2}'; }
-target=bv_bench_target_$$
+target="${DB_NAME}_target_$$"
 fresh() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $target" -c "CREATE DATABASE $target"; }
 external() { TEST_DB_HOST="$PGHOST" TEST_DB_PORT="$PGPORT" TEST_DB_USER="$PGUSER" "$@"; }
 embedded() { env -u TEST_DB_HOST "$@"; }
@@ -41,6 +41,33 @@ cat "$work"/bench.sql.gz "$work"/bench.dump > /dev/null # page cache
 
 declare -A t
 add() { t[$1]+="$2 "; }
+m() { echo "${t[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
+ratio() { printf '%5.2fx' "$(echo "$1 / $2" | bc -l)"; }
+row() { printf '| %-58s | %7.1f | %s | %s |\n' "$1" "$2" "$(ratio "$2" "$psql_s")" "$(ratio "$2" "$j2a_s")"; }
+table() { # the medians of the runs so far
+  psql_s=$(m psql); j2_s=$(m j2); j2a_s=$(m j2a)
+
+  echo "== restore of $(du -h "$work/bench.sql.gz" | cut -f1) gzipped plain dump / $(du -h "$work/bench.dump" | cut -f1) custom archive;"
+  echo "   PostgreSQL $(psql -X -Atq -d postgres -c 'SHOW server_version' | cut -d' ' -f1) at $PGHOST:$PGPORT and the embedded default; $(nproc) cores; median of $run of $runs runs"
+  echo
+  printf '| %-58s | %7s | %6s | %6s |\n' "" seconds "vs gunzip \| psql" "vs pg_restore -j2 + ANALYZE"
+  echo '|---|---|---|---|'
+  row "\`gunzip -c | psql\` (restore only, no checks)" "$psql_s"
+  row "\`pg_restore -j2\` (custom archive, restore only)" "$j2_s"
+  row "\`pg_restore -j2\` + \`ANALYZE\`" "$j2a_s"
+  for mode in external embedded; do
+    label=$([ "$mode" = external ] && echo "PostgreSQL at $PGHOST:$PGPORT" || echo "embedded")
+    for kind in plain custom; do
+      for p in "" base-; do
+        [ -z "$p" ] || [ -n "${BASELINE:-}" ] || continue
+        b=$([ -z "$p" ] || echo " (baseline)")
+        row "\`restore-test\`$b $kind, $label: restore phase" "$(m "$p$mode-$kind-r")"
+        row "\`restore-test\`$b $kind, $label: checks phase" "$(m "$p$mode-$kind-c")"
+        row "\`restore-test\`$b $kind, $label: **whole command**" "$(m "$p$mode-$kind-w")"
+      done
+    done
+  done
+}
 for run in $(seq "$runs"); do
   fresh; add psql "$(secs bash -c "gunzip -c $work/bench.sql.gz | psql -X -q -v ON_ERROR_STOP=1 -d $target")"
   fresh; j2=$(secs pg_restore --no-owner --no-acl -j 2 -d "$target" "$work/bench.dump")
@@ -58,29 +85,6 @@ for run in $(seq "$runs"); do
     done
   done
   echo "run $run of $runs done" >&2
+  [ "$run" = "$runs" ] || table >&2 # what a run stopped early would have shown
 done
-m() { echo "${t[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
-psql_s=$(m psql); j2_s=$(m j2); j2a_s=$(m j2a)
-ratio() { printf '%5.2fx' "$(echo "$1 / $2" | bc -l)"; }
-row() { printf '| %-58s | %7.1f | %s | %s |\n' "$1" "$2" "$(ratio "$2" "$psql_s")" "$(ratio "$2" "$j2a_s")"; }
-
-echo "== restore of $(du -h "$work/bench.sql.gz" | cut -f1) gzipped plain dump / $(du -h "$work/bench.dump" | cut -f1) custom archive;"
-echo "   PostgreSQL $(psql -X -Atq -d postgres -c 'SHOW server_version' | cut -d' ' -f1) at $PGHOST:$PGPORT and the embedded default; $(nproc) cores; median of $runs runs"
-echo
-printf '| %-58s | %7s | %6s | %6s |\n' "" seconds "vs gunzip \| psql" "vs pg_restore -j2 + ANALYZE"
-echo '|---|---|---|---|'
-row "\`gunzip -c | psql\` (restore only, no checks)" "$psql_s"
-row "\`pg_restore -j2\` (custom archive, restore only)" "$j2_s"
-row "\`pg_restore -j2\` + \`ANALYZE\`" "$j2a_s"
-for mode in external embedded; do
-  label=$([ "$mode" = external ] && echo "PostgreSQL at $PGHOST:$PGPORT" || echo "embedded")
-  for kind in plain custom; do
-    for p in "" base-; do
-      [ -z "$p" ] || [ -n "${BASELINE:-}" ] || continue
-      b=$([ -z "$p" ] || echo " (baseline)")
-      row "\`restore-test\`$b $kind, $label: restore phase" "$(m "$p$mode-$kind-r")"
-      row "\`restore-test\`$b $kind, $label: checks phase" "$(m "$p$mode-$kind-c")"
-      row "\`restore-test\`$b $kind, $label: **whole command**" "$(m "$p$mode-$kind-w")"
-    done
-  done
-done
+table
