@@ -48,13 +48,11 @@ public final class BackupVerifierApp {
         return main.getCamelContext();
     }
 
-    /** The BackupVerifier MBean, next to Camel's own route MBeans (when JMX is on), and our health checks. */
+    /**
+     * The BackupVerifier MBean, next to Camel's own route MBeans (when JMX is on). The health checks need no
+     * registering: Camel's health registry finds every check bound in the registry (AppBeans).
+     */
     private static void registerMBean(CamelContext camel) throws Exception {
-        org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(camel);
-        if (health != null) {
-            health.register(camel.getRegistry().lookupByName("resultsStoreHealth"));
-            health.register(camel.getRegistry().lookupByName("backupDirectoryHealth"));
-        }
         if (camel.getManagementStrategy() == null || camel.getManagementStrategy().getManagementAgent() == null) {
             return;
         }
