@@ -62,6 +62,10 @@ public final class BackupVerifierApp {
         if (health != null) {
             health.register(camel.getRegistry().lookupByName("resultsStoreHealth"));
             health.register(camel.getRegistry().lookupByName("backupDirectoryHealth"));
+            Object cluster = camel.getRegistry().lookupByName("clusterHealth"); // with CLUSTER_ENABLED
+            if (cluster != null) {
+                health.register(cluster);
+            }
         }
         if (camel.getManagementStrategy() == null || camel.getManagementStrategy().getManagementAgent() == null) {
             return;
