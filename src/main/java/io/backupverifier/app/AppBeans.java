@@ -119,10 +119,16 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("watchReadLock", watchReadLock(context, results, verified));
         if (settings.flag("cluster.enabled")) {
             // several nodes: every metric (Camel's and the product's) carries this node's name as the label node
-            io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
-                    new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
-            metrics.config().commonTags("node", ClusterNode.name());
-            r.bind("metricsRegistry", metrics); // the name camel-micrometer-prometheus looks up before it makes its own
+            java.util.Set<io.micrometer.core.instrument.MeterRegistry> made =
+                    r.findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            if (made.isEmpty()) {
+                io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = new io.micrometer.prometheusmetrics
+                        .PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                metrics.config().commonTags("node", ClusterNode.name());
+                r.bind("metricsRegistry", metrics); // the name camel-micrometer-prometheus looks up before it makes its own
+            } else { // made by camel-main already (service mode): the meters registered from now on, routes' and ours
+                made.forEach(m -> m.config().commonTags("node", ClusterNode.name()));
+            }
             // several nodes share this store: the timers fire once between them
             context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
                     .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
