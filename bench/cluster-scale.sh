@@ -51,7 +51,7 @@ generate() { # N dir: as bench/scale.sh (70% daily, 20% weekly, 10% monthly, one
 }
 
 pass() { # N backups runDir nodes: "seconds results" until each of N backups has a result in the store
-  local n=$1 backups=$2 run=$3 count=$4 db t0 t1 i done=0
+  local n=$1 backups=$2 run=$3 count=$4 t0 t1 i done=0 # db and pids: global, for the EXIT trap
   db="bv_cluster_bench_$$_${count}_$n"
   psql_ -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db"
   pids=()
