@@ -4,6 +4,7 @@ import io.backupverifier.alert.AlertMailRenderer;
 import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.alert.AlertState;
 import io.backupverifier.alert.Alerts;
+import io.backupverifier.alert.SharedAlertOutbox;
 import io.backupverifier.alert.SmtpDeadline;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupInspector;
@@ -24,6 +25,7 @@ import io.backupverifier.report.RunLog;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
 import io.backupverifier.sidecar.Category;
+import io.backupverifier.store.ClusterNode;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsStore;
 import io.backupverifier.restore.EmbeddedTarget;
@@ -117,6 +119,17 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("verifiedBackups", verified);
         r.bind("watchReadLock", watchReadLock(context, results, verified));
         if (settings.flag("cluster.enabled")) {
+            // several nodes: every metric (Camel's and the product's) carries this node's name as the label node
+            java.util.Set<io.micrometer.core.instrument.MeterRegistry> made =
+                    r.findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            if (made.isEmpty()) {
+                io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = new io.micrometer.prometheusmetrics
+                        .PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                metrics.config().commonTags("node", ClusterNode.name());
+                r.bind("metricsRegistry", metrics); // the name camel-micrometer-prometheus looks up before it makes its own
+            } else { // made by camel-main already (service mode): the meters registered from now on, routes' and ours
+                made.forEach(m -> m.config().commonTags("node", ClusterNode.name()));
+            }
             // several nodes share this store: the timers fire once between them
             context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
                     .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
@@ -128,10 +141,21 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("runs", new io.backupverifier.run.Runs());
         r.bind("backupDone", new io.backupverifier.run.BackupDone());
-        AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, Units.duration(settings.get("alert.resend-interval")));
-        r.bind("alertOutbox", outbox);
-        r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer(AlertMailRenderer.localHostName(),
-                List.of(settings.logDir(), settings.restoreLogDir())), outbox));
+        boolean clustered = settings.flag("cluster.enabled");
+        Duration resendAfter = Units.duration(settings.get("alert.resend-interval"));
+        java.util.function.Consumer<io.backupverifier.alert.AlertMail> keepAlert;
+        if (clustered) {
+            // several nodes: the outbox is a table they share, and they take the alert decisions in turn
+            SharedAlertOutbox shared = new SharedAlertOutbox(results, clock, resendAfter, claimLease(), ClusterNode.name());
+            r.bind("alertOutbox", shared);
+            keepAlert = shared::keep;
+        } else {
+            AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, resendAfter);
+            r.bind("alertOutbox", outbox);
+            keepAlert = outbox::keep;
+        }
+        r.bind("alerts", new Alerts(new AlertState(results, clock, clustered), new AlertMailRenderer(AlertMailRenderer.localHostName(),
+                List.of(settings.logDir(), settings.restoreLogDir())), keepAlert));
         r.bind("mailProperties", SmtpDeadline.guard(settings.mailProperties(), Units.duration(settings.get("alert.smtp-timeout"))));
         // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
         ExternalTarget external = settings.get("test-db.host").isEmpty() ? null : new ExternalTarget(settings.get("test-db.host"),
@@ -178,10 +202,27 @@ public final class AppBeans implements CamelConfiguration {
         }));
         r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
         r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));
+        // the status page asks it only with CLUSTER_ENABLED (it reads the cluster's tables on PostgreSQL)
+        io.backupverifier.ops.ClusterView cluster = new io.backupverifier.ops.ClusterView(results, ClusterNode.name());
+        r.bind("clusterView", cluster);
+        if (settings.flag("cluster.enabled")) {
+            r.bind("clusterHealth", new io.backupverifier.ops.ClusterHealthCheck(cluster));
+        }
         r.bind("liveDatabaseCheck", new LiveDatabaseCheck(new LiveDatabaseCheck.Target(settings.get("database.type"),
                 settings.get("db.host"), Integer.parseInt(settings.get("db.port").strip()), settings.get("db.user"),
                 settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency));
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
+    }
+
+    /**
+     * How long a node's claim on a shared alert holds: longer than a delivery with all its retries
+     * (each within SMTP_TIMEOUT, with doubling back-off) may take, so only a dead node's claim runs out.
+     */
+    private Duration claimLease() {
+        int retries = Integer.parseInt(settings.get("alert.retries").strip());
+        Duration smtp = Units.duration(settings.get("alert.smtp-timeout"));
+        Duration delay = Units.duration(settings.get("alert.retry-delay"));
+        return smtp.multipliedBy(retries + 1L).plus(delay.multipliedBy(1L << Math.min(retries + 1, 20))).plusMinutes(1);
     }
 
     /**

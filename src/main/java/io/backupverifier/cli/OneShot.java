@@ -76,11 +76,15 @@ final class OneShot implements AutoCloseable {
     /** Delivers the mails waiting in the outbox, oldest first (nothing without SMTP_HOST), and says what still waits. */
     void deliverAlerts() {
         template.requestBody("direct:deliver-outbox", (Object) null);
-        AlertOutbox outbox = bean("alertOutbox", AlertOutbox.class);
-        int waiting = outbox.pending().size();
+        Object kept = bean("alertOutbox", Object.class);
+        // the node's directory, or with CLUSTER_ENABLED the table the nodes share
+        int waiting = kept instanceof AlertOutbox outbox ? outbox.pending().size()
+                : ((io.backupverifier.alert.SharedAlertOutbox) kept).pending().size();
         if (waiting > 0) {
             ctx.err().println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
-                    + (waiting == 1 ? " alert waits" : " alerts wait") + " in " + outbox.dir().toAbsolutePath()
+                    + (waiting == 1 ? " alert waits" : " alerts wait") + " in "
+                    + (kept instanceof AlertOutbox outbox ? outbox.dir().toAbsolutePath()
+                    : ((io.backupverifier.alert.SharedAlertOutbox) kept).where())
                     + (settings.mailEnabled() ? ": not delivered now; the next command that alerts, or the service, sends it"
                     : ": no SMTP_HOST is set to send it"));
         }
