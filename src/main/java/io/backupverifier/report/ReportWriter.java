@@ -2,7 +2,7 @@ package io.backupverifier.report;
 
 import io.backupverifier.alert.AlertMail;
 import io.backupverifier.history.CategoryChecks;
-import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.ResultsQueries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,10 +28,10 @@ public final class ReportWriter {
     private final Path logDir;
     private final Path backupDir;
     private final CategoryChecks categories;
-    private final ResultsStore store;
+    private final ResultsQueries store;
     private final Clock clock;
 
-    public ReportWriter(Path logDir, Path backupDir, CategoryChecks categories, ResultsStore store, Clock clock) {
+    public ReportWriter(Path logDir, Path backupDir, CategoryChecks categories, ResultsQueries store, Clock clock) {
         this.logDir = logDir;
         this.backupDir = backupDir;
         this.categories = categories;
