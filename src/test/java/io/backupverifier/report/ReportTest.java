@@ -71,6 +71,7 @@ class ReportTest {
 
     @Test
     void jsonReportSaysTheSame() throws Exception {
+        assertThat(io.backupverifier.testing.JsonSchemas.errors("report.schema.json", Files.readString(report("json")))).isEmpty();
         JsonNode json = new ObjectMapper().readTree(report("json").toFile());
         assertThat(json.at("/version").asText()).isEqualTo(JsonReport.VERSION);
         assertThat(java.time.Instant.parse(json.at("/generated_at").asText())).isNotNull();
