@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.JsonSchemas;
 import io.backupverifier.testing.Service;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -138,7 +139,7 @@ class OperationsTest {
                     .contains("backup_verifier_alerts_total{outcome=\"queued\"} 1.0");
 
             String all = get(port, "/api/backups").body();
-            assertThat(io.backupverifier.testing.JsonSchemas.errors("report.schema.json", all)).isEmpty();
+            assertThat(JsonSchemas.errors("report.schema.json", all)).isEmpty();
             JsonNode api = new ObjectMapper().readTree(all);
             assertThat(api.at("/summary/total").asInt()).isEqualTo(2);
             assertThat(api.at("/summary/failed").asInt()).isEqualTo(1);
@@ -146,7 +147,7 @@ class OperationsTest {
             assertThat(api.has("page")).isFalse();
             // one page: its backups, the totals of all
             String paged = get(port, "/api/backups?limit=1&offset=1").body();
-            assertThat(io.backupverifier.testing.JsonSchemas.errors("report.schema.json", paged)).isEmpty();
+            assertThat(JsonSchemas.errors("report.schema.json", paged)).isEmpty();
             JsonNode onePage = new ObjectMapper().readTree(paged);
             assertThat(onePage.get("backups")).hasSize(1);
             assertThat(onePage.at("/summary/total").asInt()).isEqualTo(2);
@@ -154,7 +155,7 @@ class OperationsTest {
             assertThat(onePage.at("/page/offset").asInt()).isEqualTo(1);
             HttpResponse<String> badPage = get(port, "/api/backups?limit=lots");
             assertThat(badPage.statusCode()).isEqualTo(400);
-            assertThat(io.backupverifier.testing.JsonSchemas.errors("error.schema.json", badPage.body())).isEmpty();
+            assertThat(JsonSchemas.errors("error.schema.json", badPage.body())).isEmpty();
             assertThat(new ObjectMapper().readTree(badPage.body()).at("/error/message").asText())
                     .isEqualTo("limit must be a whole number from 1 to 10000, not 'lots'");
 

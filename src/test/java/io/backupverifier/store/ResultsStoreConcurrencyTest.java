@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,7 +28,7 @@ class ResultsStoreConcurrencyTest {
     @Test
     void parallelSavesAllReachTheSqliteStore() throws Exception {
         Path spool = dir.resolve("spool");
-        javax.sql.DataSource data = DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", "");
+        DataSource data = DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", "");
         ResultsStore store = new ResultsStore(data, Clock.systemUTC(), spool);
         ResultsQueries queries = new ResultsQueries(data);
         // as in a command: no init(), the first saves of the pool create the schema while others write

@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,7 +102,7 @@ class ResultsStoreMigrationTest {
             oldSchema(c);
             oldRows(c);
         }
-        javax.sql.DataSource data = DataSources.of(url, user, "");
+        DataSource data = DataSources.of(url, user, "");
         ResultsStore store = new ResultsStore(data, Clock.systemUTC());
         ResultsQueries queries = new ResultsQueries(data);
         store.init();
@@ -150,7 +151,7 @@ class ResultsStoreMigrationTest {
             // the watcher's idempotent table may be there first: the store is not empty, yet none of ours exists
             s.execute("CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(100), createdAt TIMESTAMP)");
         }
-        javax.sql.DataSource data = DataSources.of(url, "", "");
+        DataSource data = DataSources.of(url, "", "");
         ResultsStore store = new ResultsStore(data, Clock.systemUTC());
         store.init();
         try (Connection c = DriverManager.getConnection(url)) {

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class ResultsStorePostgresTest {
 
     @Test
     void sameSchemaAndResultsOnPostgres() throws Exception {
-        javax.sql.DataSource data = DataSources.of(SERVER + db, "postgres", "");
+        DataSource data = DataSources.of(SERVER + db, "postgres", "");
         ResultsStore store = new ResultsStore(data, Clock.systemUTC());
         store.init();
         store.init(); // start-up runs it every time: it must be repeatable
