@@ -28,6 +28,7 @@ import io.backupverifier.sidecar.Category;
 import io.backupverifier.store.ClusterNode;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.ResultsQueries;
 import io.backupverifier.restore.EmbeddedTarget;
 import io.backupverifier.restore.ExternalTarget;
 import io.backupverifier.restore.RestoreAttachment;
@@ -110,10 +111,12 @@ public final class AppBeans implements CamelConfiguration {
         // results the store cannot take wait in the state directory until it answers again
         ResultsStore store = new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
         store.initOrWarn();
+        ResultsQueries queries = new ResultsQueries(results);
         r.bind("resultsDataSource", results);
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
-                Double.parseDouble(settings.get("history.size-ratio")), store::failedIn));
+                Double.parseDouble(settings.get("history.size-ratio")), queries::failedIn));
         r.bind("resultsStore", store);
+        r.bind("resultsQueries", queries);
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
         ResilientMessageIdRepository verified = new ResilientMessageIdRepository(results, "watch-backups");
         r.bind("verifiedBackups", verified);
@@ -135,9 +138,9 @@ public final class AppBeans implements CamelConfiguration {
                     .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
         }
 
-        r.bind("reportRows", new ReportRows(catalog, store));
+        r.bind("reportRows", new ReportRows(catalog, queries));
         r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
-                r.lookupByNameAndType("categoryChecks", CategoryChecks.class), store, clock));
+                r.lookupByNameAndType("categoryChecks", CategoryChecks.class), queries, clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("runs", new io.backupverifier.run.Runs());
         r.bind("backupDone", new io.backupverifier.run.BackupDone());

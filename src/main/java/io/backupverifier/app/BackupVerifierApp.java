@@ -58,7 +58,7 @@ public final class BackupVerifierApp {
         }
         BackupVerifierOperations ops = new BackupVerifierOperations(camel,
                 camel.getRegistry().lookupByNameAndType("backupCatalog", io.backupverifier.catalog.BackupCatalog.class),
-                camel.getRegistry().lookupByNameAndType("resultsStore", io.backupverifier.store.ResultsStore.class));
+                camel.getRegistry().lookupByNameAndType("resultsQueries", io.backupverifier.store.ResultsQueries.class));
         camel.getManagementStrategy().getManagementAgent().register(ops, OBJECT_NAME);
     }
 

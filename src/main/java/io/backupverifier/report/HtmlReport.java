@@ -21,6 +21,11 @@ public final class HtmlReport {
     }
 
     public static String render(Report r, ZoneId zone) {
+        return render(r, zone, ReportPage.ALL);
+    }
+
+    /** The report with one page of its backups (the status page); the summary and the charts show them all. */
+    public static String render(Report r, ZoneId zone, ReportPage page) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Backup verification report</title>\n<style>")
                 .append("body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2937;margin:24px;max-width:1100px}")
@@ -50,9 +55,14 @@ public final class HtmlReport {
         }
         h.append("</table>\n<h2>Verifications per day (last 14 days)</h2>\n").append(perDayChart(r.perDay()));
         h.append("<h2>Backup size over time</h2>\n").append(sizeChart(r));
-        h.append("<h2>Backups</h2>\n<table><tr><th>status</th><th>category</th><th>size</th><th>last verified</th>")
+        h.append("<h2>Backups</h2>\n");
+        List<ReportRow> shown = page.rowsOf(r.rows());
+        if (!page.all()) {
+            h.append(pageLinks(page, shown.size(), r.total()));
+        }
+        h.append("<table><tr><th>status</th><th>category</th><th>size</th><th>last verified</th>")
                 .append("<th>last successful restore test</th><th>file</th></tr>\n");
-        for (ReportRow row : r.rows()) {
+        for (ReportRow row : shown) {
             h.append("<tr><td class=\"").append(row.status().split(" ")[0]).append("\">").append(esc(row.status())).append("</td><td>")
                     .append(esc(row.category())).append("</td><td>").append(Bytes.human(row.sizeBytes())).append("</td><td>")
                     .append(TextReport.time(row.lastVerified(), zone)).append("</td><td>").append(TextReport.time(row.lastRestoreTest(), zone))
@@ -66,6 +76,22 @@ public final class HtmlReport {
         Report.CHECKS_PERFORMED.forEach(x -> h.append("<li>").append(esc(x)).append("</li>\n"));
         h.append("</ul>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** "Backups 1-100 of 20000, newest first", with links to the newer and older pages. */
+    static String pageLinks(ReportPage page, int shown, long total) {
+        StringBuilder s = new StringBuilder("<p class=\"muted\">");
+        s.append(shown == 0 ? "No backups" : "Backups " + (page.offset() + 1) + "&#8211;" + (page.offset() + shown))
+                .append(" of ").append(total).append(", newest first");
+        if (page.offset() > 0) {
+            s.append(" &#183; <a href=\"?limit=").append(page.limit()).append("&amp;offset=")
+                    .append(Math.max(0, page.offset() - page.limit())).append("\">newer</a>");
+        }
+        if (page.offset() + shown < total) {
+            s.append(" &#183; <a href=\"?limit=").append(page.limit()).append("&amp;offset=").append(page.offset() + shown)
+                    .append("\">older</a>");
+        }
+        return s.append("</p>\n").toString();
     }
 
     private static String card(String label, String value, String cls) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.JsonSchemas;
 import io.backupverifier.testing.Service;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -154,15 +155,34 @@ class OperationsTest {
                     .contains("backup_verifier_verification_duration_seconds_count")
                     .contains("backup_verifier_alerts_total{outcome=\"queued\"} 1.0");
 
-            JsonNode api = new ObjectMapper().readTree(get(port, "/api/backups").body());
+            String all = get(port, "/api/backups").body();
+            assertThat(JsonSchemas.errors("report.schema.json", all)).isEmpty();
+            JsonNode api = new ObjectMapper().readTree(all);
             assertThat(api.at("/summary/total").asInt()).isEqualTo(2);
             assertThat(api.at("/summary/failed").asInt()).isEqualTo(1);
             assertThat(api.get("backups").toString()).contains("backup_20251227_120000.gz").contains("backup_20251226_120000.gz");
+            assertThat(api.has("page")).isFalse();
+            // one page: its backups, the totals of all
+            String paged = get(port, "/api/backups?limit=1&offset=1").body();
+            assertThat(JsonSchemas.errors("report.schema.json", paged)).isEmpty();
+            JsonNode onePage = new ObjectMapper().readTree(paged);
+            assertThat(onePage.get("backups")).hasSize(1);
+            assertThat(onePage.at("/summary/total").asInt()).isEqualTo(2);
+            assertThat(onePage.at("/page/total").asInt()).isEqualTo(2);
+            assertThat(onePage.at("/page/offset").asInt()).isEqualTo(1);
+            HttpResponse<String> badPage = get(port, "/api/backups?limit=lots");
+            assertThat(badPage.statusCode()).isEqualTo(400);
+            assertThat(JsonSchemas.errors("error.schema.json", badPage.body())).isEmpty();
+            assertThat(new ObjectMapper().readTree(badPage.body()).at("/error/message").asText())
+                    .isEqualTo("limit must be a whole number from 1 to 10000, not 'lots'");
 
             HttpResponse<String> page = get(port, "/");
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-            assertThat(page.body()).contains("Backup verification report").contains("<svg").contains("backup_20251226_120000.gz");
+            assertThat(page.body()).contains("Backup verification report").contains("<svg").contains("backup_20251226_120000.gz")
+                    .contains("Backups 1&#8211;2 of 2, newest first");
+            assertThat(get(port, "/?limit=1").body()).contains("Backups 1&#8211;1 of 2").contains("offset=1\">older</a>");
+            assertThat(get(port, "/?offset=x").statusCode()).isEqualTo(400);
         }
     }
 

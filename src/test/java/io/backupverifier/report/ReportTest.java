@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.JsonSchemas;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,6 +78,7 @@ class ReportTest {
 
     @Test
     void jsonReportSaysTheSame() throws Exception {
+        assertThat(JsonSchemas.errors("report.schema.json", Files.readString(report("json")))).isEmpty();
         JsonNode json = new ObjectMapper().readTree(report("json").toFile());
         assertThat(json.at("/version").asText()).isEqualTo(JsonReport.VERSION);
         assertThat(java.time.Instant.parse(json.at("/generated_at").asText())).isNotNull();

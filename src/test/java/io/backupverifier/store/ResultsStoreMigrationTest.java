@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -101,19 +102,21 @@ class ResultsStoreMigrationTest {
             oldSchema(c);
             oldRows(c);
         }
-        ResultsStore store = new ResultsStore(DataSources.of(url, user, ""), Clock.systemUTC());
+        DataSource data = DataSources.of(url, user, "");
+        ResultsStore store = new ResultsStore(data, Clock.systemUTC());
+        ResultsQueries queries = new ResultsQueries(data);
         store.init();
         store.init(); // every start migrates: the second finds nothing to do
         try (Connection c = DriverManager.getConnection(url, user, "")) {
             assertThat(rows(c)).containsExactlyElementsOf(OLD_ROWS);
             assertThat(versions(c)).containsExactly(versions);
         }
-        assertThat(store.failedIn("daily")).containsExactly(Path.of("/b/daily/a.gz"));
+        assertThat(queries.failedIn("daily")).containsExactly(Path.of("/b/daily/a.gz"));
         Path good = Fixtures.backup(dir, "shop.sql.gz", "b.gz");
         Verification v = Fixtures.verify(good);
         store.save(v);
-        assertThat(store.countFor(good.toAbsolutePath().toString())).isEqualTo(1);
-        assertThat(store.countFor("/b/daily/a.gz")).isEqualTo(1);
+        assertThat(queries.verificationsOf(good.toAbsolutePath().toString(), null)).hasSize(1);
+        assertThat(queries.verificationsOf("/b/daily/a.gz", null)).hasSize(1);
     }
 
     @Test
@@ -146,7 +149,8 @@ class ResultsStoreMigrationTest {
             // the watcher's idempotent table may be there first: the store is not empty, yet none of ours exists
             s.execute("CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(100), createdAt TIMESTAMP)");
         }
-        ResultsStore store = new ResultsStore(DataSources.of(url, "", ""), Clock.systemUTC());
+        DataSource data = DataSources.of(url, "", "");
+        ResultsStore store = new ResultsStore(data, Clock.systemUTC());
         store.init();
         try (Connection c = DriverManager.getConnection(url)) {
             assertThat(versions(c)).containsExactly("0 BASELINE", "1 SQL", "2 SQL");
@@ -154,6 +158,6 @@ class ResultsStoreMigrationTest {
         }
         Path good = Fixtures.backup(dir, "shop.sql.gz", "b.gz");
         store.save(Fixtures.verify(good));
-        assertThat(store.countFor(good.toAbsolutePath().toString())).isEqualTo(1);
+        assertThat(new ResultsQueries(data).verificationsOf(good.toAbsolutePath().toString(), null)).hasSize(1);
     }
 }

@@ -2,6 +2,7 @@ package io.backupverifier.testing;
 
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.Settings;
+import io.backupverifier.store.ResultsQueries;
 import io.backupverifier.store.ResultsStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,8 +60,20 @@ public final class Service implements AutoCloseable {
         return camel.getRegistry().lookupByNameAndType("resultsStore", ResultsStore.class);
     }
 
+    /** The service's reads of the results store. */
+    public ResultsQueries queries() {
+        return camel.getRegistry().lookupByNameAndType("resultsQueries", ResultsQueries.class);
+    }
+
+    /** How many verifications of this backup are recorded. */
     public int verifications(Path backup) {
-        return store().countFor(backup.toAbsolutePath().normalize().toString());
+        return queries().verificationsOf(backup.toAbsolutePath().normalize().toString(), null).size();
+    }
+
+    /** The status of the backup's latest recorded verification; null when there is none. */
+    public String latestStatus(Path backup) {
+        ResultsQueries.VerificationRow latest = queries().latestVerifications().get(backup.toAbsolutePath().normalize().toString());
+        return latest == null ? null : latest.status();
     }
 
     /**
