@@ -26,6 +26,7 @@ import io.backupverifier.scan.ScanProgress;
 import io.backupverifier.sidecar.Category;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.SuspectRestores;
 import io.backupverifier.restore.EmbeddedTarget;
 import io.backupverifier.restore.ExternalTarget;
 import io.backupverifier.restore.RestoreAttachment;
@@ -111,6 +112,7 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
                 Double.parseDouble(settings.get("history.size-ratio")), store::failedIn));
         r.bind("resultsStore", store);
+        r.bind("suspectRestores", new SuspectRestores(store, clock));
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
         ResilientMessageIdRepository verified = new ResilientMessageIdRepository(results, "watch-backups");
         r.bind("verifiedBackups", verified);

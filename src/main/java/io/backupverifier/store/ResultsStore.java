@@ -373,6 +373,36 @@ public final class ResultsStore {
         }
     }
 
+    /** A restore test's verdict on one exact content of a backup: its status, message and when it ran. */
+    public record RestoreVerdict(String status, String message, long testedAt) { }
+
+    /**
+     * Remembers the verdict of a restore test of a suspect backup (FAILED only on its sidecar or
+     * checksum) for this exact content of the file: path, size, modification time and SHA-256.
+     */
+    public void rememberRestoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256, RestoreVerdict verdict) {
+        write(List.of(new ResultsSpool.Row("bv_suspect_restore", List.of("id", "file_path", "size_bytes", "modified_at", "sha256",
+                "status", "message", "tested_at"), Arrays.asList(UUID.randomUUID().toString(), file.toString(), sizeBytes, modifiedAt,
+                sha256, verdict.status(), verdict.message(), verdict.testedAt()))),
+                "restore verdict of " + io.backupverifier.report.LogLine.printable(file.getFileName().toString()));
+    }
+
+    /** The latest remembered restore verdict for this exact content of the file, if it was restore-tested. */
+    public Optional<RestoreVerdict> restoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT status, message, tested_at FROM bv_suspect_restore"
+                    + " WHERE file_path = ? AND size_bytes = ? AND modified_at = ? AND sha256 = ? ORDER BY tested_at DESC LIMIT 1")) {
+                q.setString(1, file.toString());
+                q.setLong(2, sizeBytes);
+                q.setLong(3, modifiedAt);
+                q.setString(4, sha256);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? Optional.of(new RestoreVerdict(rs.getString(1), rs.getString(2), rs.getLong(3))) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /** Verifications per day since {@code sinceMillis}: day (yyyy-MM-dd, UTC) -> [passed, failed]. */
     /** FAILED or ERROR, as stored. */
     private static boolean isProblem(String status) {
