@@ -24,11 +24,11 @@ public final class HtmlReport {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Backup verification report</title>\n<style>")
                 .append("body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2937;margin:24px;max-width:1100px}")
-                .append("h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}.muted{color:#6b7280;font-size:13px}")
+                .append("h1{font-size:22px;margin:0 0 4px}ul{font-size:14px;line-height:1.5}h2{font-size:16px;margin:28px 0 8px}.muted{color:#6b7280;font-size:13px}")
                 .append(".cards{display:flex;gap:12px;margin-top:16px}.card{border:1px solid #e5e7eb;border-radius:8px;padding:12px 16px;min-width:140px}")
                 .append(".card b{display:block;font-size:26px}.ok{color:#15803d}.bad{color:#b91c1c}.warn{color:#b45309}")
                 .append("table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #e5e7eb;padding:5px 8px;text-align:left}")
-                .append("th{background:#f9fafb}.PASSED{color:#15803d;font-weight:600}.FAILED,.ERROR{color:#b91c1c;font-weight:700}")
+                .append("th{background:#f9fafb}.backups td:nth-child(-n+5){white-space:nowrap}.PASSED{color:#15803d;font-weight:600}.FAILED,.ERROR{color:#b91c1c;font-weight:700}")
                 .append(".WARNING{color:#b45309;font-weight:600}.SKIPPED,.NOT{color:#6b7280}svg{background:#fff;border:1px solid #e5e7eb;border-radius:8px}")
                 .append("</style></head><body>\n");
         String verdict = r.failed() + r.errors() > 0 || r.history().stream().anyMatch(c -> c.isFailed()) ? "bad" : "ok";
@@ -50,7 +50,7 @@ public final class HtmlReport {
         }
         h.append("</table>\n<h2>Verifications per day (last 14 days)</h2>\n").append(perDayChart(r.perDay()));
         h.append("<h2>Backup size over time</h2>\n").append(sizeChart(r, zone));
-        h.append("<h2>Backups</h2>\n<table><tr><th>status</th><th>category</th><th>size</th><th>last verified</th>")
+        h.append("<h2>Backups</h2>\n<table class=\"backups\"><tr><th>status</th><th>category</th><th>size</th><th>last verified</th>")
                 .append("<th>last successful restore test</th><th>file</th></tr>\n");
         for (ReportRow row : r.rows()) {
             h.append("<tr><td class=\"").append(row.status().split(" ")[0]).append("\">").append(esc(row.status())).append("</td><td>")
@@ -153,9 +153,10 @@ public final class HtmlReport {
         long maxT = r.rows().stream().mapToLong(x -> x.backupTime().toEpochMilli()).max().orElse(1);
         long maxS = r.rows().stream().mapToLong(ReportRow::sizeBytes).max().orElse(1);
         double sx = (w - left - 20) / (double) Math.max(1, maxT - minT);
-        double sy = (hgt - bottom - 20) / (double) Math.max(1, maxS);
-        s.append(line(left, hgt - bottom, w - 10, hgt - bottom)).append(line(left, 10, left, hgt - bottom))
-                .append(text(4, 20, Bytes.human(maxS), "#6b7280")).append(text(4, hgt - bottom, "0", "#6b7280"));
+        int top = 34; // above the plot: the legend, so it never hides a backup's point
+        double sy = (hgt - bottom - top) / (double) Math.max(1, maxS);
+        s.append(line(left, hgt - bottom, w - 10, hgt - bottom)).append(line(left, top - 6, left, hgt - bottom))
+                .append(text(4, top + 4, Bytes.human(maxS), "#6b7280")).append(text(4, hgt - bottom, "0", "#6b7280"));
         for (Map.Entry<Long, String> d : dateLabels(minT, maxT, zone).entrySet()) {
             double x = left + (d.getKey() - minT) * sx;
             // the first label starts at the axis, the last ends at the right edge: none is cut off
@@ -179,7 +180,10 @@ public final class HtmlReport {
                         row.failed() ? "#dc2626" : color));
             }
             s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"").append(points.toString().strip())
-                    .append("\"/>\n").append(text(w - 110, 20 + 16 * c, cat, color));
+                    .append("\"/>\n");
+            double lx = w - 90.0 * (categories.size() - c);
+            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"13\" r=\"4\" fill=\"%s\"/>%n", lx, color))
+                    .append(text(lx + 8, 17, cat, "#374151"));
         }
         return s.append("</svg>\n").toString();
     }

@@ -52,6 +52,9 @@ class SizeChartDatesTest {
             assertThat(labels.get(i).x() - labels.get(i - 1).x()).as("space between labels").isGreaterThan(100);
         }
         assertThat(labels.get(4).x()).isLessThanOrEqualTo(720); // the last one ends inside the chart
+        // the legend sits above the plot (which starts at y=34), where no backup's point can be
+        assertThat(svg).contains("y=\"17.0\" font-size=\"11\" fill=\"#374151\">daily</text>")
+                .contains("y=\"17.0\" font-size=\"11\" fill=\"#374151\">weekly</text>");
     }
 
     @Test
