@@ -5,7 +5,7 @@
 #
 #   PGHOST=127.0.0.1 PGUSER=postgres scripts/make-screenshot-backups.sh DIR [N]
 #
-# N (default 50) backups: the newest 70% daily, then weekly, then monthly, each with a correct
+# N (default 50) backups, 70% daily, 20% weekly, 10% monthly, interleaved as a schedule makes them, each with a correct
 # sidecar; then, as a person would meet them, a few broken on purpose: one truncated, one with
 # a flipped byte, one without its sidecar, and one daily dump that lost most of its data.
 set -euo pipefail
@@ -30,10 +30,12 @@ for ((k = 0; k < daily; k++)); do plan+=("$((now - 86400 * k - 3600)) daily"); d
 for ((k = 0; k < weekly; k++)); do plan+=("$((now - 86400 * (7 * k + 2) - 7200)) weekly"); done
 for ((k = 0; k < monthly; k++)); do plan+=("$((now - 86400 * (30 * k + 5) - 10800)) monthly"); done
 mapfile -t plan < <(printf '%s\n' "${plan[@]}" | sort -n)
-for p in "${plan[@]}"; do # oldest first: the database grows by 25 customers a step
+prev=
+for p in "${plan[@]}"; do # oldest first: the database grows by 5 customers a day
   t=${p% *}; cat=${p#* }
+  grow=$(( prev ? (t - prev) * 5 / 86400 : 2000 )); prev=$t # 2,000 before the first
   psql -X -q -v ON_ERROR_STOP=1 -d "$db" -c "INSERT INTO customers (email, full_name)
-      SELECT 'c${t}_' || g || '@example.com', initcap(md5('${t}_' || g)) FROM generate_series(1, 25) g" >/dev/null
+      SELECT 'c${t}_' || g || '@example.com', initcap(md5('${t}_' || g)) FROM generate_series(1, $grow) g" >/dev/null
   printf -v stamp '%(%Y%m%d_%H%M%S)T' "$t"; printf -v at '%(%Y-%m-%dT%H:%M:%SZ)T' "$t"
   f="$dir/$cat/shop_$stamp.sql.gz"
   pg_dump -d "$db" --no-owner | gzip -6 > "$f"
