@@ -77,13 +77,24 @@ final class ProgressPrinter implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            String line = totalBackups > 0 ? runLine() : filesLine();
-            if (!line.isEmpty()) {
-                synchronized (err) {
-                    err.print("\r\033[K[PROGRESS] " + line);
-                    err.flush();
-                    printed = true;
-                }
+            redraw();
+        }
+    }
+
+    /**
+     * Draws the progress line now: the ticker does every second, and a run does right after each
+     * verdict, so that the line stays under the verdicts instead of vanishing until the next tick.
+     */
+    void redraw() {
+        if (!running) {
+            return;
+        }
+        String line = totalBackups > 0 ? runLine() : filesLine();
+        if (!line.isEmpty()) {
+            synchronized (err) {
+                err.print("\r\033[K[PROGRESS] " + line);
+                err.flush();
+                printed = true;
             }
         }
     }

@@ -80,6 +80,10 @@ final class VerifyCommand extends OperatorCommand {
                              progress.clear();
                          }
                          ResultPrinter.printBackup(ctx, quiet.quiet, r);
+                         if (progress != null) {
+                             ctx.out().flush(); // the verdict is on the terminal before the line goes under it
+                             progress.redraw();
+                         }
                      }
                  }) : () -> { };
                  // a suspect backup's restore test takes seconds: the progress line says so
