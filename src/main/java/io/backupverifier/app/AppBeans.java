@@ -82,8 +82,9 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
         r.bind("unfinishedFile", new UnfinishedFile(clock));
-        r.bind("backupInspector", new BackupInspector(new BackupScanner(progress, settings.maxExpandedSize(),
-                settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
+        // the scanner's reader and inspector stages: Camel's pool, shut down when Camel stops
+        r.bind("backupInspector", new BackupInspector(new BackupScanner(context.getExecutorServiceManager().newCachedThreadPool(this,
+                "scan"), progress, settings.maxExpandedSize(), settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
 
         Map<String, Duration> maxAge = new HashMap<>();
         Map<String, Integer> keep = new HashMap<>();

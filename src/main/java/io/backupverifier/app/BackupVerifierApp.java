@@ -21,15 +21,7 @@ public final class BackupVerifierApp {
 
     public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) throws ConfigException {
         main.setDefaultPropertyPlaceholderLocation("optional:file:" + configFile.toAbsolutePath());
-        java.util.Properties props = settings.camelProperties();
-        // a stable context name keeps JMX object names the same between starts
-        props.putIfAbsent("camel.main.name", "backup-verifier");
-        if (mode == Mode.ONE_SHOT) {
-            props.setProperty("camel.main.jmxEnabled", "false"); // nothing to manage in a command that ends
-        } else {
-            props.putAll(settings.serviceProperties());
-        }
-        main.setOverrideProperties(props);
+        main.setOverrideProperties(settings.camelProperties(mode == Mode.SERVICE));
         main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock));
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
@@ -56,13 +48,11 @@ public final class BackupVerifierApp {
         return main.getCamelContext();
     }
 
-    /** The BackupVerifier MBean, next to Camel's own route MBeans (when JMX is on), and our health checks. */
+    /**
+     * The BackupVerifier MBean, next to Camel's own route MBeans (when JMX is on). The health checks need no
+     * registering: Camel's health registry finds every check bound in the registry (AppBeans).
+     */
     private static void registerMBean(CamelContext camel) throws Exception {
-        org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(camel);
-        if (health != null) {
-            health.register(camel.getRegistry().lookupByName("resultsStoreHealth"));
-            health.register(camel.getRegistry().lookupByName("backupDirectoryHealth"));
-        }
         if (camel.getManagementStrategy() == null || camel.getManagementStrategy().getManagementAgent() == null) {
             return;
         }

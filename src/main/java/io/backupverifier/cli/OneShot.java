@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 /** The application started for one command: the same routes as the service, without watcher or timers. */
 final class OneShot implements AutoCloseable {
@@ -33,14 +34,15 @@ final class OneShot implements AutoCloseable {
         app = new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
                 BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
         camel = app.start();
-        // a command interrupted (Ctrl-C, SIGTERM) still stops Camel, and with it any embedded test server
-        Thread hook = new Thread(() -> {
+        // a command interrupted (Ctrl-C, SIGTERM) still stops Camel, and with it any embedded test server (a JVM
+        // shutdown hook is a thread of its own, not started: Camel's thread factory names it)
+        Thread hook = camel.getExecutorServiceManager().newThread("shutdown", () -> {
             try {
                 app.stop();
             } catch (Exception e) {
                 // the JVM is going away
             }
-        }, "bv-shutdown");
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         this.hook = hook;
         template = camel.createProducerTemplate();
@@ -95,6 +97,11 @@ final class OneShot implements AutoCloseable {
 
     <T> T bean(String name, Class<T> type) {
         return camel.getRegistry().lookupByNameAndType(name, type);
+    }
+
+    /** The command's thread pools (Camel's), shut down with it. */
+    ExecutorServiceManager threads() {
+        return camel.getExecutorServiceManager();
     }
 
     ProducerTemplate template() {

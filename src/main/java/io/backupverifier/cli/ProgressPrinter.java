@@ -6,8 +6,11 @@ import io.backupverifier.scan.Bytes;
 import io.backupverifier.scan.ScanProgress;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 /**
  * Shows, on a terminal's stderr, how far long verifications have got: per file bytes, MB/s and
@@ -18,7 +21,8 @@ final class ProgressPrinter implements AutoCloseable {
 
     private final ScanProgress progress;
     private final PrintStream err;
-    private final Thread thread;
+    private final ExecutorServiceManager threads;
+    private final ScheduledExecutorService ticks;
     private final int totalBackups;
     private final long totalBytes;
     private final AtomicInteger doneBackups = new AtomicInteger();
@@ -29,23 +33,26 @@ final class ProgressPrinter implements AutoCloseable {
     private volatile boolean running = true;
     private boolean printed;
 
-    ProgressPrinter(ScanProgress progress, PrintStream err) {
-        this(progress, err, 0, 0);
+    /** @param threads the command's Camel thread pools: the once-a-second tick runs on one of them */
+    ProgressPrinter(ExecutorServiceManager threads, ScanProgress progress, PrintStream err) {
+        this(threads, progress, err, 0, 0);
     }
 
-    private ProgressPrinter(ScanProgress progress, PrintStream err, int totalBackups, long totalBytes) {
+    private ProgressPrinter(ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups,
+            long totalBytes) {
         this.progress = progress;
         this.err = err;
         this.totalBackups = totalBackups;
         this.totalBytes = totalBytes;
-        this.thread = new Thread(this::loop, "bv-progress");
-        thread.setDaemon(true);
-        thread.start();
+        this.threads = threads;
+        this.ticks = threads.newSingleThreadScheduledExecutor(this, "progress");
+        ticks.scheduleWithFixedDelay(this::redraw, 1, 1, TimeUnit.SECONDS);
     }
 
     /** One line for the whole run: {@link #done} counts each backup as it finishes. */
-    static ProgressPrinter ofRun(ScanProgress progress, PrintStream err, int totalBackups, long totalBytes) {
-        return new ProgressPrinter(progress, err, totalBackups, totalBytes);
+    static ProgressPrinter ofRun(ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups,
+            long totalBytes) {
+        return new ProgressPrinter(threads, progress, err, totalBackups, totalBytes);
     }
 
     /** A restore test of this backup's data began (the verify route tests a suspect backup). */
@@ -70,17 +77,6 @@ final class ProgressPrinter implements AutoCloseable {
         }
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            redraw();
-        }
-    }
-
     /**
      * Draws the progress line now: the ticker does every second, and a run does right after each
      * verdict, so that the line stays under the verdicts instead of vanishing until the next tick.
@@ -92,9 +88,11 @@ final class ProgressPrinter implements AutoCloseable {
         String line = totalBackups > 0 ? runLine() : filesLine();
         if (!line.isEmpty()) {
             synchronized (err) {
-                err.print("\r\033[K[PROGRESS] " + line);
-                err.flush();
-                printed = true;
+                if (running) {
+                    err.print("\r\033[K[PROGRESS] " + line);
+                    err.flush();
+                    printed = true;
+                }
             }
         }
     }
@@ -170,13 +168,10 @@ final class ProgressPrinter implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (err) {
+            running = false; // a tick under way prints nothing more
         }
+        threads.shutdownNow(ticks);
         clear();
     }
 }

@@ -69,8 +69,8 @@ final class VerifyCommand extends OperatorCommand {
         try (OneShot app = startClearingLine(runLine, settings)) {
             ScanProgress scans = app.bean("scanProgress", ScanProgress.class);
             ProgressPrinter progress = !ctx.terminal() || json() ? null : runLine
-                    ? ProgressPrinter.ofRun(scans, ctx.err(), targets.size(), totalBytes).afterStarting()
-                    : new ProgressPrinter(scans, ctx.err());
+                    ? ProgressPrinter.ofRun(app.threads(), scans, ctx.err(), targets.size(), totalBytes).afterStarting()
+                    : new ProgressPrinter(app.threads(), scans, ctx.err());
             try (AutoCloseable shown = progress != null ? progress : () -> { };
                  AutoCloseable listening = streamed ? app.bean("backupDone", BackupDone.class).listen(r -> {
                      // the progress line waits (stderr's lock) while the verdict goes to a clean terminal line

@@ -15,7 +15,7 @@ import java.util.Set;
 public final class UnknownKeys {
 
     /** Environment variables with these prefixes are ours; others belong to the rest of the host. */
-    static final List<String> PREFIXES = List.of("BACKUP_", "SMTP_", "TEST_DB_", "ALERT_", "RESTORE_", "DB_", "VERIFICATION_",
+    static final List<String> PREFIXES = List.of("BACKUP_", "SMTP_", "ALERT_", "RESTORE_", "DB_", "VERIFICATION_",
             "ADMIN_", "RESULTS_", "HTTP_", "WATCH_", "FRESHNESS_", "RETENTION_", "SIZE_", "MIN_BACKUP", "MAX_BACKUP", "MAX_EXPAN",
             "METADATA_", "VERIFY_", "DAILY_", "WEEKLY_", "MAINTENANCE_", "EMBEDDED_PG", "PG_BIN", "STATE_", "DATABASE_",
             "CONSISTENCY_", "TEST_DB");

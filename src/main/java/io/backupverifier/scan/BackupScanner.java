@@ -37,27 +37,31 @@ public final class BackupScanner {
     private static final int CHUNK = 256 * 1024;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "bv-scan-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers;
     private final ScanProgress progress;
     private final long maxExpanded;
     private final int maxRatio;
 
     /**
+     * @param workers     runs the reader and inspector stages, two tasks per scan at a time; its owner shuts it
+     *                    down (the application: Camel's thread pool manager, when Camel stops)
      * @param maxExpanded a gzip backup whose content passes this many bytes fails at once
      * @param maxRatio    as does one inflating more than this many times its compressed size (0 = no limit)
      */
-    public BackupScanner(ScanProgress progress, long maxExpanded, int maxRatio) {
+    public BackupScanner(ExecutorService workers, ScanProgress progress, long maxExpanded, int maxRatio) {
+        this.workers = workers;
         this.progress = progress;
         this.maxExpanded = maxExpanded;
         this.maxRatio = maxRatio;
     }
 
+    /** A scanner with its own pool of daemon threads, which end once idle for a minute (tests, tools). */
     public BackupScanner(ScanProgress progress) {
-        this(progress, Long.MAX_VALUE, 1000);
+        this(Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bv-scan-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }), progress, Long.MAX_VALUE, 1000);
     }
 
     public BackupScanner() {

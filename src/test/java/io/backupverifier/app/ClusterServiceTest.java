@@ -4,6 +4,7 @@ import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.TestPostgres;
 import io.backupverifier.testing.ServiceProcess;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Two service processes (own JVMs, own state directories) on one backup directory and one
  * PostgreSQL results store act as one service: each backup is verified once, and a backup
  * whose node is killed during its verification is verified by the other node.
- * Needs the local PostgreSQL server (127.0.0.1:5432, user postgres, trust); skipped without it.
+ * Needs a PostgreSQL server: the local one (127.0.0.1:5432, user postgres, trust), else an embedded one ({@link TestPostgres}).
  */
 class ClusterServiceTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
     /** The orphan-lock timeout of the test: a dead node's backup is taken over after this. */
     private static final Duration LOCK_MAX_AGE = Duration.ofSeconds(6);
 
@@ -42,14 +42,11 @@ class ClusterServiceTest {
     private final List<ServiceProcess> nodes = new ArrayList<>();
 
     @BeforeEach
-    void createDatabase() {
+    void createDatabase() throws SQLException {
         database = "bv_cluster_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
-        } catch (SQLException e) {
-            database = null;
-            Assumptions.abort("no local PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + ")");
         }
     }
 

@@ -18,9 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +54,22 @@ class OperationsTest {
             assertThat(jmx.getAttribute(route, "State")).isEqualTo("Started");
             jmx.invoke(route, "suspend", null, null);
             assertThat(jmx.getAttribute(route, "State")).isEqualTo("Suspended");
+            // the control: a second consumer on the backup directory with the watcher's poll interval and filter (read-only
+            // too: noop, no marker files) that waits twice the watcher's stable time (1 s) and only counts what it takes
+            NotifyBuilder twinTookIt = new NotifyBuilder(service.camel()).fromRoute("twin").whenDone(1).create();
+            service.camel().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("file:" + service.backups.toAbsolutePath() + "?noop=true&recursive=true&filter=#backupFileFilter"
+                            + "&readLock=changed&readLockMinAge=2000&readLockCheckInterval=250&readLockMarkerFile=false&delay=200")
+                            .routeId("twin").log("twin took ${header.CamelFileName}");
+                }
+            });
             Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
-            Thread.sleep(3000); // many polls and more than the read lock's stable time
+            // the backup was ready for a running watcher well before the twin took it: the suspended one has not taken it
+            assertThat(twinTookIt.matches(20, TimeUnit.SECONDS)).as("the twin consumer took the backup").isTrue();
+            service.camel().getRouteController().stopRoute("twin");
+            assertThat(service.camel().getInflightRepository().size("watch-backups")).isZero();
             assertThat(service.verifications(backup)).isZero();
             jmx.invoke(route, "resume", null, null);
             await("the resumed watcher to verify the backup", Duration.ofSeconds(20), () -> service.verifications(backup) == 1);

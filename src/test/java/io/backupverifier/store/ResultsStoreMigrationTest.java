@@ -1,10 +1,10 @@
 package io.backupverifier.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupverifier.checks.Verification;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.TestPostgres;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResultsStoreMigrationTest {
 
-    private static final String PG = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String PG = TestPostgres.url(""); // the local server, or an embedded one
 
     @TempDir
     Path dir;
@@ -128,8 +128,6 @@ class ResultsStoreMigrationTest {
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
-        } catch (SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping the PostgreSQL upgrade test");
         }
         try {
             // PostgreSQL also gets the cluster's tables (the watcher's lock rows, Quartz's JobStore)

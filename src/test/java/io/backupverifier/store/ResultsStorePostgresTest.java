@@ -1,10 +1,10 @@
 package io.backupverifier.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupverifier.checks.Verification;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The results store on the local PostgreSQL server (127.0.0.1:5432, user postgres), in a
- * throw-away database; skipped with a message when no server answers.
+ * The results store on PostgreSQL ({@link TestPostgres}: the local server, else an embedded one), in a
+ * throw-away database.
  */
 class ResultsStorePostgresTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
     private final String db = "bv_store_test_" + ProcessHandle.current().pid();
 
     @TempDir
@@ -34,8 +34,6 @@ class ResultsStorePostgresTest {
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
-        } catch (java.sql.SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping the PostgreSQL store test");
         }
     }
 

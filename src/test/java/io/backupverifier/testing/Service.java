@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.ScheduledPollConsumer;
 
 /**
  * The real application in service mode (routes from routes/*.yaml) on temporary
@@ -60,6 +61,17 @@ public final class Service implements AutoCloseable {
 
     public int verifications(Path backup) {
         return store().countFor(backup.toAbsolutePath().normalize().toString());
+    }
+
+    /**
+     * Waits until the watcher has finished {@code polls} whole polls that began after this call. Its polls run one
+     * after the other, each taking (and verifying, before the next) every file that is new and stable: a file it
+     * would take again would have been taken by then. An event, not a timed wait: a slow machine waits longer.
+     */
+    public void awaitWatcherPolls(int polls) throws InterruptedException {
+        ScheduledPollConsumer watcher = (ScheduledPollConsumer) camel.getRoute("watch-backups").getConsumer();
+        long started = watcher.getCounter(); // counts each poll as it begins
+        await(polls + " whole polls of the watcher", Duration.ofSeconds(30), () -> watcher.getCounter() > started + polls);
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
