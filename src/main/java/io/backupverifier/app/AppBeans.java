@@ -29,6 +29,7 @@ import io.backupverifier.store.ClusterNode;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsStore;
 import io.backupverifier.store.ResultsQueries;
+import io.backupverifier.store.SuspectRestores;
 import io.backupverifier.restore.EmbeddedTarget;
 import io.backupverifier.restore.ExternalTarget;
 import io.backupverifier.restore.RestoreAttachment;
@@ -117,6 +118,7 @@ public final class AppBeans implements CamelConfiguration {
                 Double.parseDouble(settings.get("history.size-ratio")), queries::failedIn));
         r.bind("resultsStore", store);
         r.bind("resultsQueries", queries);
+        r.bind("suspectRestores", new SuspectRestores(store, queries, clock));
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
         ResilientMessageIdRepository verified = new ResilientMessageIdRepository(results, "watch-backups");
         r.bind("verifiedBackups", verified);

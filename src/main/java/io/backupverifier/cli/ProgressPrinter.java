@@ -27,6 +27,8 @@ final class ProgressPrinter implements AutoCloseable {
     private final long totalBytes;
     private final AtomicInteger doneBackups = new AtomicInteger();
     private final AtomicLong doneBytes = new AtomicLong();
+    /** Backups whose data is being restore-tested (FAILED only on the sidecar or checksum): the wait is shown, not ETA 0:00. */
+    private final java.util.Set<java.nio.file.Path> restoring = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final long started = System.nanoTime();
     private volatile boolean running = true;
     private boolean printed;
@@ -44,7 +46,7 @@ final class ProgressPrinter implements AutoCloseable {
         this.totalBytes = totalBytes;
         this.threads = threads;
         this.ticks = threads.newSingleThreadScheduledExecutor(this, "progress");
-        ticks.scheduleWithFixedDelay(this::tick, 1, 1, TimeUnit.SECONDS);
+        ticks.scheduleWithFixedDelay(this::redraw, 1, 1, TimeUnit.SECONDS);
     }
 
     /** One line for the whole run: {@link #done} counts each backup as it finishes. */
@@ -53,7 +55,13 @@ final class ProgressPrinter implements AutoCloseable {
         return new ProgressPrinter(threads, progress, err, totalBackups, totalBytes);
     }
 
+    /** A restore test of this backup's data began (the verify route tests a suspect backup). */
+    void restoring(java.nio.file.Path backup) {
+        restoring.add(backup);
+    }
+
     void done(BackupResult r) {
+        restoring.remove(r.file());
         doneBackups.incrementAndGet();
         doneBytes.addAndGet(Math.max(0, r.sizeBytes()));
     }
@@ -69,7 +77,11 @@ final class ProgressPrinter implements AutoCloseable {
         }
     }
 
-    private void tick() {
+    /**
+     * Draws the progress line now: the ticker does every second, and a run does right after each
+     * verdict, so that the line stays under the verdicts instead of vanishing until the next tick.
+     */
+    void redraw() {
         if (!running) {
             return;
         }
@@ -91,7 +103,44 @@ final class ProgressPrinter implements AutoCloseable {
             return "";
         }
         long bytes = doneBytes.get() + progress.running().stream().mapToLong(ScanProgress.Scan::bytesRead).sum();
-        return runLine(doneBackups.get(), totalBackups, bytes, totalBytes, seconds);
+        java.util.List<java.nio.file.Path> tests = java.util.List.copyOf(restoring);
+        if (tests.isEmpty() || !progress.running().isEmpty()) {
+            String line = runLine(doneBackups.get(), totalBackups, bytes, totalBytes, seconds);
+            return tests.isEmpty() ? line : line + ", " + restoring(tests);
+        }
+        // only restore tests left: a rate and an ETA of bytes read would say 0 MB/s, ETA 0:00
+        return String.format(Locale.ROOT, "%d/%d backups, %s", doneBackups.get(), totalBackups, restoring(tests));
+    }
+
+    /**
+     * Before the application has started (a few seconds): shows at once that the run began, the
+     * first progress line or verdict replaces it.
+     */
+    static void starting(PrintStream err, int totalBackups, long totalBytes) {
+        synchronized (err) {
+            err.print("\r\033[K[PROGRESS] 0/" + totalBackups + " backups, " + Bytes.human(totalBytes) + ": starting");
+            err.flush();
+        }
+    }
+
+    /** The {@link #starting} line is on the terminal: the first verdict or progress line clears it. */
+    ProgressPrinter afterStarting() {
+        synchronized (err) {
+            printed = true;
+        }
+        return this;
+    }
+
+    /** Longer names are cut: a progress line wider than the terminal wraps, and {@code \r} then clears only its last part. */
+    static final int MAX_NAME = 40;
+
+    /** {@code restore-testing NAME} or {@code restore-testing NAME and 2 more}. */
+    static String restoring(java.util.List<java.nio.file.Path> tests) {
+        String name = LogLine.printable(tests.get(0).getFileName().toString());
+        if (name.length() > MAX_NAME) {
+            name = name.substring(0, MAX_NAME - 3) + "...";
+        }
+        return "restore-testing " + name + (tests.size() > 1 ? " and " + (tests.size() - 1) + " more" : "");
     }
 
     /** {@code 12/50 backups, 1.2 GiB of 3.4 GiB, 45.3 MB/s, ETA 1:23}: the whole run's progress. */

@@ -349,4 +349,20 @@ public final class ResultsQueries {
             return out;
         }, List.of());
     }
+
+    /** The latest remembered restore verdict for this exact content of the file, if it was restore-tested. */
+    public java.util.Optional<ResultsStore.RestoreVerdict> restoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT status, message, tested_at FROM bv_suspect_restore"
+                    + " WHERE file_path = ? AND size_bytes = ? AND modified_at = ? AND sha256 = ? ORDER BY tested_at DESC LIMIT 1")) {
+                q.setString(1, file.toString());
+                q.setLong(2, sizeBytes);
+                q.setLong(3, modifiedAt);
+                q.setString(4, sha256);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(new ResultsStore.RestoreVerdict(rs.getString(1), rs.getString(2), rs.getLong(3))) : java.util.Optional.empty();
+                }
+            }
+        }, java.util.Optional.empty());
+    }
 }

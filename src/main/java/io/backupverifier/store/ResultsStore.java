@@ -301,6 +301,20 @@ public final class ResultsStore {
         return spool == null ? 0 : spool.pending();
     }
 
+    /** A restore test's verdict on one exact content of a backup: its status, message and when it ran. */
+    public record RestoreVerdict(String status, String message, long testedAt) { }
+
+    /**
+     * Remembers the verdict of a restore test of a suspect backup (FAILED only on its sidecar or
+     * checksum) for this exact content of the file: path, size, modification time and SHA-256.
+     */
+    public void rememberRestoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256, RestoreVerdict verdict) {
+        write(List.of(new ResultsSpool.Row("bv_suspect_restore", List.of("id", "file_path", "size_bytes", "modified_at", "sha256",
+                "status", "message", "tested_at"), Arrays.asList(UUID.randomUUID().toString(), file.toString(), sizeBytes, modifiedAt,
+                sha256, verdict.status(), verdict.message(), verdict.testedAt()))),
+                "restore verdict of " + io.backupverifier.report.LogLine.printable(file.getFileName().toString()));
+    }
+
     /**
      * Whether the store answers with its tables (the health check): creates them again when they
      * are gone, writes what waits in the spool, and fails while results still wait.
