@@ -64,11 +64,22 @@ public final class AppBeans implements CamelConfiguration {
     private final Map<String, String> consistency;
     private final Clock clock;
 
+    private final boolean schemaInBackground;
+
     /** @param consistency the named consistency queries (read at start-up, so a bad file stops it) */
     public AppBeans(Settings settings, Map<String, String> consistency, Clock clock) {
+        this(settings, consistency, clock, false);
+    }
+
+    /**
+     * @param schemaInBackground bring the results store's schema up to date on another thread while
+     *                           the rest starts (one-shot commands); its first use waits for it
+     */
+    AppBeans(Settings settings, Map<String, String> consistency, Clock clock, boolean schemaInBackground) {
         this.settings = settings;
         this.consistency = consistency;
         this.clock = clock;
+        this.schemaInBackground = schemaInBackground;
     }
 
     @Override
@@ -102,11 +113,17 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("formatCheck", new FormatCheck());
         r.bind("dumpCompleteCheck", new DumpCompleteCheck());
 
-        DataSource results = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
+        DataSource pool = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
                 settings.get("results.db-password"));
+        SchemaFirst gated = schemaInBackground ? new SchemaFirst(pool) : null;
+        DataSource results = gated != null ? gated : pool;
         // results the store cannot take wait in the state directory until it answers again
         ResultsStore store = new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
-        store.initOrWarn();
+        if (gated != null) {
+            gated.migrateInBackground(store::initOrWarn);
+        } else {
+            store.initOrWarn();
+        }
         r.bind("resultsDataSource", results);
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
                 Double.parseDouble(settings.get("history.size-ratio")), store::failedIn));
@@ -148,9 +165,9 @@ public final class AppBeans implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     EmbeddedTarget.closeAll();
-                    if (results instanceof java.io.Closeable pool) { // the results store's connection pool
+                    if (pool instanceof java.io.Closeable closeable) { // the results store's connection pool
                         try {
-                            pool.close();
+                            closeable.close();
                         } catch (java.io.IOException e) {
                             // closing: nothing left to do
                         }

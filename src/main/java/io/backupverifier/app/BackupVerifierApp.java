@@ -20,6 +20,24 @@ public final class BackupVerifierApp {
     private final Main main = new Main();
 
     public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) throws ConfigException {
+        this(settings, home, configFile, mode, clock, null);
+    }
+
+    /**
+     * A one-shot command that calls only {@code uses}: the routes behind those {@code direct:}
+     * endpoints (and what they call) are loaded, without those it says it will not reach this
+     * time (see {@link RouteFiles}). Fewer routes to parse and start is most of a short command's start-up.
+     */
+    public static BackupVerifierApp oneShot(Settings settings, Path home, Path configFile, Clock clock, RouteUse uses)
+            throws ConfigException {
+        return new BackupVerifierApp(settings, home, configFile, Mode.ONE_SHOT, clock, uses);
+    }
+
+    /** The endpoints a command sends to, and those its routes could call but will not in this run. */
+    public record RouteUse(java.util.Collection<String> entries, java.util.Collection<String> unreached) { }
+
+    private BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock, RouteUse uses)
+            throws ConfigException {
         main.setDefaultPropertyPlaceholderLocation("optional:file:" + configFile.toAbsolutePath());
         java.util.Properties props = settings.camelProperties();
         // a stable context name keeps JMX object names the same between starts
@@ -30,7 +48,7 @@ public final class BackupVerifierApp {
             props.putAll(settings.serviceProperties());
         }
         main.setOverrideProperties(props);
-        main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock));
+        main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock, mode == Mode.ONE_SHOT));
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
         if (mode == Mode.SERVICE && !settings.mailEnabled()) {
@@ -41,7 +59,15 @@ public final class BackupVerifierApp {
             main.configure().withRoutesExcludePattern(routes + "http-*.yaml"); // HTTP turned off: no pages
         }
         if (mode == Mode.ONE_SHOT) {
-            main.configure().withRoutesExcludePattern(routes + "watch-*.yaml," + routes + "schedule-*.yaml," + routes + "http-*.yaml");
+            java.util.List<String> serviceOnly = java.util.List.of("watch-", "schedule-", "http-");
+            java.util.Optional<java.util.List<Path>> needed = uses == null ? java.util.Optional.empty()
+                    : RouteFiles.select(home.toAbsolutePath().resolve("routes"), serviceOnly, uses.entries(), uses.unreached());
+            if (needed.isPresent()) {
+                main.configure().withRoutesIncludePattern(String.join(",",
+                        needed.get().stream().map(p -> "file:" + p.toAbsolutePath()).toList()));
+            } else {
+                main.configure().withRoutesExcludePattern(String.join(",", serviceOnly.stream().map(p -> routes + p + "*.yaml").toList()));
+            }
         }
     }
 

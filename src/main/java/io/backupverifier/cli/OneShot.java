@@ -27,11 +27,16 @@ final class OneShot implements AutoCloseable {
     private final Settings settings;
 
     OneShot(CliContext ctx, CommonOptions common, Settings settings) throws Exception {
+        this(ctx, common, settings, null);
+    }
+
+    /** @param uses the routes the command calls (null: every one-shot route), see {@link BackupVerifierApp#oneShot} */
+    OneShot(CliContext ctx, CommonOptions common, Settings settings, BackupVerifierApp.RouteUse uses) throws Exception {
         requireInstallation(ctx.home(), settings);
         this.ctx = ctx;
         this.settings = settings;
-        app = new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
-                BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
+        app = BackupVerifierApp.oneShot(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
+                ctx.clock(), uses);
         camel = app.start();
         // a command interrupted (Ctrl-C, SIGTERM) still stops Camel, and with it any embedded test server
         Thread hook = new Thread(() -> {

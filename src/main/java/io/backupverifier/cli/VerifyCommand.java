@@ -1,5 +1,6 @@
 package io.backupverifier.cli;
 
+import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.Settings;
 import io.backupverifier.run.BackupDone;
@@ -59,7 +60,7 @@ final class VerifyCommand extends OperatorCommand {
         RunResult run;
         // text: each backup's verdict as soon as it is done; --json: one document at the end
         boolean streamed = !json() && targets.size() > 1;
-        try (OneShot app = new OneShot(ctx, common, settings)) {
+        try (OneShot app = new OneShot(ctx, common, settings, routeUse())) {
             ScanProgress scans = app.bean("scanProgress", ScanProgress.class);
             ProgressPrinter progress = !ctx.terminal() || json() ? null : targets.size() > 1
                     ? ProgressPrinter.ofRun(scans, ctx.err(), targets.size(), totalBytes(targets)) : new ProgressPrinter(scans, ctx.err());
@@ -83,6 +84,24 @@ final class VerifyCommand extends OperatorCommand {
         }
         int exit = ResultPrinter.print(ctx, json(), quiet.quiet, streamed, run.results(), all ? run.categories() : null, run.notDone());
         return Math.max(exit, run.exitStatus());
+    }
+
+    /** The routes this run goes through: the category checks, report and alert only when asked for. */
+    private BackupVerifierApp.RouteUse routeUse() {
+        List<String> entries = new ArrayList<>(List.of("verify-run"));
+        List<String> unreached = new ArrayList<>();
+        if (alert) {
+            entries.add("deliver-outbox");
+        } else {
+            unreached.add("alert-run");
+        }
+        if (!all) {
+            unreached.add("history");
+        }
+        if (!report) {
+            unreached.add("report-run");
+        }
+        return new BackupVerifierApp.RouteUse(entries, unreached);
     }
 
     private static long totalBytes(List<Path> targets) {
