@@ -82,18 +82,39 @@ public final class AppBeans implements CamelConfiguration {
         this.schemaInBackground = schemaInBackground;
     }
 
+    private BackupCatalog catalog;
+    private final ScanProgress progress = new ScanProgress();
+    private BackupScanner scanner;
+
+    private synchronized BackupCatalog catalog() {
+        if (catalog == null) {
+            catalog = BackupCatalog.of(settings);
+        }
+        return catalog;
+    }
+
+    private synchronized BackupScanner scanner() {
+        if (scanner == null) {
+            scanner = new BackupScanner(progress, settings.maxExpandedSize(), settings.maxExpansionRatio());
+        }
+        return scanner;
+    }
+
+    /** Starts reading a backup before Camel has started; the verify route's scan of it takes the result. */
+    void scanAhead(java.nio.file.Path file) {
+        scanner().scanAhead(file, catalog().files());
+    }
+
     @Override
     public void configure(CamelContext context) {
         Registry r = context.getRegistry();
-        BackupCatalog catalog = BackupCatalog.of(settings);
-        ScanProgress progress = new ScanProgress();
+        BackupCatalog catalog = catalog();
         r.bind("settings", settings);
         r.bind("scanProgress", progress);
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
         r.bind("unfinishedFile", new UnfinishedFile(clock));
-        r.bind("backupInspector", new BackupInspector(new BackupScanner(progress, settings.maxExpandedSize(),
-                settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
+        r.bind("backupInspector", new BackupInspector(scanner(), catalog.metadataReader(), catalog));
 
         Map<String, Duration> maxAge = new HashMap<>();
         Map<String, Integer> keep = new HashMap<>();

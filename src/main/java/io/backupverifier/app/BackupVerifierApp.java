@@ -18,6 +18,7 @@ public final class BackupVerifierApp {
     public enum Mode { SERVICE, ONE_SHOT }
 
     private final Main main = new Main();
+    private final AppBeans beans;
 
     public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) throws ConfigException {
         this(settings, home, configFile, mode, clock, null);
@@ -48,7 +49,8 @@ public final class BackupVerifierApp {
             props.putAll(settings.serviceProperties());
         }
         main.setOverrideProperties(props);
-        main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock, mode == Mode.ONE_SHOT));
+        beans = new AppBeans(settings, settings.consistencyQueries(home), clock, mode == Mode.ONE_SHOT);
+        main.configure().addConfiguration(beans);
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
         if (mode == Mode.SERVICE && !settings.mailEnabled()) {
@@ -69,6 +71,14 @@ public final class BackupVerifierApp {
                 main.configure().withRoutesExcludePattern(String.join(",", serviceOnly.stream().map(p -> routes + p + "*.yaml").toList()));
             }
         }
+    }
+
+    /**
+     * Starts reading a backup now, before {@link #start()}: a command verifying one file overlaps
+     * the application's start-up with the scan, which the verify route then picks up.
+     */
+    public void scanAhead(Path file) {
+        beans.scanAhead(file);
     }
 
     public Main main() {

@@ -60,7 +60,8 @@ final class VerifyCommand extends OperatorCommand {
         RunResult run;
         // text: each backup's verdict as soon as it is done; --json: one document at the end
         boolean streamed = !json() && targets.size() > 1;
-        try (OneShot app = new OneShot(ctx, common, settings, routeUse())) {
+        // one backup: its scan starts now and overlaps the start-up (several: the run verifies them in parallel)
+        try (OneShot app = new OneShot(ctx, common, settings, routeUse(), targets.size() == 1 ? targets : List.of())) {
             ScanProgress scans = app.bean("scanProgress", ScanProgress.class);
             ProgressPrinter progress = !ctx.terminal() || json() ? null : targets.size() > 1
                     ? ProgressPrinter.ofRun(scans, ctx.err(), targets.size(), totalBytes(targets)) : new ProgressPrinter(scans, ctx.err());
