@@ -51,15 +51,15 @@ for r in $(seq "$runs"); do
 done
 
 median() { sort -n | awk '{a[NR]=$1} END {m=(NR+1)/2; if (NR%2) print a[m]; else print (a[m-0.5]+a[m+0.5])/2}'; }
-field() { # file, label -> value
-  awk -F': ' -v l="$1" '$1 ~ "^[ \t]*" l {print $2}' "$2"
+field() { # label, file -> the value after the label's last ": " (labels hold parentheses and colons)
+  awk -v l="$1" 'index($0, l) { n = split($0, p, ": "); print p[n] }' "$2"
 }
 wall() { # "h:mm:ss" or "m:ss.ss" -> seconds
   awk -F: '{ if (NF == 3) print $1 * 3600 + $2 * 60 + $3; else print $1 * 60 + $2 }'
 }
 declare -A W C R
 for i in "${!cmds[@]}"; do
-  W[$i]=$(for r in $(seq "$runs"); do field "Elapsed \\(wall clock\\) time" "$out/$i.$r" | wall; done | median)
+  W[$i]=$(for r in $(seq "$runs"); do field "Elapsed (wall clock) time" "$out/$i.$r" | wall; done | median)
   C[$i]=$(for r in $(seq "$runs"); do
     echo "$(field "User time" "$out/$i.$r") + $(field "System time" "$out/$i.$r")" | bc -l; done | median)
   R[$i]=$(for r in $(seq "$runs"); do field "Maximum resident set size" "$out/$i.$r"; done | sort -n | tail -1)
