@@ -68,26 +68,63 @@ public final class AppBeans implements CamelConfiguration {
     private final Map<String, String> consistency;
     private final Clock clock;
 
+    private final boolean schemaInBackground;
+
     /** @param consistency the named consistency queries (read at start-up, so a bad file stops it) */
     public AppBeans(Settings settings, Map<String, String> consistency, Clock clock) {
+        this(settings, consistency, clock, false);
+    }
+
+    /**
+     * @param schemaInBackground bring the results store's schema up to date on another thread while
+     *                           the rest starts (one-shot commands); its first use waits for it
+     */
+    AppBeans(Settings settings, Map<String, String> consistency, Clock clock, boolean schemaInBackground) {
         this.settings = settings;
         this.consistency = consistency;
         this.clock = clock;
+        this.schemaInBackground = schemaInBackground;
+    }
+
+    private BackupCatalog catalog;
+    private final ScanProgress progress = new ScanProgress();
+    private BackupScanner scanner;
+
+    private synchronized BackupCatalog catalog() {
+        if (catalog == null) {
+            catalog = BackupCatalog.of(settings);
+        }
+        return catalog;
+    }
+
+    /**
+     * The one scanner: made by {@link #scanAhead} before Camel runs (its own daemon pool), else at
+     * configure time on Camel's pool, shut down when Camel stops.
+     */
+    private synchronized BackupScanner scanner(java.util.function.Supplier<java.util.concurrent.ExecutorService> pool) {
+        if (scanner == null) {
+            scanner = new BackupScanner(pool.get(), progress, settings.maxExpandedSize(), settings.maxExpansionRatio());
+        }
+        return scanner;
+    }
+
+    /** Starts reading a backup before Camel has started; the verify route's scan of it takes the result. */
+    void scanAhead(java.nio.file.Path file) {
+        scanner(BackupScanner::ownPool).scanAhead(file, catalog().files());
     }
 
     @Override
     public void configure(CamelContext context) {
         Registry r = context.getRegistry();
-        BackupCatalog catalog = BackupCatalog.of(settings);
-        ScanProgress progress = new ScanProgress();
+        BackupCatalog catalog = catalog();
         r.bind("settings", settings);
         r.bind("scanProgress", progress);
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
         r.bind("unfinishedFile", new UnfinishedFile(clock));
         // the scanner's reader and inspector stages: Camel's pool, shut down when Camel stops
-        r.bind("backupInspector", new BackupInspector(new BackupScanner(context.getExecutorServiceManager().newCachedThreadPool(this,
-                "scan"), progress, settings.maxExpandedSize(), settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
+        r.bind("backupInspector", new BackupInspector(scanner(() -> context.getExecutorServiceManager().newCachedThreadPool(this, "scan")),
+                catalog.metadataReader(), catalog));
 
         Map<String, Duration> maxAge = new HashMap<>();
         Map<String, Integer> keep = new HashMap<>();
@@ -107,11 +144,17 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("formatCheck", new FormatCheck());
         r.bind("dumpCompleteCheck", new DumpCompleteCheck());
 
-        DataSource results = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
+        DataSource pool = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
                 settings.get("results.db-password"));
+        SchemaFirst gated = schemaInBackground ? new SchemaFirst(pool) : null;
+        DataSource results = gated != null ? gated : pool;
         // results the store cannot take wait in the state directory until it answers again
         ResultsStore store = new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
-        store.initOrWarn();
+        if (gated != null) {
+            gated.migrateInBackground(store::initOrWarn);
+        } else {
+            store.initOrWarn();
+        }
         ResultsQueries queries = new ResultsQueries(results);
         r.bind("resultsDataSource", results);
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
@@ -178,9 +221,9 @@ public final class AppBeans implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     EmbeddedTarget.closeAll();
-                    if (results instanceof java.io.Closeable pool) { // the results store's connection pool
+                    if (pool instanceof java.io.Closeable closeable) { // the results store's connection pool
                         try {
-                            pool.close();
+                            closeable.close();
                         } catch (java.io.IOException e) {
                             // closing: nothing left to do
                         }

@@ -28,11 +28,21 @@ final class OneShot implements AutoCloseable {
     private final Settings settings;
 
     OneShot(CliContext ctx, CommonOptions common, Settings settings) throws Exception {
+        this(ctx, common, settings, null, java.util.List.of());
+    }
+
+    /**
+     * @param uses     the routes the command calls (null: every one-shot route), see {@link BackupVerifierApp#oneShot}
+     * @param scanFirst backups to start reading while the application starts (see {@link BackupVerifierApp#scanAhead})
+     */
+    OneShot(CliContext ctx, CommonOptions common, Settings settings, BackupVerifierApp.RouteUse uses,
+            java.util.List<Path> scanFirst) throws Exception {
         requireInstallation(ctx.home(), settings);
         this.ctx = ctx;
         this.settings = settings;
-        app = new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
-                BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
+        app = BackupVerifierApp.oneShot(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
+                ctx.clock(), uses);
+        scanFirst.forEach(app::scanAhead);
         camel = app.start();
         // a command interrupted (Ctrl-C, SIGTERM) still stops Camel, and with it any embedded test server (a JVM
         // shutdown hook is a thread of its own, not started: Camel's thread factory names it)

@@ -1,5 +1,6 @@
 package io.backupverifier.cli;
 
+import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.Settings;
 import io.backupverifier.run.BackupDone;
@@ -66,7 +67,8 @@ final class VerifyCommand extends OperatorCommand {
         if (runLine) {
             ProgressPrinter.starting(ctx.err(), targets.size(), totalBytes); // starting the application takes seconds
         }
-        try (OneShot app = startClearingLine(runLine, settings)) {
+        // one backup: its scan starts now and overlaps the start-up (several: the run verifies them in parallel)
+        try (OneShot app = startClearingLine(runLine, settings, targets.size() == 1 ? targets : List.of())) {
             ScanProgress scans = app.bean("scanProgress", ScanProgress.class);
             ProgressPrinter progress = !ctx.terminal() || json() ? null : runLine
                     ? ProgressPrinter.ofRun(app.threads(), scans, ctx.err(), targets.size(), totalBytes).afterStarting()
@@ -110,9 +112,9 @@ final class VerifyCommand extends OperatorCommand {
     }
 
     /** Starts the application; when it cannot start, its message goes to a clean line, not after the starting line. */
-    private OneShot startClearingLine(boolean runLine, Settings settings) throws Exception {
+    private OneShot startClearingLine(boolean runLine, Settings settings, List<Path> scanAhead) throws Exception {
         try {
-            return new OneShot(ctx, common, settings);
+            return new OneShot(ctx, common, settings, routeUse(), scanAhead);
         } catch (Exception | Error e) {
             if (runLine) {
                 synchronized (ctx.err()) {
@@ -122,6 +124,24 @@ final class VerifyCommand extends OperatorCommand {
             }
             throw e;
         }
+    }
+
+    /** The routes this run goes through: the category checks, report and alert only when asked for. */
+    private BackupVerifierApp.RouteUse routeUse() {
+        List<String> entries = new ArrayList<>(List.of("verify-run"));
+        List<String> unreached = new ArrayList<>();
+        if (alert) {
+            entries.add("deliver-outbox");
+        } else {
+            unreached.add("alert-run");
+        }
+        if (!all) {
+            unreached.add("history");
+        }
+        if (!report) {
+            unreached.add("report-run");
+        }
+        return new BackupVerifierApp.RouteUse(entries, unreached);
     }
 
     private static long totalBytes(List<Path> targets) {
