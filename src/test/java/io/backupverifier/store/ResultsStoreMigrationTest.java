@@ -134,7 +134,7 @@ class ResultsStoreMigrationTest {
         }
         try {
             // PostgreSQL also gets the cluster's tables (the watcher's lock rows, Quartz's JobStore)
-            upgradeKeepsEveryRow(PG + db, "postgres", "1 BASELINE", "2 SQL", "2.1 SQL", "2.2 SQL", "5 SQL");
+            upgradeKeepsEveryRow(PG + db, "postgres", "1 BASELINE", "2 SQL", "2.1 SQL", "2.2 SQL", "3 SQL", "3.1 SQL", "5 SQL");
         } finally {
             try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", ""); Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
