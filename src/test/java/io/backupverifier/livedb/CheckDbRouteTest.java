@@ -1,6 +1,7 @@
 package io.backupverifier.livedb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupverifier.app.AppBeans;
 import io.backupverifier.checks.CheckResult;
@@ -9,6 +10,7 @@ import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
@@ -110,5 +112,21 @@ class CheckDbRouteTest {
         Map<String, CheckResult> checks = run();
         assertThat(checks.values()).extracting(r -> r.status().toString()).containsExactly("PASSED", "PASSED", "PASSED", "PASSED");
         assertThat(checks.get("consistency").message()).isEqualTo("Data consistency verified: profiles_without_user all 0");
+    }
+
+    @Test
+    void theRoutesJdbcEndpointIsReadOnlyWithTimeouts() throws Exception {
+        seed(false);
+        String endpoint = "jdbc:liveDatabase?outputType=SelectOne"; // as routes/check-db.yaml calls it
+        assertThat(checkDb.requestBody(endpoint, "SHOW default_transaction_read_only", String.class)).isEqualTo("on");
+        assertThat(checkDb.requestBody(endpoint, "SHOW lock_timeout", String.class)).isEqualTo("3s");
+        assertThat(checkDb.requestBody(endpoint, "SHOW statement_timeout", String.class)).isEqualTo("1min");
+        assertThatThrownBy(() -> checkDb.requestBody(endpoint, "INSERT INTO auth_user VALUES (3)"))
+                .hasRootCauseMessage("ERROR: cannot execute INSERT in a read-only transaction");
+        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM auth_user")) {
+            rs.next();
+            assertThat(rs.getInt(1)).as("rows in auth_user").isEqualTo(2);
+        }
     }
 }
