@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
-import org.apache.camel.Body;
-import org.apache.camel.Exchange;
-import org.apache.camel.ExchangeProperty;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -25,9 +22,6 @@ import org.sqlite.SQLiteDataSource;
  * query tries.
  */
 public final class LiveDatabaseCheck {
-
-    /** The exchange property holding the result the route builds. */
-    public static final String RESULT = "liveDatabaseResult";
 
     /** How to reach the live database (DATABASE_TYPE, DB_*). */
     public record Target(String type, String host, int port, String user, String password, String name) {
@@ -103,15 +97,14 @@ public final class LiveDatabaseCheck {
         return target.sqlite() ? "SELECT 'SQLite ' || sqlite_version()" : "SHOW server_version";
     }
 
-    public void connected(@ExchangeProperty(RESULT) LiveDatabaseResult r, @Body Object version) {
+    public void connected(LiveDatabaseResult r, Object version) {
         r.record("connectivity", CheckResult.passed("Connected to " + target.location() + " ("
                 + (target.sqlite() ? "" : "PostgreSQL ") + version + ")"));
     }
 
     /** The connection failed: one check, one line; the route stops there. */
-    public void unreachable(@ExchangeProperty(RESULT) LiveDatabaseResult r, Exchange exchange) {
-        r.record("connectivity", CheckResult.failed("Cannot connect to " + target.location() + ": "
-                + firstLine(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))));
+    public void unreachable(LiveDatabaseResult r, Exception e) {
+        r.record("connectivity", CheckResult.failed("Cannot connect to " + target.location() + ": " + firstLine(e)));
     }
 
     /** The configured key tables (RESTORE_KEY_TABLES), one statement each. */
@@ -120,7 +113,7 @@ public final class LiveDatabaseCheck {
     }
 
     /** The name to look up for one key table (PostgreSQL: schema-qualified, {@code public} by default). */
-    public String keyTableName(@Body String table) {
+    public String keyTableName(String table) {
         return target.sqlite() || table.contains(".") ? table : "public." + table;
     }
 
@@ -131,16 +124,14 @@ public final class LiveDatabaseCheck {
     }
 
     /** A key table found or not, from {@link #keyTableQuery}'s count; kept on the exchange until {@link #keyTablesChecked}. */
-    public void keyTableCounted(@ExchangeProperty("missingKeyTables") List<String> missing, @ExchangeProperty("keyTable") String table,
-            @Body Number count) {
+    public void keyTableCounted(List<String> missing, String table, Number count) {
         if (count == null || count.intValue() == 0) {
             missing.add(table);
         }
     }
 
-    public void keyTableFailed(@ExchangeProperty("missingKeyTables") List<String> missing, @ExchangeProperty("keyTable") String table,
-            Exchange exchange) {
-        missing.add(table + " (" + firstLine(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class)) + ")");
+    public void keyTableFailed(List<String> missing, String table, Exception e) {
+        missing.add(table + " (" + firstLine(e) + ")");
     }
 
     /** A fresh list for the key tables not found. */
@@ -148,7 +139,7 @@ public final class LiveDatabaseCheck {
         return new ArrayList<>();
     }
 
-    public void keyTablesChecked(@ExchangeProperty(RESULT) LiveDatabaseResult r, @ExchangeProperty("missingKeyTables") List<String> missing) {
+    public void keyTablesChecked(LiveDatabaseResult r, List<String> missing) {
         r.record("key_tables", keyTables.isEmpty() ? CheckResult.skipped("No key tables configured (RESTORE_KEY_TABLES)")
                 : missing.isEmpty() ? CheckResult.passed("Key tables present: " + String.join(", ", keyTables))
                 : CheckResult.failed("Key tables missing: " + String.join(", ", missing)));
@@ -163,11 +154,11 @@ public final class LiveDatabaseCheck {
         return BLOCKED;
     }
 
-    public void noLockTable(@ExchangeProperty(RESULT) LiveDatabaseResult r) {
+    public void noLockTable(LiveDatabaseResult r) {
         r.record("blocked_locks", CheckResult.skipped("SQLite has no lock table to inspect"));
     }
 
-    public void blockedLocks(@ExchangeProperty(RESULT) LiveDatabaseResult r, @Body List<Map<String, Object>> rows) {
+    public void blockedLocks(LiveDatabaseResult r, List<Map<String, Object>> rows) {
         List<String> blocked = new ArrayList<>();
         for (Map<String, Object> row : rows) {
             blocked.add("pid " + row.get("waiting_pid") + " waits for " + row.get("mode") + " on " + row.get("locked")
@@ -177,16 +168,15 @@ public final class LiveDatabaseCheck {
                 : CheckResult.failed("Blocked locks: " + String.join("; ", blocked)));
     }
 
-    public void blockedLocksFailed(@ExchangeProperty(RESULT) LiveDatabaseResult r, Exchange exchange) {
-        r.record("blocked_locks", CheckResult.failed("Cannot read pg_locks: "
-                + firstLine(exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class))));
+    public void blockedLocksFailed(LiveDatabaseResult r, Exception e) {
+        r.record("blocked_locks", CheckResult.failed("Cannot read pg_locks: " + firstLine(e)));
     }
 
     /**
      * The consistency queries, run and judged by {@link ConsistencyCheck} on one connection of the
      * same read-only data source, in one transaction that is rolled back: nothing is ever committed.
      */
-    public void consistency(@ExchangeProperty(RESULT) LiveDatabaseResult r) {
+    public void consistency(LiveDatabaseResult r) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
