@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The route {@code check-db} alone (routes/check-db.yaml with the error handling it opts into), started by
  * camel-test-main with the application's own beans, against PostgreSQL ({@link TestPostgres}): the verdicts
- * for a database with an orphan row and one that is clean,.
+ * for a database with an orphan row and a missing key table and one that is clean,.
  */
 @CamelMainTest
 class CheckDbRouteTest {
@@ -51,7 +51,7 @@ class CheckDbRouteTest {
         Settings settings = Settings.load(root.resolve("absent.properties"), root, Map.of("BACKUP_DIR", root.toString(),
                 "VERIFICATION_LOG_DIR", root.resolve("logs").toString(), "RESTORE_LOG_DIR", root.resolve("restore_logs").toString(),
                 "DB_HOST", TestPostgres.HOST, "DB_PORT", Integer.toString(TestPostgres.port()), "DB_USER", TestPostgres.USER,
-                "DB_NAME", db, "RESTORE_KEY_TABLES", "auth_user,core_userprofile", "CONSISTENCY_CHECKS_FILE", queries.toString()),
+                "DB_NAME", db, "RESTORE_KEY_TABLES", "auth_user,core_userprofile,audit.event_log", "CONSISTENCY_CHECKS_FILE", queries.toString()),
                 Map.of());
         Properties camel = settings.camelProperties(false);
         main.addConfiguration(new CamelConfiguration() { // the placeholders the routes use, as the application sets them
@@ -76,6 +76,9 @@ class CheckDbRouteTest {
             s.execute("INSERT INTO core_userprofile VALUES (1, 1), (2, 2)");
             if (orphan) {
                 s.execute("INSERT INTO core_userprofile VALUES (3, 99)");
+            } else {
+                s.execute("CREATE SCHEMA audit");
+                s.execute("CREATE TABLE audit.event_log (id int)");
             }
         }
     }
@@ -94,12 +97,12 @@ class CheckDbRouteTest {
     }
 
     @Test
-    void anOrphanRowFailsTheConsistencyCheck() throws Exception {
+    void anOrphanRowFailsTheConsistencyCheckAndAMissingKeyTableIsNamed() throws Exception {
         seed(true);
         Map<String, CheckResult> checks = run();
         assertThat(checks.keySet()).containsExactly("connectivity", "key_tables", "blocked_locks", "consistency");
         assertThat(checks.get("connectivity").message()).startsWith("Connected to postgresql://").contains("(PostgreSQL ");
-        assertThat(checks.get("key_tables").message()).isEqualTo("Key tables present: auth_user, core_userprofile");
+        assertThat(checks.get("key_tables")).isEqualTo(CheckResult.failed("Key tables missing: audit.event_log"));
         assertThat(checks.get("blocked_locks").message()).isEqualTo("No blocked locks");
         CheckResult consistency = checks.get("consistency");
         assertThat(consistency.status()).hasToString("FAILED");
@@ -111,6 +114,7 @@ class CheckDbRouteTest {
         seed(false);
         Map<String, CheckResult> checks = run();
         assertThat(checks.values()).extracting(r -> r.status().toString()).containsExactly("PASSED", "PASSED", "PASSED", "PASSED");
+        assertThat(checks.get("key_tables").message()).isEqualTo("Key tables present: auth_user, core_userprofile, audit.event_log");
         assertThat(checks.get("consistency").message()).isEqualTo("Data consistency verified: profiles_without_user all 0");
     }
 
