@@ -256,9 +256,11 @@ public final class AppBeans implements CamelConfiguration {
         if (settings.flag("cluster.enabled")) {
             r.bind("clusterHealth", new io.backupverifier.ops.ClusterHealthCheck(cluster));
         }
-        r.bind("liveDatabaseCheck", new LiveDatabaseCheck(new LiveDatabaseCheck.Target(settings.get("database.type"),
+        LiveDatabaseCheck live = new LiveDatabaseCheck(new LiveDatabaseCheck.Target(settings.get("database.type"),
                 settings.get("db.host"), Integer.parseInt(settings.get("db.port").strip()), settings.get("db.user"),
-                settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency));
+                settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency);
+        r.bind("liveDatabaseCheck", live);
+        r.bind("liveDatabase", live.dataSource()); // jdbc:liveDatabase in check-db.yaml
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
     }
 
