@@ -38,10 +38,22 @@ public final class AlertState {
 
     private final DataSource dataSource;
     private final Clock clock;
+    /** Several nodes share the store (PostgreSQL): each decision holds the store's alert-state lock row. */
+    private final boolean clustered;
 
     public AlertState(DataSource dataSource, Clock clock) {
+        this(dataSource, clock, false);
+    }
+
+    /**
+     * @param clustered several nodes decide on one PostgreSQL store: a decision locks the row
+     *                  {@code alert-state} of {@code bv_cluster_lock} first, so the nodes decide one
+     *                  after the other and each sees what the other recorded (one alert per event)
+     */
+    public AlertState(DataSource dataSource, Clock clock, boolean clustered) {
         this.dataSource = dataSource;
         this.clock = clock;
+        this.clustered = clustered;
     }
 
     static String key(BackupResult r) {
@@ -69,6 +81,9 @@ public final class AlertState {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
+                if (clustered) {
+                    lockDecisions(c);
+                }
                 decide(c, ordered, failures, recoveries);
                 keep.accept(new Change(failures, recoveries));
                 c.commit();
@@ -82,6 +97,21 @@ public final class AlertState {
             throw new ResultsStoreException("Alert state unavailable (results store): " + e.getMessage(), e);
         }
         return new Change(failures, recoveries);
+    }
+
+    /**
+     * Waits for the other nodes' decisions in progress (held until this transaction ends). Taken
+     * before anything is read: each statement after it sees what they committed.
+     */
+    private static void lockDecisions(Connection c) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT name FROM bv_cluster_lock WHERE name = ? FOR UPDATE")) {
+            q.setString(1, "alert-state");
+            try (ResultSet rs = q.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the results store has no alert-state lock row (bv_cluster_lock)");
+                }
+            }
+        }
     }
 
     private void decide(Connection c, List<? extends BackupResult> ordered, List<BackupResult> failures,

@@ -5,6 +5,7 @@ import io.backupverifier.store.ResultsStoreException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +20,14 @@ public final class Alerts {
 
     private final AlertState state;
     private final AlertMailRenderer renderer;
-    private final AlertOutbox outbox;
+    private final Consumer<AlertMail> outbox;
 
     public Alerts(AlertState state, AlertMailRenderer renderer, AlertOutbox outbox) {
+        this(state, renderer, outbox::keep);
+    }
+
+    /** @param outbox keeps one mail durably, or throws {@link AlertNotKeptException} (a node's directory, or the shared table) */
+    public Alerts(AlertState state, AlertMailRenderer renderer, Consumer<AlertMail> outbox) {
         this.state = state;
         this.renderer = renderer;
         this.outbox = outbox;
@@ -58,7 +64,7 @@ public final class Alerts {
 
     private void keepAll(List<AlertMail> mails, List<AlertMail> kept) {
         for (AlertMail m : mails) {
-            outbox.keep(m);
+            outbox.accept(m);
             kept.add(m);
         }
     }

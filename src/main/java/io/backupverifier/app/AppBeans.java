@@ -4,6 +4,7 @@ import io.backupverifier.alert.AlertMailRenderer;
 import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.alert.AlertState;
 import io.backupverifier.alert.Alerts;
+import io.backupverifier.alert.SharedAlertOutbox;
 import io.backupverifier.alert.SmtpDeadline;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupInspector;
@@ -24,8 +25,11 @@ import io.backupverifier.report.RunLog;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
 import io.backupverifier.sidecar.Category;
+import io.backupverifier.store.ClusterNode;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.ResultsQueries;
+import io.backupverifier.store.SuspectRestores;
 import io.backupverifier.restore.EmbeddedTarget;
 import io.backupverifier.restore.ExternalTarget;
 import io.backupverifier.restore.RestoreAttachment;
@@ -64,25 +68,63 @@ public final class AppBeans implements CamelConfiguration {
     private final Map<String, String> consistency;
     private final Clock clock;
 
+    private final boolean schemaInBackground;
+
     /** @param consistency the named consistency queries (read at start-up, so a bad file stops it) */
     public AppBeans(Settings settings, Map<String, String> consistency, Clock clock) {
+        this(settings, consistency, clock, false);
+    }
+
+    /**
+     * @param schemaInBackground bring the results store's schema up to date on another thread while
+     *                           the rest starts (one-shot commands); its first use waits for it
+     */
+    AppBeans(Settings settings, Map<String, String> consistency, Clock clock, boolean schemaInBackground) {
         this.settings = settings;
         this.consistency = consistency;
         this.clock = clock;
+        this.schemaInBackground = schemaInBackground;
+    }
+
+    private BackupCatalog catalog;
+    private final ScanProgress progress = new ScanProgress();
+    private BackupScanner scanner;
+
+    private synchronized BackupCatalog catalog() {
+        if (catalog == null) {
+            catalog = BackupCatalog.of(settings);
+        }
+        return catalog;
+    }
+
+    /**
+     * The one scanner: made by {@link #scanAhead} before Camel runs (its own daemon pool), else at
+     * configure time on Camel's pool, shut down when Camel stops.
+     */
+    private synchronized BackupScanner scanner(java.util.function.Supplier<java.util.concurrent.ExecutorService> pool) {
+        if (scanner == null) {
+            scanner = new BackupScanner(pool.get(), progress, settings.maxExpandedSize(), settings.maxExpansionRatio());
+        }
+        return scanner;
+    }
+
+    /** Starts reading a backup before Camel has started; the verify route's scan of it takes the result. */
+    void scanAhead(java.nio.file.Path file) {
+        scanner(BackupScanner::ownPool).scanAhead(file, catalog().files());
     }
 
     @Override
     public void configure(CamelContext context) {
         Registry r = context.getRegistry();
-        BackupCatalog catalog = BackupCatalog.of(settings);
-        ScanProgress progress = new ScanProgress();
+        BackupCatalog catalog = catalog();
         r.bind("settings", settings);
         r.bind("scanProgress", progress);
         r.bind("backupCatalog", catalog);
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
         r.bind("unfinishedFile", new UnfinishedFile(clock));
-        r.bind("backupInspector", new BackupInspector(new BackupScanner(progress, settings.maxExpandedSize(),
-                settings.maxExpansionRatio()), catalog.metadataReader(), catalog));
+        // the scanner's reader and inspector stages: Camel's pool, shut down when Camel stops
+        r.bind("backupInspector", new BackupInspector(scanner(() -> context.getExecutorServiceManager().newCachedThreadPool(this, "scan")),
+                catalog.metadataReader(), catalog));
 
         Map<String, Duration> maxAge = new HashMap<>();
         Map<String, Integer> keep = new HashMap<>();
@@ -102,35 +144,66 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("formatCheck", new FormatCheck());
         r.bind("dumpCompleteCheck", new DumpCompleteCheck());
 
-        DataSource results = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
+        DataSource pool = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
                 settings.get("results.db-password"));
+        SchemaFirst gated = schemaInBackground ? new SchemaFirst(pool) : null;
+        DataSource results = gated != null ? gated : pool;
         // results the store cannot take wait in the state directory until it answers again
         ResultsStore store = new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
-        store.initOrWarn();
+        if (gated != null) {
+            gated.migrateInBackground(store::initOrWarn);
+        } else {
+            store.initOrWarn();
+        }
+        ResultsQueries queries = new ResultsQueries(results);
         r.bind("resultsDataSource", results);
         r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
-                Double.parseDouble(settings.get("history.size-ratio")), store::failedIn));
+                Double.parseDouble(settings.get("history.size-ratio")), queries::failedIn));
         r.bind("resultsStore", store);
+        r.bind("resultsQueries", queries);
+        r.bind("suspectRestores", new SuspectRestores(store, queries, clock));
         // watcher idempotency: keys are SHA-256 hex (64 chars), within the table's 100-character column
         ResilientMessageIdRepository verified = new ResilientMessageIdRepository(results, "watch-backups");
         r.bind("verifiedBackups", verified);
         r.bind("watchReadLock", watchReadLock(context, results, verified));
         if (settings.flag("cluster.enabled")) {
+            // several nodes: every metric (Camel's and the product's) carries this node's name as the label node
+            java.util.Set<io.micrometer.core.instrument.MeterRegistry> made =
+                    r.findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            if (made.isEmpty()) {
+                io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = new io.micrometer.prometheusmetrics
+                        .PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                metrics.config().commonTags("node", ClusterNode.name());
+                r.bind("metricsRegistry", metrics); // the name camel-micrometer-prometheus looks up before it makes its own
+            } else { // made by camel-main already (service mode): the meters registered from now on, routes' and ours
+                made.forEach(m -> m.config().commonTags("node", ClusterNode.name()));
+            }
             // several nodes share this store: the timers fire once between them
             context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
                     .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
         }
 
-        r.bind("reportRows", new ReportRows(catalog, store));
+        r.bind("reportRows", new ReportRows(catalog, queries));
         r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
-                r.lookupByNameAndType("categoryChecks", CategoryChecks.class), store, clock));
+                r.lookupByNameAndType("categoryChecks", CategoryChecks.class), queries, clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("runs", new io.backupverifier.run.Runs());
         r.bind("backupDone", new io.backupverifier.run.BackupDone());
-        AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, Units.duration(settings.get("alert.resend-interval")));
-        r.bind("alertOutbox", outbox);
-        r.bind("alerts", new Alerts(new AlertState(results, clock), new AlertMailRenderer(AlertMailRenderer.localHostName(),
-                List.of(settings.logDir(), settings.restoreLogDir())), outbox));
+        boolean clustered = settings.flag("cluster.enabled");
+        Duration resendAfter = Units.duration(settings.get("alert.resend-interval"));
+        java.util.function.Consumer<io.backupverifier.alert.AlertMail> keepAlert;
+        if (clustered) {
+            // several nodes: the outbox is a table they share, and they take the alert decisions in turn
+            SharedAlertOutbox shared = new SharedAlertOutbox(results, clock, resendAfter, claimLease(), ClusterNode.name());
+            r.bind("alertOutbox", shared);
+            keepAlert = shared::keep;
+        } else {
+            AlertOutbox outbox = new AlertOutbox(settings.outboxDir(), clock, resendAfter);
+            r.bind("alertOutbox", outbox);
+            keepAlert = outbox::keep;
+        }
+        r.bind("alerts", new Alerts(new AlertState(results, clock, clustered), new AlertMailRenderer(AlertMailRenderer.localHostName(),
+                List.of(settings.logDir(), settings.restoreLogDir())), keepAlert));
         r.bind("mailProperties", SmtpDeadline.guard(settings.mailProperties(), Units.duration(settings.get("alert.smtp-timeout"))));
         // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
         ExternalTarget external = settings.get("test-db.host").isEmpty() ? null : new ExternalTarget(settings.get("test-db.host"),
@@ -149,9 +222,9 @@ public final class AppBeans implements CamelConfiguration {
                 @Override
                 protected void doStop() {
                     EmbeddedTarget.closeAll();
-                    if (results instanceof java.io.Closeable pool) { // the results store's connection pool
+                    if (pool instanceof java.io.Closeable closeable) { // the results store's connection pool
                         try {
-                            pool.close();
+                            closeable.close();
                         } catch (java.io.IOException e) {
                             // closing: nothing left to do
                         }
@@ -178,10 +251,29 @@ public final class AppBeans implements CamelConfiguration {
         }));
         r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
         r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));
-        r.bind("liveDatabaseCheck", new LiveDatabaseCheck(new LiveDatabaseCheck.Target(settings.get("database.type"),
+        // the status page asks it only with CLUSTER_ENABLED (it reads the cluster's tables on PostgreSQL)
+        io.backupverifier.ops.ClusterView cluster = new io.backupverifier.ops.ClusterView(results, ClusterNode.name());
+        r.bind("clusterView", cluster);
+        if (settings.flag("cluster.enabled")) {
+            r.bind("clusterHealth", new io.backupverifier.ops.ClusterHealthCheck(cluster));
+        }
+        LiveDatabaseCheck live = new LiveDatabaseCheck(new LiveDatabaseCheck.Target(settings.get("database.type"),
                 settings.get("db.host"), Integer.parseInt(settings.get("db.port").strip()), settings.get("db.user"),
-                settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency));
+                settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency);
+        r.bind("liveDatabaseCheck", live);
+        r.bind("liveDatabase", live.dataSource()); // jdbc:liveDatabase in check-db.yaml
         r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
+    }
+
+    /**
+     * How long a node's claim on a shared alert holds: longer than a delivery with all its retries
+     * (each within SMTP_TIMEOUT, with doubling back-off) may take, so only a dead node's claim runs out.
+     */
+    private Duration claimLease() {
+        int retries = Integer.parseInt(settings.get("alert.retries").strip());
+        Duration smtp = Units.duration(settings.get("alert.smtp-timeout"));
+        Duration delay = Units.duration(settings.get("alert.retry-delay"));
+        return smtp.multipliedBy(retries + 1L).plus(delay.multipliedBy(1L << Math.min(retries + 1, 20))).plusMinutes(1);
     }
 
     /**

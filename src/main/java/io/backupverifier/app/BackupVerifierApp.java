@@ -18,11 +18,31 @@ public final class BackupVerifierApp {
     public enum Mode { SERVICE, ONE_SHOT }
 
     private final Main main = new Main();
+    private final AppBeans beans;
 
     public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) throws ConfigException {
+        this(settings, home, configFile, mode, clock, null);
+    }
+
+    /**
+     * A one-shot command that calls only {@code uses}: the routes behind those {@code direct:}
+     * endpoints (and what they call) are loaded, without those it says it will not reach this
+     * time (see {@link RouteFiles}). Fewer routes to parse and start is most of a short command's start-up.
+     */
+    public static BackupVerifierApp oneShot(Settings settings, Path home, Path configFile, Clock clock, RouteUse uses)
+            throws ConfigException {
+        return new BackupVerifierApp(settings, home, configFile, Mode.ONE_SHOT, clock, uses);
+    }
+
+    /** The endpoints a command sends to, and those its routes could call but will not in this run. */
+    public record RouteUse(java.util.Collection<String> entries, java.util.Collection<String> unreached) { }
+
+    private BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock, RouteUse uses)
+            throws ConfigException {
         main.setDefaultPropertyPlaceholderLocation("optional:file:" + configFile.toAbsolutePath());
         main.setOverrideProperties(settings.camelProperties(mode == Mode.SERVICE));
-        main.configure().addConfiguration(new AppBeans(settings, settings.consistencyQueries(home), clock));
+        beans = new AppBeans(settings, settings.consistencyQueries(home), clock, mode == Mode.ONE_SHOT);
+        main.configure().addConfiguration(beans);
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
         if (mode == Mode.SERVICE && !settings.mailEnabled()) {
@@ -33,8 +53,24 @@ public final class BackupVerifierApp {
             main.configure().withRoutesExcludePattern(routes + "http-*.yaml"); // HTTP turned off: no pages
         }
         if (mode == Mode.ONE_SHOT) {
-            main.configure().withRoutesExcludePattern(routes + "watch-*.yaml," + routes + "schedule-*.yaml," + routes + "http-*.yaml");
+            java.util.List<String> serviceOnly = java.util.List.of("watch-", "schedule-", "http-");
+            java.util.Optional<java.util.List<Path>> needed = uses == null ? java.util.Optional.empty()
+                    : RouteFiles.select(home.toAbsolutePath().resolve("routes"), serviceOnly, uses.entries(), uses.unreached());
+            if (needed.isPresent()) {
+                main.configure().withRoutesIncludePattern(String.join(",",
+                        needed.get().stream().map(p -> "file:" + p.toAbsolutePath()).toList()));
+            } else {
+                main.configure().withRoutesExcludePattern(String.join(",", serviceOnly.stream().map(p -> routes + p + "*.yaml").toList()));
+            }
         }
+    }
+
+    /**
+     * Starts reading a backup now, before {@link #start()}: a command verifying one file overlaps
+     * the application's start-up with the scan, which the verify route then picks up.
+     */
+    public void scanAhead(Path file) {
+        beans.scanAhead(file);
     }
 
     public Main main() {
@@ -48,19 +84,17 @@ public final class BackupVerifierApp {
         return main.getCamelContext();
     }
 
-    /** The BackupVerifier MBean, next to Camel's own route MBeans (when JMX is on), and our health checks. */
+    /**
+     * The BackupVerifier MBean, next to Camel's own route MBeans (when JMX is on). The health checks need no
+     * registering: Camel's health registry finds every check bound in the registry (AppBeans).
+     */
     private static void registerMBean(CamelContext camel) throws Exception {
-        org.apache.camel.health.HealthCheckRegistry health = org.apache.camel.health.HealthCheckRegistry.get(camel);
-        if (health != null) {
-            health.register(camel.getRegistry().lookupByName("resultsStoreHealth"));
-            health.register(camel.getRegistry().lookupByName("backupDirectoryHealth"));
-        }
         if (camel.getManagementStrategy() == null || camel.getManagementStrategy().getManagementAgent() == null) {
             return;
         }
         BackupVerifierOperations ops = new BackupVerifierOperations(camel,
                 camel.getRegistry().lookupByNameAndType("backupCatalog", io.backupverifier.catalog.BackupCatalog.class),
-                camel.getRegistry().lookupByNameAndType("resultsStore", io.backupverifier.store.ResultsStore.class));
+                camel.getRegistry().lookupByNameAndType("resultsQueries", io.backupverifier.store.ResultsQueries.class));
         camel.getManagementStrategy().getManagementAgent().register(ops, OBJECT_NAME);
     }
 

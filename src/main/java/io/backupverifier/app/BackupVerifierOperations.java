@@ -6,7 +6,7 @@ import io.backupverifier.checks.BackupResult;
 import io.backupverifier.report.LogLine;
 import io.backupverifier.run.RunResult;
 import io.backupverifier.run.RunRoute;
-import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.ResultsQueries;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -28,9 +28,9 @@ public final class BackupVerifierOperations {
 
     private final CamelContext camel;
     private final BackupCatalog catalog;
-    private final ResultsStore store;
+    private final ResultsQueries store;
 
-    public BackupVerifierOperations(CamelContext camel, BackupCatalog catalog, ResultsStore store) {
+    public BackupVerifierOperations(CamelContext camel, BackupCatalog catalog, ResultsQueries store) {
         this.camel = camel;
         this.catalog = catalog;
         this.store = store;
@@ -128,7 +128,7 @@ public final class BackupVerifierOperations {
 
     @ManagedAttribute(description = "Verified backups among all verified, in percent")
     public double getPassRate() {
-        ResultsStore.Counters c = store.counters();
+        ResultsQueries.Counters c = store.counters();
         int all = c.verified() + c.failed();
         return all == 0 ? 0 : Math.round(1000.0 * c.verified() / all) / 10.0;
     }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 /** The application started for one command: the same routes as the service, without watcher or timers. */
 final class OneShot implements AutoCloseable {
@@ -27,20 +28,31 @@ final class OneShot implements AutoCloseable {
     private final Settings settings;
 
     OneShot(CliContext ctx, CommonOptions common, Settings settings) throws Exception {
+        this(ctx, common, settings, null, java.util.List.of());
+    }
+
+    /**
+     * @param uses     the routes the command calls (null: every one-shot route), see {@link BackupVerifierApp#oneShot}
+     * @param scanFirst backups to start reading while the application starts (see {@link BackupVerifierApp#scanAhead})
+     */
+    OneShot(CliContext ctx, CommonOptions common, Settings settings, BackupVerifierApp.RouteUse uses,
+            java.util.List<Path> scanFirst) throws Exception {
         requireInstallation(ctx.home(), settings);
         this.ctx = ctx;
         this.settings = settings;
-        app = new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
-                BackupVerifierApp.Mode.ONE_SHOT, ctx.clock());
+        app = BackupVerifierApp.oneShot(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
+                ctx.clock(), uses);
+        scanFirst.forEach(app::scanAhead);
         camel = app.start();
-        // a command interrupted (Ctrl-C, SIGTERM) still stops Camel, and with it any embedded test server
-        Thread hook = new Thread(() -> {
+        // a command interrupted (Ctrl-C, SIGTERM) still stops Camel, and with it any embedded test server (a JVM
+        // shutdown hook is a thread of its own, not started: Camel's thread factory names it)
+        Thread hook = camel.getExecutorServiceManager().newThread("shutdown", () -> {
             try {
                 app.stop();
             } catch (Exception e) {
                 // the JVM is going away
             }
-        }, "bv-shutdown");
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         this.hook = hook;
         template = camel.createProducerTemplate();
@@ -74,11 +86,15 @@ final class OneShot implements AutoCloseable {
     /** Delivers the mails waiting in the outbox, oldest first (nothing without SMTP_HOST), and says what still waits. */
     void deliverAlerts() {
         template.requestBody("direct:deliver-outbox", (Object) null);
-        AlertOutbox outbox = bean("alertOutbox", AlertOutbox.class);
-        int waiting = outbox.pending().size();
+        Object kept = bean("alertOutbox", Object.class);
+        // the node's directory, or with CLUSTER_ENABLED the table the nodes share
+        int waiting = kept instanceof AlertOutbox outbox ? outbox.pending().size()
+                : ((io.backupverifier.alert.SharedAlertOutbox) kept).pending().size();
         if (waiting > 0) {
             ctx.err().println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
-                    + (waiting == 1 ? " alert waits" : " alerts wait") + " in " + outbox.dir().toAbsolutePath()
+                    + (waiting == 1 ? " alert waits" : " alerts wait") + " in "
+                    + (kept instanceof AlertOutbox outbox ? outbox.dir().toAbsolutePath()
+                    : ((io.backupverifier.alert.SharedAlertOutbox) kept).where())
                     + (settings.mailEnabled() ? ": not delivered now; the next command that alerts, or the service, sends it"
                     : ": no SMTP_HOST is set to send it"));
         }
@@ -95,6 +111,11 @@ final class OneShot implements AutoCloseable {
 
     <T> T bean(String name, Class<T> type) {
         return camel.getRegistry().lookupByNameAndType(name, type);
+    }
+
+    /** The command's thread pools (Camel's), shut down with it. */
+    ExecutorServiceManager threads() {
+        return camel.getExecutorServiceManager();
     }
 
     ProducerTemplate template() {

@@ -6,8 +6,11 @@ import io.backupverifier.scan.Bytes;
 import io.backupverifier.scan.ScanProgress;
 import java.io.PrintStream;
 import java.util.Locale;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.camel.spi.ExecutorServiceManager;
 
 /**
  * Shows, on a terminal's stderr, how far long verifications have got: per file bytes, MB/s and
@@ -18,35 +21,47 @@ final class ProgressPrinter implements AutoCloseable {
 
     private final ScanProgress progress;
     private final PrintStream err;
-    private final Thread thread;
+    private final ExecutorServiceManager threads;
+    private final ScheduledExecutorService ticks;
     private final int totalBackups;
     private final long totalBytes;
     private final AtomicInteger doneBackups = new AtomicInteger();
     private final AtomicLong doneBytes = new AtomicLong();
+    /** Backups whose data is being restore-tested (FAILED only on the sidecar or checksum): the wait is shown, not ETA 0:00. */
+    private final java.util.Set<java.nio.file.Path> restoring = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final long started = System.nanoTime();
     private volatile boolean running = true;
     private boolean printed;
 
-    ProgressPrinter(ScanProgress progress, PrintStream err) {
-        this(progress, err, 0, 0);
+    /** @param threads the command's Camel thread pools: the once-a-second tick runs on one of them */
+    ProgressPrinter(ExecutorServiceManager threads, ScanProgress progress, PrintStream err) {
+        this(threads, progress, err, 0, 0);
     }
 
-    private ProgressPrinter(ScanProgress progress, PrintStream err, int totalBackups, long totalBytes) {
+    private ProgressPrinter(ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups,
+            long totalBytes) {
         this.progress = progress;
         this.err = err;
         this.totalBackups = totalBackups;
         this.totalBytes = totalBytes;
-        this.thread = new Thread(this::loop, "bv-progress");
-        thread.setDaemon(true);
-        thread.start();
+        this.threads = threads;
+        this.ticks = threads.newSingleThreadScheduledExecutor(this, "progress");
+        ticks.scheduleWithFixedDelay(this::redraw, 1, 1, TimeUnit.SECONDS);
     }
 
     /** One line for the whole run: {@link #done} counts each backup as it finishes. */
-    static ProgressPrinter ofRun(ScanProgress progress, PrintStream err, int totalBackups, long totalBytes) {
-        return new ProgressPrinter(progress, err, totalBackups, totalBytes);
+    static ProgressPrinter ofRun(ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups,
+            long totalBytes) {
+        return new ProgressPrinter(threads, progress, err, totalBackups, totalBytes);
+    }
+
+    /** A restore test of this backup's data began (the verify route tests a suspect backup). */
+    void restoring(java.nio.file.Path backup) {
+        restoring.add(backup);
     }
 
     void done(BackupResult r) {
+        restoring.remove(r.file());
         doneBackups.incrementAndGet();
         doneBytes.addAndGet(Math.max(0, r.sizeBytes()));
     }
@@ -62,16 +77,18 @@ final class ProgressPrinter implements AutoCloseable {
         }
     }
 
-    private void loop() {
-        while (running) {
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                return;
-            }
-            String line = totalBackups > 0 ? runLine() : filesLine();
-            if (!line.isEmpty()) {
-                synchronized (err) {
+    /**
+     * Draws the progress line now: the ticker does every second, and a run does right after each
+     * verdict, so that the line stays under the verdicts instead of vanishing until the next tick.
+     */
+    void redraw() {
+        if (!running) {
+            return;
+        }
+        String line = totalBackups > 0 ? runLine() : filesLine();
+        if (!line.isEmpty()) {
+            synchronized (err) {
+                if (running) {
                     err.print("\r\033[K[PROGRESS] " + line);
                     err.flush();
                     printed = true;
@@ -86,7 +103,44 @@ final class ProgressPrinter implements AutoCloseable {
             return "";
         }
         long bytes = doneBytes.get() + progress.running().stream().mapToLong(ScanProgress.Scan::bytesRead).sum();
-        return runLine(doneBackups.get(), totalBackups, bytes, totalBytes, seconds);
+        java.util.List<java.nio.file.Path> tests = java.util.List.copyOf(restoring);
+        if (tests.isEmpty() || !progress.running().isEmpty()) {
+            String line = runLine(doneBackups.get(), totalBackups, bytes, totalBytes, seconds);
+            return tests.isEmpty() ? line : line + ", " + restoring(tests);
+        }
+        // only restore tests left: a rate and an ETA of bytes read would say 0 MB/s, ETA 0:00
+        return String.format(Locale.ROOT, "%d/%d backups, %s", doneBackups.get(), totalBackups, restoring(tests));
+    }
+
+    /**
+     * Before the application has started (a few seconds): shows at once that the run began, the
+     * first progress line or verdict replaces it.
+     */
+    static void starting(PrintStream err, int totalBackups, long totalBytes) {
+        synchronized (err) {
+            err.print("\r\033[K[PROGRESS] 0/" + totalBackups + " backups, " + Bytes.human(totalBytes) + ": starting");
+            err.flush();
+        }
+    }
+
+    /** The {@link #starting} line is on the terminal: the first verdict or progress line clears it. */
+    ProgressPrinter afterStarting() {
+        synchronized (err) {
+            printed = true;
+        }
+        return this;
+    }
+
+    /** Longer names are cut: a progress line wider than the terminal wraps, and {@code \r} then clears only its last part. */
+    static final int MAX_NAME = 40;
+
+    /** {@code restore-testing NAME} or {@code restore-testing NAME and 2 more}. */
+    static String restoring(java.util.List<java.nio.file.Path> tests) {
+        String name = LogLine.printable(tests.get(0).getFileName().toString());
+        if (name.length() > MAX_NAME) {
+            name = name.substring(0, MAX_NAME - 3) + "...";
+        }
+        return "restore-testing " + name + (tests.size() > 1 ? " and " + (tests.size() - 1) + " more" : "");
     }
 
     /** {@code 12/50 backups, 1.2 GiB of 3.4 GiB, 45.3 MB/s, ETA 1:23}: the whole run's progress. */
@@ -114,13 +168,10 @@ final class ProgressPrinter implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        try {
-            thread.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        synchronized (err) {
+            running = false; // a tick under way prints nothing more
         }
+        threads.shutdownNow(ticks);
         clear();
     }
 }

@@ -60,6 +60,9 @@ final class ResultPrinter {
                             .filter(l -> shown(l, quiet)).forEach(ctx.out()::println);
                 }
             }
+            if (shown && !quiet) {
+                recap(ctx, results);
+            }
             if (quiet || results.size() + errors.size() > 1) {
                 ctx.out().println(VerificationLines.summary(results));
             }
@@ -67,6 +70,20 @@ final class ResultPrinter {
         boolean failed = !errors.isEmpty() || results.stream().anyMatch(BackupResult::isFailed)
                 || history != null && history.stream().anyMatch(BackupResult::isFailed);
         return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
+    }
+
+    /**
+     * After a streamed run over many backups, whose verdicts scrolled by hundreds of lines ago:
+     * the backups to act on, one line each, just above the summary.
+     */
+    private static void recap(CliContext ctx, List<? extends BackupResult> results) {
+        for (BackupResult r : results) {
+            if (r.isFailed()) { // FAILED or ERROR
+                ctx.out().println(new LogLine(LogLine.ERROR, (r.status() == io.backupverifier.checks.CheckStatus.FAILED
+                        ? "Failed: " : "Could not be checked: ")
+                        + LogLine.printable(r.location()) + " (" + String.join(", ", r.failedChecks()) + ")"));
+            }
+        }
     }
 
     /** --quiet keeps the lines a person must act on: FAILED and ERROR both print as [ERROR]. */

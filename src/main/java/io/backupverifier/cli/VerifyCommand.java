@@ -1,9 +1,12 @@
 package io.backupverifier.cli;
 
+import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.Settings;
 import io.backupverifier.run.BackupDone;
 import io.backupverifier.run.RunResult;
+import io.backupverifier.restore.RestoreProgress;
+import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.scan.ScanProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,10 +62,17 @@ final class VerifyCommand extends OperatorCommand {
         RunResult run;
         // text: each backup's verdict as soon as it is done; --json: one document at the end
         boolean streamed = !json() && targets.size() > 1;
-        try (OneShot app = new OneShot(ctx, common, settings)) {
+        boolean runLine = ctx.terminal() && !json() && targets.size() > 1;
+        long totalBytes = runLine ? totalBytes(targets) : 0;
+        if (runLine) {
+            ProgressPrinter.starting(ctx.err(), targets.size(), totalBytes); // starting the application takes seconds
+        }
+        // one backup: its scan starts now and overlaps the start-up (several: the run verifies them in parallel)
+        try (OneShot app = startClearingLine(runLine, settings, targets.size() == 1 ? targets : List.of())) {
             ScanProgress scans = app.bean("scanProgress", ScanProgress.class);
-            ProgressPrinter progress = !ctx.terminal() || json() ? null : targets.size() > 1
-                    ? ProgressPrinter.ofRun(scans, ctx.err(), targets.size(), totalBytes(targets)) : new ProgressPrinter(scans, ctx.err());
+            ProgressPrinter progress = !ctx.terminal() || json() ? null : runLine
+                    ? ProgressPrinter.ofRun(app.threads(), scans, ctx.err(), targets.size(), totalBytes).afterStarting()
+                    : new ProgressPrinter(app.threads(), scans, ctx.err());
             try (AutoCloseable shown = progress != null ? progress : () -> { };
                  AutoCloseable listening = streamed ? app.bean("backupDone", BackupDone.class).listen(r -> {
                      // the progress line waits (stderr's lock) while the verdict goes to a clean terminal line
@@ -72,8 +82,24 @@ final class VerifyCommand extends OperatorCommand {
                              progress.clear();
                          }
                          ResultPrinter.printBackup(ctx, quiet.quiet, r);
+                         if (progress != null) {
+                             ctx.out().flush(); // the verdict is on the terminal before the line goes under it
+                             progress.redraw();
+                         }
                      }
-                 }) : () -> { }) {
+                 }) : () -> { };
+                 // a suspect backup's restore test takes seconds: the progress line says so
+                 AutoCloseable restores = progress != null && targets.size() > 1
+                         ? app.bean("restoreTester", RestoreTester.class).listen(new RestoreProgress() {
+                             @Override
+                             public void started(Path backup) {
+                                 progress.restoring(backup);
+                             }
+
+                             @Override
+                             public void recorded(Path backup, String checkId, io.backupverifier.checks.CheckResult result) {
+                             }
+                         }) : () -> { }) {
                 run = app.run("direct:verify-run", targets, Map.of("withHistory", all, "withReport", report, "withAlert", alert));
             }
             ResultPrinter.printReportAndProblems(ctx, run);
@@ -83,6 +109,39 @@ final class VerifyCommand extends OperatorCommand {
         }
         int exit = ResultPrinter.print(ctx, json(), quiet.quiet, streamed, run.results(), all ? run.categories() : null, run.notDone());
         return Math.max(exit, run.exitStatus());
+    }
+
+    /** Starts the application; when it cannot start, its message goes to a clean line, not after the starting line. */
+    private OneShot startClearingLine(boolean runLine, Settings settings, List<Path> scanAhead) throws Exception {
+        try {
+            return new OneShot(ctx, common, settings, routeUse(), scanAhead);
+        } catch (Exception | Error e) {
+            if (runLine) {
+                synchronized (ctx.err()) {
+                    ctx.err().print("\r\033[K");
+                    ctx.err().flush();
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** The routes this run goes through: the category checks, report and alert only when asked for. */
+    private BackupVerifierApp.RouteUse routeUse() {
+        List<String> entries = new ArrayList<>(List.of("verify-run"));
+        List<String> unreached = new ArrayList<>();
+        if (alert) {
+            entries.add("deliver-outbox");
+        } else {
+            unreached.add("alert-run");
+        }
+        if (!all) {
+            unreached.add("history");
+        }
+        if (!report) {
+            unreached.add("report-run");
+        }
+        return new BackupVerifierApp.RouteUse(entries, unreached);
     }
 
     private static long totalBytes(List<Path> targets) {

@@ -35,7 +35,11 @@ public final class CategoryChecks {
     }
 
     public List<CategoryResult> evaluate() {
-        List<BackupCatalog.Entry> entries = catalog.entries();
+        return forEntries(catalog.entries());
+    }
+
+    /** The same over backups already listed (the report's, so it walks the directory once). */
+    public List<CategoryResult> forEntries(List<BackupCatalog.Entry> entries) {
         List<CategoryResult> out = new ArrayList<>();
         for (Category c : Category.values()) {
             String category = c.id();

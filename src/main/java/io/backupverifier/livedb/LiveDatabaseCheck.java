@@ -3,35 +3,41 @@ package io.backupverifier.livedb;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.restore.ConsistencyCheck;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * check-db: read-only checks on the live database — connectivity, key tables, blocked locks
- * (PostgreSQL) and the consistency queries of the restore test. Everything runs in a
- * read-only transaction (SQLite: a read-only connection), so nothing can be written, whatever
- * a configured query tries.
+ * (PostgreSQL) and the consistency queries of the restore test. The route {@code check-db} runs the
+ * SQL on {@code jdbc:liveDatabase}; this bean supplies the statements and turns their rows into
+ * verdicts. The data source makes every connection read-only before the first statement
+ * (PostgreSQL: {@code default_transaction_read_only}, lock and statement timeouts as session
+ * options; SQLite: a read-only connection), so nothing can be written, whatever a configured
+ * query tries.
  */
 public final class LiveDatabaseCheck {
 
     /** How to reach the live database (DATABASE_TYPE, DB_*). */
     public record Target(String type, String host, int port, String user, String password, String name) {
         String location() {
-            return type.equals("sqlite") ? "sqlite:" + name : "postgresql://" + user + "@" + host + ":" + port + "/" + name;
+            return sqlite() ? "sqlite:" + name : "postgresql://" + user + "@" + host + ":" + port + "/" + name;
+        }
+
+        boolean sqlite() {
+            return type.equals("sqlite");
         }
     }
 
+    /** Waiting lock requests and who holds them; named columns, read by {@link #blockedLocks}. */
     private static final String BLOCKED = """
-            SELECT w.pid, coalesce(l.relation::regclass::text, l.locktype), l.mode,
-                   b.pid, left(regexp_replace(coalesce(b.query, ''), '\\s+', ' ', 'g'), 120)
+            SELECT w.pid AS waiting_pid, coalesce(l.relation::regclass::text, l.locktype) AS locked, l.mode AS mode,
+                   b.pid AS blocking_pid, left(regexp_replace(coalesce(b.query, ''), '\\s+', ' ', 'g'), 120) AS blocking_query
               FROM pg_catalog.pg_locks l
               JOIN pg_catalog.pg_stat_activity w ON w.pid = l.pid
               CROSS JOIN LATERAL unnest(pg_catalog.pg_blocking_pids(l.pid)) AS bp(pid)
@@ -42,101 +48,153 @@ public final class LiveDatabaseCheck {
     private final Target target;
     private final List<String> keyTables;
     private final Map<String, String> consistency;
+    private final DataSource dataSource;
 
     public LiveDatabaseCheck(Target target, List<String> keyTables, Map<String, String> consistency) {
         this.target = target;
         this.keyTables = keyTables;
         this.consistency = consistency;
+        this.dataSource = dataSource(target);
     }
 
-    public LiveDatabaseResult run() {
-        LiveDatabaseResult r = new LiveDatabaseResult(target.location());
-        try (Connection c = connect()) {
-            c.setReadOnly(true);
-            c.setAutoCommit(false);
-            if (!target.type().equals("sqlite")) {
-                try (Statement s = c.createStatement()) {
-                    // every transaction of this session is read-only, also after a query fails and is rolled back
-                    s.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
-                    // on production: never queue behind the application's locks, never run for long
-                    s.execute("SET lock_timeout = '3s'");
-                    s.execute("SET statement_timeout = '60s'");
-                }
-                c.commit();
-            }
-            r.record("connectivity", CheckResult.passed("Connected to " + target.location() + " (" + version(c) + ")"));
-            r.record("key_tables", keyTables(c));
-            r.record("blocked_locks", target.type().equals("sqlite")
-                    ? CheckResult.skipped("SQLite has no lock table to inspect") : blockedLocks(c));
-            r.record("consistency", ConsistencyCheck.run(c, consistency));
-            c.rollback(); // nothing was written; nothing is kept
-        } catch (SQLException e) {
-            r.record("connectivity", CheckResult.failed("Cannot connect to " + target.location() + ": "
-                    + e.getMessage().lines().findFirst().orElse("")));
-        }
-        return r;
+    /** The live database's connections, read-only from their first statement ({@code jdbc:liveDatabase}). */
+    public DataSource dataSource() {
+        return dataSource;
     }
 
-    private Connection connect() throws SQLException {
-        if (target.type().equals("sqlite")) {
+    private static DataSource dataSource(Target target) {
+        if (target.sqlite()) {
             SQLiteConfig config = new SQLiteConfig();
             config.setReadOnly(true);
-            return DriverManager.getConnection("jdbc:sqlite:" + target.name(), config.toProperties());
+            SQLiteDataSource ds = new SQLiteDataSource(config);
+            ds.setUrl("jdbc:sqlite:" + target.name());
+            return ds;
         }
-        Properties p = new Properties();
-        p.setProperty("user", target.user());
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setServerNames(new String[] {target.host()});
+        ds.setPortNumbers(new int[] {target.port()});
+        ds.setDatabaseName(target.name());
+        ds.setUser(target.user());
         if (!target.password().isEmpty()) {
-            p.setProperty("password", target.password());
+            ds.setPassword(target.password());
         }
-        p.setProperty("connectTimeout", "10");
-        p.setProperty("readOnly", "true");
-        p.setProperty("ApplicationName", "backup-verifier check-db");
-        return DriverManager.getConnection("jdbc:postgresql://" + target.host() + ":" + target.port() + "/" + target.name(), p);
+        ds.setConnectTimeout(10);
+        ds.setReadOnly(true);
+        ds.setApplicationName("backup-verifier check-db");
+        // every transaction of the session is read-only, also after a query fails and is rolled back;
+        // on production: never queue behind the application's locks, never run for long
+        ds.setOptions("-c default_transaction_read_only=on -c lock_timeout=3s -c statement_timeout=60s");
+        return ds;
     }
 
-    private String version(Connection c) throws SQLException {
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(target.type().equals("sqlite") ? "SELECT 'SQLite ' || sqlite_version()" : "SHOW server_version")) {
-            rs.next();
-            return (target.type().equals("sqlite") ? "" : "PostgreSQL ") + rs.getString(1);
+    /** A new, empty result for the route to fill. */
+    public LiveDatabaseResult start() {
+        return new LiveDatabaseResult(target.location());
+    }
+
+    /** The statement whose answer names the server and its version. */
+    public String versionQuery() {
+        return target.sqlite() ? "SELECT 'SQLite ' || sqlite_version()" : "SHOW server_version";
+    }
+
+    public void connected(LiveDatabaseResult r, Object version) {
+        r.record("connectivity", CheckResult.passed("Connected to " + target.location() + " ("
+                + (target.sqlite() ? "" : "PostgreSQL ") + version + ")"));
+    }
+
+    /** The connection failed: one check, one line; the route stops there. */
+    public void unreachable(LiveDatabaseResult r, Exception e) {
+        r.record("connectivity", CheckResult.failed("Cannot connect to " + target.location() + ": " + firstLine(e)));
+    }
+
+    /** The configured key tables (RESTORE_KEY_TABLES), one statement each. */
+    public List<String> keyTables() {
+        return keyTables;
+    }
+
+    /** The name to look up for one key table (PostgreSQL: schema-qualified, {@code public} by default). */
+    public String keyTableName(String table) {
+        return target.sqlite() || table.contains(".") ? table : "public." + table;
+    }
+
+    /** How many tables of the name in header {@code keyTable} exist (0 or 1). */
+    public String keyTableQuery() {
+        return target.sqlite() ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :?keyTable"
+                : "SELECT count(*) FROM (SELECT to_regclass(:?keyTable) AS r) x WHERE r IS NOT NULL";
+    }
+
+    /** A key table found or not, from {@link #keyTableQuery}'s count; kept on the exchange until {@link #keyTablesChecked}. */
+    public void keyTableCounted(List<String> missing, String table, Number count) {
+        if (count == null || count.intValue() == 0) {
+            missing.add(table);
         }
     }
 
-    private CheckResult keyTables(Connection c) {
-        if (keyTables.isEmpty()) {
-            return CheckResult.skipped("No key tables configured (RESTORE_KEY_TABLES)");
-        }
-        List<String> missing = new ArrayList<>();
-        for (String t : keyTables) {
-            String sql = target.type().equals("sqlite") ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?"
-                    : "SELECT count(*) FROM (SELECT to_regclass(?) AS r) x WHERE r IS NOT NULL";
-            try (PreparedStatement q = c.prepareStatement(sql)) {
-                q.setString(1, target.type().equals("sqlite") || t.contains(".") ? t : "public." + t);
-                try (ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    if (rs.getInt(1) == 0) {
-                        missing.add(t);
-                    }
-                }
-            } catch (SQLException e) {
-                missing.add(t + " (" + e.getMessage().lines().findFirst().orElse("") + ")");
-            }
-        }
-        return missing.isEmpty() ? CheckResult.passed("Key tables present: " + String.join(", ", keyTables))
-                : CheckResult.failed("Key tables missing: " + String.join(", ", missing));
+    public void keyTableFailed(List<String> missing, String table, Exception e) {
+        missing.add(table + " (" + firstLine(e) + ")");
     }
 
-    private static CheckResult blockedLocks(Connection c) {
+    /** A fresh list for the key tables not found. */
+    public List<String> noneMissing() {
+        return new ArrayList<>();
+    }
+
+    public void keyTablesChecked(LiveDatabaseResult r, List<String> missing) {
+        r.record("key_tables", keyTables.isEmpty() ? CheckResult.skipped("No key tables configured (RESTORE_KEY_TABLES)")
+                : missing.isEmpty() ? CheckResult.passed("Key tables present: " + String.join(", ", keyTables))
+                : CheckResult.failed("Key tables missing: " + String.join(", ", missing)));
+    }
+
+    /** Whether there is a lock table to inspect (PostgreSQL). */
+    public boolean hasLockTable() {
+        return !target.sqlite();
+    }
+
+    public String blockedLocksQuery() {
+        return BLOCKED;
+    }
+
+    public void noLockTable(LiveDatabaseResult r) {
+        r.record("blocked_locks", CheckResult.skipped("SQLite has no lock table to inspect"));
+    }
+
+    public void blockedLocks(LiveDatabaseResult r, List<Map<String, Object>> rows) {
         List<String> blocked = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(BLOCKED)) {
-            while (rs.next()) {
-                blocked.add("pid " + rs.getInt(1) + " waits for " + rs.getString(3) + " on " + rs.getString(2)
-                        + ", held by pid " + rs.getInt(4) + " (" + rs.getString(5) + ")");
+        for (Map<String, Object> row : rows) {
+            blocked.add("pid " + row.get("waiting_pid") + " waits for " + row.get("mode") + " on " + row.get("locked")
+                    + ", held by pid " + row.get("blocking_pid") + " (" + row.get("blocking_query") + ")");
+        }
+        r.record("blocked_locks", blocked.isEmpty() ? CheckResult.passed("No blocked locks")
+                : CheckResult.failed("Blocked locks: " + String.join("; ", blocked)));
+    }
+
+    public void blockedLocksFailed(LiveDatabaseResult r, Exception e) {
+        r.record("blocked_locks", CheckResult.failed("Cannot read pg_locks: " + firstLine(e)));
+    }
+
+    /**
+     * The consistency queries, run and judged by {@link ConsistencyCheck} on one connection of the
+     * same read-only data source, in one transaction that is rolled back: nothing is ever committed.
+     */
+    public void consistency(LiveDatabaseResult r) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                r.record("consistency", ConsistencyCheck.run(c, consistency));
+            } finally {
+                c.rollback();
             }
         } catch (SQLException e) {
-            return CheckResult.failed("Cannot read pg_locks: " + e.getMessage().lines().findFirst().orElse(""));
+            r.record("consistency", CheckResult.failed("Consistency checks failed: " + firstLine(e)));
         }
-        return blocked.isEmpty() ? CheckResult.passed("No blocked locks")
-                : CheckResult.failed("Blocked locks: " + String.join("; ", blocked));
+    }
+
+    private static String firstLine(Throwable e) {
+        Throwable t = e;
+        while (t != null && !(t instanceof SQLException) && t.getCause() != null) {
+            t = t.getCause(); // the driver's own message, not a wrapper's
+        }
+        String m = t == null || t.getMessage() == null ? String.valueOf(t) : t.getMessage();
+        return m.lines().findFirst().orElse("");
     }
 }

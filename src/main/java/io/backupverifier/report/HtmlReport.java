@@ -21,14 +21,19 @@ public final class HtmlReport {
     }
 
     public static String render(Report r, ZoneId zone) {
+        return render(r, zone, ReportPage.ALL);
+    }
+
+    /** The report with one page of its backups (the status page); the summary and the charts show them all. */
+    public static String render(Report r, ZoneId zone, ReportPage page) {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>Backup verification report</title>\n<style>")
                 .append("body{font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;color:#1f2937;margin:24px;max-width:1100px}")
-                .append("h1{font-size:22px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}.muted{color:#6b7280;font-size:13px}")
+                .append("h1{font-size:22px;margin:0 0 4px}ul{font-size:14px;line-height:1.5}h2{font-size:16px;margin:28px 0 8px}.muted{color:#6b7280;font-size:13px}")
                 .append(".cards{display:flex;gap:12px;margin-top:16px}.card{border:1px solid #e5e7eb;border-radius:8px;padding:12px 16px;min-width:140px}")
                 .append(".card b{display:block;font-size:26px}.ok{color:#15803d}.bad{color:#b91c1c}.warn{color:#b45309}")
                 .append("table{border-collapse:collapse;width:100%;font-size:13px}td,th{border-bottom:1px solid #e5e7eb;padding:5px 8px;text-align:left}")
-                .append("th{background:#f9fafb}.PASSED{color:#15803d;font-weight:600}.FAILED,.ERROR{color:#b91c1c;font-weight:700}")
+                .append("th{background:#f9fafb}.backups td:nth-child(-n+5){white-space:nowrap}.PASSED{color:#15803d;font-weight:600}.FAILED,.ERROR{color:#b91c1c;font-weight:700}")
                 .append(".WARNING{color:#b45309;font-weight:600}.SKIPPED,.NOT{color:#6b7280}svg{background:#fff;border:1px solid #e5e7eb;border-radius:8px}")
                 .append("</style></head><body>\n");
         String verdict = r.failed() + r.errors() > 0 || r.history().stream().anyMatch(c -> c.isFailed()) ? "bad" : "ok";
@@ -49,10 +54,15 @@ public final class HtmlReport {
                     .append("</td><td>").append(esc(res.message())).append("</td></tr>\n"));
         }
         h.append("</table>\n<h2>Verifications per day (last 14 days)</h2>\n").append(perDayChart(r.perDay()));
-        h.append("<h2>Backup size over time</h2>\n").append(sizeChart(r));
-        h.append("<h2>Backups</h2>\n<table><tr><th>status</th><th>category</th><th>size</th><th>last verified</th>")
+        h.append("<h2>Backup size over time</h2>\n").append(sizeChart(r, zone));
+        h.append("<h2>Backups</h2>\n");
+        List<ReportRow> shown = page.rowsOf(r.rows());
+        if (!page.all()) {
+            h.append(pageLinks(page, shown.size(), r.total()));
+        }
+        h.append("<table class=\"backups\"><tr><th>status</th><th>category</th><th>size</th><th>last verified</th>")
                 .append("<th>last successful restore test</th><th>file</th></tr>\n");
-        for (ReportRow row : r.rows()) {
+        for (ReportRow row : shown) {
             h.append("<tr><td class=\"").append(row.status().split(" ")[0]).append("\">").append(esc(row.status())).append("</td><td>")
                     .append(esc(row.category())).append("</td><td>").append(Bytes.human(row.sizeBytes())).append("</td><td>")
                     .append(TextReport.time(row.lastVerified(), zone)).append("</td><td>").append(TextReport.time(row.lastRestoreTest(), zone))
@@ -66,6 +76,22 @@ public final class HtmlReport {
         Report.CHECKS_PERFORMED.forEach(x -> h.append("<li>").append(esc(x)).append("</li>\n"));
         h.append("</ul>\n</body></html>\n");
         return h.toString();
+    }
+
+    /** "Backups 1-100 of 20000, newest first", with links to the newer and older pages. */
+    static String pageLinks(ReportPage page, int shown, long total) {
+        StringBuilder s = new StringBuilder("<p class=\"muted\">");
+        s.append(shown == 0 ? "No backups" : "Backups " + (page.offset() + 1) + "&#8211;" + (page.offset() + shown))
+                .append(" of ").append(total).append(", newest first");
+        if (page.offset() > 0) {
+            s.append(" &#183; <a href=\"?limit=").append(page.limit()).append("&amp;offset=")
+                    .append(Math.max(0, page.offset() - page.limit())).append("\">newer</a>");
+        }
+        if (page.offset() + shown < total) {
+            s.append(" &#183; <a href=\"?limit=").append(page.limit()).append("&amp;offset=").append(page.offset() + shown)
+                    .append("\">older</a>");
+        }
+        return s.append("</p>\n").toString();
     }
 
     private static String card(String label, String value, String cls) {
@@ -104,8 +130,42 @@ public final class HtmlReport {
                 .append(rect(w - 100, 8, 10, 10, "#dc2626")).append(text(w - 86, 17, "failed", "#374151")).append("</svg>\n").toString();
     }
 
-    /** One line per category: each backup's size at its time. */
-    static String sizeChart(Report r) {
+    /** At most this many dates under the size chart: each label is ~70 px wide, the plot 630 px. */
+    static final int MAX_DATE_LABELS = 5;
+
+    /**
+     * The size chart's x-axis labels: the first and the last backup's time and evenly spaced
+     * times between them, as many as fit without overlapping; day precision when they are a day
+     * or more apart, else with the time of day (one backup: its date and time). Time (epoch ms) -> label, in order.
+     */
+    static Map<Long, String> dateLabels(long minT, long maxT, ZoneId zone) {
+        Map<Long, String> out = new java.util.LinkedHashMap<>();
+        if (maxT <= minT) {
+            out.put(minT, FULL.format(java.time.Instant.ofEpochMilli(minT).atZone(zone)));
+            return out;
+        }
+        int n = MAX_DATE_LABELS;
+        while (n > 2 && (maxT - minT) / (n - 1) < java.time.Duration.ofHours(1).toMillis()) {
+            n--; // minutes apart would repeat the same label
+        }
+        boolean days = (maxT - minT) / (n - 1) >= java.time.Duration.ofDays(1).toMillis();
+        java.time.format.DateTimeFormatter f = days ? DAY : DAY_TIME;
+        for (int i = 0; i < n; i++) {
+            long t = i == n - 1 ? maxT : minT + (maxT - minT) / (n - 1) * i;
+            String label = f.format(java.time.Instant.ofEpochMilli(t).atZone(zone));
+            if (!out.containsValue(label)) {
+                out.put(t, label);
+            }
+        }
+        return out;
+    }
+
+    private static final java.time.format.DateTimeFormatter DAY = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd");
+    private static final java.time.format.DateTimeFormatter FULL = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final java.time.format.DateTimeFormatter DAY_TIME = java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm");
+
+    /** One line per category: each backup's size at its time, the dates under the x-axis. */
+    static String sizeChart(Report r, ZoneId zone) {
         int w = 720;
         int hgt = 200;
         int left = 70;
@@ -119,9 +179,18 @@ public final class HtmlReport {
         long maxT = r.rows().stream().mapToLong(x -> x.backupTime().toEpochMilli()).max().orElse(1);
         long maxS = r.rows().stream().mapToLong(ReportRow::sizeBytes).max().orElse(1);
         double sx = (w - left - 20) / (double) Math.max(1, maxT - minT);
-        double sy = (hgt - bottom - 20) / (double) Math.max(1, maxS);
-        s.append(line(left, hgt - bottom, w - 10, hgt - bottom)).append(line(left, 10, left, hgt - bottom))
-                .append(text(4, 20, Bytes.human(maxS), "#6b7280"));
+        int top = 34; // above the plot: the legend, so it never hides a backup's point
+        double sy = (hgt - bottom - top) / (double) Math.max(1, maxS);
+        s.append(line(left, hgt - bottom, w - 10, hgt - bottom)).append(line(left, top - 6, left, hgt - bottom))
+                .append(text(4, top + 4, Bytes.human(maxS), "#6b7280")).append(text(4, hgt - bottom, "0", "#6b7280"));
+        for (Map.Entry<Long, String> d : dateLabels(minT, maxT, zone).entrySet()) {
+            double x = left + (d.getKey() - minT) * sx;
+            // the first label starts at the axis, the last ends at the right edge: none is cut off
+            String anchor = d.getKey() == minT ? "start" : d.getKey() == maxT ? "end" : "middle";
+            s.append(line(x, hgt - bottom, x, hgt - bottom + 4)).append(String.format(Locale.ROOT,
+                    "<text x=\"%.1f\" y=\"%d\" font-size=\"11\" fill=\"#374151\" text-anchor=\"%s\">%s</text>%n",
+                    x, hgt - 12, anchor, esc(d.getValue())));
+        }
         List<String> categories = new ArrayList<>(r.rows().stream().map(ReportRow::category).distinct().sorted().toList());
         for (int c = 0; c < categories.size(); c++) {
             String color = COLORS[c % COLORS.length];
@@ -137,7 +206,10 @@ public final class HtmlReport {
                         row.failed() ? "#dc2626" : color));
             }
             s.append("<polyline fill=\"none\" stroke=\"").append(color).append("\" stroke-width=\"2\" points=\"").append(points.toString().strip())
-                    .append("\"/>\n").append(text(w - 110, 20 + 16 * c, cat, color));
+                    .append("\"/>\n");
+            double lx = w - 90.0 * (categories.size() - c);
+            s.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"13\" r=\"4\" fill=\"%s\"/>%n", lx, color))
+                    .append(text(lx + 8, 17, cat, "#374151"));
         }
         return s.append("</svg>\n").toString();
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.history.CategoryResult;
+import java.time.Instant;
+import java.util.List;
 
 /** The report as JSON, for dashboards and scripts. */
 public final class JsonReport {
@@ -17,7 +19,25 @@ public final class JsonReport {
     private JsonReport() {
     }
 
+    /** A request the report cannot answer (a bad page), as every JSON document of this program says an error. */
+    public static String error(Instant generated, String message) {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("version", VERSION);
+        root.put("generated_at", generated.toString());
+        root.putObject("error").put("message", message).put("exit_code", 2);
+        try {
+            return JSON.writeValueAsString(root);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static String render(Report r) {
+        return render(r, ReportPage.ALL);
+    }
+
+    /** The report with one page of its backups (/api/backups?limit=&offset=); the summary counts them all. */
+    public static String render(Report r, ReportPage page) {
         ObjectNode root = JSON.createObjectNode();
         root.put("version", VERSION);
         root.put("generated_at", r.generated().toString());
@@ -36,8 +56,13 @@ public final class JsonReport {
             cat.put("backups", r.rows().stream().filter(x -> x.category().equals(c.category())).count());
             c.checks().forEach((id, res) -> cat.putObject(id).put("status", res.status().name()).put("message", res.message()));
         }
+        List<ReportRow> shown = page.rowsOf(r.rows());
+        if (!page.all()) {
+            root.putObject("page").put("offset", page.offset()).put("limit", page.limit()).put("total", r.total())
+                    .put("returned", shown.size()).put("order", "newest first");
+        }
         ArrayNode backups = root.putArray("backups");
-        for (ReportRow row : r.rows()) {
+        for (ReportRow row : shown) {
             ObjectNode b = backups.addObject();
             b.put("file", row.file().toString());
             b.put("category", row.category());

@@ -1,8 +1,5 @@
 package io.backupverifier.report;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.checks.CheckResult;
@@ -15,24 +12,7 @@ import java.util.Map;
 /** The {@code --json} output of DESIGN.md section 7: exactly its keys, in its order (docs/schema/verify.schema.json). */
 public final class JsonResult {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-
     private JsonResult() {
-    }
-
-    public static String of(List<? extends BackupResult> verifications) {
-        return of(verifications, null);
-    }
-
-    /** With {@code history} (verify --all): the category checks, per category. */
-    public static String of(List<? extends BackupResult> verifications, List<? extends BackupResult> history) {
-        ObjectNode root = JSON.createObjectNode();
-        into(root, verifications, history);
-        try {
-            return JSON.writeValueAsString(root);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

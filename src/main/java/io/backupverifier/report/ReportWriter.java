@@ -1,8 +1,9 @@
 package io.backupverifier.report;
 
 import io.backupverifier.alert.AlertMail;
+import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.history.CategoryChecks;
-import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.ResultsQueries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,10 +29,10 @@ public final class ReportWriter {
     private final Path logDir;
     private final Path backupDir;
     private final CategoryChecks categories;
-    private final ResultsStore store;
+    private final ResultsQueries store;
     private final Clock clock;
 
-    public ReportWriter(Path logDir, Path backupDir, CategoryChecks categories, ResultsStore store, Clock clock) {
+    public ReportWriter(Path logDir, Path backupDir, CategoryChecks categories, ResultsQueries store, Clock clock) {
         this.logDir = logDir;
         this.backupDir = backupDir;
         this.categories = categories;
@@ -39,19 +40,31 @@ public final class ReportWriter {
         this.clock = clock;
     }
 
+    /** The report over these rows; freshness and retention from the same backups (no second walk of the directory). */
     public Report report(List<ReportRow> rows) {
-        return new Report(clock.instant(), backupDir.toAbsolutePath().normalize(), rows == null ? List.of() : rows,
-                categories.evaluate(), store.verificationsPerDay(clock.millis() - Duration.ofDays(14).toMillis()));
+        List<ReportRow> all = rows == null ? List.of() : rows;
+        List<BackupCatalog.Entry> backups = all.stream()
+                .map(r -> new BackupCatalog.Entry(r.file(), r.category(), r.backupTime(), r.sizeBytes())).toList();
+        return new Report(clock.instant(), backupDir.toAbsolutePath().normalize(), all, categories.forEntries(backups),
+                store.verificationsPerDay(clock.millis() - Duration.ofDays(14).toMillis()));
     }
 
-    /** The status page: the report as HTML, written nowhere. */
-    public String html(List<ReportRow> rows) {
-        return HtmlReport.render(report(rows), clock.getZone());
+    /**
+     * The status page: the report as HTML, written nowhere, with one page of the backups
+     * ({@code ?limit=&offset=}, the newest {@value ReportPage#DEFAULT_LIMIT} when not given).
+     */
+    public String html(List<ReportRow> rows, String limit, String offset) {
+        return HtmlReport.render(report(rows), clock.getZone(), ReportPage.of(limit, offset));
     }
 
-    /** /api/backups: the report as JSON, written nowhere. */
-    public String json(List<ReportRow> rows) {
-        return JsonReport.render(report(rows));
+    /** /api/backups: the report as JSON, written nowhere; with {@code ?limit=&offset=} one page of the backups. */
+    public String json(List<ReportRow> rows, String limit, String offset) {
+        return JsonReport.render(report(rows), ReportPage.orAll(limit, offset));
+    }
+
+    /** /api/backups asked for a page that cannot be (a bad limit or offset): the error document. */
+    public String jsonError(String message) {
+        return JsonReport.error(clock.instant(), message);
     }
 
     /**

@@ -86,10 +86,6 @@ public final class RunLog {
         return results;
     }
 
-    public void line(String runLog, LogLine line) {
-        append(Path.of(runLog), List.of(line));
-    }
-
     private void append(Path file, List<LogLine> lines) {
         append(file, lines, List.of());
     }

@@ -37,27 +37,37 @@ public final class BackupScanner {
     private static final int CHUNK = 256 * 1024;
     private static final AtomicInteger THREADS = new AtomicInteger();
 
-    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "bv-scan-" + THREADS.incrementAndGet());
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService workers;
+    private final java.util.Map<Path, Future<ScanResult>> ahead = new java.util.concurrent.ConcurrentHashMap<>();
     private final ScanProgress progress;
     private final long maxExpanded;
     private final int maxRatio;
 
     /**
+     * @param workers     runs the reader and inspector stages, two tasks per scan at a time; its owner shuts it
+     *                    down (the application: Camel's thread pool manager, when Camel stops)
      * @param maxExpanded a gzip backup whose content passes this many bytes fails at once
      * @param maxRatio    as does one inflating more than this many times its compressed size (0 = no limit)
      */
-    public BackupScanner(ScanProgress progress, long maxExpanded, int maxRatio) {
+    public BackupScanner(ExecutorService workers, ScanProgress progress, long maxExpanded, int maxRatio) {
+        this.workers = workers;
         this.progress = progress;
         this.maxExpanded = maxExpanded;
         this.maxRatio = maxRatio;
     }
 
+    /** A scanner with its own pool of daemon threads, which end once idle for a minute (tests, tools). */
     public BackupScanner(ScanProgress progress) {
-        this(progress, Long.MAX_VALUE, 1000);
+        this(ownPool(), progress, Long.MAX_VALUE, 1000);
+    }
+
+    /** A pool of daemon threads that end once idle for a minute: for a scanner made before Camel runs. */
+    public static ExecutorService ownPool() {
+        return Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "bv-scan-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public BackupScanner() {
@@ -70,11 +80,36 @@ public final class BackupScanner {
     }
 
     /**
+     * Starts scanning {@code file} now, on a thread of its own, for a later {@link #scan(Path, RegularFiles)}
+     * of the same path to pick up: a command that verifies one file starts reading it while the
+     * application is still starting, so start-up and the scan overlap on two cores.
+     */
+    public void scanAhead(Path file, RegularFiles files) {
+        Path key = file.toAbsolutePath().normalize();
+        ahead.computeIfAbsent(key, k -> workers.submit(() -> scanNow(k, files)));
+    }
+
+    /**
      * Scans {@code file} if {@code files} allows it to be opened (a regular file, or a link to one
      * inside the backup directory); anything else is reported unread, so a FIFO never blocks and
-     * {@code /dev/zero} is never read.
+     * {@code /dev/zero} is never read. A scan of this path started by {@link #scanAhead} is waited for instead.
      */
     public ScanResult scan(Path file, RegularFiles files) {
+        Future<ScanResult> started = ahead.remove(file.toAbsolutePath().normalize());
+        if (started != null) {
+            try {
+                return started.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while verifying " + file, e);
+            } catch (ExecutionException e) {
+                // the scan ahead failed in a way scan never does (an Error): scan again here, where it is reported
+            }
+        }
+        return scanNow(file, files);
+    }
+
+    private ScanResult scanNow(Path file, RegularFiles files) {
         long started = System.currentTimeMillis();
         BasicFileAttributes attrs;
         Path real;

@@ -35,10 +35,38 @@ final class ChunkPipe {
         }
     }
 
-    final OutputStream writer = new OutputStream() {
+    final Writer writer = new Writer();
+
+    /**
+     * The writing side. Besides {@code write}, a producer may fill the next chunk in place
+     * ({@link #buffer()}, {@link #advance(int)}), saving a copy of every byte.
+     */
+    final class Writer extends OutputStream {
         private byte[] current;
         private int length;
         private boolean closed;
+
+        /** The chunk being filled, from {@link #filled()} to its end; null once the reader has gone. */
+        byte[] buffer() throws IOException {
+            if (current == null && !readerGone) {
+                current = takeFree();
+                length = 0;
+            }
+            return readerGone ? null : current;
+        }
+
+        /** How much of {@link #buffer()} is filled already. */
+        int filled() {
+            return length;
+        }
+
+        /** Counts {@code n} more bytes of {@link #buffer()} as written; a full chunk goes to the reader. */
+        void advance(int n) throws IOException {
+            length += n;
+            if (length == current.length) {
+                flush();
+            }
+        }
 
         @Override
         public void write(int b) throws IOException {
@@ -82,7 +110,7 @@ final class ChunkPipe {
                 put(END);
             }
         }
-    };
+    }
 
     final InputStream reader = new InputStream() {
         private Chunk current;

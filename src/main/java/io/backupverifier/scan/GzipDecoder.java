@@ -52,6 +52,7 @@ final class GzipDecoder {
     /** Decodes {@code raw} to its end or to the first problem; never throws for bad data. */
     GzipReport decode(InputStream raw, OutputStream content) throws IOException {
         this.raw = raw;
+        ChunkPipe.Writer direct = content instanceof ChunkPipe.Writer w ? w : null;
         Inflater inflater = new Inflater(true);
         CRC32 crc = new CRC32();
         int members = 0;
@@ -93,15 +94,21 @@ final class GzipDecoder {
                         consumed += limit - pos;
                         pos = limit;
                     }
+                    // into the content pipe's own buffer when there is one: no copy of the inflated bytes
+                    byte[] target = direct != null ? direct.buffer() : null;
+                    int at = target != null ? direct.filled() : 0;
+                    if (target == null) {
+                        target = out;
+                    }
                     int n;
                     try {
-                        n = inflater.inflate(out);
+                        n = inflater.inflate(target, at, target.length - at);
                     } catch (DataFormatException e) {
                         return fail(members, total + size, GzipReport.Problem.CORRUPT, "Corrupt deflate data in "
                                 + where + ": " + e.getMessage() + " (about byte " + (consumed - inflater.getRemaining()) + ")");
                     }
                     if (n > 0) {
-                        crc.update(out, 0, n);
+                        crc.update(target, at, n);
                         size += n;
                         String bomb = tooLarge(total + size, consumed - inflater.getRemaining());
                         if (bomb != null) {
@@ -109,7 +116,11 @@ final class GzipDecoder {
                             return fail(members, total + size, GzipReport.Problem.TOO_LARGE, "Inflation stopped in " + where
                                     + ": " + bomb + " (a gzip bomb, or a backup far larger than configured)");
                         }
-                        content.write(out, 0, n);
+                        if (target == out) {
+                            content.write(out, 0, n);
+                        } else {
+                            direct.advance(n);
+                        }
                     } else if (inflater.needsDictionary()) {
                         return fail(members, total + size, GzipReport.Problem.CORRUPT,
                                 "Corrupt deflate data in " + where + ": asks for a preset dictionary");

@@ -43,7 +43,8 @@ public final class ClusteredTimers {
         Map<String, Object> p = new HashMap<>();
         // one scheduler name on every node (camel-quartz prefixes it with the context name, the same on all)
         p.put("org.quartz.scheduler.instanceName", "BackupVerifier");
-        p.put("org.quartz.scheduler.instanceId", "AUTO");
+        // each node checks in (QRTZ_SCHEDULER_STATE) under its name, as the status page and health show it
+        p.put("org.quartz.scheduler.instanceId", ClusterNode.name());
         p.put("org.quartz.scheduler.skipUpdateCheck", "true");
         p.put("org.quartz.threadPool.threadCount", "3");
         p.put("org.quartz.jobStore.class", "org.quartz.impl.jdbcjobstore.JobStoreTX");

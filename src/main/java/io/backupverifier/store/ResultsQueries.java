@@ -7,16 +7,25 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 
 /**
- * Read-only questions to the results store for the operator's commands ({@code list},
- * {@code history}, {@code check}). Never creates anything: a store with no file yet or
- * without tables has no results, which is an answer, not an error.
+ * Read-only questions to the results store: the operator's commands ({@code list},
+ * {@code history}, {@code check}), the report and status page, size_anomaly's failed backups and
+ * the MBean's headline counters. {@link ResultsStore} writes; this class only reads. Never
+ * creates anything: a store with no file yet or without tables has no results, which is an
+ * answer, not an error. Each question is a fixed number of queries, whatever the number of
+ * backups.
  */
 public final class ResultsQueries {
 
@@ -27,6 +36,14 @@ public final class ResultsQueries {
     /** One restore test as stored, with its per-table row counts (table -> rows), in table order. */
     public record RestoreRow(String file, String category, String status, long testedAt, long restoreMs, long checksMs,
                              Long rowsLoaded, Map<String, Long> tables) { }
+
+    /** What the report shows of a backup's latest verification: FAILED checks by id, in id order. */
+    public record LatestVerification(String status, long verifiedAt, List<String> failedChecks) { }
+
+    /** The headline counters: latest status of every backup ever verified, and the last events (0 or "" for none). */
+    public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) { }
+
+    private static final long DAY_MS = 86_400_000L;
 
     private final DataSource dataSource;
 
@@ -140,6 +157,140 @@ public final class ResultsQueries {
         }, List.of());
     }
 
+    /**
+     * The latest verification of every file ever verified, by file path as stored, with its FAILED
+     * checks: one query (the latest of each file grouped in SQL, its checks joined), for the report.
+     */
+    public Map<String, LatestVerification> latestForReport() {
+        return read(c -> {
+            Map<String, LatestVerification> out = new HashMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v.file_path, v.id, v.status, v.verified_at,"
+                    + " c.check_id FROM bv_verification v"
+                    + " JOIN (SELECT file_path, max(verified_at) AS latest FROM bv_verification GROUP BY file_path) l"
+                    + " ON l.file_path = v.file_path AND l.latest = v.verified_at"
+                    + " LEFT JOIN bv_check c ON c.verification_id = v.id AND c.status = 'FAILED'"
+                    + " ORDER BY v.file_path, v.id, c.check_id")) {
+                String path = null;
+                String id = null;
+                List<String> failed = null;
+                while (rs.next()) {
+                    if (!rs.getString(1).equals(path)) {
+                        path = rs.getString(1);
+                        id = rs.getString(2);
+                        failed = new ArrayList<>();
+                        out.put(path, new LatestVerification(rs.getString(3), rs.getLong(4), failed));
+                    } else if (!rs.getString(2).equals(id)) {
+                        continue; // two verifications of one file at the same millisecond: the first stands
+                    }
+                    String check = rs.getString(5);
+                    if (check != null) {
+                        failed.add(check);
+                    }
+                }
+            }
+            return out;
+        }, Map.of());
+    }
+
+    /** When each file last passed a restore test (epoch ms), by file path as stored: one query. */
+    public Map<String, Long> lastSuccessfulRestores() {
+        return read(c -> {
+            Map<String, Long> out = new HashMap<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT file_path, max(tested_at) FROM bv_restore"
+                    + " WHERE status <> 'FAILED' GROUP BY file_path")) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            }
+            return out;
+        }, Map.of());
+    }
+
+    /**
+     * The backups of a category whose latest verification FAILED, in one query (the size
+     * history leaves them out). Paths as stored: absolute and normalised.
+     */
+    public Set<Path> failedIn(String category) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT v.file_path FROM bv_verification v"
+                    + " WHERE v.category = ? AND v.status = 'FAILED' AND v.verified_at ="
+                    + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path)")) {
+                q.setString(1, category);
+                Set<Path> out = new HashSet<>();
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(Path.of(rs.getString(1)));
+                    }
+                }
+                return out;
+            }
+        }, Set.of());
+    }
+
+    /**
+     * Verifications per day since {@code sinceMillis}: day (yyyy-MM-dd, UTC) -> [passed, failed],
+     * counted in SQL (whole days of epoch milliseconds are UTC days).
+     */
+    public Map<String, long[]> verificationsPerDay(long sinceMillis) {
+        return read(c -> {
+            Map<String, long[]> days = new TreeMap<>();
+            try (PreparedStatement q = c.prepareStatement("SELECT verified_at / " + DAY_MS + ", status, count(*) FROM bv_verification"
+                    + " WHERE verified_at >= ? GROUP BY verified_at / " + DAY_MS + ", status")) {
+                q.setLong(1, sinceMillis);
+                try (ResultSet rs = q.executeQuery()) {
+                    while (rs.next()) {
+                        String day = LocalDate.ofEpochDay(rs.getLong(1)).toString();
+                        days.computeIfAbsent(day, d -> new long[2])[isProblem(rs.getString(2)) ? 1 : 0] += rs.getLong(3);
+                    }
+                }
+            }
+            return days;
+        }, new TreeMap<>());
+    }
+
+    /** The MBean's headline counters. */
+    public Counters counters() {
+        return read(c -> {
+            try (Statement s = c.createStatement()) {
+                int verified = 0;
+                int failed = 0;
+                try (ResultSet rs = s.executeQuery("SELECT v.status, count(*) FROM bv_verification v WHERE v.verified_at ="
+                        + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path) GROUP BY v.status")) {
+                    while (rs.next()) {
+                        if (isProblem(rs.getString(1))) {
+                            failed += rs.getInt(2);
+                        } else {
+                            verified += rs.getInt(2);
+                        }
+                    }
+                }
+                long lastRun;
+                try (ResultSet rs = s.executeQuery("SELECT max(verified_at) FROM bv_verification")) {
+                    rs.next();
+                    lastRun = rs.getLong(1);
+                }
+                String lastFailure = "";
+                try (ResultSet rs = s.executeQuery("SELECT file_name, verified_at FROM bv_verification WHERE status = 'FAILED'"
+                        + " ORDER BY verified_at DESC LIMIT 1")) {
+                    if (rs.next()) {
+                        lastFailure = rs.getString(1) + " at " + Instant.ofEpochMilli(rs.getLong(2));
+                    }
+                }
+                long lastRestore;
+                try (ResultSet rs = s.executeQuery("SELECT max(tested_at) FROM bv_restore WHERE status <> 'FAILED'")) {
+                    rs.next();
+                    lastRestore = rs.getLong(1);
+                }
+                return new Counters(verified, failed, lastRun, lastFailure, lastRestore);
+            }
+        }, new Counters(0, 0, 0, "", 0));
+    }
+
+    /** FAILED or ERROR, as stored. */
+    private static boolean isProblem(String status) {
+        return "FAILED".equals(status) || "ERROR".equals(status);
+    }
+
     private List<VerificationRow> verifications(String sql, List<String> params) {
         return read(c -> {
             List<VerificationRow> out = new ArrayList<>();
@@ -197,5 +348,21 @@ public final class ResultsQueries {
             }
             return out;
         }, List.of());
+    }
+
+    /** The latest remembered restore verdict for this exact content of the file, if it was restore-tested. */
+    public java.util.Optional<ResultsStore.RestoreVerdict> restoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256) {
+        return read(c -> {
+            try (PreparedStatement q = c.prepareStatement("SELECT status, message, tested_at FROM bv_suspect_restore"
+                    + " WHERE file_path = ? AND size_bytes = ? AND modified_at = ? AND sha256 = ? ORDER BY tested_at DESC LIMIT 1")) {
+                q.setString(1, file.toString());
+                q.setLong(2, sizeBytes);
+                q.setLong(3, modifiedAt);
+                q.setString(4, sha256);
+                try (ResultSet rs = q.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(new ResultsStore.RestoreVerdict(rs.getString(1), rs.getString(2), rs.getLong(3))) : java.util.Optional.empty();
+                }
+            }
+        }, java.util.Optional.empty());
     }
 }

@@ -16,14 +16,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * Every verification result, written through JDBC (DESIGN.md section 9). A store that goes away
+ * Every verification result, written through JDBC (DESIGN.md section 9); {@link ResultsQueries}
+ * reads them. A store that goes away
  * does not stop verification: what cannot be written waits in a spool and is written when the
  * store answers again, and tables that disappeared (a database dropped and created again) are
  * created again.
@@ -176,15 +176,6 @@ public final class ResultsStore {
         }
     }
 
-    /** Reads through {@link #withSchema}; a store that cannot answer is a {@link ResultsStoreException}. */
-    private <T> T read(Action<T> action) {
-        try {
-            return withSchema(action);
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
-        }
-    }
-
     /** Writes one verification and its checks in one transaction; returns it for the next route step. */
     public Verification save(Verification v) {
         String id = UUID.randomUUID().toString();
@@ -310,130 +301,18 @@ public final class ResultsStore {
         return spool == null ? 0 : spool.pending();
     }
 
-    /** The latest verification of a backup, as a report shows it. */
-    public record Latest(String status, long verifiedAt, List<String> failedChecks, long sizeBytes, String category) { }
-
-    public Optional<Latest> latestVerification(String filePath) {
-        return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT id, status, verified_at, size_bytes, category FROM bv_verification"
-                         + " WHERE file_path = ? ORDER BY verified_at DESC LIMIT 1");
-                 PreparedStatement f = c.prepareStatement("SELECT check_id FROM bv_check WHERE verification_id = ?"
-                         + " AND status = 'FAILED' ORDER BY check_id")) {
-                q.setString(1, filePath);
-                try (ResultSet rs = q.executeQuery()) {
-                    if (!rs.next()) {
-                        return Optional.empty();
-                    }
-                    f.setString(1, rs.getString(1));
-                    List<String> failed = new ArrayList<>();
-                    try (ResultSet fr = f.executeQuery()) {
-                        while (fr.next()) {
-                            failed.add(fr.getString(1));
-                        }
-                    }
-                    return Optional.of(new Latest(rs.getString(2), rs.getLong(3), failed, rs.getLong(4), rs.getString(5)));
-                }
-            }
-        });
-    }
+    /** A restore test's verdict on one exact content of a backup: its status, message and when it ran. */
+    public record RestoreVerdict(String status, String message, long testedAt) { }
 
     /**
-     * The backups of a category whose latest verification FAILED, in one query (the size
-     * history leaves them out). Paths as stored: absolute and normalised.
+     * Remembers the verdict of a restore test of a suspect backup (FAILED only on its sidecar or
+     * checksum) for this exact content of the file: path, size, modification time and SHA-256.
      */
-    public java.util.Set<Path> failedIn(String category) {
-        return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT v.file_path FROM bv_verification v"
-                    + " WHERE v.category = ? AND v.status = 'FAILED' AND v.verified_at ="
-                    + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path)")) {
-                q.setString(1, category);
-                java.util.Set<Path> out = new java.util.HashSet<>();
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(Path.of(rs.getString(1)));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
-    /** When the backup last passed a restore test, if ever. */
-    public Optional<Long> lastSuccessfulRestore(String filePath) {
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT max(tested_at) FROM bv_restore WHERE file_path = ? AND status <> 'FAILED'")) {
-            q.setString(1, filePath);
-            try (ResultSet rs = q.executeQuery()) {
-                rs.next();
-                long t = rs.getLong(1);
-                return rs.wasNull() ? Optional.empty() : Optional.of(t);
-            }
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
-        }
-    }
-
-    /** Verifications per day since {@code sinceMillis}: day (yyyy-MM-dd, UTC) -> [passed, failed]. */
-    /** FAILED or ERROR, as stored. */
-    private static boolean isProblem(String status) {
-        return "FAILED".equals(status) || "ERROR".equals(status);
-    }
-
-    public Map<String, long[]> verificationsPerDay(long sinceMillis) {
-        Map<String, long[]> days = new java.util.TreeMap<>();
-        try (Connection c = dataSource.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT verified_at, status FROM bv_verification WHERE verified_at >= ?")) {
-            q.setLong(1, sinceMillis);
-            try (ResultSet rs = q.executeQuery()) {
-                while (rs.next()) {
-                    String day = java.time.Instant.ofEpochMilli(rs.getLong(1)).toString().substring(0, 10);
-                    days.computeIfAbsent(day, d -> new long[2])[isProblem(rs.getString(2)) ? 1 : 0]++;
-                }
-            }
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
-        }
-        return days;
-    }
-
-    /** The headline counters: latest status of every backup ever verified, and the last events. */
-    public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) { }
-
-    public Counters counters() {
-        try (Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
-            int verified = 0;
-            int failed = 0;
-            try (ResultSet rs = s.executeQuery("SELECT v.status, count(*) FROM bv_verification v WHERE v.verified_at ="
-                    + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path) GROUP BY v.status")) {
-                while (rs.next()) {
-                    if (isProblem(rs.getString(1))) {
-                        failed += rs.getInt(2);
-                    } else {
-                        verified += rs.getInt(2);
-                    }
-                }
-            }
-            long lastRun;
-            try (ResultSet rs = s.executeQuery("SELECT max(verified_at) FROM bv_verification")) {
-                rs.next();
-                lastRun = rs.getLong(1);
-            }
-            String lastFailure = "";
-            try (ResultSet rs = s.executeQuery("SELECT file_name, verified_at FROM bv_verification WHERE status = 'FAILED'"
-                    + " ORDER BY verified_at DESC LIMIT 1")) {
-                if (rs.next()) {
-                    lastFailure = rs.getString(1) + " at " + java.time.Instant.ofEpochMilli(rs.getLong(2));
-                }
-            }
-            long lastRestore;
-            try (ResultSet rs = s.executeQuery("SELECT max(tested_at) FROM bv_restore WHERE status <> 'FAILED'")) {
-                rs.next();
-                lastRestore = rs.getLong(1);
-            }
-            return new Counters(verified, failed, lastRun, lastFailure, lastRestore);
-        } catch (SQLException e) {
-            throw new ResultsStoreException("Results store unavailable: " + e.getMessage(), e);
-        }
+    public void rememberRestoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256, RestoreVerdict verdict) {
+        write(List.of(new ResultsSpool.Row("bv_suspect_restore", List.of("id", "file_path", "size_bytes", "modified_at", "sha256",
+                "status", "message", "tested_at"), Arrays.asList(UUID.randomUUID().toString(), file.toString(), sizeBytes, modifiedAt,
+                sha256, verdict.status(), verdict.message(), verdict.testedAt()))),
+                "restore verdict of " + io.backupverifier.report.LogLine.printable(file.getFileName().toString()));
     }
 
     /**
@@ -453,18 +332,5 @@ public final class ResultsStore {
             throw new ResultsStoreException("Results store: " + waiting + " result(s) not yet written, waiting in "
                     + spool.dir().toAbsolutePath() + (outage == null ? "" : " (" + outage + ")"), null);
         }
-    }
-
-    /** How many verifications of this file are recorded (tests and status pages). */
-    public int countFor(String filePath) {
-        return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT count(*) FROM bv_verification WHERE file_path = ?")) {
-                q.setString(1, filePath);
-                try (ResultSet rs = q.executeQuery()) {
-                    rs.next();
-                    return rs.getInt(1);
-                }
-            }
-        });
     }
 }

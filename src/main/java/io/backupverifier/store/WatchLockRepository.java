@@ -56,16 +56,28 @@ final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository 
         }
     }
 
+    /**
+     * Takes the lock row; called by {@code add} once it saw no fresh row. The parent keeps a row alive
+     * (refreshes it every keep-alive interval) only when its own insert made it: a row taken over by an
+     * update, as the parent and an earlier version here did, was never refreshed, so a verification
+     * longer than the maximum age was taken over by another node while its node still worked on it.
+     * Here the nodes take a key's lock one at a time (a transaction-scoped advisory lock on the key),
+     * an orphan (its node stopped refreshing it) is deleted, and the parent inserts the row afresh.
+     */
     @Override
     protected int insert(String key) {
         long now = System.currentTimeMillis();
         String table = getTableName() != null ? getTableName() : "CAMEL_MESSAGEPROCESSED"; // camel-sql's default
-        int taken = jdbcTemplate.update("UPDATE " + table + " SET createdAt = ? WHERE processorName = ? AND messageId = ?"
-                + " AND createdAt < ?", new Timestamp(now), processorName, key, new Timestamp(now - getLockMaxAgeMillis()));
-        if (taken == 0) {
-            jdbcTemplate.update(getInsertString(), processorName, key, new Timestamp(now));
+        // same transaction as add()'s check (Spring binds the connection): until it ends, no other node takes this key
+        jdbcTemplate.queryForList("SELECT pg_advisory_xact_lock(hashtext(?))", processorName + "/" + key);
+        jdbcTemplate.update("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ? AND createdAt < ?",
+                processorName, key, new Timestamp(now - getLockMaxAgeMillis()));
+        Integer held = jdbcTemplate.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?",
+                Integer.class, processorName, key);
+        if (held != null && held > 0) {
+            // another node took it after add() looked: its lock
+            throw new org.springframework.dao.DataIntegrityViolationException("lock on " + key + " held by another node");
         }
-        // the row is this node's now (same transaction): the parent refreshes it and keeps it alive while held
-        return super.insert(key);
+        return super.insert(key); // no row now: the parent inserts it and keeps it alive while held
     }
 }

@@ -69,7 +69,7 @@ public final class WatchReadLock {
         locks.setLockMaxAgeMillis(maxAge.toMillis());
         // a live node refreshes its rows three times per maximum age: one late refresh does not lose a lock
         locks.setLockKeepAliveIntervalMillis(Math.max(1, maxAge.toMillis() / 3));
-        Clustered lock = new Clustered(verified);
+        Clustered lock = new Clustered(verified, dataSource);
         configure(lock, t);
         lock.setCamelContext(context);
         lock.setIdempotentRepository(locks);
@@ -84,9 +84,11 @@ public final class WatchReadLock {
         private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchReadLock.class);
 
         private final IdempotentRepository verified;
+        private final DataSource dataSource;
 
-        Clustered(IdempotentRepository verified) {
+        Clustered(IdempotentRepository verified, DataSource dataSource) {
             this.verified = verified;
+            this.dataSource = dataSource;
         }
 
         /** The orphan-aware lock repository, to start and stop with the application. */
@@ -129,7 +131,56 @@ public final class WatchReadLock {
                 releaseExclusiveReadLockOnRollback(operations, file, exchange);
                 return false;
             }
+            holder(file, true);
             return true;
+        }
+
+        @Override
+        public void releaseExclusiveReadLockOnCommit(GenericFileOperations<File> operations, GenericFile<File> file,
+                Exchange exchange) throws Exception {
+            holder(file, false);
+            super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
+        }
+
+        @Override
+        public void releaseExclusiveReadLockOnRollback(GenericFileOperations<File> operations, GenericFile<File> file,
+                Exchange exchange) throws Exception {
+            holder(file, false);
+            super.releaseExclusiveReadLockOnRollback(operations, file, exchange);
+        }
+
+        @Override
+        public void releaseExclusiveReadLockOnAbort(GenericFileOperations<File> operations, GenericFile<File> file,
+                Exchange exchange) throws Exception {
+            holder(file, false);
+            super.releaseExclusiveReadLockOnAbort(operations, file, exchange);
+        }
+
+        /**
+         * Records (or forgets) that this node holds the file's lock, for the status page: which node verifies
+         * which backup. Only shown; a store that cannot take it does not stop the verification.
+         */
+        private void holder(GenericFile<File> file, boolean held) {
+            String key = sha256(file.getAbsoluteFilePath());
+            try (java.sql.Connection c = dataSource.getConnection();
+                 java.sql.PreparedStatement u = c.prepareStatement(held
+                         ? "INSERT INTO bv_watch_lock_holder (lock_key, node, file_path, since) VALUES (?, ?, ?, ?)"
+                         + " ON CONFLICT (lock_key) DO UPDATE SET node = EXCLUDED.node, file_path = EXCLUDED.file_path,"
+                         + " since = EXCLUDED.since"
+                         : "DELETE FROM bv_watch_lock_holder WHERE lock_key = ? AND node = ?")) {
+                u.setString(1, key);
+                u.setString(2, ClusterNode.name());
+                if (held) {
+                    u.setString(3, file.getAbsoluteFilePath());
+                    u.setLong(4, System.currentTimeMillis());
+                }
+                u.executeUpdate();
+                if (!c.getAutoCommit()) {
+                    c.commit();
+                }
+            } catch (java.sql.SQLException | RuntimeException e) {
+                LOG.debug("Cannot record the holder of the lock on {}: {}", file.getFileName(), e.getMessage());
+            }
         }
 
         private static String sha256(String text) {

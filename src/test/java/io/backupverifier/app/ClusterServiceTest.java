@@ -4,6 +4,7 @@ import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.TestPostgres;
 import io.backupverifier.testing.ServiceProcess;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,11 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Two service processes (own JVMs, own state directories) on one backup directory and one
  * PostgreSQL results store act as one service: each backup is verified once, and a backup
  * whose node is killed during its verification is verified by the other node.
- * Needs the local PostgreSQL server (127.0.0.1:5432, user postgres, trust); skipped without it.
+ * Needs a PostgreSQL server: the local one (127.0.0.1:5432, user postgres, trust), else an embedded one ({@link TestPostgres}).
  */
 class ClusterServiceTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
     /** The orphan-lock timeout of the test: a dead node's backup is taken over after this. */
     private static final Duration LOCK_MAX_AGE = Duration.ofSeconds(6);
 
@@ -42,14 +42,11 @@ class ClusterServiceTest {
     private final List<ServiceProcess> nodes = new ArrayList<>();
 
     @BeforeEach
-    void createDatabase() {
+    void createDatabase() throws SQLException {
         database = "bv_cluster_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
              Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
-        } catch (SQLException e) {
-            database = null;
-            Assumptions.abort("no local PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + ")");
         }
     }
 
@@ -70,23 +67,62 @@ class ClusterServiceTest {
         return root.resolve("backups");
     }
 
-    /** A node: its own state and logs, the shared backup directory and results store. */
+    /** The test timer: the freshness check every 10 s (Quartz cron), on both nodes' configuration. */
+    private static final String TICK_CRON = "0/10 * * * * ?";
+    private static final String TICK_LINE = "Freshness check for the tick of ";
+
+    private final Map<ServiceProcess, Integer> ports = new HashMap<>();
+
+    /** A node: its own state and logs, the shared backup directory and results store, HTTP on a port of its own. */
     private ServiceProcess node(String name) throws Exception {
+        return node(name, LOCK_MAX_AGE);
+    }
+
+    /**
+     * @param lockMaxAge the orphan-lock timeout: short where a kill is tested; otherwise long enough that a node
+     *                   starved of CPU on a busy machine (its lock refreshed late) is not taken for dead
+     */
+    private ServiceProcess node(String name, Duration lockMaxAge) throws Exception {
         java.nio.file.Files.createDirectories(backups());
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
         ServiceProcess node = new ServiceProcess(root.resolve(name))
                 .env("BACKUP_DIR", backups().toString())
                 .env("RESULTS_DB_URL", SERVER + database)
                 .env("RESULTS_DB_USER", "postgres")
                 .env("CLUSTER_ENABLED", "true")
-                .env("WATCH_LOCK_MAX_AGE", LOCK_MAX_AGE.toSeconds() + "s")
+                .env("WATCH_LOCK_MAX_AGE", lockMaxAge.toSeconds() + "s")
+                .env("FRESHNESS_CRON", TICK_CRON)
+                .env("HTTP_PORT", Integer.toString(port))
                 .start();
         nodes.add(node);
+        ports.put(node, port);
         return node;
+    }
+
+    private String get(ServiceProcess node, String path) throws Exception {
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
+                .newBuilder(java.net.URI.create("http://127.0.0.1:" + ports.get(node) + path)).timeout(Duration.ofSeconds(30))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        return r.body();
+    }
+
+    /** The ticks of the test timer each node ran, as the nodes logged them (tick time, how many runs). */
+    private static Map<String, Integer> ticks(ServiceProcess... nodes) throws java.io.IOException {
+        Map<String, Integer> ticks = new java.util.TreeMap<>();
+        for (ServiceProcess node : nodes) {
+            for (String line : node.logLines(TICK_LINE)) {
+                ticks.merge(line.substring(line.indexOf(TICK_LINE) + TICK_LINE.length()).strip(), 1, Integer::sum);
+            }
+        }
+        return ticks;
     }
 
     private static void awaitStarted(ServiceProcess... nodes) throws InterruptedException {
         for (ServiceProcess node : nodes) {
-            await("service " + node.root.getFileName() + " started", Duration.ofSeconds(90), () -> {
+            await("service " + node.root.getFileName() + " started", Duration.ofSeconds(240), () -> {
                 try {
                     return !node.logLines(") started in").isEmpty();
                 } catch (java.io.IOException e) {
@@ -125,15 +161,15 @@ class ClusterServiceTest {
 
     @Test
     void twoNodesVerifyEachBackupOnceBetweenThem() throws Exception {
-        ServiceProcess a = node("a");
-        ServiceProcess b = node("b");
+        ServiceProcess a = node("a", Duration.ofSeconds(60));
+        ServiceProcess b = node("b", Duration.ofSeconds(60));
         awaitStarted(a, b);
 
         List<Path> dropped = new ArrayList<>();
-        for (int i = 0; i < 30; i++) {
+        for (int i = 0; i < 50; i++) {
             dropped.add(Fixtures.backup(backups(), "shop.sql.gz", String.format("backup_202512%02d_12%02d00.gz", 1 + i % 28, i)));
         }
-        await("all 30 backups verified", Duration.ofSeconds(180), () -> verdicts().keySet().size() == dropped.size());
+        await("all 50 backups verified", Duration.ofSeconds(600), () -> verdicts().keySet().size() == dropped.size());
         // one more, dropped after the others were done: once it is verified, both nodes have polled
         // the directory again since, and would have taken any of the first ones a second time
         Path last = Fixtures.backup(backups(), "shop.sql.gz", "backup_20251229_120000.gz");
@@ -157,6 +193,44 @@ class ClusterServiceTest {
                 .isEqualTo(1);
         assertThat(query("SELECT COUNT(*) FROM (SELECT trigger_name FROM qrtz_triggers GROUP BY trigger_name"
                 + " HAVING COUNT(*) > 1) t")).as("triggers held twice").isZero();
+
+        // the test timer (every 10 s on both nodes): each tick ran once between them, none skipped, for a minute at least
+        await("six ticks of the test timer", Duration.ofSeconds(120), () -> {
+            try {
+                return ticks(a, b).size() >= 7;
+            } catch (java.io.IOException e) {
+                return false;
+            }
+        });
+        Map<String, Integer> ticks = ticks(a, b);
+        assertThat(ticks).as("runs per tick, both nodes together").allSatisfy((tick, runs) -> assertThat(runs).as(tick).isEqualTo(1));
+        List<java.time.LocalDateTime> times = ticks.keySet().stream()
+                .map(t -> java.time.LocalDateTime.parse(t.replace(' ', 'T'))).toList();
+        for (int i = 1; i < times.size(); i++) {
+            assertThat(Duration.between(times.get(i - 1), times.get(i))).as("tick after " + times.get(i - 1)).isEqualTo(Duration.ofSeconds(10));
+        }
+
+        // visible: each node's health and status page show both nodes; its metrics carry its name
+        List<String> names = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT instance_name FROM qrtz_scheduler_state")) {
+            while (rs.next()) {
+                names.add(rs.getString(1));
+            }
+        }
+        assertThat(names).allMatch(n -> n.matches(".+-[0-9]+$")).anyMatch(n -> n.endsWith("-" + a.pid()))
+                .anyMatch(n -> n.endsWith("-" + b.pid()));
+        for (ServiceProcess node : List.of(a, b)) {
+            String health = get(node, "/observe/health");
+            assertThat(health).contains("\"cluster\"").contains("2 nodes: ").contains("this node").contains(names.get(0))
+                    .contains(names.get(1));
+            String page = get(node, "/");
+            assertThat(page).contains("<h2>Cluster</h2>").contains(names.get(0)).contains(names.get(1)).contains("alive");
+            String self = names.stream().filter(n -> n.endsWith("-" + node.pid())).findFirst().orElseThrow();
+            assertThat(get(node, "/observe/metrics")).contains("backup_verifier_verifications_total{")
+                    .contains("node=\"" + self + "\"");
+        }
     }
 
     private boolean lockHeld() {

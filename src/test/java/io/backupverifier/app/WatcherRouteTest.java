@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,7 @@ class WatcherRouteTest {
 
             await("both backups verified", Duration.ofSeconds(20),
                     () -> service.verifications(backup) == 1 && service.verifications(broken) == 1);
-            Thread.sleep(1500); // several more polls: nothing is verified twice
+            service.awaitWatcherPolls(2); // two whole polls after both verdicts: nothing is verified twice
             assertThat(service.verifications(backup)).isEqualTo(1);
             assertThat(service.verifications(broken)).isEqualTo(1);
 
@@ -103,12 +104,12 @@ class WatcherRouteTest {
             await("first verification", Duration.ofSeconds(20), () -> service.verifications(backup) == 1);
         }
         try (Service service = new Service(root).start()) {
-            Thread.sleep(2000);
+            service.awaitWatcherPolls(2); // each poll lists the unchanged backup: it is known, not verified again
             assertThat(service.verifications(backup)).as("verified again after restart").isEqualTo(1);
 
             // replaced by a new file of the same name: verified again
             Fixtures.write(backup, Fixtures.bytes("shop.sqlite.gz"));
-            Files.setLastModifiedTime(backup, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            Files.setLastModifiedTime(backup, FileTime.fromMillis(System.currentTimeMillis() + 5000));
             await("verification of the replaced backup", Duration.ofSeconds(20), () -> service.verifications(backup) == 2);
             assertThat(lastStatus(service, backup)).isEqualTo("FAILED"); // the old sidecar no longer matches
         }
@@ -125,7 +126,7 @@ class WatcherRouteTest {
             Path notABackup = Fixtures.write(service.backups.resolve("junk.gz"), "not gzip at all, but named like a backup".getBytes());
             await("backups verified", Duration.ofSeconds(20),
                     () -> service.verifications(backup) == 1 && service.verifications(notABackup) == 1);
-            Thread.sleep(1000);
+            service.awaitWatcherPolls(2); // the other files were as stable as the backups: a watcher taking them has by now
             assertThat(service.verifications(hidden)).isZero();
             assertThat(service.verifications(temp)).isZero();
             assertThat(service.verifications(own)).isZero();

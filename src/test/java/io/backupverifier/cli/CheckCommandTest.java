@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backupverifier.testing.Cli;
+import io.backupverifier.testing.TestPostgres;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
 import java.io.IOException;
@@ -14,8 +15,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -179,27 +178,26 @@ class CheckCommandTest {
         assertThat(missing.out()).contains("  embedded test database: FAILED (EMBEDDED_PG_USER bv-no-such-user is not a user of this host)");
     }
 
-    /** Needs the local PostgreSQL at 127.0.0.1:5432 (trust, user postgres); skipped without it. */
+    /** Needs PostgreSQL: the local server (127.0.0.1:5432, trust, user postgres), else an embedded one. */
     @Test
     void theTestDatabaseUserMustCreateDatabasesAndRoles() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+        String server = TestPostgres.HOST + ":" + TestPostgres.port();
+        try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP ROLE IF EXISTS bv_check_weak");
             s.execute("CREATE ROLE bv_check_weak LOGIN");
-        } catch (SQLException e) {
-            Assumptions.assumeTrue(false, "no local PostgreSQL at 127.0.0.1:5432: " + e.getMessage());
         }
         try {
             freshBackup();
-            Cli.Result ok = cli().env("TEST_DB_HOST", "127.0.0.1").env("TEST_DB_USER", "postgres").run("check");
-            assertThat(ok.out()).contains("  test database server: OK (127.0.0.1:5432 answers; postgres may create databases and roles)");
-            Cli.Result weak = cli().env("TEST_DB_HOST", "127.0.0.1").env("TEST_DB_USER", "bv_check_weak").run("check");
+            Cli.Result ok = cli().env("TEST_DB_HOST", TestPostgres.HOST).env("TEST_DB_PORT", Integer.toString(TestPostgres.port()))
+                    .env("TEST_DB_USER", "postgres").run("check");
+            assertThat(ok.out()).contains("  test database server: OK (" + server + " answers; postgres may create databases and roles)");
+            Cli.Result weak = cli().env("TEST_DB_HOST", TestPostgres.HOST).env("TEST_DB_PORT", Integer.toString(TestPostgres.port()))
+                    .env("TEST_DB_USER", "bv_check_weak").run("check");
             assertThat(weak.exit()).isEqualTo(1);
-            assertThat(weak.out()).contains("  test database server: FAILED (127.0.0.1:5432 answers, but bv_check_weak lacks "
+            assertThat(weak.out()).contains("  test database server: FAILED (" + server + " answers, but bv_check_weak lacks "
                     + "CREATEDB and CREATEROLE); fix: ALTER ROLE bv_check_weak CREATEDB CREATEROLE");
         } finally {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", "postgres", "");
-                 Statement s = c.createStatement()) {
+            try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
                 s.execute("DROP ROLE IF EXISTS bv_check_weak");
             }
         }

@@ -2,11 +2,11 @@ package io.backupverifier.livedb;
 
 import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.testing.Cli;
+import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,13 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * check-db against the local PostgreSQL server (127.0.0.1:5432, user postgres) in a throw-away
+ * check-db against PostgreSQL ({@link TestPostgres}: the local server, else an embedded one) in a throw-away
  * database: a seeded inconsistency, a blocked lock made by the test, and proof that it cannot
  * write. Skipped, saying so, when no server answers.
  */
 class CheckDbTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
     private final String db = "bv_checkdb_" + ProcessHandle.current().pid();
 
     @TempDir
@@ -44,8 +44,6 @@ class CheckDbTest {
         try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
-        } catch (java.sql.SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping check-db tests");
         }
         try (Connection c = connect(db); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE auth_user (id int PRIMARY KEY, email text)");
@@ -58,7 +56,7 @@ class CheckDbTest {
         Files.writeString(queries, "users_without_profiles = SELECT count(*) FROM auth_user u LEFT JOIN core_userprofile p"
                 + " ON p.user_id = u.id WHERE p.id IS NULL\n"
                 + "sneaky_write = WITH w AS (INSERT INTO written VALUES (1) RETURNING 1) SELECT count(*) - 1 FROM w\n");
-        cli = new Cli(root).env("BACKUP_DIR", root.toString()).env("DB_HOST", "127.0.0.1").env("DB_PORT", "5432")
+        cli = new Cli(root).env("BACKUP_DIR", root.toString()).env("DB_HOST", TestPostgres.HOST).env("DB_PORT", Integer.toString(TestPostgres.port()))
                 .env("DB_USER", "postgres").env("DB_NAME", db).env("RESTORE_KEY_TABLES", "auth_user,core_userprofile")
                 .env("CONSISTENCY_CHECKS_FILE", queries.toString());
     }
@@ -77,7 +75,7 @@ class CheckDbTest {
         Cli.Result r = cli.run("check-db", "--json");
         assertThat(r.exit()).isEqualTo(1);
         JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
-        assertThat(b.get("file").asText()).isEqualTo("postgresql://postgres@127.0.0.1:5432/" + db);
+        assertThat(b.get("file").asText()).isEqualTo("postgresql://postgres@127.0.0.1:" + TestPostgres.port() + "/" + db);
         assertThat(b.at("/checks/connectivity/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/key_tables/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/blocked_locks/status").asText()).isEqualTo("PASSED");

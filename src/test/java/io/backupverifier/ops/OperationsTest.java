@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.JsonSchemas;
 import io.backupverifier.testing.Service;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -18,9 +19,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,8 +55,22 @@ class OperationsTest {
             assertThat(jmx.getAttribute(route, "State")).isEqualTo("Started");
             jmx.invoke(route, "suspend", null, null);
             assertThat(jmx.getAttribute(route, "State")).isEqualTo("Suspended");
+            // the control: a second consumer on the backup directory with the watcher's poll interval and filter (read-only
+            // too: noop, no marker files) that waits twice the watcher's stable time (1 s) and only counts what it takes
+            NotifyBuilder twinTookIt = new NotifyBuilder(service.camel()).fromRoute("twin").whenDone(1).create();
+            service.camel().addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("file:" + service.backups.toAbsolutePath() + "?noop=true&recursive=true&filter=#backupFileFilter"
+                            + "&readLock=changed&readLockMinAge=2000&readLockCheckInterval=250&readLockMarkerFile=false&delay=200")
+                            .routeId("twin").log("twin took ${header.CamelFileName}");
+                }
+            });
             Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
-            Thread.sleep(3000); // many polls and more than the read lock's stable time
+            // the backup was ready for a running watcher well before the twin took it: the suspended one has not taken it
+            assertThat(twinTookIt.matches(20, TimeUnit.SECONDS)).as("the twin consumer took the backup").isTrue();
+            service.camel().getRouteController().stopRoute("twin");
+            assertThat(service.camel().getInflightRepository().size("watch-backups")).isZero();
             assertThat(service.verifications(backup)).isZero();
             jmx.invoke(route, "resume", null, null);
             await("the resumed watcher to verify the backup", Duration.ofSeconds(20), () -> service.verifications(backup) == 1);
@@ -137,15 +155,34 @@ class OperationsTest {
                     .contains("backup_verifier_verification_duration_seconds_count")
                     .contains("backup_verifier_alerts_total{outcome=\"queued\"} 1.0");
 
-            JsonNode api = new ObjectMapper().readTree(get(port, "/api/backups").body());
+            String all = get(port, "/api/backups").body();
+            assertThat(JsonSchemas.errors("report.schema.json", all)).isEmpty();
+            JsonNode api = new ObjectMapper().readTree(all);
             assertThat(api.at("/summary/total").asInt()).isEqualTo(2);
             assertThat(api.at("/summary/failed").asInt()).isEqualTo(1);
             assertThat(api.get("backups").toString()).contains("backup_20251227_120000.gz").contains("backup_20251226_120000.gz");
+            assertThat(api.has("page")).isFalse();
+            // one page: its backups, the totals of all
+            String paged = get(port, "/api/backups?limit=1&offset=1").body();
+            assertThat(JsonSchemas.errors("report.schema.json", paged)).isEmpty();
+            JsonNode onePage = new ObjectMapper().readTree(paged);
+            assertThat(onePage.get("backups")).hasSize(1);
+            assertThat(onePage.at("/summary/total").asInt()).isEqualTo(2);
+            assertThat(onePage.at("/page/total").asInt()).isEqualTo(2);
+            assertThat(onePage.at("/page/offset").asInt()).isEqualTo(1);
+            HttpResponse<String> badPage = get(port, "/api/backups?limit=lots");
+            assertThat(badPage.statusCode()).isEqualTo(400);
+            assertThat(JsonSchemas.errors("error.schema.json", badPage.body())).isEmpty();
+            assertThat(new ObjectMapper().readTree(badPage.body()).at("/error/message").asText())
+                    .isEqualTo("limit must be a whole number from 1 to 10000, not 'lots'");
 
             HttpResponse<String> page = get(port, "/");
             assertThat(page.statusCode()).isEqualTo(200);
             assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
-            assertThat(page.body()).contains("Backup verification report").contains("<svg").contains("backup_20251226_120000.gz");
+            assertThat(page.body()).contains("Backup verification report").contains("<svg").contains("backup_20251226_120000.gz")
+                    .contains("Backups 1&#8211;2 of 2, newest first");
+            assertThat(get(port, "/?limit=1").body()).contains("Backups 1&#8211;1 of 2").contains("offset=1\">older</a>");
+            assertThat(get(port, "/?offset=x").statusCode()).isEqualTo(400);
         }
     }
 

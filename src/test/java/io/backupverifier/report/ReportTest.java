@@ -6,10 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.JsonSchemas;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,6 +26,9 @@ import org.w3c.dom.Document;
 
 /** The verification report in its three forms, read back as a person and a script would. */
 class ReportTest {
+
+    /** Twelve hours after the newest daily backup (2025-12-27 12:00): within the daily freshness limit (26 h). */
+    private static final Clock NOW = Clock.fixed(Instant.parse("2025-12-28T00:00:00Z"), ZoneOffset.UTC);
 
     @TempDir
     Path root;
@@ -37,14 +44,14 @@ class ReportTest {
         Path bad = Fixtures.backup(backups.resolve("weekly"), "shop.sql.gz", "backup_20251221_030000.gz");
         Fixtures.flipByte(bad, 600);
         Cli.Result r = new Cli(root).env("BACKUP_DIR", backups.toString()).env("VERIFICATION_LOG_DIR", logs.toString())
-                .env("RESTORE_ON_SUSPECT", "false").run("verify", "--all", "--report");
+                .env("RESTORE_ON_SUSPECT", "false").clock(NOW).run("verify", "--all", "--report");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("[INFO] Report written: ");
     }
 
     private Path report(String ext) throws Exception {
         try (Stream<Path> files = Files.list(logs)) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().matches("verification_report_\\d{8}_\\d{6}\\." + ext)).toList();
+            List<Path> found = files.filter(p -> p.getFileName().toString().matches("verification_report_20251228_000000\\." + ext)).toList();
             assertThat(found).hasSize(1);
             return found.get(0);
         }
@@ -71,6 +78,7 @@ class ReportTest {
 
     @Test
     void jsonReportSaysTheSame() throws Exception {
+        assertThat(JsonSchemas.errors("report.schema.json", Files.readString(report("json")))).isEmpty();
         JsonNode json = new ObjectMapper().readTree(report("json").toFile());
         assertThat(json.at("/version").asText()).isEqualTo(JsonReport.VERSION);
         assertThat(java.time.Instant.parse(json.at("/generated_at").asText())).isNotNull();
@@ -88,7 +96,10 @@ class ReportTest {
         }
         assertThat(weekly.get("status").asText()).isEqualTo("FAILED");
         assertThat(weekly.get("failed_checks").toString()).contains("gzip_integrity");
-        assertThat(json.at("/categories/daily/freshness/status").asText()).isIn("PASSED", "FAILED");
+        assertThat(json.at("/generated_at").asText()).isEqualTo("2025-12-28T00:00:00Z");
+        assertThat(json.at("/categories/daily/freshness/status").asText()).isEqualTo("PASSED");
+        // every fixture's sidecar says 2025-12-27 12:00: twelve hours before the fixed clock
+        assertThat(json.at("/categories/daily/freshness/message").asText()).endsWith(" is 12 h old (maximum 26 h)");
     }
 
     @Test

@@ -1,13 +1,13 @@
 package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupverifier.maintenance.Maintained;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -18,30 +18,19 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * External mode against the local PostgreSQL server (TEST_DB_HOST=127.0.0.1, user postgres):
- * create, restore, check, drop; and maintenance of old test databases. Skipped, saying so,
- * when no server answers.
+ * External mode against a PostgreSQL server ({@link TestPostgres}: the local one, else an embedded
+ * one; user postgres): create, restore, check, drop; and maintenance of old test databases.
  */
 class ExternalTargetTest {
 
-    private final ExternalTarget server = new ExternalTarget("127.0.0.1", 5432, "postgres", "");
+    private final ExternalTarget server = new ExternalTarget(TestPostgres.HOST, TestPostgres.port(), TestPostgres.USER, "");
 
     @TempDir
     Path dir;
-
-    @BeforeEach
-    void serverIsThere() {
-        try (Connection c = server.admin()) {
-            assumeTrue(c.isValid(3));
-        } catch (Exception e) {
-            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping external mode");
-        }
-    }
 
     private List<String> databases(String like) throws Exception {
         List<String> names = new ArrayList<>();
@@ -59,7 +48,7 @@ class ExternalTargetTest {
         RestoreTester.Options o = new RestoreTester.Options("bvext", 2, dir, "", 10, List.of("customers"), true, Map.of());
         RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
                 new MetadataReader(), Clock.systemDefaultZone()).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
-        assertThat(r.target()).startsWith("PostgreSQL server 127.0.0.1:5432, database bvext_test_");
+        assertThat(r.target()).startsWith("PostgreSQL server 127.0.0.1:" + TestPostgres.port() + ", database bvext_test_");
         assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("key_tables").status()).isEqualTo(CheckStatus.PASSED);
         assertThat(r.rowCounts()).containsEntry("public.orders", 3L);

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,8 +28,9 @@ class ResultsStoreConcurrencyTest {
     @Test
     void parallelSavesAllReachTheSqliteStore() throws Exception {
         Path spool = dir.resolve("spool");
-        ResultsStore store = new ResultsStore(DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", ""),
-                Clock.systemUTC(), spool);
+        DataSource data = DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", "");
+        ResultsStore store = new ResultsStore(data, Clock.systemUTC(), spool);
+        ResultsQueries queries = new ResultsQueries(data);
         // as in a command: no init(), the first saves of the pool create the schema while others write
         Verification v = Fixtures.verify(Fixtures.backup(dir, "shop.sql.gz", "backup_20251227_120000.gz"));
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -36,9 +38,9 @@ class ResultsStoreConcurrencyTest {
             List<Future<?>> saves = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 saves.add(pool.submit(() -> {
-                    store.latestVerification(v.file().toString()); // size_anomaly's history, read while others write
+                    queries.failedIn(v.category()); // size_anomaly's history, read while others write
                     store.save(v);
-                    return store.counters();
+                    return queries.counters();
                 }));
             }
             for (Future<?> f : saves) {
@@ -48,7 +50,7 @@ class ResultsStoreConcurrencyTest {
             pool.shutdownNow();
         }
         assertThat(store.pending()).as("results waiting in the spool").isZero();
-        assertThat(store.countFor(v.file().toString())).isEqualTo(200);
+        assertThat(queries.verificationsOf(v.file().toString(), null)).hasSize(200);
     }
 
     @Test

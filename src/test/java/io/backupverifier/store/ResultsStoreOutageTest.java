@@ -2,11 +2,11 @@ package io.backupverifier.store;
 
 import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.TestPostgres;
 import io.backupverifier.testing.Service;
 import io.backupverifier.testing.ServiceProcess;
 import jakarta.mail.internet.MimeMessage;
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ResultsStoreOutageTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
 
     @TempDir
     Path root;
@@ -119,8 +119,6 @@ class ResultsStoreOutageTest {
             s.execute("DROP ROLE IF EXISTS " + role);
             s.execute("CREATE ROLE " + role + " LOGIN");
             s.execute("CREATE DATABASE " + role + " OWNER " + role);
-        } catch (SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping the store outage test");
         }
         String url = SERVER + role;
         try (Service service = service().env("RESULTS_DB_URL", url).env("RESULTS_DB_USER", role).start()) {

@@ -1,28 +1,29 @@
 package io.backupverifier.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupverifier.checks.Verification;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The results store on the local PostgreSQL server (127.0.0.1:5432, user postgres), in a
- * throw-away database; skipped with a message when no server answers.
+ * The results store on PostgreSQL ({@link TestPostgres}: the local server, else an embedded one), in a
+ * throw-away database.
  */
 class ResultsStorePostgresTest {
 
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/";
+    private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
     private final String db = "bv_store_test_" + ProcessHandle.current().pid();
 
     @TempDir
@@ -34,8 +35,6 @@ class ResultsStorePostgresTest {
              Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
-        } catch (java.sql.SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping the PostgreSQL store test");
         }
     }
 
@@ -51,14 +50,15 @@ class ResultsStorePostgresTest {
 
     @Test
     void sameSchemaAndResultsOnPostgres() throws Exception {
-        ResultsStore store = new ResultsStore(DataSources.of(SERVER + db, "postgres", ""), Clock.systemUTC());
+        DataSource data = DataSources.of(SERVER + db, "postgres", "");
+        ResultsStore store = new ResultsStore(data, Clock.systemUTC());
         store.init();
         store.init(); // start-up runs it every time: it must be repeatable
         Path bad = Fixtures.backup(dir, "shop.sql.gz", "backup.gz");
         Fixtures.truncate(bad, 2000);
         Verification v = Fixtures.verify(bad);
         store.save(v);
-        assertThat(store.countFor(bad.toAbsolutePath().toString())).isEqualTo(1);
+        assertThat(new ResultsQueries(data).verificationsOf(bad.toAbsolutePath().toString(), null)).hasSize(1);
         try (Connection c = DriverManager.getConnection(SERVER + db, "postgres", "");
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT v.status, v.kind, c.status, c.message FROM bv_verification v"

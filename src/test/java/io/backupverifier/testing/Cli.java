@@ -17,6 +17,7 @@ public final class Cli {
 
     private final Map<String, String> env = new HashMap<>();
     private final Path workDir;
+    private Clock clock = Clock.systemDefaultZone();
 
     public Cli(Path workDir) {
         this.workDir = workDir;
@@ -27,12 +28,18 @@ public final class Cli {
         return this;
     }
 
+    /** The time the commands see (freshness, verification times, report names): fixed, so verdicts do not age with the calendar. */
+    public Cli clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
     public Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), env, workDir, Path.of("").toAbsolutePath(),
-                Clock.systemDefaultZone(), false);
+                clock, false);
         int exit = BackupVerifierCli.execute(ctx, args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

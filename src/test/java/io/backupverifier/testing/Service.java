@@ -2,6 +2,7 @@ package io.backupverifier.testing;
 
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.Settings;
+import io.backupverifier.store.ResultsQueries;
 import io.backupverifier.store.ResultsStore;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
+import org.apache.camel.support.ScheduledPollConsumer;
 
 /**
  * The real application in service mode (routes from routes/*.yaml) on temporary
@@ -58,8 +60,31 @@ public final class Service implements AutoCloseable {
         return camel.getRegistry().lookupByNameAndType("resultsStore", ResultsStore.class);
     }
 
+    /** The service's reads of the results store. */
+    public ResultsQueries queries() {
+        return camel.getRegistry().lookupByNameAndType("resultsQueries", ResultsQueries.class);
+    }
+
+    /** How many verifications of this backup are recorded. */
     public int verifications(Path backup) {
-        return store().countFor(backup.toAbsolutePath().normalize().toString());
+        return queries().verificationsOf(backup.toAbsolutePath().normalize().toString(), null).size();
+    }
+
+    /** The status of the backup's latest recorded verification; null when there is none. */
+    public String latestStatus(Path backup) {
+        ResultsQueries.VerificationRow latest = queries().latestVerifications().get(backup.toAbsolutePath().normalize().toString());
+        return latest == null ? null : latest.status();
+    }
+
+    /**
+     * Waits until the watcher has finished {@code polls} whole polls that began after this call. Its polls run one
+     * after the other, each taking (and verifying, before the next) every file that is new and stable: a file it
+     * would take again would have been taken by then. An event, not a timed wait: a slow machine waits longer.
+     */
+    public void awaitWatcherPolls(int polls) throws InterruptedException {
+        ScheduledPollConsumer watcher = (ScheduledPollConsumer) camel.getRoute("watch-backups").getConsumer();
+        long started = watcher.getCounter(); // counts each poll as it begins
+        await(polls + " whole polls of the watcher", Duration.ofSeconds(30), () -> watcher.getCounter() > started + polls);
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
