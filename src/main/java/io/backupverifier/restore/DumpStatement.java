@@ -68,7 +68,9 @@ final class DumpStatement {
         List<Token> head = SqlTokens.of(sql, HEAD_TOKENS);
         String first = head.isEmpty() ? "" : head.get(0).text();
         List<Token> all = head;
-        if ((first.equals("ALTER") || first.equals("COPY")) && head.size() == HEAD_TOKENS) {
+        boolean function = head.size() > 2 && first.equals("CREATE") && (head.get(1).is("FUNCTION")
+                || head.size() > 3 && head.get(1).is("OR") && head.get(3).is("FUNCTION")); // its volatility may stand late
+        if ((first.equals("ALTER") || first.equals("COPY") || function) && head.size() == HEAD_TOKENS) {
             all = SqlTokens.of(sql, Integer.MAX_VALUE); // the clause deciding these may stand at the end
         }
         return new DumpStatement(sql, all, kindOf(all));
@@ -325,7 +327,73 @@ final class DumpStatement {
      * a COPY's own row count is no longer its table's.
      */
     boolean mayChangeRows() {
-        return !tokens.isEmpty() && ROW_CHANGING.contains(tokens.get(0).text());
+        return !tokens.isEmpty() && ROW_CHANGING.contains(tokens.get(0).text()) || runsQuery() || makesWritingFunction();
+    }
+
+    /**
+     * {@code CREATE [TEMP|UNLOGGED] TABLE ... AS} (its query may hold a data-modifying WITH or call
+     * any function) and {@code CREATE MATERIALIZED VIEW} other than {@code WITH NO DATA} (pg_dump's).
+     */
+    private boolean runsQuery() {
+        if (!startsWith("CREATE")) {
+            return false;
+        }
+        int i = 1;
+        while (i < tokens.size() && TABLE_MODIFIERS.contains(tokens.get(i).text())) {
+            i++;
+        }
+        if (matches(i, "MATERIALIZED", "VIEW")) {
+            int n = tokens.size() - (tokens.get(tokens.size() - 1).isSymbol(";") ? 1 : 0);
+            return !(n > 3 && matches(n - 3, "WITH", "NO", "DATA"));
+        }
+        if (!matches(i, "TABLE")) {
+            return false;
+        }
+        for (int j = i + 1; j < tokens.size(); j++) {
+            if (tokens.get(j).depth() == 0 && tokens.get(j).is("AS")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Set<String> TABLE_MODIFIERS = Set.of("GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "UNLOGGED");
+
+    /**
+     * A function that may write rows when called from any later statement (a DEFAULT, a CHECK, an
+     * index expression, setval's or set_config's argument): {@code CREATE FUNCTION} without
+     * {@code IMMUTABLE} or {@code STABLE} before its body (only a volatile function may run DML; a
+     * non-volatile one may only call one), other than a trigger function (never callable but as a
+     * trigger, which {@link #createsTrigger} covers), and {@code ALTER FUNCTION|ROUTINE ... VOLATILE}.
+     * Procedures run only by CALL or DO, which count already.
+     */
+    private boolean makesWritingFunction() {
+        if (startsWith("ALTER", "FUNCTION") || startsWith("ALTER", "ROUTINE")) {
+            return tokens.stream().anyMatch(t -> t.depth() == 0 && t.is("VOLATILE"));
+        }
+        int i = startsWith("CREATE", "OR", "REPLACE") ? 3 : 1;
+        if (!startsWith("CREATE") || !matches(i, "FUNCTION")) {
+            return false;
+        }
+        for (int j = i + 1; j < tokens.size(); j++) {
+            Token t = tokens.get(j);
+            if (t.depth() > 0) {
+                continue;
+            }
+            if (t.is("BEGIN")) {
+                return true; // a BEGIN ATOMIC body: its words say nothing of the volatility
+            }
+            if (t.is("IMMUTABLE") || t.is("STABLE")) {
+                return false;
+            }
+            if (t.is("RETURNS")) {
+                int k = matches(j + 1, "PG_CATALOG") && j + 2 < tokens.size() && tokens.get(j + 2).isSymbol(".") ? j + 3 : j + 1;
+                if (matches(k, "TRIGGER") || matches(k, "EVENT_TRIGGER")) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** True for {@code CREATE [OR REPLACE] [CONSTRAINT] TRIGGER}: a later COPY may write other rows than its own. */
@@ -335,7 +403,7 @@ final class DumpStatement {
     }
 
     private static final Set<String> ROW_CHANGING = Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SELECT",
-            "CALL", "DO", "WITH", "EXECUTE", "VALUES", "TABLE", "REFRESH", "IMPORT");
+            "CALL", "DO", "WITH", "EXECUTE", "VALUES", "TABLE", "REFRESH", "IMPORT", "EXPLAIN");
 
     /** The tables a COPY, index, key or foreign key statement works on (to keep two jobs off one table). */
     Set<String> tables() {

@@ -113,4 +113,31 @@ class DumpStatementTest {
                 + " FOR EACH ROW EXECUTE FUNCTION public.f();").createsTrigger()).isTrue();
         assertThat(DumpStatement.of("COMMENT ON TRIGGER a ON public.t IS 'CREATE TRIGGER';").createsTrigger()).isFalse();
     }
+
+    @Test
+    void statementsThatMayRunAWritingQueryOrMakeAWritingFunctionMayChangeRows() {
+        assertThat(DumpStatement.of("EXPLAIN ANALYZE DELETE FROM public.t;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE TABLE public.y AS WITH d AS (DELETE FROM public.t RETURNING id) SELECT id FROM d;")
+                .mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE UNLOGGED TABLE public.y AS SELECT public.f();").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE MATERIALIZED VIEW public.m AS SELECT public.f() AS x WITH DATA;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE MATERIALIZED VIEW public.m AS\n SELECT public.f() AS x\n  WITH NO DATA;").mayChangeRows())
+                .isFalse();
+        assertThat(DumpStatement.of("CREATE TABLE public.g (a int, b int GENERATED ALWAYS AS (a * 2) STORED);").mayChangeRows()).isFalse();
+        // volatile (the default) functions may write; IMMUTABLE, STABLE and trigger functions may not be called to
+        assertThat(DumpStatement.of("CREATE FUNCTION public.w() RETURNS bigint LANGUAGE plpgsql AS $$BEGIN DELETE FROM t;"
+                + " RETURN 1; END$$;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE OR REPLACE FUNCTION public.w() RETURNS bigint LANGUAGE sql VOLATILE AS 'SELECT 1';")
+                .mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.shout(t text) RETURNS text\n    LANGUAGE sql IMMUTABLE\n"
+                + "    AS $_$ SELECT upper(t) $_$;").mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.s() RETURNS TABLE(stable int) LANGUAGE sql STABLE AS 'SELECT 1';")
+                .mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.log_change() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN"
+                + " INSERT INTO a VALUES (1); RETURN NEW; END$$;").mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.z() RETURNS int LANGUAGE sql BEGIN ATOMIC DELETE FROM t;"
+                + " SELECT 1 AS stable; END;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("ALTER FUNCTION public.shout(text) VOLATILE;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("ALTER FUNCTION public.shout(text) OWNER TO x;").mayChangeRows()).isFalse();
+    }
 }

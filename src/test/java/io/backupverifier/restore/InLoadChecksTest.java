@@ -154,4 +154,47 @@ class InLoadChecksTest {
         assertThat(separate.checks().get("reindex").message()).matches("Database REINDEX completed \\(\\d+\\.\\d s\\)");
         assertThat(separate.status()).isEqualTo(CheckStatus.PASSED);
     }
+
+    /**
+     * A dump's function that deletes rows, called from a statement that is not DML: the COPY's own
+     * count is no longer the table's. Each such statement (setval's argument, CREATE TABLE AS, a
+     * column DEFAULT filled by a later COPY, an index expression, a CHECK constraint), or a DELETE
+     * under EXPLAIN ANALYZE or in a CREATE TABLE AS's WITH, must make the counts come from count(*),
+     * as psql's restore would hold them.
+     */
+    @Test
+    void functionDeletingRowsFromStatementsThatAreNotDmlStillCountsTheRowsLeft() throws Exception {
+        String victim = "CREATE TABLE public.victim (id int);\n"
+                + "COPY public.victim (id) FROM stdin;\n1\n2\n3\n\\.\n";
+        String wipe = victim
+                + "CREATE FUNCTION public.wipe() RETURNS bigint LANGUAGE plpgsql AS $$BEGIN DELETE FROM public.victim;"
+                + " RETURN 1; END$$;\n"
+                + "CREATE FUNCTION public.iwipe(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT $1 + 0 * public.wipe()::int';\n";
+        Map<String, String> calls = new LinkedHashMap<>();
+        calls.put("setval", "CREATE SEQUENCE public.s;\nSELECT pg_catalog.setval('public.s', public.wipe(), true);\n");
+        calls.put("set_config", "SELECT pg_catalog.set_config('application_name', public.wipe()::text, false);\n");
+        calls.put("create-table-as", "CREATE TABLE public.x AS SELECT public.wipe() AS w;\n");
+        calls.put("default", "CREATE TABLE public.d (id int, w bigint DEFAULT public.wipe());\n"
+                + "COPY public.d (id) FROM stdin;\n1\n\\.\n");
+        calls.put("index", "CREATE TABLE public.i (id int);\nCOPY public.i (id) FROM stdin;\n1\n\\.\n"
+                + "CREATE INDEX i_w ON public.i USING btree (public.iwipe(id));\n");
+        calls.put("check", "CREATE TABLE public.k (id int);\nCOPY public.k (id) FROM stdin;\n1\n\\.\n"
+                + "ALTER TABLE public.k ADD CONSTRAINT k_w CHECK (public.wipe() > 0);\n");
+        calls.replaceAll((name, sql) -> wipe + sql);
+        calls.put("explain-analyze", victim + "EXPLAIN ANALYZE DELETE FROM public.victim;\n");
+        calls.put("ctas-with-delete", victim + "CREATE TABLE public.y AS WITH d AS (DELETE FROM public.victim RETURNING id)"
+                + " SELECT id FROM d;\n");
+        for (Map.Entry<String, String> call : calls.entrySet()) {
+            RestoreResult r = tester(false).test(plainDump(call.getKey() + ".sql.gz", call.getValue()), true);
+            try {
+                assertThat(r.checks().get("restore").status()).as(call.getKey() + ": " + r.checks().get("restore").message())
+                        .isEqualTo(CheckStatus.PASSED);
+                assertThat(countStar(r.keptDatabase(), List.of("public.victim"))).as(call.getKey())
+                        .containsEntry("public.victim", 0L);
+                assertThat(r.rowCounts()).as(call.getKey()).containsEntry("public.victim", 0L);
+            } finally {
+                r.release();
+            }
+        }
+    }
 }
