@@ -383,11 +383,14 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             rowsChangedOtherwise = true; // cannot tell which table: counted after the restore
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.to_regclass(?)::pg_catalog.oid::pg_catalog.int8")) {
+        try (PreparedStatement s = c.prepareStatement("SELECT c.oid::pg_catalog.int8, c.relkind OPERATOR(pg_catalog.=) 'r'"
+                + " FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?)")) {
             s.setString(1, target);
             try (ResultSet rs = s.executeQuery()) {
                 long oid = rs.next() ? rs.getLong(1) : 0;
-                if (oid == 0) {
+                if (oid == 0 || !rs.getBoolean(2)) {
+                    // not found, or not a plain table: a partitioned table's rows went into its partitions,
+                    // which may hold rows of their own COPY too
                     rowsChangedOtherwise = true;
                     return;
                 }
