@@ -130,10 +130,14 @@ final class DumpStatement {
                 if (s.startsWith("SELECT", "PG_CATALOG") && t.size() > 3 && t.get(2).isSymbol(".")) {
                     if (t.get(3).is("SET_CONFIG") && t.size() > 7 && t.get(5).type() == Type.STRING
                             && t.get(6).isSymbol(",")) {
-                        return TIMEOUTS.contains(s.settingName()) ? Kind.LIMIT : Kind.SESSION_SETTING;
+                        if (TIMEOUTS.contains(s.settingName())) {
+                            return Kind.LIMIT; // never sent
+                        }
+                        // replayed on every worker connection: only pg_dump's literal form, never a call of the dump's functions
+                        return s.literalCall(Type.STRING) ? Kind.SESSION_SETTING : Kind.OTHER;
                     }
-                    if (t.get(3).is("SETVAL")) {
-                        return Kind.SETVAL;
+                    if (t.get(3).is("SETVAL") && s.literalCall(Type.NUMBER)) {
+                        return Kind.SETVAL; // runs out of the dump's order
                     }
                 }
                 return Kind.OTHER;
@@ -296,6 +300,18 @@ final class DumpStatement {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code SELECT pg_catalog.f('literal', <second>, true|false) [;]} and nothing else, as pg_dump
+     * writes set_config and setval: no expression, no second call.
+     */
+    private boolean literalCall(Type second) {
+        int n = tokens.size() - (tokens.get(tokens.size() - 1).isSymbol(";") ? 1 : 0);
+        int minus = second == Type.NUMBER && n > 7 && tokens.get(7).isSymbol("-") ? 1 : 0; // a descending sequence's value
+        return n == 11 + minus && tokens.get(4).isSymbol("(") && tokens.get(5).type() == Type.STRING && tokens.get(6).isSymbol(",")
+                && tokens.get(7 + minus).type() == second && tokens.get(8 + minus).isSymbol(",")
+                && (tokens.get(9 + minus).is("TRUE") || tokens.get(9 + minus).is("FALSE")) && tokens.get(10 + minus).isSymbol(")");
     }
 
     /** The table a {@code COPY} statement names, as written in the dump ({@code public.t}, {@code "S"."T"}), or null. */

@@ -140,4 +140,21 @@ class DumpStatementTest {
         assertThat(DumpStatement.of("ALTER FUNCTION public.shout(text) VOLATILE;").mayChangeRows()).isTrue();
         assertThat(DumpStatement.of("ALTER FUNCTION public.shout(text) OWNER TO x;").mayChangeRows()).isFalse();
     }
+
+    @Test
+    void setConfigAndSetvalAreTheirOwnKindOnlyInPgDumpsLiteralForm() {
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('search_path', '', false);").kind())
+                .isEqualTo(DumpStatement.Kind.SESSION_SETTING);
+        assertThat(DumpStatement.of("SELECT pg_catalog.setval('public.s', 42, true);").kind()).isEqualTo(DumpStatement.Kind.SETVAL);
+        assertThat(DumpStatement.of("SELECT pg_catalog.setval('public.down', -7, false);").kind()).isEqualTo(DumpStatement.Kind.SETVAL);
+        // a call of the dump's functions: run once, in the dump's order, as any other statement
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('search_path', public.bump(), false);").kind())
+                .isEqualTo(DumpStatement.Kind.OTHER);
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('search_path', '', false), public.bump();").kind())
+                .isEqualTo(DumpStatement.Kind.OTHER);
+        assertThat(DumpStatement.of("SELECT pg_catalog.setval('public.s', public.wipe(), true);").kind())
+                .isEqualTo(DumpStatement.Kind.OTHER);
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('statement_timeout', public.bump(), false);").kind())
+                .isEqualTo(DumpStatement.Kind.LIMIT);
+    }
 }

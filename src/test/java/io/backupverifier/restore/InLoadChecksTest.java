@@ -219,4 +219,26 @@ class InLoadChecksTest {
             r.release();
         }
     }
+
+    /**
+     * A session setting is replayed on each worker connection; one whose statement also calls a
+     * function (pg_dump writes only literals) must run once, as under psql, not once per connection.
+     */
+    @Test
+    void setConfigCallingAFunctionRunsOnceAsUnderPsql() throws Exception {
+        String sql = "CREATE TABLE public.calls (n int);\n"
+                + "CREATE FUNCTION public.bump() RETURNS text LANGUAGE plpgsql AS $$BEGIN INSERT INTO public.calls VALUES (1);"
+                + " RETURN 'public'; END$$;\n"
+                + "SELECT pg_catalog.set_config('search_path', public.bump(), false);\n"
+                + "CREATE TABLE public.a (id int);\nCREATE TABLE public.b (id int);\n"
+                + "COPY public.a (id) FROM stdin;\n1\n\\.\n"
+                + "COPY public.b (id) FROM stdin;\n1\n\\.\n";
+        RestoreResult r = tester(false).test(plainDump("set-config-call.sql.gz", sql), true);
+        try {
+            assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+            assertThat(countStar(r.keptDatabase(), List.of("public.calls"))).containsEntry("public.calls", 1L);
+        } finally {
+            r.release();
+        }
+    }
 }
