@@ -3,7 +3,8 @@
 # generate_series (14 tables, foreign keys, indexes) on a PostgreSQL server, dumped with the
 # real pg_dump. Nothing generated is committed.
 #
-#   bench/make-dump.sh OUT_DIR [SCALE]     SCALE 2 (default): about 1.3 GB of SQL, 350 MB gzipped
+#   bench/make-dump.sh OUT_DIR [SCALE]     SCALE 2 (default): about 1.3 GB of SQL, 350 MB gzipped;
+#                                          a fraction (0.5) for a moderate dump on a busy machine
 #
 # Uses PGHOST/PGPORT/PGUSER (default 127.0.0.1:5432, postgres). Writes OUT_DIR/bench.sql.gz
 # (gzip -6), OUT_DIR/bench-multi.sql.gz (the same SQL as 8 gzip members), OUT_DIR/bench.dump
@@ -16,7 +17,7 @@ db=bv_bench_$$
 mkdir -p "$out"
 psql -X -q -v ON_ERROR_STOP=1 -d postgres -c "CREATE DATABASE $db"
 trap 'psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null' EXIT
-n=$(( 1000000 * scale ))
+n=$(awk -v s="$scale" 'BEGIN { printf "%d", 1000000 * s }')
 psql -X -q -v ON_ERROR_STOP=1 -d "$db" <<SQL
 CREATE TABLE customers AS SELECT i AS id, 'customer' || i || '@example.com' AS email,
     initcap(md5(i::text)) AS full_name, timestamptz '2024-01-01' + i * interval '17 seconds' AS created_at

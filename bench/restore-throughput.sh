@@ -1,49 +1,90 @@
 #!/usr/bin/env bash
-# Times restores of the same database side by side on one PostgreSQL server (the local one,
-# PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres): gunzip | psql, pg_restore -j1,
-# pg_restore -j2, and backup-verifier restore-test (external mode on that server) for the
-# plain dump and the custom archive; the verifier's restore and checks phases separately.
+# Times restores of the same database side by side, several runs each, and prints medians
+# and ratios: gunzip | psql and pg_restore -j2 (+ ANALYZE) on one PostgreSQL server (the local
+# one, PGHOST/PGPORT/PGUSER, default 127.0.0.1:5432 postgres), and backup-verifier restore-test
+# of the plain dump and the custom archive, into that server (external mode) and into the
+# embedded default, with the verifier's restore and checks phases and the whole command.
 #
-#   bench/restore-throughput.sh        (generates bench/work/ first if missing)
+#   bench/restore-throughput.sh [RUNS]     (default 3 runs; generates bench/work/ first if missing;
+#                                           bench/make-dump.sh bench/work 0.5 makes a moderate one)
+#   BASELINE=/path/to/other/checkout bench/restore-throughput.sh   also times that checkout's
+#                                           restore-test (its jar built), in the same runs: before/after
 #
-# Targets (issue 3): the verifier's restore phase <= 0.7x gunzip | psql for the plain dump,
-# within 1.1x of pg_restore -j2 for the custom archive.
+# Targets (issue 14): whole restore-test of the plain dump, every check included, <= 0.8x
+# gunzip | psql (restore phase <= 0.6x); whole restore-test of the custom archive <= 1.0x
+# pg_restore -j2 + ANALYZE. Ratios of one run side by side, never timed tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+runs=${1:-3}
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 work=bench/work
 [ -f "$work/bench.sql.gz" ] || bench/make-dump.sh "$work"
 [ -f target/backup-verifier.jar ] || mvn -q -B package -DskipTests
 logs=$(mktemp -d); trap 'rm -rf "$logs"' EXIT
-export VERIFICATION_LOG_DIR="$logs/logs" RESTORE_LOG_DIR="$logs/restore" RESTORE_WORK_DIR="$logs/work"
-export TEST_DB_HOST="$PGHOST" TEST_DB_PORT="$PGPORT" TEST_DB_USER="$PGUSER" DB_NAME=bvbench
+export VERIFICATION_LOG_DIR="$logs/logs" RESTORE_LOG_DIR="$logs/restore" RESTORE_WORK_DIR="$logs/work" DB_NAME="${DB_NAME:-bv_bench}"
 
-secs() { local s=$(date +%s.%N); "$@" >/dev/null 2>&1; echo "$(date +%s.%N) - $s" | bc -l; }
-fresh() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS bv_bench_target" -c "CREATE DATABASE bv_bench_target"; }
-cat "$work"/bench.sql.gz "$work"/bench.dump > /dev/null
-
-fresh; psql_s=$(secs bash -c "gunzip -c $work/bench.sql.gz | psql -X -q -v ON_ERROR_STOP=1 -d bv_bench_target")
-fresh; j1_s=$(secs pg_restore --no-owner --no-acl -j 1 -d bv_bench_target "$work/bench.dump")
-fresh; j2_s=$(secs pg_restore --no-owner --no-acl -j 2 -d bv_bench_target "$work/bench.dump")
-psql -X -q -d postgres -c "DROP DATABASE IF EXISTS bv_bench_target"
-
-phases() { # backup -> "restore_seconds checks_seconds total_seconds"
+secs() { local s; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; echo "$(date +%s.%N) - $s" | bc -l; }
+median() { sort -n | awk '{a[NR]=$1} END {m=(NR+1)/2; if (NR%2) print a[m]; else print (a[m-0.5]+a[m+0.5])/2}'; }
+target="${DB_NAME}_target_$$"
+fresh() { psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $target" -c "CREATE DATABASE $target"; }
+external() { TEST_DB_HOST="$PGHOST" TEST_DB_PORT="$PGPORT" TEST_DB_USER="$PGUSER" "$@"; }
+embedded() { env -u TEST_DB_HOST "$@"; }
+phases() { # mode backup [checkout] -> "restore_seconds checks_seconds total_seconds" of the newest restore test
   local total
-  total=$(secs bin/backup-verifier restore-test "$1")
+  total=$(secs "$1" "${3:-.}"/bin/backup-verifier restore-test "$2")
   sqlite3 "$VERIFICATION_LOG_DIR/state/results.db" \
     "SELECT printf('%.2f %.2f', restore_ms / 1000.0, checks_ms / 1000.0) FROM bv_restore ORDER BY tested_at DESC LIMIT 1" \
     | tr '\n' ' '
   echo "$total"
 }
-read -r plain_r plain_c plain_t <<<"$(phases "$work/bench.sql.gz")"
-read -r custom_r custom_c custom_t <<<"$(phases "$work/bench.dump")"
+cat "$work"/bench.sql.gz "$work"/bench.dump > /dev/null # page cache
 
-echo "== restore of $(du -h "$work/bench.sql.gz" | cut -f1) gzipped plain dump / $(du -h "$work/bench.dump" | cut -f1) custom archive into PostgreSQL at $PGHOST:$PGPORT ($(nproc) cores)"
-printf '%-52s %9s\n' tool seconds
-printf '%-52s %9.1f\n' "gunzip -c | psql -X -v ON_ERROR_STOP=1" "$psql_s"
-printf '%-52s %9.1f\n' "pg_restore -j1 (custom)" "$j1_s"
-printf '%-52s %9.1f\n' "pg_restore -j2 (custom)" "$j2_s"
-printf '%-52s %9.1f   (checks %.1f, whole command %.1f)\n' "backup-verifier restore-test plain: restore phase" "$plain_r" "$plain_c" "$plain_t"
-printf '%-52s %9.1f   (checks %.1f, whole command %.1f)\n' "backup-verifier restore-test custom: restore phase" "$custom_r" "$custom_c" "$custom_t"
-printf 'plain: restore phase %.2fx the time of gunzip | psql (target <= 0.7)\n' "$(echo "$plain_r / $psql_s" | bc -l)"
-printf 'custom: restore phase %.2fx the time of pg_restore -j2 (target <= 1.1)\n' "$(echo "$custom_r / $j2_s" | bc -l)"
+declare -A t
+add() { t[$1]+="$2 "; }
+m() { echo "${t[$1]}" | tr ' ' '\n' | grep -v '^$' | median; }
+ratio() { printf '%5.2fx' "$(echo "$1 / $2" | bc -l)"; }
+row() { printf '| %-58s | %7.1f | %s | %s |\n' "$1" "$2" "$(ratio "$2" "$psql_s")" "$(ratio "$2" "$j2a_s")"; }
+table() { # the medians of the runs so far
+  psql_s=$(m psql); j2_s=$(m j2); j2a_s=$(m j2a)
+
+  echo "== restore of $(du -h "$work/bench.sql.gz" | cut -f1) gzipped plain dump / $(du -h "$work/bench.dump" | cut -f1) custom archive;"
+  echo "   PostgreSQL $(psql -X -Atq -d postgres -c 'SHOW server_version' | cut -d' ' -f1) at $PGHOST:$PGPORT and the embedded default; $(nproc) cores; median of $run of $runs runs"
+  echo
+  printf '| %-58s | %7s | %6s | %6s |\n' "" seconds "vs gunzip \| psql" "vs pg_restore -j2 + ANALYZE"
+  echo '|---|---|---|---|'
+  row "\`gunzip -c | psql\` (restore only, no checks)" "$psql_s"
+  row "\`pg_restore -j2\` (custom archive, restore only)" "$j2_s"
+  row "\`pg_restore -j2\` + \`ANALYZE\`" "$j2a_s"
+  for mode in external embedded; do
+    label=$([ "$mode" = external ] && echo "PostgreSQL at $PGHOST:$PGPORT" || echo "embedded")
+    for kind in plain custom; do
+      for p in "" base-; do
+        [ -z "$p" ] || [ -n "${BASELINE:-}" ] || continue
+        b=$([ -z "$p" ] || echo " (baseline)")
+        row "\`restore-test\`$b $kind, $label: restore phase" "$(m "$p$mode-$kind-r")"
+        row "\`restore-test\`$b $kind, $label: checks phase" "$(m "$p$mode-$kind-c")"
+        row "\`restore-test\`$b $kind, $label: **whole command**" "$(m "$p$mode-$kind-w")"
+      done
+    done
+  done
+}
+for run in $(seq "$runs"); do
+  fresh; add psql "$(secs bash -c "gunzip -c $work/bench.sql.gz | psql -X -q -v ON_ERROR_STOP=1 -d $target")"
+  fresh; j2=$(secs pg_restore --no-owner --no-acl -j 2 -d "$target" "$work/bench.dump")
+  add j2 "$j2"; add j2a "$(echo "$j2 + $(secs psql -X -q -d "$target" -c ANALYZE)" | bc -l)"
+  psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $target"
+  for mode in external embedded; do
+    for kind in plain custom; do
+      f=$work/bench.sql.gz; [ "$kind" = custom ] && f=$work/bench.dump
+      read -r r c w <<<"$(phases "$mode" "$f")"
+      add "$mode-$kind-r" "$r"; add "$mode-$kind-c" "$c"; add "$mode-$kind-w" "$w"
+      if [ -n "${BASELINE:-}" ]; then
+        read -r r c w <<<"$(phases "$mode" "$PWD/$f" "$BASELINE")"
+        add "base-$mode-$kind-r" "$r"; add "base-$mode-$kind-c" "$c"; add "base-$mode-$kind-w" "$w"
+      fi
+    done
+  done
+  echo "run $run of $runs done" >&2
+  [ "$run" = "$runs" ] || table >&2 # what a run stopped early would have shown
+done
+table

@@ -212,7 +212,8 @@ public final class AppBeans implements CamelConfiguration {
                 settings.restoreWorkDir(), settings.get("restore.pg-bin-dir"), settings.minTables(), settings.keyTables(),
                 settings.flag("restore.key-tables-not-empty"), consistency).withLimits(Units.duration(settings.get("restore.timeout")),
                 Units.duration(settings.get("restore.statement-timeout")), Units.size(settings.get("restore.max-statement")))
-                .withExpansionLimits(settings.maxExpandedSize(), settings.maxExpansionRatio());
+                .withExpansionLimits(settings.maxExpandedSize(), settings.maxExpansionRatio())
+                .withReindex(settings.flag("restore.reindex"));
         Supplier<RestoreTarget> targets = external != null ? () -> external
                 : () -> new EmbeddedTarget(settings.restoreWorkDir(), settings.get("restore.embedded-user"));
         // when the application stops (after in-flight restore tests), no embedded server outlives it

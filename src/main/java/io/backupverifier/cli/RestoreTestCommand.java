@@ -95,6 +95,12 @@ final class RestoreTestCommand extends OperatorCommand {
         public void recorded(Path backup, String checkId, CheckResult r) {
             show(new LogLine(LogLine.levelOf(r.status()), r.status() == CheckStatus.SKIPPED ? checkId + " skipped: " + r.message() : r.message()));
         }
+
+        @Override
+        public void loading(Path backup, long tablesLoaded, long tables, long rows, double rowsPerSecond) {
+            show(new LogLine(LogLine.INFO, String.format("Loading: %d/%d tables, %d rows (%.0f rows/s)", tablesLoaded, tables, rows,
+                    rowsPerSecond)));
+        }
     }
 
     private void show(LogLine line) {

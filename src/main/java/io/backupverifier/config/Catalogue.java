@@ -76,6 +76,8 @@ final class Catalogue {
                     "a plain dump's statement longer than this fails the restore naming its line"),
             new Setting("restore.embedded-user", "EMBEDDED_PG_USER", "nobody", TEXT,
                     "OS user the embedded PostgreSQL runs as when this program runs as root"),
+            new Setting("restore.reindex", "RESTORE_REINDEX", "false", FLAG,
+                    "reindex runs a separate REINDEX DATABASE; false reports the restore's own index builds"),
             new Setting("restore.on-suspect", "RESTORE_ON_SUSPECT", "true", FLAG,
                     "restore-test a backup whose sidecar or checksum failed but whose data read cleanly"),
             new Setting("history.size-backups", "SIZE_HISTORY_BACKUPS", "7", COUNT, "size_anomaly compares with the median of this many earlier backups"),

@@ -34,14 +34,20 @@ public final class LiveDatabaseCheck {
         }
     }
 
-    /** Waiting lock requests and who holds them; named columns, read by {@link #blockedLocks}. */
+    /**
+     * Waiting lock requests and who holds them; named columns, read by {@link #blockedLocks}. Like
+     * every statement of check-db's own, it names pg_catalog's functions and operators: the session
+     * keeps the live database's search path (the consistency queries rely on it), where a function
+     * in public may be a better match than pg_catalog's and would run as DB_USER.
+     */
     private static final String BLOCKED = """
-            SELECT w.pid AS waiting_pid, coalesce(l.relation::regclass::text, l.locktype) AS locked, l.mode AS mode,
-                   b.pid AS blocking_pid, left(regexp_replace(coalesce(b.query, ''), '\\s+', ' ', 'g'), 120) AS blocking_query
+            SELECT w.pid AS waiting_pid, coalesce(l.relation::pg_catalog.regclass::pg_catalog.text, l.locktype) AS locked,
+                   l.mode AS mode, b.pid AS blocking_pid,
+                   pg_catalog.left(pg_catalog.regexp_replace(coalesce(b.query, ''), '\\s+', ' ', 'g'), 120) AS blocking_query
               FROM pg_catalog.pg_locks l
-              JOIN pg_catalog.pg_stat_activity w ON w.pid = l.pid
-              CROSS JOIN LATERAL unnest(pg_catalog.pg_blocking_pids(l.pid)) AS bp(pid)
-              JOIN pg_catalog.pg_stat_activity b ON b.pid = bp.pid
+              JOIN pg_catalog.pg_stat_activity w ON w.pid OPERATOR(pg_catalog.=) l.pid
+              CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.pg_blocking_pids(l.pid)) AS bp(pid)
+              JOIN pg_catalog.pg_stat_activity b ON b.pid OPERATOR(pg_catalog.=) bp.pid
              WHERE NOT l.granted
              ORDER BY 1""";
 
@@ -120,7 +126,7 @@ public final class LiveDatabaseCheck {
     /** How many tables of the name in header {@code keyTable} exist (0 or 1). */
     public String keyTableQuery() {
         return target.sqlite() ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :?keyTable"
-                : "SELECT count(*) FROM (SELECT to_regclass(:?keyTable) AS r) x WHERE r IS NOT NULL";
+                : "SELECT pg_catalog.count(*) FROM (SELECT pg_catalog.to_regclass(:?keyTable) AS r) x WHERE r IS NOT NULL";
     }
 
     /** A key table found or not, from {@link #keyTableQuery}'s count; kept on the exchange until {@link #keyTablesChecked}. */

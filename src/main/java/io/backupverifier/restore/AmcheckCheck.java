@@ -10,6 +10,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code amcheck}: every btree leaf index verifies with {@code bt_index_check(index,
@@ -38,7 +46,17 @@ public final class AmcheckCheck implements RestoreCheck {
             + " WHERE " + UserObjects.USER_SCHEMA
             + " ORDER BY 1";
 
+    private final int parallelism;
     private String installed;
+
+    AmcheckCheck() {
+        this(1);
+    }
+
+    /** @param parallelism connections the indexes are checked on at once (RESTORE_PARALLELISM) */
+    AmcheckCheck(int parallelism) {
+        this.parallelism = Math.max(1, parallelism);
+    }
 
     @Override
     public String id() {
@@ -58,40 +76,77 @@ public final class AmcheckCheck implements RestoreCheck {
         } else {
             grant(db, schema);
         }
-        List<String> corrupt = new ArrayList<>();
-        int verified = 0;
-        int outOfScope = 0;
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement();
-             PreparedStatement check = c.prepareStatement("SELECT " + TestDatabases.ident(schema)
-                     + ".bt_index_check(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)")) {
-            List<Object[]> indexes = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery(INDEXES)) {
-                while (rs.next()) {
-                    indexes.add(new Object[] {rs.getString(1), rs.getLong(2), rs.getBoolean(3)});
-                }
-            }
-            for (Object[] index : indexes) {
-                if (!(Boolean) index[2]) {
-                    outOfScope++;
-                    continue;
-                }
-                check.setLong(1, (Long) index[1]);
-                try (ResultSet rs = check.executeQuery()) {
-                    rs.next();
-                    verified++;
-                } catch (SQLException e) {
-                    if ("57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState())) {
-                        throw e; // the time limit (or a terminated backend): not a verdict on this index
-                    }
-                    corrupt.add(index[0] + ": " + e.getMessage().lines().findFirst().orElse(""));
-                }
+        List<Index> indexes = new ArrayList<>();
+        try (Connection c = db.connectForChecks(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(INDEXES)) {
+            while (rs.next()) {
+                indexes.add(new Index(rs.getString(1), rs.getLong(2), rs.getBoolean(3)));
             }
         }
+        List<Index> inScope = indexes.stream().filter(Index::checkable).toList();
+        int outOfScope = indexes.size() - inScope.size();
+        Map<String, String> found = new ConcurrentSkipListMap<>(); // index -> amcheck's error, by name
+        int workers = Math.min(parallelism, inScope.size());
+        if (workers > 0) {
+            String sql = "SELECT " + TestDatabases.ident(schema)
+                    + ".bt_index_check(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)";
+            Queue<Index> queue = new ConcurrentLinkedQueue<>(inScope);
+            ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "bv-amcheck");
+                t.setDaemon(true);
+                return t;
+            });
+            try {
+                List<Future<Void>> done = new ArrayList<>();
+                for (int i = 0; i < workers; i++) {
+                    done.add(pool.submit(() -> {
+                        check(db, sql, queue, found);
+                        return null;
+                    }));
+                }
+                for (Future<Void> f : done) {
+                    try {
+                        f.get();
+                    } catch (ExecutionException e) {
+                        queue.clear();
+                        if (e.getCause() instanceof SQLException sqlException) {
+                            throw sqlException;
+                        }
+                        throw new IllegalStateException(e.getCause());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new SQLException("interrupted while amcheck ran", "57014", e);
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        int verified = inScope.size() - found.size();
+        List<String> corrupt = found.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
         if (!corrupt.isEmpty()) {
             return CheckResult.failed("Index corruption found by amcheck: " + String.join("; ", corrupt));
         }
         return CheckResult.passed("amcheck: " + verified + " btree indexes verified (heapallindexed), " + outOfScope
                 + " out of scope");
+    }
+
+    private record Index(String name, long oid, boolean checkable) { }
+
+    /** Checks indexes from the queue until it is empty, on a connection of its own as the restore role. */
+    private static void check(TestDatabase db, String sql, Queue<Index> queue, Map<String, String> found) throws SQLException {
+        try (Connection c = db.connectForChecks(); PreparedStatement check = c.prepareStatement(sql)) {
+            for (Index index = queue.poll(); index != null; index = queue.poll()) {
+                check.setLong(1, index.oid());
+                try (ResultSet rs = check.executeQuery()) {
+                    rs.next();
+                } catch (SQLException e) {
+                    if ("57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState())) {
+                        throw e; // the time limit (or a terminated backend): not a verdict on this index
+                    }
+                    found.put(index.name(), e.getMessage().lines().findFirst().orElse(""));
+                }
+            }
+        }
     }
 
     /** The schema of an amcheck the test database already has, or null. */

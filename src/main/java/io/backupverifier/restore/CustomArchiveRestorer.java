@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,16 +12,52 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Restores a pg_dump custom archive with the real {@code pg_restore --no-owner --no-acl -j N},
- * when one is installed (PG_BIN_DIR, else the PATH).
+ * when one is installed (PG_BIN_DIR, else the PATH). A gzip-wrapped archive is inflated into
+ * the work directory first: pg_restore -j needs a seekable file.
  */
-public final class CustomArchiveRestorer {
+public final class CustomArchiveRestorer implements ContentRestorer {
 
     private final Optional<Path> pgRestore;
     private final int jobs;
+    private final Duration timeout;
+    private final BackupContent content;
+    private final Path workDir;
 
     public CustomArchiveRestorer(String pgBinDir, int jobs) {
+        this(pgBinDir, jobs, Duration.ofHours(6), new BackupContent(Long.MAX_VALUE, 0), Path.of(System.getProperty("java.io.tmpdir")));
+    }
+
+    /** @param timeout the whole restore (RESTORE_TIMEOUT): pg_restore is stopped after it */
+    CustomArchiveRestorer(String pgBinDir, int jobs, Duration timeout, BackupContent content, Path workDir) {
         this.pgRestore = find(pgBinDir);
         this.jobs = jobs;
+        this.timeout = timeout;
+        this.content = content;
+        this.workDir = workDir;
+    }
+
+    @Override
+    public String unavailable() {
+        return pgRestore.isPresent() ? null : "Custom archives are restored with pg_restore, which is not installed: "
+                + "install the PostgreSQL client tools (e.g. apt-get install postgresql-client) or set PG_BIN_DIR";
+    }
+
+    @Override
+    public RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result) throws IOException {
+        if (!BackupContent.gzip(backup)) {
+            return restore(backup, db, timeout);
+        }
+        Path archive = content.copy(backup, WorkFiles.ARCHIVE, workDir);
+        try {
+            return restore(archive, db, timeout);
+        } finally {
+            Files.deleteIfExists(archive);
+        }
+    }
+
+    @Override
+    public String describe(RestoreOutcome outcome) {
+        return " (pg_restore)";
     }
 
     public Optional<Path> pgRestore() {
@@ -42,22 +79,12 @@ public final class CustomArchiveRestorer {
         return candidates.stream().filter(Files::isExecutable).findFirst();
     }
 
-    /** This restorer with its archive, ready to restore into a test database. */
-    public Bound withArchive(Path archive) {
-        return (db, timeout) -> restore(archive, db, timeout);
-    }
-
-    /** A restore waiting for its test database. */
-    public interface Bound {
-        RestoreOutcome restore(TestDatabase db, java.time.Duration timeout);
-    }
-
     /**
      * Runs pg_restore into the test database as its restore role (never the admin: whatever the
      * archive holds runs with the rights of the sandbox's owner); the archive must be a file
      * (for -j). Stopped when {@code timeout} passes.
      */
-    public RestoreOutcome restore(Path archive, TestDatabase db, java.time.Duration timeout) {
+    public RestoreOutcome restore(Path archive, TestDatabase db, Duration timeout) {
         long started = System.currentTimeMillis();
         // no --exit-on-error: like the plain restore, objects only a superuser may create are skipped
         // and counted; any other error fails the restore (see verdict)

@@ -9,7 +9,7 @@ import java.util.function.Function;
 
 /**
  * A restore check that is one maintenance command over the whole restored database, run as
- * its owner and timed: {@code reindex} ({@code REINDEX DATABASE}) and {@code analyze}.
+ * its owner and timed: {@code reindex} ({@code REINDEX DATABASE}, with RESTORE_REINDEX=true).
  */
 public final class DatabaseCommandCheck implements RestoreCheck {
 
@@ -25,10 +25,6 @@ public final class DatabaseCommandCheck implements RestoreCheck {
 
     public static DatabaseCommandCheck reindex() {
         return new DatabaseCommandCheck(CheckId.REINDEX.id(), "Database REINDEX", db -> "REINDEX DATABASE " + TestDatabases.ident(db.database()));
-    }
-
-    public static DatabaseCommandCheck analyze() {
-        return new DatabaseCommandCheck(CheckId.ANALYZE.id(), "Database ANALYZE", db -> "ANALYZE");
     }
 
     @Override

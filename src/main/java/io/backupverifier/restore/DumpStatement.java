@@ -68,7 +68,9 @@ final class DumpStatement {
         List<Token> head = SqlTokens.of(sql, HEAD_TOKENS);
         String first = head.isEmpty() ? "" : head.get(0).text();
         List<Token> all = head;
-        if ((first.equals("ALTER") || first.equals("COPY")) && head.size() == HEAD_TOKENS) {
+        boolean function = head.size() > 2 && first.equals("CREATE") && (head.get(1).is("FUNCTION")
+                || head.size() > 3 && head.get(1).is("OR") && head.get(3).is("FUNCTION")); // its volatility may stand late
+        if ((first.equals("ALTER") || first.equals("COPY") || function) && head.size() == HEAD_TOKENS) {
             all = SqlTokens.of(sql, Integer.MAX_VALUE); // the clause deciding these may stand at the end
         }
         return new DumpStatement(sql, all, kindOf(all));
@@ -128,10 +130,14 @@ final class DumpStatement {
                 if (s.startsWith("SELECT", "PG_CATALOG") && t.size() > 3 && t.get(2).isSymbol(".")) {
                     if (t.get(3).is("SET_CONFIG") && t.size() > 7 && t.get(5).type() == Type.STRING
                             && t.get(6).isSymbol(",")) {
-                        return TIMEOUTS.contains(s.settingName()) ? Kind.LIMIT : Kind.SESSION_SETTING;
+                        if (TIMEOUTS.contains(s.settingName())) {
+                            return Kind.LIMIT; // never sent
+                        }
+                        // replayed on every worker connection: only pg_dump's literal form, never a call of the dump's functions
+                        return s.literalCall(Type.STRING) ? Kind.SESSION_SETTING : Kind.OTHER;
                     }
-                    if (t.get(3).is("SETVAL")) {
-                        return Kind.SETVAL;
+                    if (t.get(3).is("SETVAL") && s.literalCall(Type.NUMBER)) {
+                        return Kind.SETVAL; // runs out of the dump's order
                     }
                 }
                 return Kind.OTHER;
@@ -295,6 +301,125 @@ final class DumpStatement {
         }
         return null;
     }
+
+    /**
+     * {@code SELECT pg_catalog.f('literal', <second>, true|false) [;]} and nothing else, as pg_dump
+     * writes set_config and setval: no expression, no second call.
+     */
+    private boolean literalCall(Type second) {
+        int n = tokens.size() - (tokens.get(tokens.size() - 1).isSymbol(";") ? 1 : 0);
+        int minus = second == Type.NUMBER && n > 7 && tokens.get(7).isSymbol("-") ? 1 : 0; // a descending sequence's value
+        return n == 11 + minus && tokens.get(4).isSymbol("(") && tokens.get(5).type() == Type.STRING && tokens.get(6).isSymbol(",")
+                && tokens.get(7 + minus).type() == second && tokens.get(8 + minus).isSymbol(",")
+                && (tokens.get(9 + minus).is("TRUE") || tokens.get(9 + minus).is("FALSE")) && tokens.get(10 + minus).isSymbol(")");
+    }
+
+    /** The table a {@code COPY} statement names, as written in the dump ({@code public.t}, {@code "S"."T"}), or null. */
+    String copyTarget() {
+        if (!startsWith("COPY") || tokens.size() < 2) {
+            return null;
+        }
+        int end = afterName(1);
+        return end > 1 ? sql.substring(tokens.get(1).start(), tokens.get(end - 1).end()) : null;
+    }
+
+    /**
+     * This {@code COPY ... FROM stdin;} with the option {@code FREEZE} ({@code ... FROM stdin (FREEZE);}),
+     * or null when it already has options (or is not such a COPY).
+     */
+    String withFreeze() {
+        int n = tokens.size();
+        int last = n > 0 && tokens.get(n - 1).isSymbol(";") ? n - 1 : n;
+        if (kind != Kind.COPY_FROM_STDIN || last < 2 || !tokens.get(last - 1).is("STDIN") || !tokens.get(last - 2).is("FROM")) {
+            return null;
+        }
+        int at = tokens.get(last - 1).end();
+        return sql.substring(0, at) + " (FREEZE)" + sql.substring(at);
+    }
+
+    /**
+     * True for a statement that may add, change or remove rows other than a {@code COPY ... FROM stdin}
+     * (DML, a query or procedure that may call any function, a materialized view refresh): after one,
+     * a COPY's own row count is no longer its table's.
+     */
+    boolean mayChangeRows() {
+        return !tokens.isEmpty() && ROW_CHANGING.contains(tokens.get(0).text()) || runsQuery() || makesWritingFunction();
+    }
+
+    /**
+     * {@code CREATE [TEMP|UNLOGGED] TABLE ... AS} (its query may hold a data-modifying WITH or call
+     * any function) and {@code CREATE MATERIALIZED VIEW} other than {@code WITH NO DATA} (pg_dump's).
+     */
+    private boolean runsQuery() {
+        if (!startsWith("CREATE")) {
+            return false;
+        }
+        int i = 1;
+        while (i < tokens.size() && TABLE_MODIFIERS.contains(tokens.get(i).text())) {
+            i++;
+        }
+        if (matches(i, "MATERIALIZED", "VIEW")) {
+            int n = tokens.size() - (tokens.get(tokens.size() - 1).isSymbol(";") ? 1 : 0);
+            return !(n > 3 && matches(n - 3, "WITH", "NO", "DATA"));
+        }
+        if (!matches(i, "TABLE")) {
+            return false;
+        }
+        for (int j = i + 1; j < tokens.size(); j++) {
+            if (tokens.get(j).depth() == 0 && tokens.get(j).is("AS")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final Set<String> TABLE_MODIFIERS = Set.of("GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "UNLOGGED");
+
+    /**
+     * A function that may write rows when called from any later statement (a DEFAULT, a CHECK, an
+     * index expression, setval's or set_config's argument): {@code CREATE FUNCTION} without
+     * {@code IMMUTABLE} or {@code STABLE} before its body (only a volatile function may run DML; a
+     * non-volatile one may only call one), other than a trigger function (never callable but as a
+     * trigger, which {@link #createsTrigger} covers), and {@code ALTER FUNCTION|ROUTINE ... VOLATILE}.
+     * Procedures run only by CALL or DO, which count already.
+     */
+    private boolean makesWritingFunction() {
+        if (startsWith("ALTER", "FUNCTION") || startsWith("ALTER", "ROUTINE")) {
+            return tokens.stream().anyMatch(t -> t.depth() == 0 && t.is("VOLATILE"));
+        }
+        int i = startsWith("CREATE", "OR", "REPLACE") ? 3 : 1;
+        if (!startsWith("CREATE") || !matches(i, "FUNCTION")) {
+            return false;
+        }
+        for (int j = i + 1; j < tokens.size(); j++) {
+            Token t = tokens.get(j);
+            if (t.depth() > 0) {
+                continue;
+            }
+            if (t.is("BEGIN")) {
+                return true; // a BEGIN ATOMIC body: its words say nothing of the volatility
+            }
+            if (t.is("IMMUTABLE") || t.is("STABLE")) {
+                return false;
+            }
+            if (t.is("RETURNS")) {
+                int k = matches(j + 1, "PG_CATALOG") && j + 2 < tokens.size() && tokens.get(j + 2).isSymbol(".") ? j + 3 : j + 1;
+                if (matches(k, "TRIGGER") || matches(k, "EVENT_TRIGGER")) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** True for {@code CREATE [OR REPLACE] [CONSTRAINT] TRIGGER}: a later COPY may write other rows than its own. */
+    boolean createsTrigger() {
+        return startsWith("CREATE", "TRIGGER") || startsWith("CREATE", "CONSTRAINT", "TRIGGER")
+                || startsWith("CREATE", "OR", "REPLACE", "TRIGGER") || startsWith("CREATE", "OR", "REPLACE", "CONSTRAINT", "TRIGGER");
+    }
+
+    private static final Set<String> ROW_CHANGING = Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SELECT",
+            "CALL", "DO", "WITH", "EXECUTE", "VALUES", "TABLE", "REFRESH", "IMPORT", "EXPLAIN");
 
     /** The tables a COPY, index, key or foreign key statement works on (to keep two jobs off one table). */
     Set<String> tables() {

@@ -300,11 +300,11 @@ final class EmbeddedServer implements AutoCloseable {
      */
     static Path binaries(Path workDir) throws IOException {
         Path done = binaries;
-        if (done != null) {
-            return done;
+        if (done != null && Files.isRegularFile(done.resolve(".complete"), LinkOption.NOFOLLOW_LINKS)) {
+            return done; // (a work directory removed since, as tests do, has them extracted again)
         }
         synchronized (BINARIES_LOCK) {
-            if (binaries != null) {
+            if (binaries != null && Files.isRegularFile(binaries.resolve(".complete"), LinkOption.NOFOLLOW_LINKS)) {
                 return binaries;
             }
             String arch = System.getProperty("os.arch").equals("aarch64") ? "arm_64" : "x86_64";

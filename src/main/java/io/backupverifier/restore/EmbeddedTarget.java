@@ -2,6 +2,7 @@ package io.backupverifier.restore;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -57,7 +58,11 @@ public final class EmbeddedTarget implements RestoreTarget {
         }
     }
 
-    /** Tuned as a throw-away: no fsync, no WAL archiving, no autovacuum. */
+    /**
+     * Tuned as a throw-away load (the server is removed after the test): no fsync, no full-page
+     * writes, minimal WAL and few checkpoints, no autovacuum, index builds with memory sized to
+     * this machine (an eighth of it, 64 MB to 1 GB; each restore connection builds one index).
+     */
     private static final Map<String, String> CONFIG = new LinkedHashMap<>();
 
     static {
@@ -66,11 +71,19 @@ public final class EmbeddedTarget implements RestoreTarget {
         CONFIG.put("full_page_writes", "off");
         CONFIG.put("wal_level", "minimal");
         CONFIG.put("max_wal_senders", "0");
-        CONFIG.put("max_wal_size", "4GB");
+        CONFIG.put("max_wal_size", "8GB");
+        CONFIG.put("checkpoint_timeout", "1h");
         CONFIG.put("autovacuum", "off");
-        CONFIG.put("maintenance_work_mem", "256MB");
+        CONFIG.put("maintenance_work_mem", maintenanceWorkMemMb() + "MB");
         CONFIG.put("shared_buffers", "256MB");
         CONFIG.put("timezone", "UTC");
+    }
+
+    /** Memory for one index build: an eighth of this machine's, within 64 MB and 1 GB. */
+    static long maintenanceWorkMemMb() {
+        long total = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getTotalMemorySize() : 2L << 30;
+        return Math.max(64, Math.min(1024, total / 8 / (1 << 20)));
     }
 
     /** An admin connection to a database of this server. */

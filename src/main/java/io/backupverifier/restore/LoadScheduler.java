@@ -15,18 +15,34 @@ import java.util.function.BooleanSupplier;
  * Runs the data and post-data jobs of a restore as pg_restore -j does: a table's indexes and
  * keys once its data is loaded, a foreign key once both its tables have their data and keys,
  * never two jobs on the same table at once (they would only wait for each other's locks, and
- * two foreign keys between the same tables can deadlock), at most one job per connection.
+ * two foreign keys between the same tables can deadlock), at most one job per connection. A
+ * table's ANALYZE (a check, run inside the schedule) once its data and indexes are in.
  */
 final class LoadScheduler {
 
-    enum Kind { COPY, KEY_OR_INDEX, FOREIGN_KEY }
+    enum Kind { COPY, KEY_OR_INDEX, FOREIGN_KEY, ANALYZE }
 
     interface Task {
         void run() throws Exception;
     }
 
-    /** A job with the tables it locks. */
-    record Job(Kind kind, Set<String> tables, Task task) { }
+    /** A job with the tables it locks; {@code alone}: it runs while no other job does. */
+    record Job(Kind kind, Set<String> tables, Task task, boolean alone) {
+        Job(Kind kind, Set<String> tables, Task task) {
+            this(kind, tables, task, false);
+        }
+    }
+
+    /**
+     * A job's statement was a deadlock victim (locks the job's tables do not show, as a partitioned
+     * table's partitions): PostgreSQL undid it. It runs again alone, where no lock can wait on it; a
+     * second deadlock then is a failure.
+     */
+    static final class Deadlocked extends Exception {
+        Deadlocked(Exception cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
 
     /** Told about a job that threw; the scheduler then drops what is pending. */
     interface Failures {
@@ -67,7 +83,7 @@ final class LoadScheduler {
         return switch (job.kind()) {
             case COPY -> true;
             case KEY_OR_INDEX -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0);
-            case FOREIGN_KEY -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0
+            case FOREIGN_KEY, ANALYZE -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0
                     && keysLeft.getOrDefault(t, 0) == 0);
         };
     }
@@ -76,29 +92,48 @@ final class LoadScheduler {
         if (failed.getAsBoolean()) {
             pending.clear();
         }
+        if (!pending.isEmpty() && pending.get(0).alone()) {
+            if (running == 0) {
+                start(pending.remove(0));
+            }
+            return;
+        }
         for (Iterator<Job> it = pending.iterator(); it.hasNext() && running < parallelism; ) {
             Job job = it.next();
             if (ready(job)) {
                 it.remove();
-                locked.addAll(job.tables());
-                running++;
-                pool.execute(() -> {
-                    try {
-                        job.task().run();
-                    } catch (Exception e) {
-                        failures.failed(e);
-                    } finally {
-                        finished(job);
-                    }
-                });
+                start(job);
             }
         }
     }
 
-    private synchronized void finished(Job job) {
+    private void start(Job job) {
+        locked.addAll(job.tables());
+        running++;
+        pool.execute(() -> {
+            Job again = null;
+            try {
+                job.task().run();
+            } catch (Deadlocked e) {
+                if (job.alone()) {
+                    failures.failed((Exception) e.getCause());
+                } else {
+                    again = new Job(job.kind(), job.tables(), job.task(), true);
+                }
+            } catch (Exception e) {
+                failures.failed(e);
+            } finally {
+                finished(job, again);
+            }
+        });
+    }
+
+    private synchronized void finished(Job job, Job again) {
         locked.removeAll(job.tables());
         Map<String, Integer> left = job.kind() == Kind.COPY ? copiesLeft : job.kind() == Kind.KEY_OR_INDEX ? keysLeft : null;
-        if (left != null) {
+        if (again != null) {
+            pending.add(0, again); // not done: what waits for it still waits
+        } else if (left != null) {
             job.tables().forEach(t -> left.merge(t, -1, Integer::sum));
         }
         running--;

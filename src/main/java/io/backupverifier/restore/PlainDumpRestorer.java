@@ -37,6 +37,7 @@ public final class PlainDumpRestorer {
     }
 
     private final Connector connector;
+    private final Connector checks;
     private final int parallelism;
     private final Path spoolDir;
     private final long maxStatement;
@@ -47,15 +48,35 @@ public final class PlainDumpRestorer {
 
     /** @param maxStatement the longest statement accepted, in bytes (RESTORE_MAX_STATEMENT) */
     public PlainDumpRestorer(Connector connector, int parallelism, Path spoolDir, long maxStatement) {
+        this(connector, null, parallelism, spoolDir, maxStatement);
+    }
+
+    /**
+     * @param checks connections as the restore role with {@code search_path = pg_catalog, pg_temp}: with them the
+     *               restore runs part of the checks inside its schedule ({@link RestoreOutcome#loaded()}); null for none
+     */
+    public PlainDumpRestorer(Connector connector, Connector checks, int parallelism, Path spoolDir, long maxStatement) {
         this.connector = connector;
+        this.checks = checks;
         this.parallelism = Math.max(1, parallelism);
         this.spoolDir = spoolDir;
         this.maxStatement = maxStatement;
     }
 
+    /** Hears how the load goes: tables loaded of those seen so far, rows, rows per second. */
+    public interface Progress {
+        Progress NONE = (tablesLoaded, tables, rows, rowsPerSecond) -> { };
+
+        void loading(long tablesLoaded, long tables, long rows, double rowsPerSecond);
+    }
+
     public RestoreOutcome restore(InputStream dump) {
+        return restore(dump, Progress.NONE);
+    }
+
+    public RestoreOutcome restore(InputStream dump, Progress progress) {
         long started = System.currentTimeMillis();
-        try (RestoreSession run = new RestoreSession(connector, parallelism, spoolDir)) {
+        try (RestoreSession run = new RestoreSession(connector, checks, parallelism, spoolDir, progress)) {
             String error = null;
             try {
                 new DumpParser(new BufferedInputStream(dump, 1 << 16), maxStatement).parse(run);

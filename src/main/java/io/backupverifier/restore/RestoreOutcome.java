@@ -1,6 +1,9 @@
 package io.backupverifier.restore;
 
+import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -15,12 +18,40 @@ import java.util.stream.Collectors;
  * @param superuserOnly statements that failed only because the restore role is no superuser (event triggers,
  *                      C functions, untrusted extensions ...): not restored, and said so
  * @param cleanErrors   errors of the dump's leading DROP section (--clean): reported, as psql does, not fatal
+ * @param loaded        what the restore itself proved on the way, for the checks ({@link Loaded#NONE} for pg_restore)
  */
 public record RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis,
-                             Skips superuserOnly, Skips cleanErrors) {
+                             Skips superuserOnly, Skips cleanErrors, Loaded loaded) {
 
     public RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis) {
         this(error, statements, copyBlocks, rows, skipped, millis, Skips.NONE, Skips.NONE);
+    }
+
+    public RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis,
+                          Skips superuserOnly, Skips cleanErrors) {
+        this(error, statements, copyBlocks, rows, skipped, millis, superuserOnly, cleanErrors, Loaded.NONE);
+    }
+
+    /**
+     * What the restore did that a check need not do again: the checks run inside the restore's schedule.
+     *
+     * @param copyRows        rows each table's COPY blocks loaded, summed, by table OID; null when a statement of
+     *                        the dump other than COPY may have changed rows (an INSERT, a trigger): then counted
+     * @param analyzed        tables (OIDs) ANALYZEd once their data and indexes were in, while others loaded
+     * @param analyzeFailure  the first error of those ANALYZEs, or null
+     * @param analyzeMillis   the time those ANALYZEs took, summed
+     * @param indexesBuilt    indexes and keys the restore built from the loaded rows
+     * @param indexMillis     the time those builds took, summed over the connections
+     */
+    public record Loaded(Map<Long, Long> copyRows, Set<Long> analyzed, SQLException analyzeFailure,
+                         long analyzeMillis, long indexesBuilt, long indexMillis) {
+
+        public static final Loaded NONE = new Loaded(null, Set.of(), null, 0, 0, 0);
+
+        /** True when the restore built the indexes itself and timed them (a plain dump). */
+        public boolean builtIndexes() {
+            return this != NONE;
+        }
     }
 
     public boolean ok() {

@@ -21,4 +21,12 @@ public interface RestoreProgress {
 
     /** A check's verdict, the moment it is recorded (the restore itself is the check {@code restore}). */
     void recorded(Path backup, String checkId, CheckResult result);
+
+    /**
+     * How a plain dump's load is going, now and then while it runs (at most every few seconds, and
+     * when the last table is in): {@code tablesLoaded} of the {@code tables} whose data the dump has
+     * shown so far (the total is known once it has been read to its end), rows loaded, at what rate.
+     */
+    default void loading(Path backup, long tablesLoaded, long tables, long rows, double rowsPerSecond) {
+    }
 }

@@ -76,6 +76,11 @@ public final class RestoreResult implements BackupResult {
         this.startedAt = Instant.now(clock);
     }
 
+    /** How the load is going (a plain dump's), for who listens. */
+    void loading(long tablesLoaded, long tables, long rows, double rowsPerSecond) {
+        progress.loading(file, tablesLoaded, tables, rows, rowsPerSecond);
+    }
+
     /** When the restore test began. */
     public Instant startedAt() {
         return startedAt;

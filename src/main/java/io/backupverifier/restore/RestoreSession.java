@@ -7,11 +7,16 @@ import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -27,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * One restore of a plain dump: what {@link PlainDumpRestorer} does with each statement, COPY block
  * and meta-command the {@link DumpParser} hands over ({@link Statement} says what each is), on the
  * main connection and the pool of worker connections, and what it has done so far.
+ *
+ * <p>With a connector for checks, part of the restore checks runs inside the schedule, on
+ * connections that would otherwise idle: each table's rows come from its COPY blocks' own counts,
+ * each index build is counted and timed, and each loaded table is ANALYZEd once its data and
+ * indexes are in, on a connection as the restore role with {@code search_path = pg_catalog, pg_temp}.
  */
 final class RestoreSession implements DumpParser.Handler, AutoCloseable {
 
@@ -78,6 +88,12 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     private final PlainDumpRestorer.Connector connector;
+    private final PlainDumpRestorer.Connector checks; // null: no checks inside the schedule
+    private final PlainDumpRestorer.Progress progress;
+    private final long startedNanos = System.nanoTime();
+    private final AtomicLong copiesSeen = new AtomicLong();
+    private final AtomicLong lastReportNanos = new AtomicLong(System.nanoTime());
+    private volatile boolean parsed; // the whole dump has been read: every COPY is known
     private final int parallelism;
     private final Path spoolDir;
     private final AtomicLong statements = new AtomicLong();
@@ -90,6 +106,18 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Connection> workerConnection = new ThreadLocal<>();
     private final ThreadLocal<SessionSettings.Applied> workerSettings = ThreadLocal.withInitial(SessionSettings.Applied::new);
+    private final ThreadLocal<Connection> checkConnection = new ThreadLocal<>();
+    private final Map<String, Long> tableOids = new ConcurrentHashMap<>();     // scheduler's table name -> OID
+    private final Map<Long, Long> copyRows = new ConcurrentHashMap<>();        // OID -> rows of its COPY blocks
+    private final Set<String> loadedTables = new HashSet<>();                  // tables with COPY data
+    private final Set<String> toAnalyze = new LinkedHashSet<>();               // of those, not ANALYZEd since their last change
+    private final Set<Long> analyzed = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<SQLException> analyzeFailure = new AtomicReference<>();
+    private final AtomicLong analyzeNanos = new AtomicLong();
+    private final AtomicLong indexesBuilt = new AtomicLong();
+    private final AtomicLong indexNanos = new AtomicLong();
+    private volatile boolean rowsChangedOtherwise; // a statement other than COPY may have changed rows
+    private boolean triggers; // a trigger exists: a COPY may write other rows than its own
     private final ExecutorService pool;
     private final LoadScheduler scheduler;
     private final List<Deferred> databaseProperties = new ArrayList<>();
@@ -99,8 +127,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private Connection main;
     private String database;
 
-    RestoreSession(PlainDumpRestorer.Connector connector, int parallelism, Path spoolDir) {
+    RestoreSession(PlainDumpRestorer.Connector connector, PlainDumpRestorer.Connector checks, int parallelism, Path spoolDir,
+                   PlainDumpRestorer.Progress progress) {
         this.connector = connector;
+        this.progress = progress;
+        this.checks = checks;
         this.parallelism = parallelism;
         this.spoolDir = spoolDir;
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
@@ -118,8 +149,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     RestoreOutcome outcome(String error, long millis) {
+        RestoreOutcome.Loaded loaded = checks == null ? RestoreOutcome.Loaded.NONE : new RestoreOutcome.Loaded(
+                rowsChangedOtherwise ? null : Map.copyOf(copyRows), Set.copyOf(analyzed), analyzeFailure.get(),
+                analyzeNanos.get() / 1_000_000, indexesBuilt.get(), indexNanos.get() / 1_000_000);
         return new RestoreOutcome(error, statements.get(), copyBlocks.get(), rows.get(), skipped.get(), millis,
-                superuserOnly.skips(), cleanErrors.skips());
+                superuserOnly.skips(), cleanErrors.skips(), loaded);
     }
 
     /** A statement on the source database, applied to the test database at the end. */
@@ -192,14 +226,31 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                     }
                 }
             }
-            case KEY_OR_INDEX, FOREIGN_KEY -> {
+            case KEY_OR_INDEX -> {
                 SessionSettings at = settings;
-                LoadScheduler.Kind kind = st.kind() == DumpStatement.Kind.KEY_OR_INDEX ? LoadScheduler.Kind.KEY_OR_INDEX
-                        : LoadScheduler.Kind.FOREIGN_KEY;
-                scheduler.submit(new LoadScheduler.Job(kind, st.tables(), () -> execute(worker(at), st, line)));
+                st.tables().stream().filter(loadedTables::contains).forEach(toAnalyze::add); // (again, if analyzed already)
+                scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.KEY_OR_INDEX, st.tables(), () -> {
+                    long t = System.nanoTime();
+                    if (execute(worker(at), st, line)) {
+                        indexNanos.addAndGet(System.nanoTime() - t);
+                        indexesBuilt.incrementAndGet();
+                    }
+                }));
+            }
+            case FOREIGN_KEY -> {
+                analyzeLoaded(); // pg_dump writes every index and key before the first foreign key
+                SessionSettings at = settings;
+                scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.FOREIGN_KEY, st.tables(), () -> execute(worker(at), st, line)));
             }
             case SETVAL -> execute(main(), st, line); // touches only its sequence: no need to wait
             case PRIVILEGE, OTHER -> {
+                if (st.mayChangeRows()) {
+                    rowsChangedOtherwise = true;
+                }
+                if (st.createsTrigger()) {
+                    triggers = true; // fires on the COPYs that follow (pg_dump writes triggers after the data)
+                }
+                analyzeLoaded();
                 barrier(); // everything else keeps the dump's order
                 if (st.startsWith("CREATE")) {
                     created = true;
@@ -234,19 +285,167 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             throw e;
         }
         SessionSettings at = settings;
+        copiesSeen.incrementAndGet();
+        if (triggers) {
+            rowsChangedOtherwise = true;
+        }
+        // the first data of a table, before any statement that may have written rows: it holds none yet
+        String frozen = Collections.disjoint(loadedTables, copy.tables()) && !rowsChangedOtherwise && copy.copyTarget() != null
+                ? copy.withFreeze() : null;
+        loadedTables.addAll(copy.tables());
+        toAnalyze.addAll(copy.tables()); // (again, if more data comes after its ANALYZE)
         scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.COPY, copy.tables(), () -> {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
                 Connection c = worker(at);
-                long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy.sql(), in);
+                Long loaded = frozen == null ? null : copyFrozen(c, copy.copyTarget(), frozen, in);
+                long n = loaded != null ? loaded : c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy.sql(), in);
+                if (checks != null) {
+                    try {
+                        tableLoaded(c, copy, n);
+                    } catch (SQLException e) {
+                        rowsChangedOtherwise = true; // the rows were loaded: they are counted after the restore
+                    }
+                }
                 rows.addAndGet(n);
                 copyBlocks.incrementAndGet();
                 statements.incrementAndGet();
+                reportProgress();
             } catch (SQLException e) {
                 throw fail(line, copy, e);
             } finally {
                 Files.deleteIfExists(spool);
             }
         }));
+    }
+
+    /**
+     * COPY ... FREEZE into a table that has never held a row (no page yet): in one transaction with
+     * a TRUNCATE of it (which lets COPY write its rows frozen, so no later read rewrites every page
+     * to set hint bits, and, with wal_level minimal, skip the WAL). Null when the table is not such
+     * (not a plain table, holds pages, or cannot be truncated, e.g. referenced by a foreign key
+     * already): nothing was done, a plain COPY follows.
+     */
+    private static Long copyFrozen(Connection c, String target, String frozenSql, InputStream in) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            String table;
+            try (PreparedStatement s = c.prepareStatement("SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_class c"
+                    + " WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?) AND c.relkind OPERATOR(pg_catalog.=) 'r'"
+                    + " AND pg_catalog.pg_relation_size(c.oid) OPERATOR(pg_catalog.=) 0")) {
+                s.setString(1, target);
+                try (ResultSet rs = s.executeQuery()) {
+                    table = rs.next() ? rs.getString(1) : null;
+                }
+                if (table == null) {
+                    c.rollback();
+                    return null;
+                }
+                try (Statement t = c.createStatement()) {
+                    t.execute("TRUNCATE ONLY " + table);
+                }
+            } catch (SQLException e) {
+                c.rollback();
+                return null;
+            }
+            try {
+                long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(frozenSql, in);
+                c.commit();
+                return n;
+            } catch (SQLException | java.io.IOException e) {
+                c.rollback();
+                throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
+            }
+        } finally {
+            c.setAutoCommit(true);
+        }
+    }
+
+    /** Tells the listener how the load goes: at most every {@value #PROGRESS_EVERY_SECONDS} s, and when every COPY seen is in. */
+    private void reportProgress() {
+        long now = System.nanoTime();
+        long last = lastReportNanos.get();
+        boolean allIn = parsed && copyBlocks.get() == copiesSeen.get();
+        if ((allIn || now - last >= PROGRESS_EVERY_SECONDS * 1_000_000_000L) && lastReportNanos.compareAndSet(last, now)) {
+            double seconds = Math.max(1e-3, (now - startedNanos) / 1e9);
+            progress.loading(copyBlocks.get(), copiesSeen.get(), rows.get(), rows.get() / seconds);
+        }
+    }
+
+    private static final long PROGRESS_EVERY_SECONDS = 5;
+
+    /**
+     * The table of a COPY that just loaded {@code n} rows, by OID, as the COPY's own connection (the
+     * dump's search_path) resolves its name: the rows are summed per table.
+     */
+    private void tableLoaded(Connection c, DumpStatement copy, long n) throws SQLException {
+        String target = copy.copyTarget();
+        if (target == null || copy.tables().size() != 1) {
+            rowsChangedOtherwise = true; // cannot tell which table: counted after the restore
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT c.oid::pg_catalog.int8, c.relkind OPERATOR(pg_catalog.=) 'r'"
+                + " FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?)")) {
+            s.setString(1, target);
+            try (ResultSet rs = s.executeQuery()) {
+                long oid = rs.next() ? rs.getLong(1) : 0;
+                if (oid == 0 || !rs.getBoolean(2)) {
+                    // not found, or not a plain table: a partitioned table's rows went into its partitions,
+                    // which may hold rows of their own COPY too
+                    rowsChangedOtherwise = true;
+                    return;
+                }
+                tableOids.put(copy.tables().iterator().next(), oid);
+                copyRows.merge(oid, n, Long::sum);
+            }
+        }
+    }
+
+    /**
+     * ANALYZE, inside the schedule, of every table loaded so far not yet analyzed: each runs once
+     * its data and indexes are in, while other tables still load. Its error is the check
+     * {@code analyze}'s, never the restore's.
+     */
+    private void analyzeLoaded() {
+        if (checks == null) {
+            return;
+        }
+        for (String table : toAnalyze) {
+            scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.ANALYZE, Set.of(table), () -> {
+                Long oid = tableOids.get(table);
+                if (oid == null || analyzeFailure.get() != null) {
+                    return; // not loaded (a COPY of it failed), or the check has its verdict: analyzed after the restore
+                }
+                long t = System.nanoTime();
+                try (PreparedStatement name = checker().prepareStatement("SELECT ?::pg_catalog.oid::pg_catalog.regclass::pg_catalog.text")) {
+                    name.setLong(1, oid);
+                    String relation;
+                    try (ResultSet rs = name.executeQuery()) {
+                        rs.next();
+                        relation = rs.getString(1);
+                    }
+                    try (Statement s = checker().createStatement()) {
+                        s.execute("ANALYZE " + relation);
+                    }
+                    analyzed.add(oid);
+                } catch (SQLException e) {
+                    analyzeFailure.compareAndSet(null, e);
+                } finally {
+                    analyzeNanos.addAndGet(System.nanoTime() - t);
+                }
+            }));
+        }
+        toAnalyze.clear();
+    }
+
+    /** This worker thread's connection for checks: the restore role, search_path pg_catalog, pg_temp. */
+    private Connection checker() throws SQLException {
+        Connection c = checkConnection.get();
+        if (c == null) {
+            c = checks.connect();
+            connections.add(c);
+            checkConnection.set(c);
+        }
+        return c;
     }
 
     private void barrier() throws Exception {
@@ -256,6 +455,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
 
     /** After the dump: the jobs finish, then what the dump set on its own database goes to the test database. */
     void finish() throws Exception {
+        parsed = true;
+        if (copiesSeen.get() > 0 && copyBlocks.get() == copiesSeen.get()) {
+            reportProgress(); // the last COPY was in before the dump's end was read
+        }
+        analyzeLoaded();
         barrier();
         if (databaseProperties.isEmpty()) {
             return;
@@ -281,50 +485,51 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         }
     }
 
-    /** Runs a statement; false when it failed in a way that does not fail the restore (counted). */
-    private boolean execute(Connection c, DumpStatement st, long line) throws Failed {
-        for (int attempt = 1; ; attempt++) {
-            try (Statement s = c.createStatement()) {
-                s.execute(st.sql());
-                statements.incrementAndGet();
-                return true;
-            } catch (SQLException e) {
-                String state = e.getSQLState();
-                if (DEADLOCK.equals(state) && attempt < 5) {
-                    continue; // two foreign keys between the same tables, built at once: try again
-                }
-                boolean privilege = st.kind() == DumpStatement.Kind.PRIVILEGE || st.kind() == DumpStatement.Kind.DATABASE_PROPERTY
-                        && (st.startsWith("GRANT") || st.startsWith("REVOKE"));
-                if (privilege && (UNDEFINED_OBJECT.equals(state) || INSUFFICIENT_PRIVILEGE.equals(state))) {
-                    skipped.incrementAndGet(); // a role absent from the test server, or one we may not act for
-                    return false;
-                }
-                if (INSUFFICIENT_PRIVILEGE.equals(state) && st.mayNeedSuperuser()
-                        || INVALID_FUNCTION_DEFINITION.equals(state) && st.hasInternalState()) {
-                    superuserOnly.add(line, st, null);
-                    String name = st.createdName();
-                    if (name != null) {
-                        notCreated.add(name);
-                    }
-                    return false;
-                }
-                // SET default_table_access_method = an access method that needed superuser: 22023
-                boolean missing = UNDEFINED.contains(state) || INVALID_PARAMETER_VALUE.equals(state) && st.startsWith("SET");
-                if (missing && notCreated.stream().anyMatch(st::mentions)) {
-                    superuserOnly.add(line, st, null); // about an object that needed superuser: its comment, say
-                    String name = st.createdName();
-                    if (name != null) {
-                        notCreated.add(name); // a table of a type that needed superuser: its data, keys, comments follow
-                    }
-                    LOG.debug("restore: line {} needs superuser: {}", line, firstLine(e));
-                    return false;
-                }
-                if (!created && c == main && (st.startsWith("DROP") || st.startsWith("ALTER"))) {
-                    cleanErrors.add(line, st, firstLine(e)); // psql reports these and goes on
-                    return false;
-                }
-                throw fail(line, st, e);
+    /**
+     * Runs a statement; false when it failed in a way that does not fail the restore (counted). A
+     * job's statement chosen as a deadlock victim was undone: the scheduler runs it again alone.
+     */
+    private boolean execute(Connection c, DumpStatement st, long line) throws Failed, LoadScheduler.Deadlocked {
+        try (Statement s = c.createStatement()) {
+            s.execute(st.sql());
+            statements.incrementAndGet();
+            return true;
+        } catch (SQLException e) {
+            String state = e.getSQLState();
+            if (DEADLOCK.equals(state) && c != main) {
+                throw new LoadScheduler.Deadlocked(e);
             }
+            boolean privilege = st.kind() == DumpStatement.Kind.PRIVILEGE || st.kind() == DumpStatement.Kind.DATABASE_PROPERTY
+                    && (st.startsWith("GRANT") || st.startsWith("REVOKE"));
+            if (privilege && (UNDEFINED_OBJECT.equals(state) || INSUFFICIENT_PRIVILEGE.equals(state))) {
+                skipped.incrementAndGet(); // a role absent from the test server, or one we may not act for
+                return false;
+            }
+            if (INSUFFICIENT_PRIVILEGE.equals(state) && st.mayNeedSuperuser()
+                    || INVALID_FUNCTION_DEFINITION.equals(state) && st.hasInternalState()) {
+                superuserOnly.add(line, st, null);
+                String name = st.createdName();
+                if (name != null) {
+                    notCreated.add(name);
+                }
+                return false;
+            }
+            // SET default_table_access_method = an access method that needed superuser: 22023
+            boolean missing = UNDEFINED.contains(state) || INVALID_PARAMETER_VALUE.equals(state) && st.startsWith("SET");
+            if (missing && notCreated.stream().anyMatch(st::mentions)) {
+                superuserOnly.add(line, st, null); // about an object that needed superuser: its comment, say
+                String name = st.createdName();
+                if (name != null) {
+                    notCreated.add(name); // a table of a type that needed superuser: its data, keys, comments follow
+                }
+                LOG.debug("restore: line {} needs superuser: {}", line, firstLine(e));
+                return false;
+            }
+            if (!created && c == main && (st.startsWith("DROP") || st.startsWith("ALTER"))) {
+                cleanErrors.add(line, st, firstLine(e)); // psql reports these and goes on
+                return false;
+            }
+            throw fail(line, st, e);
         }
     }
 

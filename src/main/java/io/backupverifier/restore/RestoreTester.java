@@ -4,30 +4,28 @@ import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
-import io.backupverifier.sidecar.Metadata;
-import io.backupverifier.sidecar.MetadataReader;
+import io.backupverifier.maintenance.Maintained;
 import io.backupverifier.scan.ContentInspector;
 import io.backupverifier.scan.ContentKind;
-import io.backupverifier.scan.GzipMagic;
-import java.io.BufferedInputStream;
+import io.backupverifier.sidecar.Metadata;
+import io.backupverifier.sidecar.MetadataReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import java.util.zip.GZIPInputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A restore test of one backup (DESIGN.md section 6): an isolated test database, the
@@ -37,7 +35,6 @@ public final class RestoreTester {
 
     /** The restore checks, in the order they run and are reported. */
     public static final List<String> CHECK_IDS = CheckId.ids(CheckId.Kind.RESTORE);
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
 
     /**
      * What a restore test needs to know from the configuration.
@@ -47,10 +44,13 @@ public final class RestoreTester {
      * @param maxStatement     the longest statement a plain dump may hold, in bytes (RESTORE_MAX_STATEMENT)
      * @param maxExpanded      the most content a gzip backup may inflate to (MAX_EXPANDED_SIZE)
      * @param maxRatio         the most it may inflate per compressed byte (MAX_EXPANSION_RATIO; 0 = no limit)
+     * @param reindex          run a separate REINDEX DATABASE after the restore (RESTORE_REINDEX); otherwise the check
+     *                         {@code reindex} reports the restore's own index builds
      */
     public record Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables,
                           List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency,
-                          Duration restoreTimeout, Duration statementTimeout, long maxStatement, long maxExpanded, int maxRatio) {
+                          Duration restoreTimeout, Duration statementTimeout, long maxStatement, long maxExpanded, int maxRatio,
+                          boolean reindex) {
 
         public static final Duration DEFAULT_RESTORE_TIMEOUT = Duration.ofHours(6);
         public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(1);
@@ -58,18 +58,24 @@ public final class RestoreTester {
         public Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables, List<String> keyTables,
                        boolean keyTablesNotEmpty, Map<String, String> consistency) {
             this(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    DEFAULT_RESTORE_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DumpParser.DEFAULT_MAX_STATEMENT, Long.MAX_VALUE, 1000);
+                    DEFAULT_RESTORE_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DumpParser.DEFAULT_MAX_STATEMENT, Long.MAX_VALUE, 1000, false);
         }
 
         public Options withLimits(Duration restore, Duration statement, long maxStatementBytes) {
             return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    restore, statement, maxStatementBytes, maxExpanded, maxRatio);
+                    restore, statement, maxStatementBytes, maxExpanded, maxRatio, reindex);
         }
 
         /** MAX_EXPANDED_SIZE and MAX_EXPANSION_RATIO, as the verification applies them. */
         public Options withExpansionLimits(long maxExpandedBytes, int maxExpansionRatio) {
             return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    restoreTimeout, statementTimeout, maxStatement, maxExpandedBytes, maxExpansionRatio);
+                    restoreTimeout, statementTimeout, maxStatement, maxExpandedBytes, maxExpansionRatio, reindex);
+        }
+
+        /** RESTORE_REINDEX: true runs a separate REINDEX DATABASE after the restore. */
+        public Options withReindex(boolean separateReindex) {
+            return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
+                    restoreTimeout, statementTimeout, maxStatement, maxExpanded, maxRatio, separateReindex);
         }
 
         public Options withTimeouts(Duration restore, Duration statement) {
@@ -77,14 +83,16 @@ public final class RestoreTester {
         }
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreTester.class);
+
     private final Options options;
-    private final Supplier<RestoreTarget> targets;
-    private final boolean sharedTarget;
+    private final BackupContent content;
+    private final PostgresRestoreTest postgres;
     private final BackupCatalog catalog;
     private final MetadataReader metadataReader;
     private final Clock clock;
-    private final java.util.concurrent.atomic.AtomicBoolean orphansRemoved = new java.util.concurrent.atomic.AtomicBoolean();
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreTester.class);
+    private final AtomicBoolean orphansRemoved = new AtomicBoolean();
+    private volatile RestoreProgress progress = RestoreProgress.NONE;
 
     /**
      * @param targets      gives the server for one test: a new embedded one, or the shared external one
@@ -93,14 +101,12 @@ public final class RestoreTester {
     public RestoreTester(Options options, Supplier<RestoreTarget> targets, boolean sharedTarget, BackupCatalog catalog,
                          MetadataReader metadataReader, Clock clock) {
         this.options = options;
-        this.targets = targets;
-        this.sharedTarget = sharedTarget;
+        this.content = new BackupContent(options.maxExpanded(), options.maxRatio());
+        this.postgres = new PostgresRestoreTest(options, targets, sharedTarget, clock);
         this.catalog = catalog;
         this.metadataReader = metadataReader;
         this.clock = clock;
     }
-
-    private volatile RestoreProgress progress = RestoreProgress.NONE;
 
     /** {@code listener} hears of each restore test and check from now on, until the returned handle is closed. */
     public AutoCloseable listen(RestoreProgress listener) {
@@ -138,14 +144,16 @@ public final class RestoreTester {
         listening.started(file);
         try {
             byte[] head;
-            try (InputStream in = open(file)) {
+            try (InputStream in = content.open(file)) {
                 head = in.readNBytes(ContentInspector.SNIFF_BYTES);
             }
             ContentKind kind = ContentInspector.kindOf(head);
             result.kind(kind.format());
             switch (kind) {
-                case PLAIN -> postgres(result, file, null, keep);
-                case CUSTOM -> custom(result, file, keep);
+                case PLAIN -> postgres(result, file, new PlainDumpContent(content, options.parallelism(), options.workDir(),
+                        options.maxStatement()), keep);
+                case CUSTOM -> postgres(result, file, new CustomArchiveRestorer(options.pgBinDir(), options.parallelism(),
+                        options.restoreTimeout(), content, options.workDir()), keep);
                 case SQLITE -> sqlite(result, file);
                 case TAR -> {
                     result.record("restore", CheckResult.skipped("A tar archive is not a database dump: restore tests need a "
@@ -168,7 +176,7 @@ public final class RestoreTester {
 
     /** An I/O problem of this host (permission, missing file, full disk), not of the backup's content. */
     static boolean environmentFault(IOException e) {
-        if (e instanceof java.nio.file.FileSystemException) {
+        if (e instanceof FileSystemException) {
             return true;
         }
         return environmentFault(e.getMessage());
@@ -184,7 +192,7 @@ public final class RestoreTester {
         if (message == null) {
             return false;
         }
-        String m = message.toLowerCase(java.util.Locale.ROOT);
+        String m = message.toLowerCase(Locale.ROOT);
         if (m.contains("no space left on device") || m.contains("disk quota exceeded") || m.contains("could not extend file")
                 || m.contains("read-only file system")) {
             return true;
@@ -204,62 +212,20 @@ public final class RestoreTester {
                 || m.contains("connection to server") && m.contains("failed");
     }
 
-    private static String describe(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
+    static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied: " + e.getMessage();
         }
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "no such file: " + e.getMessage();
         }
         return e.getMessage();
     }
 
-    /** The backup's content: inflated when it is gzip, within MAX_EXPANDED_SIZE and MAX_EXPANSION_RATIO. */
-    private InputStream open(Path file) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        in.mark(2);
-        int b0 = in.read();
-        int b1 = in.read();
-        in.reset();
-        return GzipMagic.at(b0, b1) ? new ExpansionLimit(new GZIPInputStream(in, 1 << 16), Files.size(file),
-                options.maxExpanded(), options.maxRatio()) : in;
-    }
-
-    private void custom(RestoreResult result, Path file, boolean keep) throws IOException {
-        CustomArchiveRestorer restorer = new CustomArchiveRestorer(options.pgBinDir(), options.parallelism());
-        if (restorer.pgRestore().isEmpty()) {
-            result.record("restore", CheckResult.skipped("Custom archives are restored with pg_restore, which is not installed: "
-                    + "install the PostgreSQL client tools (e.g. apt-get install postgresql-client) or set PG_BIN_DIR"));
-            skipRest(result, "nothing was restored");
-            return;
-        }
-        Path archive = file;
-        boolean temporary = false;
-        try (InputStream raw = Files.newInputStream(file)) {
-            if (GzipMagic.at(raw.read(), raw.read())) { // gzip-wrapped archive: pg_restore -j needs a seekable file
-                archive = WorkFiles.ARCHIVE.create(workDir());
-                temporary = true;
-                try (InputStream in = open(file)) {
-                    Files.copy(in, archive, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        try {
-            postgres(result, file, restorer.withArchive(archive), keep);
-        } finally {
-            if (temporary) {
-                Files.deleteIfExists(archive);
-            }
-        }
-    }
-
     private void sqlite(RestoreResult result, Path file) throws IOException {
         // always a copy: opening the backup itself could change it
-        Path copy = WorkFiles.SQLITE.create(workDir());
+        Path copy = content.copy(file, WorkFiles.SQLITE, workDir());
         try {
-            try (InputStream in = open(file)) {
-                Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            }
             long t = System.currentTimeMillis();
             result.target("temporary copy");
             new SqliteRestoreTester(options.minTables(), options.keyTables(), options.keyTablesNotEmpty(), options.consistency(),
@@ -277,8 +243,13 @@ public final class RestoreTester {
         return dir;
     }
 
-    private void postgres(RestoreResult result, Path file, CustomArchiveRestorer.Bound custom, boolean keep) {
-        RestoreTarget target;
+    private void postgres(RestoreResult result, Path file, ContentRestorer restorer, boolean keep) {
+        String unavailable = restorer.unavailable();
+        if (unavailable != null) {
+            result.record("restore", CheckResult.skipped(unavailable));
+            skipRest(result, "nothing was restored");
+            return;
+        }
         try {
             workDir();
         } catch (IOException e) {
@@ -287,78 +258,7 @@ public final class RestoreTester {
             skipRest(result, "nothing was restored");
             return;
         }
-        try {
-            target = targets.get();
-        } catch (RuntimeException e) {
-            result.record("restore", CheckResult.error("Cannot start the test server: " + e.getMessage()));
-            skipRest(result, "there was no test server");
-            return;
-        }
-        removeOrphansOnce(target);
-        TestDatabase db = null;
-        RestoreWatchdog watchdog = null;
-        AmcheckCheck amcheck = new AmcheckCheck();
-        try {
-            db = create(target);
-            result.target(target.describe() + ", database " + db.database());
-            watchdog = new RestoreWatchdog(target::admin, db.database(), options.statementTimeout(), options.restoreTimeout());
-            long t0 = System.currentTimeMillis();
-            RestoreOutcome outcome;
-            if (custom != null) {
-                outcome = custom.restore(db, options.restoreTimeout());
-            } else {
-                try (InputStream dump = open(file)) {
-                    outcome = new PlainDumpRestorer(db::connectForRestore, options.parallelism(), workDir(), options.maxStatement())
-                            .restore(dump);
-                }
-            }
-            long restored = System.currentTimeMillis();
-            result.outcome(outcome);
-            if (!outcome.ok()) {
-                result.record("restore", restoreFailure(outcome.error(), watchdog));
-                skipRest(result, "the restore failed");
-                result.timings(restored - t0, 0);
-                return;
-            }
-            String restoredText = String.format("Backup restored successfully in %.1f s into %s%s",
-                    (restored - t0) / 1000.0, target.describe(), custom != null ? " (pg_restore)" : describe(outcome));
-            // objects only a superuser may create are never restored with more rights: said, not hidden
-            result.record("restore", outcome.superuserMessage() != null
-                    ? CheckResult.warning(outcome.superuserMessage() + " (" + restoredText + ")") : CheckResult.passed(restoredText));
-            for (RestoreCheck check : checks(amcheck)) {
-                if (watchdog.expired()) {
-                    result.record(check.id(), CheckResult.error("Not run: the restore test ran out of time (RESTORE_TIMEOUT "
-                            + RestoreWatchdog.human(watchdog.totalTimeout()) + ")"));
-                    continue;
-                }
-                try {
-                    result.record(check.id(), check.run(db));
-                } catch (SQLException e) {
-                    result.record(check.id(), checkFailure(check.id(), e, watchdog));
-                }
-            }
-            if (!watchdog.expired()) {
-                try {
-                    result.rowCounts().putAll(rowCounts(db));
-                } catch (SQLException e) {
-                    // counts are information; the checks above gave the verdict
-                }
-            }
-            result.timings(restored - t0, System.currentTimeMillis() - restored);
-        } catch (SQLException e) {
-            result.record("restore", CheckResult.error("Cannot create the test database on " + target.describe() + ": "
-                    + e.getMessage().lines().findFirst().orElse("")));
-            skipRest(result, "there was no test database");
-        } catch (IOException e) {
-            result.record("restore", environmentFault(e) ? CheckResult.error("Restore could not run: " + describe(e))
-                    : CheckResult.failed("Restore failed: " + describe(e)));
-            skipRest(result, "the restore failed");
-        } finally {
-            if (watchdog != null) {
-                watchdog.close();
-            }
-            finish(result, target, db, keep && (watchdog == null || !watchdog.expired()), amcheck);
-        }
+        postgres.run(file, restorer, result, keep, this::removeOrphansOnce);
     }
 
     /**
@@ -368,123 +268,10 @@ public final class RestoreTester {
     private void removeOrphansOnce(RestoreTarget target) {
         if (orphansRemoved.compareAndSet(false, true)) {
             ExternalTarget external = target instanceof ExternalTarget e ? e : null;
-            for (io.backupverifier.maintenance.Maintained line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
+            for (Maintained line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
                 LOG.info("{}", line);
             }
         }
-    }
-
-    /** Drops the test database, or hands it over (--verify-only) without the tools this program added. */
-    private void finish(RestoreResult result, RestoreTarget target, TestDatabase db, boolean keep, AmcheckCheck amcheck) {
-        if (keep && db != null) {
-            try {
-                amcheck.remove(db);
-            } catch (SQLException e) {
-                // a kept database with amcheck still in bv_amcheck: harmless, said nowhere else
-            }
-            result.keptDatabase(db);
-            TestDatabase kept = db;
-            if (sharedTarget && target.keep(db)) {
-                return; // an external server keeps it; maintenance drops it after TEST_DB_RETENTION_DAYS
-            }
-            result.onRelease(() -> {
-                target.drop(kept);
-                if (!sharedTarget) {
-                    target.close();
-                }
-            });
-            return;
-        }
-        if (db != null) {
-            RestoreWatchdog.terminateBackends(target::admin, db.database());
-            target.drop(db);
-        }
-        if (!sharedTarget) {
-            target.close();
-        }
-    }
-
-    /** FAILED when the dump is at fault (with its line), ERROR when this host or the test server is. */
-    private static CheckResult restoreFailure(String error, RestoreWatchdog watchdog) {
-        if (watchdog.cancelled() != null) {
-            return CheckResult.failed("Restore failed: a statement ran longer than RESTORE_STATEMENT_TIMEOUT ("
-                    + RestoreWatchdog.human(watchdog.statementTimeout()) + ") and was cancelled: " + error);
-        }
-        if (watchdog.expired()) {
-            return CheckResult.error("Restore did not finish within RESTORE_TIMEOUT (" + RestoreWatchdog.human(watchdog.totalTimeout())
-                    + ") and was stopped; the backup's state is unknown: " + error);
-        }
-        if (environmentFault(error)) {
-            return CheckResult.error("Restore could not run (a problem of this host or the test server, not of the backup): "
-                    + error);
-        }
-        return CheckResult.failed("Restore failed: " + error);
-    }
-
-    private static CheckResult checkFailure(String id, SQLException e, RestoreWatchdog watchdog) {
-        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
-        boolean stopped = "57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState()) && !watchdog.expired();
-        if (stopped && watchdog.cancelled() != null) {
-            return CheckResult.failed(id + " ran longer than RESTORE_STATEMENT_TIMEOUT (" + RestoreWatchdog.human(watchdog.statementTimeout())
-                    + ") and was cancelled (in: " + watchdog.cancelled() + ")");
-        }
-        String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (watchdog.expired() || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
-            return CheckResult.error(id + " could not run (test server): " + first);
-        }
-        return CheckResult.failed(id + " could not run: " + first);
-    }
-
-    private static String describe(RestoreOutcome o) {
-        return String.format(": %d statements, %d tables of data (%d rows)%s%s", o.statements(), o.copyBlocks(), o.rows(),
-                o.skipped() > 0 ? ", " + o.skipped() + " owner/privilege statements skipped" : "",
-                o.cleanErrorMessage() != null ? "; " + o.cleanErrorMessage() : "");
-    }
-
-    private TestDatabase create(RestoreTarget target) throws SQLException {
-        for (int attempt = 1; ; attempt++) {
-            String name = options.dbName().toLowerCase() + "_test_" + LocalDateTime.now(clock).format(STAMP);
-            try {
-                return target.create(name);
-            } catch (SQLException e) {
-                if (!"42P04".equals(e.getSQLState()) && !"42710".equals(e.getSQLState()) || attempt == 3) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(1000); // another test took this second's name
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
-    private List<RestoreCheck> checks(AmcheckCheck amcheck) {
-        return List.of(new TableCountCheck(options.minTables()), new KeyTablesCheck(options.keyTables(), options.keyTablesNotEmpty()),
-                DatabaseCommandCheck.reindex(), DatabaseCommandCheck.analyze(), new ReferentialIntegrityCheck(), new ConsistencyCheck(options.consistency()),
-                amcheck);
-    }
-
-    private static Map<String, Long> rowCounts(TestDatabase db) throws SQLException {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        // as the restore role, search_path pg_catalog, pg_temp: tables only, counted with pg_catalog's count
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
-            List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)"
-                    + UserObjects.TABLES + " ORDER BY 1")) {
-                while (rs.next()) {
-                    tables.add(rs.getString(1));
-                }
-            }
-            for (String t : tables) {
-                try (ResultSet rs = s.executeQuery("SELECT pg_catalog.count(*) FROM " + t)) {
-                    rs.next();
-                    counts.put(t, rs.getLong(1));
-                }
-            }
-        }
-        return counts;
     }
 
     /** Marks every restore check not yet run as SKIPPED, saying why. */

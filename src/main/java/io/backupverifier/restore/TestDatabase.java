@@ -20,13 +20,19 @@ public record TestDatabase(String host, int port, String database, String role, 
 
     /**
      * A connection as the restore role: what the dump's statements run as. A throw-away
-     * database needs no durable commits, and index builds need memory more than disk sorts.
+     * database needs no durable commits, and index builds need memory more than disk sorts:
+     * at least 256 MB, more when the server gives more (the embedded one is sized to the machine).
+     * Session settings any role may set, so also on an external server.
      */
     public Connection connect() throws SQLException {
         Connection c = open(role, password);
         try (java.sql.Statement s = c.createStatement()) {
-            s.execute("SET synchronous_commit = off");
-            s.execute("SET maintenance_work_mem = '256MB'");
+            s.execute("SELECT pg_catalog.set_config('synchronous_commit', 'off', false), CASE WHEN pg_catalog.pg_size_bytes("
+                    + "pg_catalog.current_setting('maintenance_work_mem')) OPERATOR(pg_catalog.<) 268435456"
+                    + " THEN pg_catalog.set_config('maintenance_work_mem', '256MB', false) END");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
         }
         return c;
     }
@@ -82,8 +88,11 @@ public record TestDatabase(String host, int port, String database, String role, 
     private static final String SAFE_PATH = "pg_catalog, pg_temp";
 
     private static Connection pinned(Connection c, String searchPath) throws SQLException {
+        // row_security off: a policy the dump forces on its own table (FORCE ROW LEVEL SECURITY binds its owner, the
+        // restore role) makes a query on it an error instead of silently hiding rows from a check (an orphan, say)
         try (java.sql.PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false),"
-                + " pg_catalog.set_config('default_transaction_read_only', 'off', false)")) {
+                + " pg_catalog.set_config('default_transaction_read_only', 'off', false),"
+                + " pg_catalog.set_config('row_security', 'off', false)")) {
             s.setString(1, searchPath);
             s.execute();
         } catch (SQLException e) {

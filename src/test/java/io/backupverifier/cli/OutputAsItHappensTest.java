@@ -178,7 +178,10 @@ class OutputAsItHappensTest {
         Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
         Cli.Result r = cli.run("restore-test");
         assertThat(r.exit()).as(r.err()).isZero();
-        List<String> lines = r.out().lines().toList();
+        // how the load goes (tables loaded of those seen, rows, rows/s), then the verdicts
+        List<String> loading = r.out().lines().filter(l -> l.startsWith("[INFO] Loading: ")).toList();
+        assertThat(loading).isNotEmpty().last().asString().matches("\\[INFO\\] Loading: 13/13 tables, \\d+ rows \\(\\d+ rows/s\\)");
+        List<String> lines = r.out().lines().filter(l -> !l.startsWith("[INFO] Loading: ")).toList();
         assertThat(lines.get(0)).startsWith("[INFO] Restore test of backup: ").endsWith("backup_20251227_120000.gz");
         assertThat(lines.get(1)).startsWith("[SUCCESS] Backup restored successfully");
         assertThat(lines.get(lines.size() - 1)).startsWith("[SUCCESS] Restore test completed: backup_20251227_120000.gz");

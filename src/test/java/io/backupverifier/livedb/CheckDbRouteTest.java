@@ -133,4 +133,23 @@ class CheckDbRouteTest {
             assertThat(rs.getInt(1)).as("rows in auth_user").isEqualTo(2);
         }
     }
+
+    /**
+     * Whoever may create functions in the live database's public schema (the application's role,
+     * on PostgreSQL before 15 anyone) must not get code run as DB_USER: check-db's own statements
+     * call only pg_catalog's functions. A public.to_regclass(varchar) was a better match than
+     * pg_catalog.to_regclass(text) for the key table lookup's varchar parameter; as a superuser
+     * DB_USER it could run COPY ... TO PROGRAM, which a read-only transaction allows.
+     */
+    @Test
+    void aFunctionInPublicShadowingPgCatalogIsNeverCalled() throws Exception {
+        seed(false);
+        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+            s.execute("CREATE FUNCTION public.to_regclass(varchar) RETURNS regclass LANGUAGE plpgsql AS"
+                    + " $$BEGIN RAISE EXCEPTION 'attacker code ran as %', current_user; END$$");
+        }
+        Map<String, CheckResult> checks = run();
+        assertThat(checks.get("key_tables")).isEqualTo(CheckResult.passed("Key tables present: auth_user, core_userprofile,"
+                + " audit.event_log"));
+    }
 }

@@ -92,4 +92,69 @@ class DumpStatementTest {
         assertThat(DumpStatement.excerpt("SELECT '\u001b[31mred\r';")).isEqualTo("SELECT '\\x1b[31mred\\x0d';");
         assertThat(DumpStatement.excerpt("SELECT '" + "x".repeat(500) + "';")).hasSize(81).endsWith("x ...");
     }
+
+    @Test
+    void copyTargetAndFreezeAreTheStatementsOwnTokens() {
+        DumpStatement copy = DumpStatement.of("COPY \"Sales\".\"Order Lines\" (id, \"from stdin\") FROM stdin;");
+        assertThat(copy.copyTarget()).isEqualTo("\"Sales\".\"Order Lines\"");
+        assertThat(copy.withFreeze()).isEqualTo("COPY \"Sales\".\"Order Lines\" (id, \"from stdin\") FROM stdin (FREEZE);");
+        assertThat(DumpStatement.of("COPY public.t (id) FROM stdin WITH (FORMAT csv);").withFreeze()).isNull();
+        assertThat(DumpStatement.of("CREATE TABLE t (id int);").withFreeze()).isNull();
+    }
+
+    @Test
+    void statementsThatMayWriteRowsOrAddTriggersAreKnownByTheirFirstWords() {
+        assertThat(DumpStatement.of("INSERT INTO public.t VALUES (1);").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("SELECT public.fill();").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE TABLE t (note text DEFAULT 'INSERT INTO');").mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE TRIGGER a AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f();")
+                .createsTrigger()).isTrue();
+        assertThat(DumpStatement.of("CREATE OR REPLACE CONSTRAINT TRIGGER a AFTER INSERT ON public.t FROM public.u"
+                + " FOR EACH ROW EXECUTE FUNCTION public.f();").createsTrigger()).isTrue();
+        assertThat(DumpStatement.of("COMMENT ON TRIGGER a ON public.t IS 'CREATE TRIGGER';").createsTrigger()).isFalse();
+    }
+
+    @Test
+    void statementsThatMayRunAWritingQueryOrMakeAWritingFunctionMayChangeRows() {
+        assertThat(DumpStatement.of("EXPLAIN ANALYZE DELETE FROM public.t;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE TABLE public.y AS WITH d AS (DELETE FROM public.t RETURNING id) SELECT id FROM d;")
+                .mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE UNLOGGED TABLE public.y AS SELECT public.f();").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE MATERIALIZED VIEW public.m AS SELECT public.f() AS x WITH DATA;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE MATERIALIZED VIEW public.m AS\n SELECT public.f() AS x\n  WITH NO DATA;").mayChangeRows())
+                .isFalse();
+        assertThat(DumpStatement.of("CREATE TABLE public.g (a int, b int GENERATED ALWAYS AS (a * 2) STORED);").mayChangeRows()).isFalse();
+        // volatile (the default) functions may write; IMMUTABLE, STABLE and trigger functions may not be called to
+        assertThat(DumpStatement.of("CREATE FUNCTION public.w() RETURNS bigint LANGUAGE plpgsql AS $$BEGIN DELETE FROM t;"
+                + " RETURN 1; END$$;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE OR REPLACE FUNCTION public.w() RETURNS bigint LANGUAGE sql VOLATILE AS 'SELECT 1';")
+                .mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.shout(t text) RETURNS text\n    LANGUAGE sql IMMUTABLE\n"
+                + "    AS $_$ SELECT upper(t) $_$;").mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.s() RETURNS TABLE(stable int) LANGUAGE sql STABLE AS 'SELECT 1';")
+                .mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.log_change() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN"
+                + " INSERT INTO a VALUES (1); RETURN NEW; END$$;").mayChangeRows()).isFalse();
+        assertThat(DumpStatement.of("CREATE FUNCTION public.z() RETURNS int LANGUAGE sql BEGIN ATOMIC DELETE FROM t;"
+                + " SELECT 1 AS stable; END;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("ALTER FUNCTION public.shout(text) VOLATILE;").mayChangeRows()).isTrue();
+        assertThat(DumpStatement.of("ALTER FUNCTION public.shout(text) OWNER TO x;").mayChangeRows()).isFalse();
+    }
+
+    @Test
+    void setConfigAndSetvalAreTheirOwnKindOnlyInPgDumpsLiteralForm() {
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('search_path', '', false);").kind())
+                .isEqualTo(DumpStatement.Kind.SESSION_SETTING);
+        assertThat(DumpStatement.of("SELECT pg_catalog.setval('public.s', 42, true);").kind()).isEqualTo(DumpStatement.Kind.SETVAL);
+        assertThat(DumpStatement.of("SELECT pg_catalog.setval('public.down', -7, false);").kind()).isEqualTo(DumpStatement.Kind.SETVAL);
+        // a call of the dump's functions: run once, in the dump's order, as any other statement
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('search_path', public.bump(), false);").kind())
+                .isEqualTo(DumpStatement.Kind.OTHER);
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('search_path', '', false), public.bump();").kind())
+                .isEqualTo(DumpStatement.Kind.OTHER);
+        assertThat(DumpStatement.of("SELECT pg_catalog.setval('public.s', public.wipe(), true);").kind())
+                .isEqualTo(DumpStatement.Kind.OTHER);
+        assertThat(DumpStatement.of("SELECT pg_catalog.set_config('statement_timeout', public.bump(), false);").kind())
+                .isEqualTo(DumpStatement.Kind.LIMIT);
+    }
 }

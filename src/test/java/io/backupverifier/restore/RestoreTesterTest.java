@@ -105,6 +105,20 @@ class RestoreTesterTest {
     }
 
     @Test
+    void rowSecurityHidingTheOrphanFromTheRestoreRoleStillFailsReferentialIntegrity() {
+        // the dump forces a policy on its own table that hides customer 4's order from its owner, the restore role
+        String sql = dumpWith("ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_address_fkey FOREIGN KEY (customer_id)"
+                + " REFERENCES public.addresses(id) NOT VALID;\n"
+                + "ALTER TABLE public.orders ENABLE ROW LEVEL SECURITY;\nALTER TABLE public.orders FORCE ROW LEVEL SECURITY;\n"
+                + "CREATE POLICY hide ON public.orders USING (customer_id OPERATOR(pg_catalog.<>) 4);\n");
+        RestoreResult r = tester().test(plainDump("rls.sql.gz", sql));
+        assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+        assertThat(r.checks().get("referential_integrity").status()).as(r.checks().get("referential_integrity").message())
+                .isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("referential_integrity").message()).contains("row-level security");
+    }
+
+    @Test
     void dataViolatingAForeignKeyFailsTheRestoreNamingIt() {
         RestoreResult r = tester().test(plainDump("fk.sql.gz", dump().replace("1\t1\t1\n", "1\t999\t1\n")));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
