@@ -318,6 +318,16 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         }));
     }
 
+    /** The first column of the first row of a query with one text parameter, or null when there is none. */
+    private static String firstRow(Connection c, String sql, String parameter) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            s.setString(1, parameter);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
     /**
      * COPY ... FREEZE into a table that has never held a row (no page yet): in one transaction with
      * a TRUNCATE of it (which lets COPY write its rows frozen, so no later read rewrites every page
@@ -328,15 +338,20 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private static Long copyFrozen(Connection c, String target, String frozenSql, InputStream in) throws SQLException {
         c.setAutoCommit(false);
         try {
-            String table;
-            try (PreparedStatement s = c.prepareStatement("SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_class c"
-                    + " WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?) AND c.relkind OPERATOR(pg_catalog.=) 'r'"
-                    + " AND pg_catalog.pg_relation_size(c.oid) OPERATOR(pg_catalog.=) 0")) {
-                s.setString(1, target);
-                try (ResultSet rs = s.executeQuery()) {
-                    table = rs.next() ? rs.getString(1) : null;
-                }
+            try {
+                String table = firstRow(c, "SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_class c"
+                        + " WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?) AND c.relkind OPERATOR(pg_catalog.=) 'r'", target);
                 if (table == null) {
+                    c.rollback();
+                    return null;
+                }
+                try (Statement t = c.createStatement()) {
+                    // locked before it is looked at: a COPY into its partitioned parent (another name, so
+                    // another job) could route rows into it between the look and the TRUNCATE
+                    t.execute("LOCK TABLE ONLY " + table + " IN ACCESS EXCLUSIVE MODE");
+                }
+                if (firstRow(c, "SELECT 'empty' WHERE pg_catalog.pg_relation_size(pg_catalog.to_regclass(?)) OPERATOR(pg_catalog.=) 0",
+                        table) == null) {
                     c.rollback();
                     return null;
                 }
