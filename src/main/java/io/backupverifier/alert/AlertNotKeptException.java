@@ -5,6 +5,7 @@ package io.backupverifier.alert;
  * carry on after: the verdict that caused the alert must not be committed without it.
  */
 public final class AlertNotKeptException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
     public AlertNotKeptException(String message, Throwable cause) {
         super(message, cause);

@@ -24,6 +24,8 @@ public final class RegularFiles {
 
     /** Why a file is not read: its message is the one-line reason, naming the file. */
     public static final class RefusedFileException extends IOException {
+        private static final long serialVersionUID = 1L;
+
         public RefusedFileException(String message) {
             super(message);
         }

@@ -123,13 +123,20 @@ final class OneShot implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        template.close();
-        app.stop();
+    public void close() {
         try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // already shutting down: the hook does the same
+            template.close();
+            app.stop();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // stopping was cut short; the JVM ends anyway
+        } catch (Exception e) {
+            throw new IllegalStateException("Stopping the application failed: " + e.getMessage(), e);
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down: the hook does the same
+            }
         }
     }
 }

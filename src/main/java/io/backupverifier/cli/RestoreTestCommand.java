@@ -53,6 +53,7 @@ final class RestoreTestCommand extends OperatorCommand {
     }
 
     @Override
+    @SuppressWarnings("try") // the listeners' handles are only there to be closed
     int run() throws Exception {
         if (file != null && weekly) {
             throw new UsageException("give FILE or --weekly, not both");

@@ -27,6 +27,7 @@ final class RunCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Override
     public Integer call() throws Exception {
         Settings settings = common.settings(ctx);

@@ -48,6 +48,7 @@ final class VerifyCommand extends OperatorCommand {
         super(ctx);
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Override
     int run() throws Exception {
         if (all && !files.isEmpty()) {

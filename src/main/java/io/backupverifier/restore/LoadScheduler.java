@@ -39,6 +39,8 @@ final class LoadScheduler {
      * second deadlock then is a failure.
      */
     static final class Deadlocked extends Exception {
+        private static final long serialVersionUID = 1L;
+
         Deadlocked(Exception cause) {
             super(cause.getMessage(), cause);
         }

@@ -52,6 +52,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
 
     /** A failure already described, with its line. */
     static final class Failed extends Exception {
+        private static final long serialVersionUID = 1L;
+
         Failed(String message) {
             super(message);
         }

@@ -167,15 +167,15 @@ public final class BackupScanner {
 
     /** The calling thread's stage: inflate (or pass through) and drain, so hashing sees every byte. */
     private GzipReport decode(InputStream rawIn, OutputStream contentOut) {
-        try (InputStream closeRaw = rawIn; OutputStream closeContent = contentOut) {
-            PushbackInputStream in = new PushbackInputStream(rawIn, 2);
+        try (InputStream raw = rawIn; OutputStream content = contentOut) {
+            PushbackInputStream in = new PushbackInputStream(raw, 2);
             byte[] magic = in.readNBytes(2);
             in.unread(magic);
             GzipReport gzip;
             if (GzipMagic.at(magic)) {
-                gzip = new GzipDecoder(maxExpanded, maxRatio).decode(in, contentOut);
+                gzip = new GzipDecoder(maxExpanded, maxRatio).decode(in, content);
             } else {
-                in.transferTo(contentOut);
+                in.transferTo(content);
                 gzip = magic.length == 0
                         ? GzipReport.notGzip("File is empty: no gzip data", GzipReport.Problem.EMPTY)
                         : GzipReport.notGzip(String.format("Not a gzip file: starts with %s, not 1f 8b", hex(magic)),

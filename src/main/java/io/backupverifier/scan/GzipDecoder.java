@@ -168,6 +168,8 @@ final class GzipDecoder {
 
     /** A header that is there but wrong (as opposed to cut short). */
     private static final class BadHeader extends IOException {
+        private static final long serialVersionUID = 1L;
+
         BadHeader(String message) {
             super(message);
         }

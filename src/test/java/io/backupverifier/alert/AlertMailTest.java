@@ -345,6 +345,7 @@ class AlertMailTest {
         }
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Test
     void dailyReportGoesToTheAdminThroughTheOutbox() throws Exception {
         try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
@@ -360,6 +361,7 @@ class AlertMailTest {
         }
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Test
     void aCommandAndTheServiceDrainingTogetherSendEachKeptAlertOnce() throws Exception {
         Path logs = root.resolve("own/logs");

@@ -311,6 +311,7 @@ class OperationsTest {
         return String.valueOf(m);
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Test
     void offLoopbackEveryPageNeedsBasicAuthentication() throws Exception {
         int port = freePort();
@@ -328,6 +329,7 @@ class OperationsTest {
         }
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Test
     void healthIsDownWithTheReasonWhenTheResultsStoreIsUnreachable() throws Exception {
         int port = freePort();

@@ -176,6 +176,7 @@ class FidelityTest {
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres", p);
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     private static boolean localServer() {
         try (Connection c = local()) {
             return new ProcessBuilder("pg_dump", "--version").start().waitFor() == 0

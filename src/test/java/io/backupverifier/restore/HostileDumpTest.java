@@ -246,6 +246,7 @@ class HostileDumpTest {
                 .hasMessageContaining("EMBEDDED_PG_USER bv-no-such-user is not an OS user here");
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Test
     void adminAccountNeedsItsPassword() throws Exception {
         int port;

@@ -193,6 +193,7 @@ class RestoreTesterTest {
         assertThat(corrupt.status()).isEqualTo(CheckStatus.FAILED);
     }
 
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     @Test
     void testDatabaseAndRoleAreGoneAfterwardsUnlessKept() throws Exception {
         RestoreResult kept = tester().test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);

@@ -71,7 +71,7 @@ class ResultsStoreOutageTest {
     private boolean mailed(String subjectPart) {
         return Arrays.stream(smtp.getReceivedMessages()).anyMatch(m -> {
             try {
-                return ((MimeMessage) m).getSubject().contains(subjectPart);
+                return m.getSubject().contains(subjectPart);
             } catch (Exception e) {
                 return false;
             }

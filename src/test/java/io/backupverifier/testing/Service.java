@@ -98,10 +98,17 @@ public final class Service implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         if (app != null) {
-            app.stop();
-            app = null;
+            try {
+                app.stop();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                throw new IllegalStateException("Stopping the service failed: " + e.getMessage(), e);
+            } finally {
+                app = null;
+            }
         }
     }
 }

@@ -97,6 +97,7 @@ public final class TestPostgres {
     }
 
     /** The server reloads its configuration on its own time: until then it still asks for a password. */
+    @SuppressWarnings("try") // a resource held only to be closed at the end
     private static void awaitTrust(int embeddedPort) throws SQLException, InterruptedException {
         long end = System.nanoTime() + 10_000_000_000L;
         while (true) {
