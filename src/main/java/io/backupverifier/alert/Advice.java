@@ -5,8 +5,7 @@ import io.backupverifier.checks.CheckId;
 /** What to do when a check fails: the seed's "Action" advice, per check id (kept in {@link CheckId}). */
 public final class Advice {
 
-    private Advice() {
-    }
+    private Advice() {}
 
     /** For a check that could not run (ERROR): the environment, not the backup, needs a look. */
     public static String forError() {

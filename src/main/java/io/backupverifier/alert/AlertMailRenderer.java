@@ -30,7 +30,11 @@ public final class AlertMailRenderer {
      */
     public AlertMailRenderer(String host, List<Path> logDirs) {
         this.host = host;
-        this.logs = String.join(" and ", logDirs.stream().map(p -> p.toAbsolutePath().normalize().toString()).toList());
+        this.logs = String.join(
+                " and ",
+                logDirs.stream()
+                        .map(p -> p.toAbsolutePath().normalize().toString())
+                        .toList());
     }
 
     /** This machine's name, or "localhost" when it has none that resolves. */
@@ -47,11 +51,17 @@ public final class AlertMailRenderer {
         List<BackupResult> failed = change.newFailures();
         if (failed.size() == 1) {
             BackupResult r = failed.get(0);
-            mails.add(mail(PREFIX + r.status() + " " + printable(r.file().getFileName().toString()) + ": " + problems(r), failed));
+            mails.add(mail(
+                    PREFIX + r.status() + " " + printable(r.file().getFileName().toString()) + ": " + problems(r),
+                    failed));
         } else if (failed.size() > 1) {
-            List<String> names = failed.stream().map(r -> printable(r.file().getFileName().toString())).toList();
+            List<String> names = failed.stream()
+                    .map(r -> printable(r.file().getFileName().toString()))
+                    .toList();
             boolean allErrors = failed.stream().allMatch(r -> r.status() == CheckStatus.ERROR);
-            mails.add(mail(PREFIX + (allErrors ? "ERROR " : "FAILED ") + failed.size() + " backups: " + String.join(", ", names),
+            mails.add(mail(
+                    PREFIX + (allErrors ? "ERROR " : "FAILED ") + failed.size() + " backups: "
+                            + String.join(", ", names),
                     failed));
         }
         if (!change.recoveries().isEmpty()) {
@@ -80,22 +90,45 @@ public final class AlertMailRenderer {
         StringBuilder html = new StringBuilder(head(subject));
         for (BackupResult r : results) {
             String status = r.status().toString();
-            text.append(r.runName()).append(' ').append(status).append(": ").append(printable(r.location())).append(" (")
-                    .append(r.category()).append(")\n\n");
-            html.append("<h2>").append(esc(r.runName())).append(" <span class=\"").append(status).append("\">").append(status)
+            text.append(r.runName())
+                    .append(' ')
+                    .append(status)
+                    .append(": ")
+                    .append(printable(r.location()))
+                    .append(" (")
+                    .append(r.category())
+                    .append(")\n\n");
+            html.append("<h2>")
+                    .append(esc(r.runName()))
+                    .append(" <span class=\"")
+                    .append(status)
+                    .append("\">")
+                    .append(status)
                     .append("</span>: ")
-                    .append(esc(r.location())).append("</h2>\n<p>Category: ").append(esc(r.category())).append("</p>\n")
+                    .append(esc(r.location()))
+                    .append("</h2>\n<p>Category: ")
+                    .append(esc(r.category()))
+                    .append("</p>\n")
                     .append("<table><tr><th>check</th><th>status</th><th>message</th><th>what to do</th></tr>\n");
             for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
                 CheckResult c = e.getValue();
-                String action = c.status() == CheckStatus.FAILED ? Advice.forCheck(e.getKey())
+                String action = c.status() == CheckStatus.FAILED
+                        ? Advice.forCheck(e.getKey())
                         : c.status() == CheckStatus.ERROR ? Advice.forError() : "";
                 text.append(String.format("  %-22s %-8s %s%n", e.getKey(), c.status(), printable(c.message())));
                 if (!action.isEmpty()) {
                     text.append(String.format("  %-22s %-8s Action: %s%n", "", "", action));
                 }
-                html.append("<tr><td>").append(esc(e.getKey())).append("</td><td class=\"").append(c.status()).append("\">")
-                        .append(c.status()).append("</td><td>").append(esc(c.message())).append("</td><td>").append(esc(action))
+                html.append("<tr><td>")
+                        .append(esc(e.getKey()))
+                        .append("</td><td class=\"")
+                        .append(c.status())
+                        .append("\">")
+                        .append(c.status())
+                        .append("</td><td>")
+                        .append(esc(c.message()))
+                        .append("</td><td>")
+                        .append(esc(action))
                         .append("</td></tr>\n");
             }
             text.append('\n');
@@ -107,21 +140,35 @@ public final class AlertMailRenderer {
     }
 
     private String footer() {
-        return "backup-verifier on " + host + ": every check of every backup, in the logs and reports under " + logs + ".";
+        return "backup-verifier on " + host + ": every check of every backup, in the logs and reports under " + logs
+                + ".";
     }
 
     private AlertMail recovery(List<AlertState.Recovery> recoveries) {
-        String subject = PREFIX + "RECOVERED " + (recoveries.size() == 1
-                ? recoveries.get(0).category() + ": " + printable(recoveries.get(0).clearedBy())
-                : recoveries.size() + " earlier failures cleared");
+        String subject = PREFIX + "RECOVERED "
+                + (recoveries.size() == 1
+                        ? recoveries.get(0).category() + ": "
+                                + printable(recoveries.get(0).clearedBy())
+                        : recoveries.size() + " earlier failures cleared");
         StringBuilder text = new StringBuilder("These failures have cleared:\n\n");
-        StringBuilder html = new StringBuilder(head(subject)).append("<h2>These failures have cleared</h2>\n<table>")
+        StringBuilder html = new StringBuilder(head(subject))
+                .append("<h2>These failures have cleared</h2>\n<table>")
                 .append("<tr><th>failed earlier</th><th>category</th><th>cleared because</th></tr>\n");
         for (AlertState.Recovery r : recoveries) {
-            text.append("  ").append(printable(r.subject())).append(" (").append(r.category()).append("): ")
-                    .append(printable(r.clearedBy())).append('\n');
-            html.append("<tr><td>").append(esc(r.subject())).append("</td><td>").append(esc(r.category()))
-                    .append("</td><td class=\"PASSED\">").append(esc(r.clearedBy())).append("</td></tr>\n");
+            text.append("  ")
+                    .append(printable(r.subject()))
+                    .append(" (")
+                    .append(r.category())
+                    .append("): ")
+                    .append(printable(r.clearedBy()))
+                    .append('\n');
+            html.append("<tr><td>")
+                    .append(esc(r.subject()))
+                    .append("</td><td>")
+                    .append(esc(r.category()))
+                    .append("</td><td class=\"PASSED\">")
+                    .append(esc(r.clearedBy()))
+                    .append("</td></tr>\n");
         }
         text.append("\n-- \n").append(footer()).append('\n');
         html.append("</table>\n<p>").append(esc(footer())).append("</p>\n</body></html>\n");

@@ -38,7 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class AlertOutbox {
 
     /** A mail claimed for delivery by this process: its claim file and the mail. */
-    public record Claim(Path file, AlertMail mail) { }
+    public record Claim(Path file, AlertMail mail) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(AlertOutbox.class);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
@@ -57,6 +57,7 @@ public final class AlertOutbox {
      * that got the same PID (as in a container) does not mistake its dead predecessor's claims for its own.
      */
     private final String owner = owner(ProcessHandle.current());
+
     private final long pid = ProcessHandle.current().pid();
     /** When this process may try again a mail whose delivery failed (the service's resend interval). */
     private final Map<String, Instant> retryAt = new ConcurrentHashMap<>();
@@ -76,7 +77,8 @@ public final class AlertOutbox {
     }
 
     private static String owner(ProcessHandle p) {
-        return p.pid() + "-" + p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        return p.pid() + "-"
+                + p.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
     }
 
     /** Keeps a mail for other recipients than ALERT_EMAIL (the daily report for ADMIN_EMAIL). */
@@ -86,7 +88,8 @@ public final class AlertOutbox {
 
     /** Writes a mail durably; returns its file. Throws {@link AlertNotKeptException} when it cannot. */
     public Path keep(AlertMail mail) {
-        String name = String.format("alert_%s_%d_%06d.json", LocalDateTime.now(clock).format(STAMP), pid, SEQ.incrementAndGet());
+        String name = String.format(
+                "alert_%s_%d_%06d.json", LocalDateTime.now(clock).format(STAMP), pid, SEQ.incrementAndGet());
         Path target = outboxDir.resolve(name);
         Path tmp = outboxDir.resolve("." + name + ".tmp");
         try {
@@ -106,8 +109,9 @@ public final class AlertOutbox {
             } catch (IOException ignored) {
                 // the message below says what matters
             }
-            throw new AlertNotKeptException("Cannot keep the alert '" + mail.subject() + "' in the outbox " + outboxDir
-                    + ": " + e.getMessage(), e);
+            throw new AlertNotKeptException(
+                    "Cannot keep the alert '" + mail.subject() + "' in the outbox " + outboxDir + ": " + e.getMessage(),
+                    e);
         }
         LOG.info("Alert kept for delivery: {} ({})", mail.subject(), target.getFileName());
         return target;
@@ -129,7 +133,8 @@ public final class AlertOutbox {
         }
         try (Stream<Path> files = Files.list(outboxDir)) {
             return files.filter(p -> KEPT.matcher(p.getFileName().toString()).matches())
-                    .sorted(Comparator.comparing(AlertOutbox::baseName)).toList();
+                    .sorted(Comparator.comparing(AlertOutbox::baseName))
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the alert outbox " + outboxDir + ": " + e.getMessage(), e);
         }
@@ -138,7 +143,9 @@ public final class AlertOutbox {
     /** The waiting mails this process has not tried yet, or tried longer than the resend interval ago. */
     public List<Path> due() {
         Instant now = clock.instant();
-        return pending().stream().filter(p -> !retryAt.getOrDefault(baseName(p), Instant.MIN).isAfter(now)).toList();
+        return pending().stream()
+                .filter(p -> !retryAt.getOrDefault(baseName(p), Instant.MIN).isAfter(now))
+                .toList();
     }
 
     private static String baseName(Path file) {
@@ -186,12 +193,17 @@ public final class AlertOutbox {
     }
 
     private boolean abandoned(Path claim, String claimant, long claimantPid) {
-        if (!claimant.equals(owner) && !ProcessHandle.of(claimantPid).filter(ProcessHandle::isAlive)
-                .map(p -> claimant.indexOf('-') < 0 || owner(p).equals(claimant)).orElse(false)) {
+        if (!claimant.equals(owner)
+                && !ProcessHandle.of(claimantPid)
+                        .filter(ProcessHandle::isAlive)
+                        .map(p -> claimant.indexOf('-') < 0 || owner(p).equals(claimant))
+                        .orElse(false)) {
             return true; // that process is gone (or its PID now belongs to another one)
         }
         try {
-            return Files.getLastModifiedTime(claim).toInstant().isBefore(java.time.Instant.now().minus(CLAIM_LIFETIME));
+            return Files.getLastModifiedTime(claim)
+                    .toInstant()
+                    .isBefore(java.time.Instant.now().minus(CLAIM_LIFETIME));
         } catch (IOException e) {
             return false; // gone: someone took it
         }

@@ -31,7 +31,7 @@ public final class AlertState {
     }
 
     /** A failure that cleared, and what cleared it. */
-    public record Recovery(String subject, String category, String clearedBy) { }
+    public record Recovery(String subject, String category, String clearedBy) {}
 
     private static final String FAILED = "FAILED";
     private static final String RESOLVED = "RESOLVED";
@@ -65,7 +65,7 @@ public final class AlertState {
     }
 
     public Change update(List<? extends BackupResult> results) {
-        return update(results, change -> { });
+        return update(results, change -> {});
     }
 
     /**
@@ -76,7 +76,9 @@ public final class AlertState {
     public synchronized Change update(List<? extends BackupResult> results, Consumer<Change> keep) {
         List<BackupResult> failures = new ArrayList<>();
         List<Recovery> recoveries = new ArrayList<>();
-        List<? extends BackupResult> ordered = results.stream().sorted(Comparator.comparingLong(AlertState::time)).toList();
+        List<? extends BackupResult> ordered = results.stream()
+                .sorted(Comparator.comparingLong(AlertState::time))
+                .toList();
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
             c.setAutoCommit(false);
@@ -114,8 +116,9 @@ public final class AlertState {
         }
     }
 
-    private void decide(Connection c, List<? extends BackupResult> ordered, List<BackupResult> failures,
-                        List<Recovery> recoveries) throws SQLException {
+    private void decide(
+            Connection c, List<? extends BackupResult> ordered, List<BackupResult> failures, List<Recovery> recoveries)
+            throws SQLException {
         for (BackupResult r : ordered) {
             String key = key(r);
             String known = status(c, key);
@@ -127,8 +130,11 @@ public final class AlertState {
                 continue;
             }
             if (FAILED.equals(known)) {
-                recoveries.add(new Recovery(key.substring(key.indexOf(':') + 1), r.category(),
-                        r.resultKind() == ResultKind.HISTORY ? "the " + r.category() + " backups are fresh again"
+                recoveries.add(new Recovery(
+                        key.substring(key.indexOf(':') + 1),
+                        r.category(),
+                        r.resultKind() == ResultKind.HISTORY
+                                ? "the " + r.category() + " backups are fresh again"
                                 : r.file().getFileName() + " passed"));
             }
             delete(c, key);
@@ -145,9 +151,12 @@ public final class AlertState {
                     }
                 }
                 for (String k : cleared) {
-                    recoveries.add(new Recovery(k.substring(k.indexOf(':') + 1), r.category(),
+                    recoveries.add(new Recovery(
+                            k.substring(k.indexOf(':') + 1),
+                            r.category(),
                             "newer backup " + r.file().getFileName() + " passed"));
-                    try (PreparedStatement u = c.prepareStatement("UPDATE bv_alert_state SET status = ? WHERE subject = ?")) {
+                    try (PreparedStatement u =
+                            c.prepareStatement("UPDATE bv_alert_state SET status = ? WHERE subject = ?")) {
                         u.setString(1, RESOLVED);
                         u.setString(2, k);
                         u.executeUpdate();

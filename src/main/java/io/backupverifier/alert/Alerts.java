@@ -39,7 +39,10 @@ public final class Alerts {
         if (body instanceof BackupResult r) {
             results.add(r);
         } else if (body instanceof Collection<?> c) {
-            c.stream().filter(BackupResult.class::isInstance).map(BackupResult.class::cast).forEach(results::add);
+            c.stream()
+                    .filter(BackupResult.class::isInstance)
+                    .map(BackupResult.class::cast)
+                    .forEach(results::add);
         }
         List<AlertMail> kept = new ArrayList<>();
         boolean[] decided = {false};
@@ -55,8 +58,10 @@ public final class Alerts {
             } else {
                 // without memory of earlier runs, a repeated alert is better than none
                 LOG.warn("{}: alerting every failure of this run", e.getMessage());
-                keepAll(renderer.render(new AlertState.Change(results.stream().filter(BackupResult::isFailed).toList(),
-                        List.of())), kept);
+                keepAll(
+                        renderer.render(new AlertState.Change(
+                                results.stream().filter(BackupResult::isFailed).toList(), List.of())),
+                        kept);
             }
         }
         return kept;

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class SharedAlertOutbox {
 
     /** A mail claimed for delivery by this node: its row and the mail. */
-    public record Claim(String id, AlertMail mail) { }
+    public record Claim(String id, AlertMail mail) {}
 
     private static final Logger LOG = LoggerFactory.getLogger(SharedAlertOutbox.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -65,8 +65,9 @@ public final class SharedAlertOutbox {
         String id = UUID.randomUUID().toString();
         long now = clock.millis();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement i = c.prepareStatement("INSERT INTO bv_alert_outbox (id, kept_at, kept_by, subject, mail,"
-                     + " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement i =
+                        c.prepareStatement("INSERT INTO bv_alert_outbox (id, kept_at, kept_by, subject, mail,"
+                                + " next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)")) {
             i.setString(1, id);
             i.setLong(2, now);
             i.setString(3, node);
@@ -79,8 +80,8 @@ public final class SharedAlertOutbox {
                 c.commit();
             }
         } catch (SQLException | IOException | RuntimeException e) {
-            throw new AlertNotKeptException("Cannot keep the alert '" + mail.subject() + "' in " + where() + ": "
-                    + e.getMessage(), e);
+            throw new AlertNotKeptException(
+                    "Cannot keep the alert '" + mail.subject() + "' in " + where() + ": " + e.getMessage(), e);
         }
         LOG.info("Alert kept for delivery: {} ({})", mail.subject(), id);
         return id;
@@ -93,12 +94,15 @@ public final class SharedAlertOutbox {
 
     /** The waiting mails no live node has claimed and whose resend time has come, oldest first. */
     public List<String> due() {
-        return ids("SELECT id FROM bv_alert_outbox WHERE next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
-                + " ORDER BY kept_at, id", clock.millis());
+        return ids(
+                "SELECT id FROM bv_alert_outbox WHERE next_attempt_at <= ? AND (claimed_until IS NULL OR claimed_until < ?)"
+                        + " ORDER BY kept_at, id",
+                clock.millis());
     }
 
     private List<String> ids(String sql, Long now) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement q = c.prepareStatement(sql)) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement q = c.prepareStatement(sql)) {
             if (now != null) {
                 q.setLong(1, now);
                 q.setLong(2, now);
@@ -130,8 +134,9 @@ public final class SharedAlertOutbox {
             try {
                 String mail = null;
                 String previous = null;
-                try (PreparedStatement q = c.prepareStatement("SELECT mail, claimed_by FROM bv_alert_outbox WHERE id = ?"
-                        + " AND (claimed_until IS NULL OR claimed_until < ?) FOR UPDATE SKIP LOCKED")) {
+                try (PreparedStatement q =
+                        c.prepareStatement("SELECT mail, claimed_by FROM bv_alert_outbox WHERE id = ?"
+                                + " AND (claimed_until IS NULL OR claimed_until < ?) FOR UPDATE SKIP LOCKED")) {
                     q.setString(1, id);
                     q.setLong(2, now);
                     try (ResultSet rs = q.executeQuery()) {
@@ -175,7 +180,7 @@ public final class SharedAlertOutbox {
     /** The claimed mail was delivered: it leaves the outbox. */
     public void delivered(Claim claim) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement d = c.prepareStatement("DELETE FROM bv_alert_outbox WHERE id = ?")) {
+                PreparedStatement d = c.prepareStatement("DELETE FROM bv_alert_outbox WHERE id = ?")) {
             d.setString(1, claim.id());
             d.executeUpdate();
             if (!c.getAutoCommit()) {
@@ -187,8 +192,9 @@ public final class SharedAlertOutbox {
     /** Delivery failed: the mail waits again, for any node, for the resend interval. */
     public void release(Claim claim) throws SQLException {
         try (Connection c = dataSource.getConnection();
-             PreparedStatement u = c.prepareStatement("UPDATE bv_alert_outbox SET claimed_by = NULL, claimed_until = NULL,"
-                     + " next_attempt_at = ?, attempts = attempts + 1 WHERE id = ? AND claimed_by = ?")) {
+                PreparedStatement u =
+                        c.prepareStatement("UPDATE bv_alert_outbox SET claimed_by = NULL, claimed_until = NULL,"
+                                + " next_attempt_at = ?, attempts = attempts + 1 WHERE id = ? AND claimed_by = ?")) {
             u.setLong(1, clock.millis() + resendAfter.toMillis());
             u.setString(2, claim.id());
             u.setString(3, node);

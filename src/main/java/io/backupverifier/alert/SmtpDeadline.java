@@ -80,7 +80,8 @@ public final class SmtpDeadline extends SocketFactory {
     }
 
     @Override
-    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+    public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+            throws IOException {
         Socket s = createSocket();
         s.bind(new java.net.InetSocketAddress(localAddress, localPort));
         s.connect(new java.net.InetSocketAddress(address, port));
@@ -93,13 +94,16 @@ public final class SmtpDeadline extends SocketFactory {
         private final ScheduledFuture<?> deadline;
 
         DeadlineSocket(long totalMillis) {
-            deadline = WATCHDOG.schedule(() -> {
-                try {
-                    super.close();
-                } catch (IOException e) {
-                    // closing is all we can do
-                }
-            }, totalMillis, TimeUnit.MILLISECONDS);
+            deadline = WATCHDOG.schedule(
+                    () -> {
+                        try {
+                            super.close();
+                        } catch (IOException e) {
+                            // closing is all we can do
+                        }
+                    },
+                    totalMillis,
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override

@@ -19,30 +19,32 @@ import io.backupverifier.config.Settings;
 import io.backupverifier.config.Units;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.SizeAnomalyCheck;
+import io.backupverifier.livedb.LiveDatabaseCheck;
+import io.backupverifier.maintenance.LogMaintenance;
+import io.backupverifier.ops.BackupDirectoryHealthCheck;
+import io.backupverifier.ops.Metrics;
+import io.backupverifier.ops.ResultsStoreHealthCheck;
 import io.backupverifier.report.ReportRows;
 import io.backupverifier.report.ReportWriter;
 import io.backupverifier.report.RunLog;
-import io.backupverifier.scan.BackupScanner;
-import io.backupverifier.scan.ScanProgress;
-import io.backupverifier.sidecar.Category;
-import io.backupverifier.store.ClusterNode;
-import io.backupverifier.store.DataSources;
-import io.backupverifier.store.ResultsStore;
-import io.backupverifier.store.ResultsQueries;
-import io.backupverifier.store.SuspectRestores;
 import io.backupverifier.restore.EmbeddedTarget;
 import io.backupverifier.restore.ExternalTarget;
 import io.backupverifier.restore.RestoreAttachment;
 import io.backupverifier.restore.RestoreTarget;
 import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.restore.TestDatabaseCleanup;
+import io.backupverifier.scan.BackupScanner;
+import io.backupverifier.scan.ScanProgress;
+import io.backupverifier.sidecar.Category;
+import io.backupverifier.store.ClusterNode;
+import io.backupverifier.store.DataSources;
+import io.backupverifier.store.ResilientMessageIdRepository;
+import io.backupverifier.store.ResultsQueries;
+import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.SuspectRestores;
+import io.backupverifier.store.WatchReadLock;
 import java.time.Clock;
 import java.time.Duration;
-import io.backupverifier.livedb.LiveDatabaseCheck;
-import io.backupverifier.maintenance.LogMaintenance;
-import io.backupverifier.ops.BackupDirectoryHealthCheck;
-import io.backupverifier.ops.Metrics;
-import io.backupverifier.ops.ResultsStoreHealthCheck;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +52,6 @@ import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
-import io.backupverifier.store.ResilientMessageIdRepository;
-import io.backupverifier.store.WatchReadLock;
 import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
 import org.apache.camel.spi.Registry;
 
@@ -123,8 +123,12 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("backupFileFilter", new BackupFileFilter(catalog));
         r.bind("unfinishedFile", new UnfinishedFile(clock));
         // the scanner's reader and inspector stages: Camel's pool, shut down when Camel stops
-        r.bind("backupInspector", new BackupInspector(scanner(() -> context.getExecutorServiceManager().newCachedThreadPool(this, "scan")),
-                catalog.metadataReader(), catalog));
+        r.bind(
+                "backupInspector",
+                new BackupInspector(
+                        scanner(() -> context.getExecutorServiceManager().newCachedThreadPool(this, "scan")),
+                        catalog.metadataReader(),
+                        catalog));
 
         Map<String, Duration> maxAge = new HashMap<>();
         Map<String, Integer> keep = new HashMap<>();
@@ -133,7 +137,6 @@ public final class AppBeans implements CamelConfiguration {
             keep.put(c, Integer.parseInt(settings.get("history.keep-" + c)));
         }
         r.bind("categoryChecks", new CategoryChecks(catalog, maxAge, keep, clock));
-
 
         // the file checks, in the order of the verify route
         r.bind("sizeCheck", new SizeCheck(settings.minSize(), settings.maxSize()));
@@ -144,12 +147,13 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("formatCheck", new FormatCheck());
         r.bind("dumpCompleteCheck", new DumpCompleteCheck());
 
-        DataSource pool = DataSources.of(settings.get("results.db-url"), settings.get("results.db-user"),
-                settings.get("results.db-password"));
+        DataSource pool = DataSources.of(
+                settings.get("results.db-url"), settings.get("results.db-user"), settings.get("results.db-password"));
         SchemaFirst gated = schemaInBackground ? new SchemaFirst(pool) : null;
         DataSource results = gated != null ? gated : pool;
         // results the store cannot take wait in the state directory until it answers again
-        ResultsStore store = new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
+        ResultsStore store =
+                new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
         if (gated != null) {
             gated.migrateInBackground(store::initOrWarn);
         } else {
@@ -157,8 +161,13 @@ public final class AppBeans implements CamelConfiguration {
         }
         ResultsQueries queries = new ResultsQueries(results);
         r.bind("resultsDataSource", results);
-        r.bind("sizeAnomalyCheck", new SizeAnomalyCheck(catalog, Integer.parseInt(settings.get("history.size-backups")),
-                Double.parseDouble(settings.get("history.size-ratio")), queries::failedIn));
+        r.bind(
+                "sizeAnomalyCheck",
+                new SizeAnomalyCheck(
+                        catalog,
+                        Integer.parseInt(settings.get("history.size-backups")),
+                        Double.parseDouble(settings.get("history.size-ratio")),
+                        queries::failedIn));
         r.bind("resultsStore", store);
         r.bind("resultsQueries", queries);
         r.bind("suspectRestores", new SuspectRestores(store, queries, clock));
@@ -171,10 +180,13 @@ public final class AppBeans implements CamelConfiguration {
             java.util.Set<io.micrometer.core.instrument.MeterRegistry> made =
                     r.findByType(io.micrometer.core.instrument.MeterRegistry.class);
             if (made.isEmpty()) {
-                io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics = new io.micrometer.prometheusmetrics
-                        .PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
+                        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
                 metrics.config().commonTags("node", ClusterNode.name());
-                r.bind("metricsRegistry", metrics); // the name camel-micrometer-prometheus looks up before it makes its own
+                r.bind(
+                        "metricsRegistry",
+                        metrics); // the name camel-micrometer-prometheus looks up before it makes its own
             } else { // made by camel-main already (service mode): the meters registered from now on, routes' and ours
                 made.forEach(m -> m.config().commonTags("node", ClusterNode.name()));
             }
@@ -184,8 +196,14 @@ public final class AppBeans implements CamelConfiguration {
         }
 
         r.bind("reportRows", new ReportRows(catalog, queries));
-        r.bind("reportWriter", new ReportWriter(settings.logDir(), settings.backupDir(),
-                r.lookupByNameAndType("categoryChecks", CategoryChecks.class), queries, clock));
+        r.bind(
+                "reportWriter",
+                new ReportWriter(
+                        settings.logDir(),
+                        settings.backupDir(),
+                        r.lookupByNameAndType("categoryChecks", CategoryChecks.class),
+                        queries,
+                        clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
         r.bind("runs", new io.backupverifier.run.Runs());
         r.bind("backupDone", new io.backupverifier.run.BackupDone());
@@ -194,7 +212,8 @@ public final class AppBeans implements CamelConfiguration {
         java.util.function.Consumer<io.backupverifier.alert.AlertMail> keepAlert;
         if (clustered) {
             // several nodes: the outbox is a table they share, and they take the alert decisions in turn
-            SharedAlertOutbox shared = new SharedAlertOutbox(results, clock, resendAfter, claimLease(), ClusterNode.name());
+            SharedAlertOutbox shared =
+                    new SharedAlertOutbox(results, clock, resendAfter, claimLease(), ClusterNode.name());
             r.bind("alertOutbox", shared);
             keepAlert = shared::keep;
         } else {
@@ -202,19 +221,42 @@ public final class AppBeans implements CamelConfiguration {
             r.bind("alertOutbox", outbox);
             keepAlert = outbox::keep;
         }
-        r.bind("alerts", new Alerts(new AlertState(results, clock, clustered), new AlertMailRenderer(AlertMailRenderer.localHostName(),
-                List.of(settings.logDir(), settings.restoreLogDir())), keepAlert));
-        r.bind("mailProperties", SmtpDeadline.guard(settings.mailProperties(), Units.duration(settings.get("alert.smtp-timeout"))));
+        r.bind(
+                "alerts",
+                new Alerts(
+                        new AlertState(results, clock, clustered),
+                        new AlertMailRenderer(
+                                AlertMailRenderer.localHostName(),
+                                List.of(settings.logDir(), settings.restoreLogDir())),
+                        keepAlert));
+        r.bind(
+                "mailProperties",
+                SmtpDeadline.guard(settings.mailProperties(), Units.duration(settings.get("alert.smtp-timeout"))));
         // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
-        ExternalTarget external = settings.get("test-db.host").isEmpty() ? null : new ExternalTarget(settings.get("test-db.host"),
-                Integer.parseInt(settings.get("test-db.port")), settings.get("test-db.user"), settings.get("test-db.password"));
-        RestoreTester.Options options = new RestoreTester.Options(settings.get("db.name"), settings.restoreParallelism(),
-                settings.restoreWorkDir(), settings.get("restore.pg-bin-dir"), settings.minTables(), settings.keyTables(),
-                settings.flag("restore.key-tables-not-empty"), consistency).withLimits(Units.duration(settings.get("restore.timeout")),
-                Units.duration(settings.get("restore.statement-timeout")), Units.size(settings.get("restore.max-statement")))
+        ExternalTarget external = settings.get("test-db.host").isEmpty()
+                ? null
+                : new ExternalTarget(
+                        settings.get("test-db.host"),
+                        Integer.parseInt(settings.get("test-db.port")),
+                        settings.get("test-db.user"),
+                        settings.get("test-db.password"));
+        RestoreTester.Options options = new RestoreTester.Options(
+                        settings.get("db.name"),
+                        settings.restoreParallelism(),
+                        settings.restoreWorkDir(),
+                        settings.get("restore.pg-bin-dir"),
+                        settings.minTables(),
+                        settings.keyTables(),
+                        settings.flag("restore.key-tables-not-empty"),
+                        consistency)
+                .withLimits(
+                        Units.duration(settings.get("restore.timeout")),
+                        Units.duration(settings.get("restore.statement-timeout")),
+                        Units.size(settings.get("restore.max-statement")))
                 .withExpansionLimits(settings.maxExpandedSize(), settings.maxExpansionRatio())
                 .withReindex(settings.flag("restore.reindex"));
-        Supplier<RestoreTarget> targets = external != null ? () -> external
+        Supplier<RestoreTarget> targets = external != null
+                ? () -> external
                 : () -> new EmbeddedTarget(settings.restoreWorkDir(), settings.get("restore.embedded-user"));
         // when the application stops (after in-flight restore tests), no embedded server outlives it
         try {
@@ -234,15 +276,27 @@ public final class AppBeans implements CamelConfiguration {
         } catch (Exception e) {
             throw new IllegalStateException("Cannot register the embedded server cleanup: " + e.getMessage(), e);
         }
-        r.bind("restoreTester", new RestoreTester(options, targets, external != null, catalog, catalog.metadataReader(), clock));
+        r.bind(
+                "restoreTester",
+                new RestoreTester(options, targets, external != null, catalog, catalog.metadataReader(), clock));
         r.bind("restoreAttachment", new RestoreAttachment());
         r.bind("restoreLog", new RunLog(settings.restoreLogDir(), "restore_test", "Starting restore test", clock));
-        r.bind("testDatabaseCleanup", new TestDatabaseCleanup(external, settings.restoreWorkDir(),
-                Integer.parseInt(settings.get("test-db.retention-days")), clock));
+        r.bind(
+                "testDatabaseCleanup",
+                new TestDatabaseCleanup(
+                        external,
+                        settings.restoreWorkDir(),
+                        Integer.parseInt(settings.get("test-db.retention-days")),
+                        clock));
 
-        r.bind("logMaintenance", new LogMaintenance(List.of(settings.logDir(), settings.restoreLogDir()),
-                Units.duration(settings.get("logs.archive-after")), Units.duration(settings.get("logs.delete-after")),
-                Units.size(settings.get("logs.max-size")), clock));
+        r.bind(
+                "logMaintenance",
+                new LogMaintenance(
+                        List.of(settings.logDir(), settings.restoreLogDir()),
+                        Units.duration(settings.get("logs.archive-after")),
+                        Units.duration(settings.get("logs.delete-after")),
+                        Units.size(settings.get("logs.max-size")),
+                        clock));
         r.bind("metrics", new Metrics(() -> {
             // Camel's Prometheus registry when metrics are on (service mode), else a private one
             java.util.Set<io.micrometer.core.instrument.MeterRegistry> found =
@@ -257,12 +311,21 @@ public final class AppBeans implements CamelConfiguration {
         if (settings.flag("cluster.enabled")) {
             r.bind("clusterHealth", new io.backupverifier.ops.ClusterHealthCheck(cluster));
         }
-        LiveDatabaseCheck live = new LiveDatabaseCheck(new LiveDatabaseCheck.Target(settings.get("database.type"),
-                settings.get("db.host"), Integer.parseInt(settings.get("db.port").strip()), settings.get("db.user"),
-                settings.get("db.password"), settings.get("db.name")), settings.keyTables(), consistency);
+        LiveDatabaseCheck live = new LiveDatabaseCheck(
+                new LiveDatabaseCheck.Target(
+                        settings.get("database.type"),
+                        settings.get("db.host"),
+                        Integer.parseInt(settings.get("db.port").strip()),
+                        settings.get("db.user"),
+                        settings.get("db.password"),
+                        settings.get("db.name")),
+                settings.keyTables(),
+                consistency);
         r.bind("liveDatabaseCheck", live);
         r.bind("liveDatabase", live.dataSource()); // jdbc:liveDatabase in check-db.yaml
-        r.bind("verifyPool", context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
+        r.bind(
+                "verifyPool",
+                context.getExecutorServiceManager().newFixedThreadPool(this, "verify", settings.parallelism()));
     }
 
     /**
@@ -273,24 +336,28 @@ public final class AppBeans implements CamelConfiguration {
         int retries = Integer.parseInt(settings.get("alert.retries").strip());
         Duration smtp = Units.duration(settings.get("alert.smtp-timeout"));
         Duration delay = Units.duration(settings.get("alert.retry-delay"));
-        return smtp.multipliedBy(retries + 1L).plus(delay.multipliedBy(1L << Math.min(retries + 1, 20))).plusMinutes(1);
+        return smtp.multipliedBy(retries + 1L)
+                .plus(delay.multipliedBy(1L << Math.min(retries + 1, 20)))
+                .plusMinutes(1);
     }
 
     /**
      * The watcher's read lock: the stable-for check, and with CLUSTER_ENABLED (several nodes share the
      * backup directory and the PostgreSQL results store) a lock row there, so one node verifies a backup.
      */
-    private GenericFileExclusiveReadLockStrategy<java.io.File> watchReadLock(CamelContext context, DataSource results,
-            ResilientMessageIdRepository verified) {
+    private GenericFileExclusiveReadLockStrategy<java.io.File> watchReadLock(
+            CamelContext context, DataSource results, ResilientMessageIdRepository verified) {
         long stableFor = Units.duration(settings.get("watch.stable-for")).toMillis();
         // looks a few times per stable time, so a file is taken soon after it became stable
-        WatchReadLock.Timing timing = new WatchReadLock.Timing(Math.max(100, stableFor / 4), stableFor,
+        WatchReadLock.Timing timing = new WatchReadLock.Timing(
+                Math.max(100, stableFor / 4),
+                stableFor,
                 Units.duration(settings.get("watch.lock-timeout")).toMillis());
         if (!settings.flag("cluster.enabled")) {
             return WatchReadLock.single(timing);
         }
-        WatchReadLock.Clustered lock = WatchReadLock.clustered(timing, results, context, verified,
-                Units.duration(settings.get("watch.lock-max-age")));
+        WatchReadLock.Clustered lock = WatchReadLock.clustered(
+                timing, results, context, verified, Units.duration(settings.get("watch.lock-max-age")));
         try {
             context.addService(lock.locks()); // its table, and the keep-alive of this node's rows, with the application
         } catch (Exception e) {

@@ -15,12 +15,16 @@ import org.apache.camel.main.Main;
 public final class BackupVerifierApp {
 
     /** Which routes to load. */
-    public enum Mode { SERVICE, ONE_SHOT }
+    public enum Mode {
+        SERVICE,
+        ONE_SHOT
+    }
 
     private final Main main = new Main();
     private final AppBeans beans;
 
-    public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock) throws ConfigException {
+    public BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock)
+            throws ConfigException {
         this(settings, home, configFile, mode, clock, null);
     }
 
@@ -35,7 +39,7 @@ public final class BackupVerifierApp {
     }
 
     /** The endpoints a command sends to, and those its routes could call but will not in this run. */
-    public record RouteUse(java.util.Collection<String> entries, java.util.Collection<String> unreached) { }
+    public record RouteUse(java.util.Collection<String> entries, java.util.Collection<String> unreached) {}
 
     private BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock, RouteUse uses)
             throws ConfigException {
@@ -46,21 +50,34 @@ public final class BackupVerifierApp {
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
         if (mode == Mode.SERVICE && !settings.mailEnabled()) {
-            org.slf4j.LoggerFactory.getLogger(BackupVerifierApp.class).warn("No SMTP_HOST configured: alerts are kept only in "
-                    + "the outbox {}", settings.outboxDir().toAbsolutePath());
+            org.slf4j.LoggerFactory.getLogger(BackupVerifierApp.class)
+                    .warn(
+                            "No SMTP_HOST configured: alerts are kept only in " + "the outbox {}",
+                            settings.outboxDir().toAbsolutePath());
         }
         if (mode == Mode.SERVICE && settings.get("http.port").strip().equals("0")) {
             main.configure().withRoutesExcludePattern(routes + "http-*.yaml"); // HTTP turned off: no pages
         }
         if (mode == Mode.ONE_SHOT) {
             java.util.List<String> serviceOnly = java.util.List.of("watch-", "schedule-", "http-");
-            java.util.Optional<java.util.List<Path>> needed = uses == null ? java.util.Optional.empty()
-                    : RouteFiles.select(home.toAbsolutePath().resolve("routes"), serviceOnly, uses.entries(), uses.unreached());
+            java.util.Optional<java.util.List<Path>> needed = uses == null
+                    ? java.util.Optional.empty()
+                    : RouteFiles.select(
+                            home.toAbsolutePath().resolve("routes"), serviceOnly, uses.entries(), uses.unreached());
             if (needed.isPresent()) {
-                main.configure().withRoutesIncludePattern(String.join(",",
-                        needed.get().stream().map(p -> "file:" + p.toAbsolutePath()).toList()));
+                main.configure()
+                        .withRoutesIncludePattern(String.join(
+                                ",",
+                                needed.get().stream()
+                                        .map(p -> "file:" + p.toAbsolutePath())
+                                        .toList()));
             } else {
-                main.configure().withRoutesExcludePattern(String.join(",", serviceOnly.stream().map(p -> routes + p + "*.yaml").toList()));
+                main.configure()
+                        .withRoutesExcludePattern(String.join(
+                                ",",
+                                serviceOnly.stream()
+                                        .map(p -> routes + p + "*.yaml")
+                                        .toList()));
             }
         }
     }
@@ -89,12 +106,15 @@ public final class BackupVerifierApp {
      * registering: Camel's health registry finds every check bound in the registry (AppBeans).
      */
     private static void registerMBean(CamelContext camel) throws Exception {
-        if (camel.getManagementStrategy() == null || camel.getManagementStrategy().getManagementAgent() == null) {
+        if (camel.getManagementStrategy() == null
+                || camel.getManagementStrategy().getManagementAgent() == null) {
             return;
         }
-        BackupVerifierOperations ops = new BackupVerifierOperations(camel,
+        BackupVerifierOperations ops = new BackupVerifierOperations(
+                camel,
                 camel.getRegistry().lookupByNameAndType("backupCatalog", io.backupverifier.catalog.BackupCatalog.class),
-                camel.getRegistry().lookupByNameAndType("resultsQueries", io.backupverifier.store.ResultsQueries.class));
+                camel.getRegistry()
+                        .lookupByNameAndType("resultsQueries", io.backupverifier.store.ResultsQueries.class));
         camel.getManagementStrategy().getManagementAgent().register(ops, OBJECT_NAME);
     }
 

@@ -47,14 +47,16 @@ public final class BackupVerifierOperations {
 
     /** One line per backup, then what the run could not do. */
     private static String lines(RunResult run) {
-        List<String> out = new ArrayList<>(run.results().stream().map(BackupVerifierOperations::line).toList());
+        List<String> out = new ArrayList<>(
+                run.results().stream().map(BackupVerifierOperations::line).toList());
         out.addAll(run.notDone());
         out.addAll(run.problems());
         return String.join("\n", out);
     }
 
     private static String line(BackupResult r) {
-        return LogLine.printable(String.valueOf(r.file().getFileName())) + ": " + r.status() + (r.failedChecks().isEmpty() ? "" : " (" + String.join(", ", r.failedChecks()) + ")");
+        return LogLine.printable(String.valueOf(r.file().getFileName())) + ": " + r.status()
+                + (r.failedChecks().isEmpty() ? "" : " (" + String.join(", ", r.failedChecks()) + ")");
     }
 
     /**
@@ -67,11 +69,13 @@ public final class BackupVerifierOperations {
         try {
             p = Path.of(path).toAbsolutePath().normalize();
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("Refused: '" + LogLine.printable(String.valueOf(path)) + "' is not a file path");
+            throw new IllegalArgumentException(
+                    "Refused: '" + LogLine.printable(String.valueOf(path)) + "' is not a file path");
         }
         Path root = catalog.backupDir();
         if (!catalog.files().isUnderRoot(p)) {
-            throw new IllegalArgumentException("Refused: " + LogLine.printable(p.toString()) + " is not under the backup directory " + root);
+            throw new IllegalArgumentException(
+                    "Refused: " + LogLine.printable(p.toString()) + " is not under the backup directory " + root);
         }
         try {
             catalog.files().check(p);
@@ -87,17 +91,22 @@ public final class BackupVerifierOperations {
         return p;
     }
 
-    @ManagedOperation(description = "Verify one backup file under the backup directory; returns its status and failed checks")
+    @ManagedOperation(
+            description = "Verify one backup file under the backup directory; returns its status and failed checks")
     public String verifyFile(String path) {
         return lines(run("direct:verify-run", List.of(backupNamed(path)), Map.of("withAlert", true)));
     }
 
-    @ManagedOperation(description = "Verify every backup and the categories' freshness and retention; returns one line per backup")
+    @ManagedOperation(
+            description =
+                    "Verify every backup and the categories' freshness and retention; returns one line per backup")
     public String verifyAll() {
         return lines(run("direct:verify-run", catalog.list(), Map.of("withHistory", true, "withAlert", true)));
     }
 
-    @ManagedOperation(description = "Restore-test one backup under the backup directory into an isolated database; returns its status")
+    @ManagedOperation(
+            description =
+                    "Restore-test one backup under the backup directory into an isolated database; returns its status")
     public String restoreTest(String path) {
         return lines(run("direct:restore-run", List.of(backupNamed(path)), Map.of("withAlert", true)));
     }

@@ -35,7 +35,8 @@ public final class FatalErrors extends EventNotifierSupport implements Thread.Un
 
     @Override
     public boolean isEnabled(CamelEvent event) {
-        return event instanceof CamelEvent.ExchangeFailedEvent || event instanceof CamelEvent.ExchangeFailureHandledEvent;
+        return event instanceof CamelEvent.ExchangeFailedEvent
+                || event instanceof CamelEvent.ExchangeFailureHandledEvent;
     }
 
     @Override
@@ -57,7 +58,12 @@ public final class FatalErrors extends EventNotifierSupport implements Thread.Un
         if (error != null) {
             fail(error, "thread " + thread.getName());
         } else {
-            LOG.error("Unexpected {} in thread {}: {}", t.getClass().getSimpleName(), thread.getName(), t.getMessage(), t);
+            LOG.error(
+                    "Unexpected {} in thread {}: {}",
+                    t.getClass().getSimpleName(),
+                    thread.getName(),
+                    t.getMessage(),
+                    t);
         }
     }
 
@@ -74,16 +80,21 @@ public final class FatalErrors extends EventNotifierSupport implements Thread.Un
         if (!fatal.compareAndSet(false, true)) {
             return;
         }
-        LOG.error("Fatal error in {}: {}: {}; stopping with exit code 1 so that the service manager restarts it", where,
-                error.getClass().getName(), error.getMessage());
-        Thread halt = new Thread(() -> {
-            try {
-                Thread.sleep(HALT_AFTER_MS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            Runtime.getRuntime().halt(1); // a stop that hangs (a broken heap) must not keep the process alive
-        }, "bv-fatal-halt");
+        LOG.error(
+                "Fatal error in {}: {}: {}; stopping with exit code 1 so that the service manager restarts it",
+                where,
+                error.getClass().getName(),
+                error.getMessage());
+        Thread halt = new Thread(
+                () -> {
+                    try {
+                        Thread.sleep(HALT_AFTER_MS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    Runtime.getRuntime().halt(1); // a stop that hangs (a broken heap) must not keep the process alive
+                },
+                "bv-fatal-halt");
         halt.setDaemon(true);
         halt.start();
         // not on the failing thread: the stop waits for in-flight exchanges, this one among them

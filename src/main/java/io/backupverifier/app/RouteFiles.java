@@ -38,7 +38,7 @@ public final class RouteFiles {
     private static final Pattern ROUTE_CONFIGURATION = Pattern.compile("(?m)^\\s*-\\s*routeConfiguration:");
 
     /** One route file: the direct endpoints its routes consume, and those it sends to. */
-    private record RouteFile(Path file, Set<String> defines, Set<String> calls, boolean configuration) { }
+    private record RouteFile(Path file, Set<String> defines, Set<String> calls, boolean configuration) {}
 
     private final Map<String, RouteFile> byName = new TreeMap<>();
 
@@ -49,11 +49,18 @@ public final class RouteFiles {
                 if (excluded.stream().anyMatch(name::startsWith)) {
                     continue;
                 }
-                String text = COMMENT.matcher(Files.readString(f, StandardCharsets.UTF_8)).replaceAll("");
+                String text = COMMENT.matcher(Files.readString(f, StandardCharsets.UTF_8))
+                        .replaceAll("");
                 Set<String> defines = names(FROM_DIRECT.matcher(text));
                 Set<String> calls = names(DIRECT.matcher(text));
                 calls.removeAll(defines);
-                byName.put(name, new RouteFile(f, defines, calls, ROUTE_CONFIGURATION.matcher(text).find()));
+                byName.put(
+                        name,
+                        new RouteFile(
+                                f,
+                                defines,
+                                calls,
+                                ROUTE_CONFIGURATION.matcher(text).find()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the routes in " + dir + ": " + e.getMessage(), e);
@@ -66,8 +73,8 @@ public final class RouteFiles {
      *
      * @param excluded file name prefixes never loaded in this mode (the watcher, the timers)
      */
-    public static Optional<List<Path>> select(Path dir, Collection<String> excluded, Collection<String> entries,
-            Collection<String> unreached) {
+    public static Optional<List<Path>> select(
+            Path dir, Collection<String> excluded, Collection<String> entries, Collection<String> unreached) {
         return new RouteFiles(dir, excluded).closure(entries, unreached);
     }
 

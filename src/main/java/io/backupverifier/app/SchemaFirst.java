@@ -26,13 +26,15 @@ final class SchemaFirst implements DataSource {
 
     /** Runs {@code migrate} (which must not throw) on a daemon thread; connections wait until it has ended. */
     void migrateInBackground(Runnable migrate) {
-        Thread t = new Thread(() -> {
-            try {
-                migrate.run();
-            } finally {
-                ready.countDown();
-            }
-        }, "bv-results-schema");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        migrate.run();
+                    } finally {
+                        ready.countDown();
+                    }
+                },
+                "bv-results-schema");
         t.setDaemon(true);
         schemaThread = t;
         t.start();

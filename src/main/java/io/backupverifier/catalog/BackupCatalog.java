@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  */
 public final class BackupCatalog {
 
-    private static final List<String> TEMP_SUFFIXES = List.of("~", ".tmp", ".temp", ".part", ".partial", ".swp",
-            ".crdownload", ".inprogress");
+    private static final List<String> TEMP_SUFFIXES =
+            List.of("~", ".tmp", ".temp", ".part", ".partial", ".swp", ".crdownload", ".inprogress");
     /** Directories named like this program's defaults: its own, wherever they sit (an old default, a copied tree). */
     private static final List<String> OWN_DIR_NAMES = List.of("verification_logs", "restore_test_logs");
     /** This program's own files: the results store (and SQLite's companions), its logs, reports and alerts. */
@@ -62,7 +62,10 @@ public final class BackupCatalog {
 
     /** The catalog of the configured backup directory, patterns and own directories. */
     public static BackupCatalog of(io.backupverifier.config.Settings settings) {
-        return new BackupCatalog(settings.backupDir(), settings.include(), settings.ownDirs(),
+        return new BackupCatalog(
+                settings.backupDir(),
+                settings.include(),
+                settings.ownDirs(),
                 io.backupverifier.config.Units.duration(settings.get("metadata.clock-skew")));
     }
 
@@ -86,8 +89,11 @@ public final class BackupCatalog {
      */
     public boolean isBackupName(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
-        if (name.startsWith(".") || lower.endsWith(".meta.json") || lower.endsWith(".sha256")
-                || TEMP_SUFFIXES.stream().anyMatch(lower::endsWith) || OWN_FILE.matcher(name).matches()) {
+        if (name.startsWith(".")
+                || lower.endsWith(".meta.json")
+                || lower.endsWith(".sha256")
+                || TEMP_SUFFIXES.stream().anyMatch(lower::endsWith)
+                || OWN_FILE.matcher(name).matches()) {
             return false;
         }
         return include.stream().anyMatch(m -> m.matcher(name).matches());
@@ -154,9 +160,8 @@ public final class BackupCatalog {
         return found;
     }
 
-
     /** A backup with what the history checks need: category, time (created_at, else mtime) and size. */
-    public record Entry(Path file, String category, Instant time, long size) { }
+    public record Entry(Path file, String category, Instant time, long size) {}
 
     /** Every backup with its category, time and size: a new walk. */
     public List<Entry> entries() {
@@ -173,7 +178,9 @@ public final class BackupCatalog {
             try {
                 long size = Files.size(files.check(p)); // a FIFO or a link out is never the latest backup
                 Metadata m = reader.read(p, size);
-                Instant at = m.createdAt() != null ? m.createdAt() : Files.getLastModifiedTime(p).toInstant();
+                Instant at = m.createdAt() != null
+                        ? m.createdAt()
+                        : Files.getLastModifiedTime(p).toInstant();
                 out.add(new Entry(p, categoryOf(p, m), at, size));
             } catch (IOException | RuntimeException e) {
                 // gone, unreadable or refused: its own verification says so
@@ -210,11 +217,13 @@ public final class BackupCatalog {
     private volatile CatalogSnapshot shared;
 
     private boolean fits(CatalogSnapshot s, Path file) {
-        return s != null && System.nanoTime() - s.takenNanos() < SHARED_FOR.toNanos()
+        return s != null
+                && System.nanoTime() - s.takenNanos() < SHARED_FOR.toNanos()
                 && (s.knows(file) || !files.isUnderRoot(file));
     }
 
-    private static final Comparator<Entry> OLDEST_FIRST = Comparator.comparing(Entry::time).thenComparing(Entry::file);
+    private static final Comparator<Entry> OLDEST_FIRST =
+            Comparator.comparing(Entry::time).thenComparing(Entry::file);
 
     /** The backup with the newest {@code created_at} (its modification time when it has no valid sidecar). */
     public Optional<Path> latest() {

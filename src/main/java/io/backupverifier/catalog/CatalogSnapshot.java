@@ -62,7 +62,8 @@ public final class CatalogSnapshot {
      * Up to {@code limit} backups of {@code category} made before {@code before}, newest first,
      * without those {@code skip} refuses: a binary search, then only as many as are taken.
      */
-    public List<BackupCatalog.Entry> earlier(String category, Instant before, int limit, Predicate<BackupCatalog.Entry> skip) {
+    public List<BackupCatalog.Entry> earlier(
+            String category, Instant before, int limit, Predicate<BackupCatalog.Entry> skip) {
         List<BackupCatalog.Entry> all = newestFirst.getOrDefault(category, List.of());
         int lo = 0;
         int hi = all.size();

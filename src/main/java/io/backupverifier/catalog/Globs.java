@@ -10,8 +10,7 @@ import java.util.regex.Pattern;
  */
 final class Globs {
 
-    private Globs() {
-    }
+    private Globs() {}
 
     static Pattern toRegex(String glob) {
         StringBuilder re = new StringBuilder();
@@ -39,7 +38,9 @@ final class Globs {
                         if (set.startsWith("!")) {
                             set = "^" + set.substring(1);
                         }
-                        re.append('[').append(set.replace("\\", "\\\\").replace("[", "\\[")).append(']');
+                        re.append('[')
+                                .append(set.replace("\\", "\\\\").replace("[", "\\["))
+                                .append(']');
                         i = end;
                     }
                 }

@@ -73,7 +73,8 @@ public final class RegularFiles {
         }
         BasicFileAttributes target = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!target.isRegularFile()) {
-            throw new RefusedFileException(name + " leads to " + real + ", " + kind(real, target) + ", not a regular file: not read");
+            throw new RefusedFileException(
+                    name + " leads to " + real + ", " + kind(real, target) + ", not a regular file: not read");
         }
         return real;
     }
@@ -93,12 +94,15 @@ public final class RegularFiles {
         Path real = check(file);
         long size = Files.size(real);
         if (size > maxBytes) {
-            throw new RefusedFileException(file.getFileName() + " is larger than " + maxBytes / 1024 + " KiB: not read");
+            throw new RefusedFileException(
+                    file.getFileName() + " is larger than " + maxBytes / 1024 + " KiB: not read");
         }
-        try (InputStream in = Channels.newInputStream(FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        try (InputStream in =
+                Channels.newInputStream(FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             byte[] data = in.readNBytes((int) maxBytes + 1);
             if (data.length > maxBytes) {
-                throw new RefusedFileException(file.getFileName() + " is larger than " + maxBytes / 1024 + " KiB: not read");
+                throw new RefusedFileException(
+                        file.getFileName() + " is larger than " + maxBytes / 1024 + " KiB: not read");
             }
             return data;
         }
@@ -168,11 +172,16 @@ public final class RegularFiles {
         try {
             int mode = (Integer) Files.getAttribute(p, "unix:mode", LinkOption.NOFOLLOW_LINKS);
             switch (mode & 0170000) {
-                case 0010000: return "a FIFO (named pipe)";
-                case 0020000: return "a character device";
-                case 0060000: return "a block device";
-                case 0140000: return "a socket";
-                default: break;
+                case 0010000:
+                    return "a FIFO (named pipe)";
+                case 0020000:
+                    return "a character device";
+                case 0060000:
+                    return "a block device";
+                case 0140000:
+                    return "a socket";
+                default:
+                    break;
             }
         } catch (IOException | RuntimeException e) {
             // no unix view: say what we know

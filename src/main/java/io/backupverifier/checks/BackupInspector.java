@@ -1,10 +1,10 @@
 package io.backupverifier.checks;
 
-import io.backupverifier.sidecar.Metadata;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanResult;
+import io.backupverifier.sidecar.Metadata;
+import io.backupverifier.sidecar.MetadataReader;
 import java.io.File;
 import java.nio.file.Path;
 
@@ -45,7 +45,10 @@ public final class BackupInspector {
         try {
             scan = scanner.scan(file, catalog.files());
         } catch (RuntimeException e) {
-            scan = unread(file, "Cannot verify file: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            scan = unread(
+                    file,
+                    "Cannot verify file: "
+                            + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
         Metadata metadata = metadataReader.read(file, scan.size());
         return new Verification(scan, metadata, catalog.categoryOf(file, metadata));
@@ -66,8 +69,16 @@ public final class BackupInspector {
     }
 
     private static ScanResult unread(Path file, String why) {
-        return new ScanResult(file, -1, null, why, null,
-                new io.backupverifier.scan.GzipReport(false, 0, 0, 0, io.backupverifier.scan.GzipReport.Problem.UNREADABLE, why),
-                new io.backupverifier.scan.ContentReport(io.backupverifier.scan.ContentKind.UNKNOWN, why, 0, why, null, null), 0);
+        return new ScanResult(
+                file,
+                -1,
+                null,
+                why,
+                null,
+                new io.backupverifier.scan.GzipReport(
+                        false, 0, 0, 0, io.backupverifier.scan.GzipReport.Problem.UNREADABLE, why),
+                new io.backupverifier.scan.ContentReport(
+                        io.backupverifier.scan.ContentKind.UNKNOWN, why, 0, why, null, null),
+                0);
     }
 }

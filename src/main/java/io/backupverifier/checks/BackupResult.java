@@ -50,7 +50,9 @@ public interface BackupResult {
 
     /** The ids of the checks that failed or could not run, in check order. */
     default List<String> failedChecks() {
-        return checks().entrySet().stream().filter(e -> e.getValue().status().isProblem())
-                .map(Map.Entry::getKey).toList();
+        return checks().entrySet().stream()
+                .filter(e -> e.getValue().status().isProblem())
+                .map(Map.Entry::getKey)
+                .toList();
     }
 }

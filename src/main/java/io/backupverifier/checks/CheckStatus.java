@@ -6,7 +6,11 @@ package io.backupverifier.checks;
  * backup's state is unknown, and it alerts like a failure (fail closed).
  */
 public enum CheckStatus {
-    PASSED, WARNING, FAILED, SKIPPED, ERROR;
+    PASSED,
+    WARNING,
+    FAILED,
+    SKIPPED,
+    ERROR;
 
     /** FAILED or ERROR: what makes a backup alert and the exit code 1. */
     public boolean isProblem() {

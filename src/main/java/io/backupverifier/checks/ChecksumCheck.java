@@ -25,7 +25,8 @@ public final class ChecksumCheck implements Check {
                     + MetadataReader.sha256FileOf(v.file()).getFileName() + why);
         }
         if (actual == null) {
-            return CheckResult.failed("SHA256 checksum not computed: " + v.scan().readError());
+            return CheckResult.failed(
+                    "SHA256 checksum not computed: " + v.scan().readError());
         }
         if (m.sha256() != null && m.sha256File() != null && !m.sha256().equals(m.sha256File())) {
             return CheckResult.failed("SHA256 sources disagree: sidecar says " + m.sha256() + ", "
@@ -35,7 +36,9 @@ public final class ChecksumCheck implements Check {
         if (!expected.equals(actual)) {
             return CheckResult.failed("SHA256 checksum mismatch: expected " + expected + ", got " + actual);
         }
-        String source = m.sha256() != null ? "sidecar" : MetadataReader.sha256FileOf(v.file()).getFileName().toString();
+        String source = m.sha256() != null
+                ? "sidecar"
+                : MetadataReader.sha256FileOf(v.file()).getFileName().toString();
         return CheckResult.passed("SHA256 checksum verified (" + source + ")");
     }
 }

@@ -20,7 +20,9 @@ public final class DumpCompleteCheck implements Check {
         ContentReport c = v.scan().content();
         if (c.kind() != ContentKind.PLAIN || c.trailer() == null) {
             return CheckResult.skipped("Only a plain pg_dump has a completion trailer (this is "
-                    + (c.kind() == ContentKind.UNKNOWN ? "unrecognised content" : "a " + c.kind().label()) + ")");
+                    + (c.kind() == ContentKind.UNKNOWN
+                            ? "unrecognised content"
+                            : "a " + c.kind().label()) + ")");
         }
         if (c.trailer().complete()) {
             return CheckResult.passed(c.trailer().message());

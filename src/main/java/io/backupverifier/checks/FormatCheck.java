@@ -22,7 +22,8 @@ public final class FormatCheck implements Check {
         }
         String declared = v.metadata().format();
         if (declared != null && !declared.equals(c.kind().format())) {
-            return CheckResult.warning("Content is a " + c.description() + " but the sidecar says format '" + declared + "'");
+            return CheckResult.warning(
+                    "Content is a " + c.description() + " but the sidecar says format '" + declared + "'");
         }
         return CheckResult.passed("Recognised " + c.description());
     }

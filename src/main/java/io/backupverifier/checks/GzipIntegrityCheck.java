@@ -21,7 +21,8 @@ public final class GzipIntegrityCheck implements Check {
             return CheckResult.passed(g.message());
         }
         if (g.problem() == GzipReport.Problem.NOT_GZIP && !namedAsGzip(v)) {
-            return CheckResult.skipped("Not gzip-compressed (" + v.scan().content().kind().label() + ")");
+            return CheckResult.skipped(
+                    "Not gzip-compressed (" + v.scan().content().kind().label() + ")");
         }
         if (g.problem() == GzipReport.Problem.EMPTY && !namedAsGzip(v)) {
             return CheckResult.skipped("Not gzip-compressed (empty file)");

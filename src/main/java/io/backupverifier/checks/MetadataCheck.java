@@ -30,13 +30,17 @@ public final class MetadataCheck implements Check {
             // nothing but X.sha256 (or nothing) is known of this backup: say so, without failing it
             boolean sha = Files.exists(MetadataReader.sha256FileOf(v.file()));
             return CheckResult.warning("M" + String.join("; ", m.problems()).substring(1) + " (METADATA_REQUIRED=false"
-                    + (sha ? "; checksum from " + MetadataReader.sha256FileOf(v.file()).getFileName() : "; no checksum known") + ")");
+                    + (sha
+                            ? "; checksum from "
+                                    + MetadataReader.sha256FileOf(v.file()).getFileName()
+                            : "; no checksum known")
+                    + ")");
         }
         if (!m.problems().isEmpty()) {
             String all = String.join("; ", m.problems());
             // "metadata file missing: X" reads on its own; field problems need saying whose they are
-            return CheckResult.failed(all.startsWith("metadata file")
-                    ? "M" + all.substring(1) : "Metadata invalid: " + all);
+            return CheckResult.failed(
+                    all.startsWith("metadata file") ? "M" + all.substring(1) : "Metadata invalid: " + all);
         }
         return CheckResult.passed("Metadata valid (created " + m.createdAt() + ", category " + v.category() + ")");
     }

@@ -6,7 +6,6 @@ package io.backupverifier.checks;
  * they must not change, or existing databases forget which alerts were sent.
  */
 public enum ResultKind {
-
     VERIFY("verify:", "Backup verification", "Verifying backup: "),
     RESTORE("restore:", "Restore test", "Restore test of backup: "),
     LIVE_DB("livedb:", "Database check", "Checking database: "),

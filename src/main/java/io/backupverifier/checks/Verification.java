@@ -1,7 +1,7 @@
 package io.backupverifier.checks;
 
-import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.scan.ScanResult;
+import io.backupverifier.sidecar.Metadata;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -69,7 +69,8 @@ public final class Verification implements BackupResult {
      */
     public boolean isDataPossiblyIntact() {
         List<String> failed = failedChecks();
-        return !failed.isEmpty() && List.of(CheckId.METADATA.id(), CheckId.CHECKSUM.id()).containsAll(failed)
+        return !failed.isEmpty()
+                && List.of(CheckId.METADATA.id(), CheckId.CHECKSUM.id()).containsAll(failed)
                 && scan.content().kind() != io.backupverifier.scan.ContentKind.UNKNOWN
                 && scan.content().kind() != io.backupverifier.scan.ContentKind.EMPTY;
     }

@@ -10,8 +10,7 @@ final class Ages {
 
     private static final DateTimeFormatter LOCAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
 
-    private Ages() {
-    }
+    private Ages() {}
 
     static String local(Instant t, ZoneId zone) {
         return LOCAL.format(t.atZone(zone));

@@ -7,11 +7,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The one executable: {@code backup-verifier COMMAND [OPTIONS]} (DESIGN.md section 7). */
-@Command(name = "backup-verifier", mixinStandardHelpOptions = true, version = "backup-verifier " + JsonDocument.VERSION,
+@Command(
+        name = "backup-verifier",
+        mixinStandardHelpOptions = true,
+        version = "backup-verifier " + JsonDocument.VERSION,
         description = "Proves that database backups are intact and restorable.",
-        subcommands = {VerifyCommand.class, RestoreTestCommand.class, ReportCommand.class, CheckDbCommand.class, CleanupCommand.class,
-                RunCommand.class, ListCommand.class, CheckCommand.class, HistoryCommand.class, ConfigCommand.class,
-                CommandLine.HelpCommand.class},
+        subcommands = {
+            VerifyCommand.class,
+            RestoreTestCommand.class,
+            ReportCommand.class,
+            CheckDbCommand.class,
+            CleanupCommand.class,
+            RunCommand.class,
+            ListCommand.class,
+            CheckCommand.class,
+            HistoryCommand.class,
+            ConfigCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})
 public final class BackupVerifierCli implements Callable<Integer> {
@@ -39,8 +52,11 @@ public final class BackupVerifierCli implements Callable<Integer> {
     public static void main(String[] args) {
         // one-shot commands keep the terminal for their verdicts; the service logs what it does
         boolean service = args.length > 0 && args[0].equals("run");
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
-                System.getenv().getOrDefault("LOG_LEVEL", service ? "info" : "warn").toLowerCase());
+        System.setProperty(
+                "org.slf4j.simpleLogger.defaultLogLevel",
+                System.getenv()
+                        .getOrDefault("LOG_LEVEL", service ? "info" : "warn")
+                        .toLowerCase());
         System.exit(execute(CliContext.system(), args));
     }
 
@@ -74,7 +90,11 @@ public final class BackupVerifierCli implements Callable<Integer> {
                 return USAGE;
             }
             // a person reads this: the message says what and where; the stack trace only on request
-            ctx.err().println("[ERROR] " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip()));
+            ctx.err()
+                    .println("[ERROR] "
+                            + (e.getMessage() == null
+                                    ? e.getClass().getSimpleName()
+                                    : e.getMessage().strip()));
             if ("debug".equalsIgnoreCase(ctx.env().getOrDefault("LOG_LEVEL", ""))) {
                 e.printStackTrace(ctx.err());
             }

@@ -7,13 +7,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code check-db}: read-only checks on the live database, safe to run on production. */
-@Command(name = "check-db", mixinStandardHelpOptions = true,
-        description = {"Read-only checks on the live database (DATABASE_TYPE, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME): "
-                + "connectivity, key tables (RESTORE_KEY_TABLES), blocked locks with the blocking query, and the consistency "
-                + "queries. Runs in a read-only transaction: it never writes."},
+@Command(
+        name = "check-db",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Read-only checks on the live database (DATABASE_TYPE, DB_HOST, DB_PORT, DB_USER, DB_PASSWORD, DB_NAME): "
+                    + "connectivity, key tables (RESTORE_KEY_TABLES), blocked locks with the blocking query, and the consistency "
+                    + "queries. Runs in a read-only transaction: it never writes."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every check passed (warnings allowed)", "1:a check FAILED (or the database is unreachable)",
-                "2:usage or configuration error"})
+        exitCodeList = {
+            "0:every check passed (warnings allowed)",
+            "1:a check FAILED (or the database is unreachable)",
+            "2:usage or configuration error"
+        })
 final class CheckDbCommand extends OperatorCommand {
 
     @Option(names = "--alert", description = "Mail an alert when a check newly fails.")
@@ -27,7 +34,8 @@ final class CheckDbCommand extends OperatorCommand {
     int run() throws Exception {
         Settings settings = common.settings(ctx);
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            LiveDatabaseResult r = app.template().requestBody("direct:check-db", (Object) null, LiveDatabaseResult.class);
+            LiveDatabaseResult r =
+                    app.template().requestBody("direct:check-db", (Object) null, LiveDatabaseResult.class);
             if (alert) {
                 app.template().sendBody("direct:alert", r);
             }

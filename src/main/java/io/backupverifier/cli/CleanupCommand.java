@@ -9,11 +9,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code cleanup}: what the maintenance timer does, now. */
-@Command(name = "cleanup", mixinStandardHelpOptions = true,
-        description = {"Drop test databases (*_test_YYYYMMDD_HHMMSS) older than TEST_DB_RETENTION_DAYS on the test server, "
-                + "remove what crashed restore tests left behind, gzip logs older than LOG_ARCHIVE_AFTER, delete archives "
-                + "older than LOG_DELETE_AFTER and keep each log directory under LOG_DIR_MAX_SIZE.",
-                "Alerts waiting in the outbox are delivered too (when SMTP_HOST is set)."},
+@Command(
+        name = "cleanup",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Drop test databases (*_test_YYYYMMDD_HHMMSS) older than TEST_DB_RETENTION_DAYS on the test server, "
+                    + "remove what crashed restore tests left behind, gzip logs older than LOG_ARCHIVE_AFTER, delete archives "
+                    + "older than LOG_DELETE_AFTER and keep each log directory under LOG_DIR_MAX_SIZE.",
+            "Alerts waiting in the outbox are delivered too (when SMTP_HOST is set)."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done", "1:something could not be cleaned up", "2:usage or configuration error"})
 final class CleanupCommand implements Callable<Integer> {

@@ -12,14 +12,27 @@ import java.util.Map;
  * installation's home (where {@code config/} and {@code routes/} are). Passed in so that
  * tests run commands in-process exactly as the launcher does.
  */
-public record CliContext(PrintStream out, PrintStream err, Map<String, String> env, Path workDir, Path home,
-                         Clock clock, boolean terminal) {
+public record CliContext(
+        PrintStream out,
+        PrintStream err,
+        Map<String, String> env,
+        Path workDir,
+        Path home,
+        Clock clock,
+        boolean terminal) {
 
     public static CliContext system() {
-        String home = System.getProperty("backup-verifier.home", System.getenv().getOrDefault("BACKUP_VERIFIER_HOME", ""));
+        String home =
+                System.getProperty("backup-verifier.home", System.getenv().getOrDefault("BACKUP_VERIFIER_HOME", ""));
         Path workDir = Path.of("").toAbsolutePath();
-        return new CliContext(System.out, System.err, System.getenv(), workDir,
-                home.isEmpty() ? workDir : Path.of(home).toAbsolutePath(), Clock.systemDefaultZone(), System.console() != null);
+        return new CliContext(
+                System.out,
+                System.err,
+                System.getenv(),
+                workDir,
+                home.isEmpty() ? workDir : Path.of(home).toAbsolutePath(),
+                Clock.systemDefaultZone(),
+                System.console() != null);
     }
 
     public Path defaultConfigFile() {

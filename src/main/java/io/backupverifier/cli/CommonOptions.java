@@ -14,7 +14,9 @@ final class CommonOptions {
     @Option(names = "--dir", paramLabel = "DIR", description = "Backup directory (overrides BACKUP_DIR).")
     Path dir;
 
-    @Option(names = "--config", paramLabel = "FILE",
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
             description = "Configuration file (default: config/application.properties of the installation).")
     Path config;
 

@@ -10,10 +10,14 @@ import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
 
 /** {@code config}: the effective configuration, where each value came from, secrets masked. */
-@Command(name = "config", mixinStandardHelpOptions = true,
-        description = {"The effective configuration: each key (environment variable and property), its value and where it "
-                + "came from (default, application.properties, .env, environment, command line). Passwords are masked. "
-                + "Unknown keys and converted values are listed at the end."},
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The effective configuration: each key (environment variable and property), its value and where it "
+                    + "came from (default, application.properties, .env, environment, command line). Passwords are masked. "
+                    + "Unknown keys and converted values are listed at the end."
+        },
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the configuration loads", "2:a value is refused (the message names the key)"})
 final class ConfigCommand extends OperatorCommand {
@@ -28,7 +32,8 @@ final class ConfigCommand extends OperatorCommand {
 
     /** Whether a key holds a secret: its value is never printed. */
     static boolean secret(String key) {
-        return key.toLowerCase(Locale.ROOT).contains("password") || key.toLowerCase(Locale.ROOT).contains("secret");
+        return key.toLowerCase(Locale.ROOT).contains("password")
+                || key.toLowerCase(Locale.ROOT).contains("secret");
     }
 
     /** The value as it may be shown: secrets masked, a password inside a JDBC URL too. */
@@ -37,7 +42,9 @@ final class ConfigCommand extends OperatorCommand {
             return value.isEmpty() ? "" : MASK;
         }
         if (key.equals("results.db-url")) {
-            return URL_USERINFO.matcher(URL_PASSWORD.matcher(value).replaceAll("$1" + MASK)).replaceAll("$1" + MASK + "$2");
+            return URL_USERINFO
+                    .matcher(URL_PASSWORD.matcher(value).replaceAll("$1" + MASK))
+                    .replaceAll("$1" + MASK + "$2");
         }
         return value;
     }
@@ -45,19 +52,27 @@ final class ConfigCommand extends OperatorCommand {
     @Override
     int run() throws Exception {
         Settings settings = common.load(ctx);
-        String file = (common.config != null ? common.config : ctx.defaultConfigFile()).toAbsolutePath().toString();
+        String file = (common.config != null ? common.config : ctx.defaultConfigFile())
+                .toAbsolutePath()
+                .toString();
         if (json()) {
             ObjectNode root = JsonDocument.start(ctx);
             root.put("config_file", file);
             ObjectNode all = root.putObject("settings");
             for (Setting s : Settings.ALL) {
-                all.putObject(s.env()).put("property", s.property()).put("value", shown(s.property(), settings.get(s.property())))
-                        .put("source", settings.source(s.property())).put("secret", secret(s.property()))
+                all.putObject(s.env())
+                        .put("property", s.property())
+                        .put("value", shown(s.property(), settings.get(s.property())))
+                        .put("source", settings.source(s.property()))
+                        .put("secret", secret(s.property()))
                         .put("description", s.description());
             }
             ObjectNode camel = root.putObject("camel");
             for (String k : settings.camelKeys()) {
-                camel.putObject(k).put("value", shown(k, settings.get(k))).put("source", settings.source(k)).put("secret", secret(k));
+                camel.putObject(k)
+                        .put("value", shown(k, settings.get(k)))
+                        .put("source", settings.source(k))
+                        .put("secret", secret(k));
             }
             ArrayNode notices = root.putArray("notices");
             for (ConfigNotice n : settings.notices()) {
@@ -70,7 +85,12 @@ final class ConfigCommand extends OperatorCommand {
         String format = "%-28s %-40s %s%n";
         ctx.out().printf(format, "KEY", "VALUE", "FROM");
         for (Setting s : Settings.ALL) {
-            ctx.out().printf(format, s.env(), shown(s.property(), settings.get(s.property())), settings.source(s.property()));
+            ctx.out()
+                    .printf(
+                            format,
+                            s.env(),
+                            shown(s.property(), settings.get(s.property())),
+                            settings.source(s.property()));
         }
         for (String k : settings.camelKeys()) {
             ctx.out().printf(format, k, shown(k, settings.get(k)), settings.source(k));

@@ -73,7 +73,8 @@ final class InstallationChecks {
         items.add(resultsStore());
         items.add(smtp());
         items.add(settings.get("test-db.host").isEmpty() ? embeddedServer() : testDatabase());
-        List<BackupCatalog.Entry> entries = backupDir.ok() ? BackupCatalog.of(settings).entries() : List.of();
+        List<BackupCatalog.Entry> entries =
+                backupDir.ok() ? BackupCatalog.of(settings).entries() : List.of();
         items.add(pgRestore(entries));
         if (backupDir.ok()) {
             items.addAll(freshness());
@@ -86,11 +87,17 @@ final class InstallationChecks {
         Path d = settings.backupDir().toAbsolutePath().normalize();
         String key = Settings.label("backup.dir");
         if (!Files.isDirectory(d)) {
-            return Item.failed("backup_dir", "backup directory", d + " is not a directory",
+            return Item.failed(
+                    "backup_dir",
+                    "backup directory",
+                    d + " is not a directory",
                     "set " + key + " to the directory the backup job writes to");
         }
         if (!Files.isReadable(d) || !Files.isExecutable(d)) {
-            return Item.failed("backup_dir", "backup directory", d + " is not readable by " + user(),
+            return Item.failed(
+                    "backup_dir",
+                    "backup directory",
+                    d + " is not readable by " + user(),
                     "give " + user() + " read access (e.g. add it to the directory's group)");
         }
         int n = BackupCatalog.of(settings).list().size();
@@ -119,12 +126,16 @@ final class InstallationChecks {
             parent = parent.getParent();
         }
         if (parent != null && !Files.isDirectory(parent)) {
-            return Item.failed(id, name, d + " cannot be created: " + parent + " is a file", "remove the file, or set " + key);
+            return Item.failed(
+                    id, name, d + " cannot be created: " + parent + " is a file", "remove the file, or set " + key);
         }
         if (parent != null && Files.isWritable(parent) && Files.isExecutable(parent)) {
             return Item.ok(id, name, d + " does not exist yet and will be created");
         }
-        return Item.failed(id, name, d + " does not exist and cannot be created (" + parent + " is not writable by " + user() + ")",
+        return Item.failed(
+                id,
+                name,
+                d + " does not exist and cannot be created (" + parent + " is not writable by " + user() + ")",
                 "create it for " + user() + ", or set " + key + " to a directory it can write");
     }
 
@@ -142,12 +153,19 @@ final class InstallationChecks {
             return Item.ok("results_store", "results store", url + " answers");
         }
         if (problem.isEmpty()) {
-            return Item.failed("results_store", "results store", url + " answers, but " + waiting + " result(s) still wait in "
-                    + spool.toAbsolutePath().normalize(), "run any command that verifies, or the service: it writes them");
+            return Item.failed(
+                    "results_store",
+                    "results store",
+                    url + " answers, but " + waiting + " result(s) still wait in "
+                            + spool.toAbsolutePath().normalize(),
+                    "run any command that verifies, or the service: it writes them");
         }
-        String fix = problem.get().startsWith("tables missing") ? "run backup-verifier verify once: it creates them (the user needs CREATE)"
-                : url.startsWith("jdbc:sqlite:") ? "check the state directory and the file's permissions"
-                : "check " + Settings.label("results.db-url") + ", RESULTS_DB_USER and RESULTS_DB_PASSWORD, and that the server is up";
+        String fix = problem.get().startsWith("tables missing")
+                ? "run backup-verifier verify once: it creates them (the user needs CREATE)"
+                : url.startsWith("jdbc:sqlite:")
+                        ? "check the state directory and the file's permissions"
+                        : "check " + Settings.label("results.db-url")
+                                + ", RESULTS_DB_USER and RESULTS_DB_PASSWORD, and that the server is up";
         return Item.failed("results_store", "results store", url + ": " + problem.get(), fix);
     }
 
@@ -155,32 +173,47 @@ final class InstallationChecks {
     private Item smtp() {
         String host = settings.get("smtp.host");
         if (host.isEmpty()) {
-            return Item.ok("smtp", "SMTP server", "SMTP_HOST not set: alerts wait in " + settings.outboxDir().toAbsolutePath().normalize()
-                    + " and are not mailed");
+            return Item.ok(
+                    "smtp",
+                    "SMTP server",
+                    "SMTP_HOST not set: alerts wait in "
+                            + settings.outboxDir().toAbsolutePath().normalize() + " and are not mailed");
         }
         int port = Integer.parseInt(settings.get("smtp.port").strip());
         String protocol = port == 465 ? "smtps" : "smtp";
         Properties p = new Properties();
-        settings.mailProperties().forEach((k, v) -> p.put(k.toString().replace("mail.smtp.", "mail." + protocol + "."), v));
+        settings.mailProperties()
+                .forEach((k, v) -> p.put(k.toString().replace("mail.smtp.", "mail." + protocol + "."), v));
         String user = settings.get("smtp.user");
         boolean auth = !user.isEmpty();
         p.setProperty("mail." + protocol + ".auth", Boolean.toString(auth));
         String where = host + ":" + port;
         try (Transport t = Session.getInstance(p).getTransport(protocol)) {
             t.connect(host, port, auth ? user : null, auth ? settings.get("smtp.password") : null);
-            return Item.ok("smtp", "SMTP server", where + " answers EHLO" + (auth ? " and accepts the login of " + user : ""));
+            return Item.ok(
+                    "smtp", "SMTP server", where + " answers EHLO" + (auth ? " and accepts the login of " + user : ""));
         } catch (jakarta.mail.AuthenticationFailedException e) {
-            return Item.failed("smtp", "SMTP server", where + " refuses the login of " + user, "check SMTP_USER and SMTP_PASSWORD");
+            return Item.failed(
+                    "smtp",
+                    "SMTP server",
+                    where + " refuses the login of " + user,
+                    "check SMTP_USER and SMTP_PASSWORD");
         } catch (MessagingException e) {
-            String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
-            return Item.failed("smtp", "SMTP server", where + " does not answer: " + String.valueOf(why).strip(),
+            String why = e.getCause() != null && e.getCause().getMessage() != null
+                    ? e.getCause().getMessage()
+                    : e.getMessage();
+            return Item.failed(
+                    "smtp",
+                    "SMTP server",
+                    where + " does not answer: " + String.valueOf(why).strip(),
                     "check SMTP_HOST, SMTP_PORT and SMTP_STARTTLS, and that this host may reach the server");
         }
     }
 
     /** The configured server: reachable, and the user may create databases and roles. */
     private Item testDatabase() {
-        String where = settings.get("test-db.host") + ":" + settings.get("test-db.port").strip();
+        String where = settings.get("test-db.host") + ":"
+                + settings.get("test-db.port").strip();
         String user = settings.get("test-db.user");
         Properties p = new Properties();
         p.setProperty("user", user);
@@ -189,18 +222,30 @@ final class InstallationChecks {
         p.setProperty("socketTimeout", "30");
         p.setProperty("ApplicationName", "backup-verifier check");
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + where + "/postgres", p);
-             PreparedStatement q = c.prepareStatement("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_catalog.pg_roles"
-                     + " WHERE rolname OPERATOR(pg_catalog.=) current_user");
-             ResultSet rs = q.executeQuery()) {
+                PreparedStatement q =
+                        c.prepareStatement("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_catalog.pg_roles"
+                                + " WHERE rolname OPERATOR(pg_catalog.=) current_user");
+                ResultSet rs = q.executeQuery()) {
             rs.next();
             if (rs.getBoolean(1) || rs.getBoolean(2) && rs.getBoolean(3)) {
-                return Item.ok("test_database", "test database server", where + " answers; " + user + " may create databases and roles");
+                return Item.ok(
+                        "test_database",
+                        "test database server",
+                        where + " answers; " + user + " may create databases and roles");
             }
-            return Item.failed("test_database", "test database server", where + " answers, but " + user + " lacks "
-                    + (rs.getBoolean(2) ? "CREATEROLE" : rs.getBoolean(3) ? "CREATEDB" : "CREATEDB and CREATEROLE"),
+            return Item.failed(
+                    "test_database",
+                    "test database server",
+                    where + " answers, but " + user + " lacks "
+                            + (rs.getBoolean(2)
+                                    ? "CREATEROLE"
+                                    : rs.getBoolean(3) ? "CREATEDB" : "CREATEDB and CREATEROLE"),
                     "ALTER ROLE " + user + " CREATEDB CREATEROLE");
         } catch (SQLException e) {
-            return Item.failed("test_database", "test database server", where + ": " + e.getMessage().strip(),
+            return Item.failed(
+                    "test_database",
+                    "test database server",
+                    where + ": " + e.getMessage().strip(),
                     "check TEST_DB_HOST, TEST_DB_PORT, TEST_DB_USER and TEST_DB_PASSWORD, and that the server is up");
         }
     }
@@ -222,26 +267,45 @@ final class InstallationChecks {
                 throw new IOException("not found");
             }
         } catch (IOException | RuntimeException e) {
-            return Item.failed("test_database", name, "the PostgreSQL binaries for Linux " + arch + " are not in this build",
+            return Item.failed(
+                    "test_database",
+                    name,
+                    "the PostgreSQL binaries for Linux " + arch + " are not in this build",
                     "set TEST_DB_HOST to a PostgreSQL server for restore tests");
         }
         String osUser = settings.get("restore.embedded-user");
         if ("root".equals(user())) {
             if (osUser.isBlank() || osUser.equals("root")) {
-                return Item.failed("test_database", name, "running as root, and EMBEDDED_PG_USER is " + (osUser.isBlank() ? "empty" : "root"),
+                return Item.failed(
+                        "test_database",
+                        name,
+                        "running as root, and EMBEDDED_PG_USER is " + (osUser.isBlank() ? "empty" : "root"),
                         "set EMBEDDED_PG_USER to an unprivileged OS user, or TEST_DB_HOST");
             }
-            if (Arrays.stream(new String[] {"/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv"}).map(Path::of).noneMatch(Files::isExecutable)) {
-                return Item.failed("test_database", name, "running as root, and setpriv (util-linux) is not installed",
+            if (Arrays.stream(new String[] {"/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv"})
+                    .map(Path::of)
+                    .noneMatch(Files::isExecutable)) {
+                return Item.failed(
+                        "test_database",
+                        name,
+                        "running as root, and setpriv (util-linux) is not installed",
                         "install util-linux, or set TEST_DB_HOST");
             }
             if (!userExists(osUser)) {
-                return Item.failed("test_database", name, "EMBEDDED_PG_USER " + osUser + " is not a user of this host",
+                return Item.failed(
+                        "test_database",
+                        name,
+                        "EMBEDDED_PG_USER " + osUser + " is not a user of this host",
                         "create the user, or set EMBEDDED_PG_USER to an existing unprivileged user");
             }
         }
-        return Item.ok("test_database", name, "PostgreSQL binaries present, " + settings.restoreWorkDir().toAbsolutePath().normalize()
-                + " writable" + ("root".equals(user()) ? ", runs as " + osUser : "") + " (the server starts at the restore test)");
+        return Item.ok(
+                "test_database",
+                name,
+                "PostgreSQL binaries present, "
+                        + settings.restoreWorkDir().toAbsolutePath().normalize() + " writable"
+                        + ("root".equals(user()) ? ", runs as " + osUser : "")
+                        + " (the server starts at the restore test)");
     }
 
     private Item pgRestore(List<BackupCatalog.Entry> entries) {
@@ -250,18 +314,28 @@ final class InstallationChecks {
         if (found.isPresent()) {
             return Item.ok("pg_restore", "pg_restore", found.get() + " (" + version(found.get()) + ")");
         }
-        String where = settings.get("restore.pg-bin-dir").isEmpty() ? "on the PATH" : "in " + settings.get("restore.pg-bin-dir");
+        String where = settings.get("restore.pg-bin-dir").isEmpty()
+                ? "on the PATH"
+                : "in " + settings.get("restore.pg-bin-dir");
         if (custom == 0) {
-            return Item.ok("pg_restore", "pg_restore", "not found " + where + "; needed only for custom archives, and there are none");
+            return Item.ok(
+                    "pg_restore",
+                    "pg_restore",
+                    "not found " + where + "; needed only for custom archives, and there are none");
         }
-        return Item.failed("pg_restore", "pg_restore", "not found " + where + ", and " + custom + " backup"
+        return Item.failed(
+                "pg_restore",
+                "pg_restore",
+                "not found " + where + ", and " + custom + " backup"
                         + (custom == 1 ? " is a custom archive" : "s are custom archives"),
                 "install the PostgreSQL client tools, or set PG_BIN_DIR to where pg_restore is");
     }
 
     private static String version(Path pgRestore) {
         try {
-            Process p = new ProcessBuilder(pgRestore.toString(), "--version").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(pgRestore.toString(), "--version")
+                    .redirectErrorStream(true)
+                    .start();
             if (!p.waitFor(10, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "version unknown";
@@ -284,22 +358,37 @@ final class InstallationChecks {
     }
 
     private List<Item> freshness() {
-        CategoryChecks checks = new CategoryChecks(BackupCatalog.of(settings),
-                Map.of("daily", Units.duration(settings.get("history.max-age-daily")),
-                        "weekly", Units.duration(settings.get("history.max-age-weekly")),
-                        "monthly", Units.duration(settings.get("history.max-age-monthly"))),
-                Map.of("daily", Integer.parseInt(settings.get("history.keep-daily").strip()),
-                        "weekly", Integer.parseInt(settings.get("history.keep-weekly").strip()),
-                        "monthly", Integer.parseInt(settings.get("history.keep-monthly").strip())), clock);
+        CategoryChecks checks = new CategoryChecks(
+                BackupCatalog.of(settings),
+                Map.of(
+                        "daily",
+                        Units.duration(settings.get("history.max-age-daily")),
+                        "weekly",
+                        Units.duration(settings.get("history.max-age-weekly")),
+                        "monthly",
+                        Units.duration(settings.get("history.max-age-monthly"))),
+                Map.of(
+                        "daily",
+                        Integer.parseInt(settings.get("history.keep-daily").strip()),
+                        "weekly",
+                        Integer.parseInt(settings.get("history.keep-weekly").strip()),
+                        "monthly",
+                        Integer.parseInt(settings.get("history.keep-monthly").strip())),
+                clock);
         List<Item> out = new ArrayList<>();
         for (CategoryResult r : checks.evaluate()) {
             CheckResult f = r.checks().get("freshness");
             String id = "freshness_" + r.category();
             String name = r.category() + " backups fresh";
             String key = "FRESHNESS_" + r.category().toUpperCase(java.util.Locale.ROOT);
-            out.add(f.status() == CheckStatus.FAILED
-                    ? Item.failed(id, name, f.message(), "check the " + r.category() + " backup job (its cron and its log), or " + key)
-                    : Item.ok(id, name, f.message()));
+            out.add(
+                    f.status() == CheckStatus.FAILED
+                            ? Item.failed(
+                                    id,
+                                    name,
+                                    f.message(),
+                                    "check the " + r.category() + " backup job (its cron and its log), or " + key)
+                            : Item.ok(id, name, f.message()));
         }
         return out;
     }
@@ -308,7 +397,10 @@ final class InstallationChecks {
         List<Item> out = new ArrayList<>();
         for (ConfigNotice n : settings.notices()) {
             if (n.isWarning()) {
-                out.add(Item.failed("config_key_" + n.key(), "configuration key " + n.key(), n.message(),
+                out.add(Item.failed(
+                        "config_key_" + n.key(),
+                        "configuration key " + n.key(),
+                        n.message(),
                         "correct or remove " + n.key()));
             }
         }

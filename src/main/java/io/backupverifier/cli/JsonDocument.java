@@ -17,8 +17,7 @@ final class JsonDocument {
     static final String VERSION = JsonReport.VERSION;
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonDocument() {
-    }
+    private JsonDocument() {}
 
     static ObjectNode start(CliContext ctx) {
         ObjectNode root = JSON.createObjectNode();

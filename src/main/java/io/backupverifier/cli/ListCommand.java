@@ -22,13 +22,20 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code list}: every backup with its latest verification and restore test, newest first (pgBackRest's info, Barman's list-backups). */
-@Command(name = "list", mixinStandardHelpOptions = true,
-        description = {"Every backup, newest first: category, created_at, age, size, the latest verification and restore test "
-                + "(status, when, restored rows), and a mark on a size far from its category's median. Reads the backup "
-                + "directory and the results store; runs no check."},
+@Command(
+        name = "list",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Every backup, newest first: category, created_at, age, size, the latest verification and restore test "
+                    + "(status, when, restored rows), and a mark on a size far from its category's median. Reads the backup "
+                    + "directory and the results store; runs no check."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:listed (also when there are no backups)", "1:the results store cannot be read",
-                "2:usage or configuration error"})
+        exitCodeList = {
+            "0:listed (also when there are no backups)",
+            "1:the results store cannot be read",
+            "2:usage or configuration error"
+        })
 final class ListCommand extends OperatorCommand {
 
     @Option(names = "--category", paramLabel = "C", description = "Only this category (daily, weekly, monthly).")
@@ -47,12 +54,21 @@ final class ListCommand extends OperatorCommand {
         ResultsQueries store = StoredResults.of(settings);
         Map<Path, VerificationRow> verified = byPath(store.latestVerifications());
         Map<Path, RestoreRow> restored = byPath(store.latestRestores());
-        Set<Path> broken = verified.entrySet().stream().filter(e -> isProblem(e.getValue().status())).map(Map.Entry::getKey)
+        Set<Path> broken = verified.entrySet().stream()
+                .filter(e -> isProblem(e.getValue().status()))
+                .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
-        Map<Path, String> marks = SizeMarks.of(all, Integer.parseInt(settings.get("history.size-backups").strip()),
-                Double.parseDouble(settings.get("history.size-ratio").strip()), broken);
-        List<BackupCatalog.Entry> shown = all.stream().filter(e -> category == null || e.category().equals(category))
-                .sorted(Comparator.comparing(BackupCatalog.Entry::time).thenComparing(BackupCatalog.Entry::file).reversed()).toList();
+        Map<Path, String> marks = SizeMarks.of(
+                all,
+                Integer.parseInt(settings.get("history.size-backups").strip()),
+                Double.parseDouble(settings.get("history.size-ratio").strip()),
+                broken);
+        List<BackupCatalog.Entry> shown = all.stream()
+                .filter(e -> category == null || e.category().equals(category))
+                .sorted(Comparator.comparing(BackupCatalog.Entry::time)
+                        .thenComparing(BackupCatalog.Entry::file)
+                        .reversed())
+                .toList();
         Instant now = Instant.now(ctx.clock());
         if (json()) {
             ObjectNode root = JsonDocument.start(ctx);
@@ -69,14 +85,18 @@ final class ListCommand extends OperatorCommand {
                 if (v == null) {
                     b.putNull("last_verification");
                 } else {
-                    b.putObject("last_verification").put("status", v.status()).put("verified_at", JsonDocument.time(v.verifiedAt()))
+                    b.putObject("last_verification")
+                            .put("status", v.status())
+                            .put("verified_at", JsonDocument.time(v.verifiedAt()))
                             .set("failed_checks", failed(b, v.failedChecks()));
                 }
                 RestoreRow r = restored.get(key(e.file()));
                 if (r == null) {
                     b.putNull("last_restore_test");
                 } else {
-                    ObjectNode rt = b.putObject("last_restore_test").put("status", r.status()).put("tested_at", JsonDocument.time(r.testedAt()));
+                    ObjectNode rt = b.putObject("last_restore_test")
+                            .put("status", r.status())
+                            .put("tested_at", JsonDocument.time(r.testedAt()));
                     if (r.rowsLoaded() == null) {
                         rt.putNull("rows_loaded");
                     } else {
@@ -96,7 +116,9 @@ final class ListCommand extends OperatorCommand {
             return BackupVerifierCli.OK;
         }
         if (shown.isEmpty()) {
-            ctx.out().println("[INFO] No " + (category == null ? "" : category + " ") + "backups in " + catalog.backupDir());
+            ctx.out()
+                    .println("[INFO] No " + (category == null ? "" : category + " ") + "backups in "
+                            + catalog.backupDir());
             return BackupVerifierCli.OK;
         }
         ZoneId zone = ctx.clock().getZone();
@@ -106,12 +128,22 @@ final class ListCommand extends OperatorCommand {
             VerificationRow v = verified.get(key(e.file()));
             RestoreRow r = restored.get(key(e.file()));
             String verification = v == null ? "never" : v.status() + " " + Ages.local(v.verifiedAt(), zone);
-            String restore = r == null ? "never" : r.status() + " " + Ages.local(r.testedAt(), zone)
-                    + (r.rowsLoaded() == null ? "" : String.format(" %,d rows", r.rowsLoaded()));
+            String restore = r == null
+                    ? "never"
+                    : r.status() + " " + Ages.local(r.testedAt(), zone)
+                            + (r.rowsLoaded() == null ? "" : String.format(" %,d rows", r.rowsLoaded()));
             String mark = marks.get(e.file());
             Path rel = catalog.backupDir().relativize(e.file().toAbsolutePath().normalize());
-            ctx.out().printf(format, e.category(), Ages.local(e.time(), zone), Ages.age(Duration.between(e.time(), now)),
-                    Bytes.human(e.size()), verification, restore, rel + (mark == null ? "" : "  ! " + mark));
+            ctx.out()
+                    .printf(
+                            format,
+                            e.category(),
+                            Ages.local(e.time(), zone),
+                            Ages.age(Duration.between(e.time(), now)),
+                            Bytes.human(e.size()),
+                            verification,
+                            restore,
+                            rel + (mark == null ? "" : "  ! " + mark));
         }
         return BackupVerifierCli.OK;
     }

@@ -35,13 +35,22 @@ final class OneShot implements AutoCloseable {
      * @param uses     the routes the command calls (null: every one-shot route), see {@link BackupVerifierApp#oneShot}
      * @param scanFirst backups to start reading while the application starts (see {@link BackupVerifierApp#scanAhead})
      */
-    OneShot(CliContext ctx, CommonOptions common, Settings settings, BackupVerifierApp.RouteUse uses,
-            java.util.List<Path> scanFirst) throws Exception {
+    OneShot(
+            CliContext ctx,
+            CommonOptions common,
+            Settings settings,
+            BackupVerifierApp.RouteUse uses,
+            java.util.List<Path> scanFirst)
+            throws Exception {
         requireInstallation(ctx.home(), settings);
         this.ctx = ctx;
         this.settings = settings;
-        app = BackupVerifierApp.oneShot(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
-                ctx.clock(), uses);
+        app = BackupVerifierApp.oneShot(
+                settings,
+                ctx.home(),
+                common.config != null ? common.config : ctx.defaultConfigFile(),
+                ctx.clock(),
+                uses);
         scanFirst.forEach(app::scanAhead);
         camel = app.start();
         // a command interrupted (Ctrl-C, SIGTERM) still stops Camel, and with it any embedded test server (a JVM
@@ -73,10 +82,14 @@ final class OneShot implements AutoCloseable {
             Files.createDirectories(logDir);
         } catch (IOException e) {
             throw new ConfigException(Settings.label("log.dir") + ": cannot create " + logDir + " ("
-                    + (e instanceof AccessDeniedException ? "permission denied"
-                    : e instanceof FileAlreadyExistsException ? "a file is in the way"
-                    : e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason()
-                    : e.getMessage()) + ")");
+                    + (e instanceof AccessDeniedException
+                            ? "permission denied"
+                            : e instanceof FileAlreadyExistsException
+                                    ? "a file is in the way"
+                                    : e instanceof FileSystemException fs && fs.getReason() != null
+                                            ? fs.getReason()
+                                            : e.getMessage())
+                    + ")");
         }
         if (!Files.isWritable(logDir) || !Files.isExecutable(logDir)) {
             throw new ConfigException(Settings.label("log.dir") + ": " + logDir + " is not writable by this user");
@@ -88,15 +101,19 @@ final class OneShot implements AutoCloseable {
         template.requestBody("direct:deliver-outbox", (Object) null);
         Object kept = bean("alertOutbox", Object.class);
         // the node's directory, or with CLUSTER_ENABLED the table the nodes share
-        int waiting = kept instanceof AlertOutbox outbox ? outbox.pending().size()
+        int waiting = kept instanceof AlertOutbox outbox
+                ? outbox.pending().size()
                 : ((io.backupverifier.alert.SharedAlertOutbox) kept).pending().size();
         if (waiting > 0) {
-            ctx.err().println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
-                    + (waiting == 1 ? " alert waits" : " alerts wait") + " in "
-                    + (kept instanceof AlertOutbox outbox ? outbox.dir().toAbsolutePath()
-                    : ((io.backupverifier.alert.SharedAlertOutbox) kept).where())
-                    + (settings.mailEnabled() ? ": not delivered now; the next command that alerts, or the service, sends it"
-                    : ": no SMTP_HOST is set to send it"));
+            ctx.err()
+                    .println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
+                            + (waiting == 1 ? " alert waits" : " alerts wait") + " in "
+                            + (kept instanceof AlertOutbox outbox
+                                    ? outbox.dir().toAbsolutePath()
+                                    : ((io.backupverifier.alert.SharedAlertOutbox) kept).where())
+                            + (settings.mailEnabled()
+                                    ? ": not delivered now; the next command that alerts, or the service, sends it"
+                                    : ": no SMTP_HOST is set to send it"));
         }
     }
 

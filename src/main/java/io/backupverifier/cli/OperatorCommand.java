@@ -37,7 +37,11 @@ abstract class OperatorCommand implements Callable<Integer> {
             return fail(e.getMessage(), BackupVerifierCli.FAILED);
         } catch (Exception e) {
             if (output.json) {
-                return JsonDocument.error(ctx, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().strip(),
+                return JsonDocument.error(
+                        ctx,
+                        e.getMessage() == null
+                                ? e.getClass().getSimpleName()
+                                : e.getMessage().strip(),
                         BackupVerifierCli.FAILED);
             }
             throw e;

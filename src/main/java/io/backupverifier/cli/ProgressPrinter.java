@@ -29,6 +29,7 @@ final class ProgressPrinter implements AutoCloseable {
     private final AtomicLong doneBytes = new AtomicLong();
     /** Backups whose data is being restore-tested (FAILED only on the sidecar or checksum): the wait is shown, not ETA 0:00. */
     private final java.util.Set<java.nio.file.Path> restoring = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private final long started = System.nanoTime();
     private volatile boolean running = true;
     private boolean printed;
@@ -38,8 +39,8 @@ final class ProgressPrinter implements AutoCloseable {
         this(threads, progress, err, 0, 0);
     }
 
-    private ProgressPrinter(ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups,
-            long totalBytes) {
+    private ProgressPrinter(
+            ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups, long totalBytes) {
         this.progress = progress;
         this.err = err;
         this.totalBackups = totalBackups;
@@ -50,8 +51,8 @@ final class ProgressPrinter implements AutoCloseable {
     }
 
     /** One line for the whole run: {@link #done} counts each backup as it finishes. */
-    static ProgressPrinter ofRun(ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups,
-            long totalBytes) {
+    static ProgressPrinter ofRun(
+            ExecutorServiceManager threads, ScanProgress progress, PrintStream err, int totalBackups, long totalBytes) {
         return new ProgressPrinter(threads, progress, err, totalBackups, totalBytes);
     }
 
@@ -102,7 +103,10 @@ final class ProgressPrinter implements AutoCloseable {
         if (seconds < 2) {
             return "";
         }
-        long bytes = doneBytes.get() + progress.running().stream().mapToLong(ScanProgress.Scan::bytesRead).sum();
+        long bytes = doneBytes.get()
+                + progress.running().stream()
+                        .mapToLong(ScanProgress.Scan::bytesRead)
+                        .sum();
         java.util.List<java.nio.file.Path> tests = java.util.List.copyOf(restoring);
         if (tests.isEmpty() || !progress.running().isEmpty()) {
             String line = runLine(doneBackups.get(), totalBackups, bytes, totalBytes, seconds);
@@ -147,8 +151,16 @@ final class ProgressPrinter implements AutoCloseable {
     static String runLine(int done, int total, long bytes, long totalBytes, double seconds) {
         double rate = bytes / Math.max(seconds, 0.001);
         long eta = rate > 0 ? (long) (Math.max(0, totalBytes - bytes) / rate) : 0;
-        return String.format(Locale.ROOT, "%d/%d backups, %s of %s, %.1f MB/s, ETA %d:%02d", done, total, Bytes.human(bytes),
-                Bytes.human(totalBytes), rate / 1e6, eta / 60, eta % 60);
+        return String.format(
+                Locale.ROOT,
+                "%d/%d backups, %s of %s, %.1f MB/s, ETA %d:%02d",
+                done,
+                total,
+                Bytes.human(bytes),
+                Bytes.human(totalBytes),
+                rate / 1e6,
+                eta / 60,
+                eta % 60);
     }
 
     private String filesLine() {
@@ -159,9 +171,16 @@ final class ProgressPrinter implements AutoCloseable {
             }
             double rate = s.bytesRead() / Math.max(s.seconds(), 0.001);
             long etaSeconds = rate > 0 ? (long) ((s.size() - s.bytesRead()) / rate) : 0;
-            line.append(line.length() > 0 ? "  " : "").append(String.format(Locale.ROOT,
-                    "%s %s/%s %.1f MB/s ETA %d:%02d", LogLine.printable(s.file().getFileName().toString()), Bytes.human(s.bytesRead()),
-                    Bytes.human(s.size()), rate / 1e6, etaSeconds / 60, etaSeconds % 60));
+            line.append(line.length() > 0 ? "  " : "")
+                    .append(String.format(
+                            Locale.ROOT,
+                            "%s %s/%s %.1f MB/s ETA %d:%02d",
+                            LogLine.printable(s.file().getFileName().toString()),
+                            Bytes.human(s.bytesRead()),
+                            Bytes.human(s.size()),
+                            rate / 1e6,
+                            etaSeconds / 60,
+                            etaSeconds % 60));
         }
         return line.toString();
     }

@@ -8,13 +8,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code report}: the verification report from the latest results, as text, HTML and JSON files. */
-@Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Write the verification report (verification_report_YYYYMMDD_HHMMSS.txt, .html, .json) into "
-                + "VERIFICATION_LOG_DIR from the latest recorded results: summary, categories, every backup with its last "
-                + "verification and last successful restore test, recommendations. 'verify --all --report' verifies first.",
-                "Alerts waiting in the outbox are delivered too (when SMTP_HOST is set)."},
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Write the verification report (verification_report_YYYYMMDD_HHMMSS.txt, .html, .json) into "
+                    + "VERIFICATION_LOG_DIR from the latest recorded results: summary, categories, every backup with its last "
+                    + "verification and last successful restore test, recommendations. 'verify --all --report' verifies first.",
+            "Alerts waiting in the outbox are delivered too (when SMTP_HOST is set)."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:report written", "1:the report could not be written", "2:usage, configuration or installation error"})
+        exitCodeList = {
+            "0:report written",
+            "1:the report could not be written",
+            "2:usage, configuration or installation error"
+        })
 final class ReportCommand implements Callable<Integer> {
 
     @Mixin

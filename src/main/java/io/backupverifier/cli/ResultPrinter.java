@@ -12,8 +12,7 @@ import java.util.List;
 /** Prints results as seed-style lines or as the --json document, and gives the exit code. */
 final class ResultPrinter {
 
-    private ResultPrinter() {
-    }
+    private ResultPrinter() {}
 
     /** On stderr: the report files a run wrote (only those), then what it could not do (report, alert). */
     static void printReportAndProblems(CliContext ctx, RunResult run) {
@@ -31,7 +30,8 @@ final class ResultPrinter {
 
     /** One backup's lines, as soon as it is done (all of them, or with {@code quiet} only FAILED and ERROR). */
     static void printBackup(CliContext ctx, boolean quiet, BackupResult r) {
-        List<LogLine> lines = VerificationLines.of(r).stream().filter(l -> shown(l, quiet)).toList();
+        List<LogLine> lines =
+                VerificationLines.of(r).stream().filter(l -> shown(l, quiet)).toList();
         synchronized (ctx.out()) {
             lines.forEach(ctx.out()::println);
         }
@@ -42,8 +42,14 @@ final class ResultPrinter {
      * FAILED makes the exit code 1. {@code shown}: the backups' lines were printed as each was
      * done; what is left is what was not done, the category checks and the summary.
      */
-    static int print(CliContext ctx, boolean json, boolean quiet, boolean shown, List<? extends BackupResult> results,
-                     List<? extends BackupResult> history, List<String> errors) {
+    static int print(
+            CliContext ctx,
+            boolean json,
+            boolean quiet,
+            boolean shown,
+            List<? extends BackupResult> results,
+            List<? extends BackupResult> history,
+            List<String> errors) {
         if (json) {
             ObjectNode root = JsonDocument.start(ctx);
             JsonResult.into(root, results, history);
@@ -56,8 +62,10 @@ final class ResultPrinter {
             errors.forEach(e -> ctx.out().println(new LogLine(LogLine.ERROR, e)));
             if (history != null) {
                 for (BackupResult c : history) {
-                    c.checks().values().stream().map(r -> new LogLine(LogLine.levelOf(r.status()), r.message()))
-                            .filter(l -> shown(l, quiet)).forEach(ctx.out()::println);
+                    c.checks().values().stream()
+                            .map(r -> new LogLine(LogLine.levelOf(r.status()), r.message()))
+                            .filter(l -> shown(l, quiet))
+                            .forEach(ctx.out()::println);
                 }
             }
             if (shown && !quiet) {
@@ -67,7 +75,8 @@ final class ResultPrinter {
                 ctx.out().println(VerificationLines.summary(results));
             }
         }
-        boolean failed = !errors.isEmpty() || results.stream().anyMatch(BackupResult::isFailed)
+        boolean failed = !errors.isEmpty()
+                || results.stream().anyMatch(BackupResult::isFailed)
                 || history != null && history.stream().anyMatch(BackupResult::isFailed);
         return failed ? BackupVerifierCli.FAILED : BackupVerifierCli.OK;
     }
@@ -79,9 +88,14 @@ final class ResultPrinter {
     private static void recap(CliContext ctx, List<? extends BackupResult> results) {
         for (BackupResult r : results) {
             if (r.isFailed()) { // FAILED or ERROR
-                ctx.out().println(new LogLine(LogLine.ERROR, (r.status() == io.backupverifier.checks.CheckStatus.FAILED
-                        ? "Failed: " : "Could not be checked: ")
-                        + LogLine.printable(r.location()) + " (" + String.join(", ", r.failedChecks()) + ")"));
+                ctx.out()
+                        .println(new LogLine(
+                                LogLine.ERROR,
+                                (r.status() == io.backupverifier.checks.CheckStatus.FAILED
+                                                ? "Failed: "
+                                                : "Could not be checked: ")
+                                        + LogLine.printable(r.location()) + " (" + String.join(", ", r.failedChecks())
+                                        + ")"));
             }
         }
     }

@@ -20,15 +20,15 @@ final class RowCountDrift {
         }
 
         String describe() {
-            return rows < 0 ? table + " is gone (had " + String.format("%,d", previousRows) + " rows)"
+            return rows < 0
+                    ? table + " is gone (had " + String.format("%,d", previousRows) + " rows)"
                     : table + " " + String.format("%,d -> %,d rows (%d%%)", previousRows, rows, changePercent());
         }
     }
 
     static final double LOST_SHARE = 0.5;
 
-    private RowCountDrift() {
-    }
+    private RowCountDrift() {}
 
     /** The tables of {@code current} that lost at least half their rows since {@code previous}. */
     static List<Table> between(RestoreRow previous, RestoreRow current) {

@@ -11,11 +11,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code run}: service mode, until stopped (SIGTERM or Ctrl-C stop it cleanly). */
-@Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run as a service: watch the backup directory, verify new backups, and run the daily verification.",
-                "Stops cleanly on SIGTERM or Ctrl-C."},
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run as a service: watch the backup directory, verify new backups, and run the daily verification.",
+            "Stops cleanly on SIGTERM or Ctrl-C."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped cleanly", "1:stopped by a fatal error (restart it)", "2:usage or configuration error, another service on the same state directory, or the HTTP port in use"})
+        exitCodeList = {
+            "0:stopped cleanly",
+            "1:stopped by a fatal error (restart it)",
+            "2:usage or configuration error, another service on the same state directory, or the HTTP port in use"
+        })
 final class RunCommand implements Callable<Integer> {
 
     @Mixin
@@ -33,11 +41,17 @@ final class RunCommand implements Callable<Integer> {
         Settings settings = common.settings(ctx);
         settings.requireReadableBackupDir();
         // the embedded SQLite store is one node's: a second service on it would verify and alert twice
-        try (ServiceLock lock = settings.get("results.db-url").startsWith("jdbc:sqlite:") ? ServiceLock.acquire(settings.stateDir())
+        try (ServiceLock lock = settings.get("results.db-url").startsWith("jdbc:sqlite:")
+                ? ServiceLock.acquire(settings.stateDir())
                 : null) {
             requireFreePort(settings);
-            return new BackupVerifierApp(settings, ctx.home(), common.config != null ? common.config : ctx.defaultConfigFile(),
-                    BackupVerifierApp.Mode.SERVICE, ctx.clock()).run();
+            return new BackupVerifierApp(
+                            settings,
+                            ctx.home(),
+                            common.config != null ? common.config : ctx.defaultConfigFile(),
+                            BackupVerifierApp.Mode.SERVICE,
+                            ctx.clock())
+                    .run();
         }
     }
 

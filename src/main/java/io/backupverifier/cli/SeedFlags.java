@@ -13,10 +13,10 @@ import java.util.Map;
 final class SeedFlags {
 
     /** Seed flag -> the command that does the same. */
-    private static final Map<String, String> COMMANDS = Map.of("--database-check", "check-db", "--test-restore", "restore-test");
+    private static final Map<String, String> COMMANDS =
+            Map.of("--database-check", "check-db", "--test-restore", "restore-test");
 
-    private SeedFlags() {
-    }
+    private SeedFlags() {}
 
     static String[] translate(String[] args, PrintStream err) {
         List<String> in = List.of(args);
@@ -32,8 +32,8 @@ final class SeedFlags {
                 command = e.getValue();
             }
         }
-        boolean changed = command != null && !command.equals("verify") || in.stream().anyMatch(a -> a.equals("--backup-file")
-                || a.startsWith("--backup-file="));
+        boolean changed = command != null && !command.equals("verify")
+                || in.stream().anyMatch(a -> a.equals("--backup-file") || a.startsWith("--backup-file="));
         if (!changed) {
             return args;
         }
@@ -49,8 +49,14 @@ final class SeedFlags {
             }
         }
         out.add(0, command == null ? "verify" : command);
-        err.println("[INFO] " + String.join(" ", in.stream().filter(a -> a.startsWith("--backup-file")
-                || COMMANDS.containsKey(a)).map(a -> a.split("=", 2)[0]).distinct().toList())
+        err.println("[INFO] "
+                + String.join(
+                        " ",
+                        in.stream()
+                                .filter(a -> a.startsWith("--backup-file") || COMMANDS.containsKey(a))
+                                .map(a -> a.split("=", 2)[0])
+                                .distinct()
+                                .toList())
                 + " is the old script's flag; running: backup-verifier " + String.join(" ", out));
         return out.toArray(String[]::new);
     }

@@ -31,7 +31,8 @@ final class ServiceLock implements AutoCloseable {
         FileChannel channel = null;
         try {
             Files.createDirectories(stateDir);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -42,11 +43,13 @@ final class ServiceLock implements AutoCloseable {
                 String holder = holder(channel);
                 channel.close();
                 throw new UsageException("Another backup-verifier service (PID " + holder + ") is running on "
-                        + stateDir.toAbsolutePath() + "; stop it first (one service per state directory with the embedded"
+                        + stateDir.toAbsolutePath()
+                        + "; stop it first (one service per state directory with the embedded"
                         + " results store)");
             }
             channel.truncate(0);
-            channel.write(ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
+            channel.write(
+                    ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)), 0);
             channel.force(false);
             return new ServiceLock(channel, lock);
         } catch (IOException e) {

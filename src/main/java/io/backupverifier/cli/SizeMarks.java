@@ -16,18 +16,22 @@ import java.util.Set;
  */
 final class SizeMarks {
 
-    private SizeMarks() {
-    }
+    private SizeMarks() {}
 
     /** @param broken backups whose latest verification failed: their size says nothing of a good one's */
     static Map<Path, String> of(List<BackupCatalog.Entry> entries, int backups, double ratio, Set<Path> broken) {
         Map<Path, String> marks = new HashMap<>();
         for (BackupCatalog.Entry e : entries) {
             List<Long> earlier = entries.stream()
-                    .filter(o -> o.category().equals(e.category()) && !o.file().equals(e.file()) && o.time().isBefore(e.time()))
+                    .filter(o -> o.category().equals(e.category())
+                            && !o.file().equals(e.file())
+                            && o.time().isBefore(e.time()))
                     .filter(o -> !broken.contains(o.file()))
-                    .sorted(Comparator.comparing(BackupCatalog.Entry::time).reversed()).limit(backups)
-                    .map(BackupCatalog.Entry::size).sorted().toList();
+                    .sorted(Comparator.comparing(BackupCatalog.Entry::time).reversed())
+                    .limit(backups)
+                    .map(BackupCatalog.Entry::size)
+                    .sorted()
+                    .toList();
             if (earlier.isEmpty()) {
                 continue;
             }

@@ -3,10 +3,10 @@ package io.backupverifier.cli;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.Settings;
-import io.backupverifier.run.BackupDone;
-import io.backupverifier.run.RunResult;
 import io.backupverifier.restore.RestoreProgress;
 import io.backupverifier.restore.RestoreTester;
+import io.backupverifier.run.BackupDone;
+import io.backupverifier.run.RunResult;
 import io.backupverifier.scan.ScanProgress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +20,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code verify [FILE...] | --all}: the file checks, through the same routes the service uses. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Verify backups: size, metadata, SHA-256, gzip integrity, extractability, format and dump completeness.",
-                "With no FILE, verifies the latest backup in the backup directory."},
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Verify backups: size, metadata, SHA-256, gzip integrity, extractability, format and dump completeness.",
+            "With no FILE, verifies the latest backup in the backup directory."
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every backup passed (warnings allowed)", "1:a backup FAILED or could not be verified, or its report or alert could not be written",
-                "2:usage, configuration or installation error"})
+        exitCodeList = {
+            "0:every backup passed (warnings allowed)",
+            "1:a backup FAILED or could not be verified, or its report or alert could not be written",
+            "2:usage, configuration or installation error"
+        })
 final class VerifyCommand extends OperatorCommand {
 
     @Mixin
@@ -37,11 +44,16 @@ final class VerifyCommand extends OperatorCommand {
     @Option(names = "--all", description = "Verify every backup under the backup directory.")
     boolean all;
 
-    @Option(names = "--report", description = "Then write the verification report (text, HTML, JSON) into VERIFICATION_LOG_DIR.")
+    @Option(
+            names = "--report",
+            description = "Then write the verification report (text, HTML, JSON) into VERIFICATION_LOG_DIR.")
     boolean report;
 
-    @Option(names = "--alert", description = "Mail an alert for backups that newly failed (and a recovery mail for "
-            + "failures that cleared), as the service does. Alerts an earlier run could not deliver go out too.")
+    @Option(
+            names = "--alert",
+            description =
+                    "Mail an alert for backups that newly failed (and a recovery mail for "
+                            + "failures that cleared), as the service does. Alerts an earlier run could not deliver go out too.")
     boolean alert;
 
     VerifyCommand(CliContext ctx) {
@@ -57,8 +69,10 @@ final class VerifyCommand extends OperatorCommand {
         Settings settings = common.settings(ctx);
         List<Path> targets = targets(settings);
         if (targets.isEmpty()) {
-            return fail("No backups found in " + settings.backupDir().toAbsolutePath()
-                    + " (names matching " + settings.get("backup.include") + ")", BackupVerifierCli.FAILED);
+            return fail(
+                    "No backups found in " + settings.backupDir().toAbsolutePath() + " (names matching "
+                            + settings.get("backup.include") + ")",
+                    BackupVerifierCli.FAILED);
         }
         RunResult run;
         // text: each backup's verdict as soon as it is done; --json: one document at the end
@@ -71,44 +85,56 @@ final class VerifyCommand extends OperatorCommand {
         // one backup: its scan starts now and overlaps the start-up (several: the run verifies them in parallel)
         try (OneShot app = startClearingLine(runLine, settings, targets.size() == 1 ? targets : List.of())) {
             ScanProgress scans = app.bean("scanProgress", ScanProgress.class);
-            ProgressPrinter progress = !ctx.terminal() || json() ? null : runLine
-                    ? ProgressPrinter.ofRun(app.threads(), scans, ctx.err(), targets.size(), totalBytes).afterStarting()
-                    : new ProgressPrinter(app.threads(), scans, ctx.err());
-            try (AutoCloseable shown = progress != null ? progress : () -> { };
-                 AutoCloseable listening = streamed ? app.bean("backupDone", BackupDone.class).listen(r -> {
-                     // the progress line waits (stderr's lock) while the verdict goes to a clean terminal line
-                     synchronized (ctx.err()) {
-                         if (progress != null) {
-                             progress.done(r);
-                             progress.clear();
-                         }
-                         ResultPrinter.printBackup(ctx, quiet.quiet, r);
-                         if (progress != null) {
-                             ctx.out().flush(); // the verdict is on the terminal before the line goes under it
-                             progress.redraw();
-                         }
-                     }
-                 }) : () -> { };
-                 // a suspect backup's restore test takes seconds: the progress line says so
-                 AutoCloseable restores = progress != null && targets.size() > 1
-                         ? app.bean("restoreTester", RestoreTester.class).listen(new RestoreProgress() {
-                             @Override
-                             public void started(Path backup) {
-                                 progress.restoring(backup);
-                             }
+            ProgressPrinter progress = !ctx.terminal() || json()
+                    ? null
+                    : runLine
+                            ? ProgressPrinter.ofRun(app.threads(), scans, ctx.err(), targets.size(), totalBytes)
+                                    .afterStarting()
+                            : new ProgressPrinter(app.threads(), scans, ctx.err());
+            try (AutoCloseable shown = progress != null ? progress : () -> {};
+                    AutoCloseable listening = streamed
+                            ? app.bean("backupDone", BackupDone.class).listen(r -> {
+                                // the progress line waits (stderr's lock) while the verdict goes to a clean terminal
+                                // line
+                                synchronized (ctx.err()) {
+                                    if (progress != null) {
+                                        progress.done(r);
+                                        progress.clear();
+                                    }
+                                    ResultPrinter.printBackup(ctx, quiet.quiet, r);
+                                    if (progress != null) {
+                                        ctx.out().flush(); // the verdict is on the terminal before the line goes under
+                                        // it
+                                        progress.redraw();
+                                    }
+                                }
+                            })
+                            : () -> {};
+                    // a suspect backup's restore test takes seconds: the progress line says so
+                    AutoCloseable restores = progress != null && targets.size() > 1
+                            ? app.bean("restoreTester", RestoreTester.class).listen(new RestoreProgress() {
+                                @Override
+                                public void started(Path backup) {
+                                    progress.restoring(backup);
+                                }
 
-                             @Override
-                             public void recorded(Path backup, String checkId, io.backupverifier.checks.CheckResult result) {
-                             }
-                         }) : () -> { }) {
-                run = app.run("direct:verify-run", targets, Map.of("withHistory", all, "withReport", report, "withAlert", alert));
+                                @Override
+                                public void recorded(
+                                        Path backup, String checkId, io.backupverifier.checks.CheckResult result) {}
+                            })
+                            : () -> {}) {
+                run = app.run(
+                        "direct:verify-run",
+                        targets,
+                        Map.of("withHistory", all, "withReport", report, "withAlert", alert));
             }
             ResultPrinter.printReportAndProblems(ctx, run);
             if (alert) {
                 app.deliverAlerts();
             }
         }
-        int exit = ResultPrinter.print(ctx, json(), quiet.quiet, streamed, run.results(), all ? run.categories() : null, run.notDone());
+        int exit = ResultPrinter.print(
+                ctx, json(), quiet.quiet, streamed, run.results(), all ? run.categories() : null, run.notDone());
         return Math.max(exit, run.exitStatus());
     }
 
@@ -164,7 +190,10 @@ final class VerifyCommand extends OperatorCommand {
                     throw new UsageException("no such backup file: " + f);
                 }
             }
-            return files.stream().map(p -> p.toAbsolutePath().normalize()).distinct().toList();
+            return files.stream()
+                    .map(p -> p.toAbsolutePath().normalize())
+                    .distinct()
+                    .toList();
         }
         settings.requireReadableBackupDir();
         BackupCatalog catalog = BackupCatalog.of(settings);

@@ -13,11 +13,17 @@ import java.util.Properties;
 final class CamelProperties {
 
     /** Durations that Camel endpoint options take as {@code <key>-ms}. */
-    private static final List<String> MILLISECOND_KEYS = List.of("watch.poll-interval", "watch.stable-for", "watch.lock-timeout",
-            "alert.retry-delay", "alert.resend-interval", "alert.smtp-timeout", "restore.timeout", "restore.statement-timeout");
+    private static final List<String> MILLISECOND_KEYS = List.of(
+            "watch.poll-interval",
+            "watch.stable-for",
+            "watch.lock-timeout",
+            "alert.retry-delay",
+            "alert.resend-interval",
+            "alert.smtp-timeout",
+            "restore.timeout",
+            "restore.statement-timeout");
 
-    private CamelProperties() {
-    }
+    private CamelProperties() {}
 
     /** Everything for Camel in service mode ({@code service}) or for a one-shot command. */
     static Properties of(Settings settings, boolean service) {
@@ -26,11 +32,14 @@ final class CamelProperties {
         for (String key : MILLISECOND_KEYS) {
             p.setProperty(key + "-ms", Long.toString(settings.duration(key).toMillis()));
         }
-        p.setProperty("backup.dir.absolute", settings.backupDir().toAbsolutePath().normalize().toString());
+        p.setProperty(
+                "backup.dir.absolute",
+                settings.backupDir().toAbsolutePath().normalize().toString());
         p.setProperty("alert.mail-enabled", Boolean.toString(settings.mailEnabled()));
         p.setProperty("alert.mail-uri", mailUri(settings));
         if (!settings.get("smtp.user").isEmpty()) {
-            // credentials are not in the URI: they go to the component, whose password Camel masks wherever it logs configuration
+            // credentials are not in the URI: they go to the component, whose password Camel masks wherever it logs
+            // configuration
             for (String scheme : List.of("smtp", "smtps")) {
                 p.setProperty("camel.component." + scheme + ".username", settings.get("smtp.user"));
                 p.setProperty("camel.component." + scheme + ".password", settings.get("smtp.password"));
@@ -81,7 +90,8 @@ final class CamelProperties {
         String host = settings.mailEnabled() ? settings.get("smtp.host") : "localhost";
         int port = settings.port("smtp.port");
         String scheme = port == 465 ? "smtps" : "smtp";
-        return scheme + "://" + host + ":" + port + "?additionalJavaMailProperties=#mailProperties&connectionTimeout=10000";
+        return scheme + "://" + host + ":" + port
+                + "?additionalJavaMailProperties=#mailProperties&connectionTimeout=10000";
     }
 
     /** JavaMail session properties: STARTTLS and time-outs (a mail server that hangs must not hang us). */

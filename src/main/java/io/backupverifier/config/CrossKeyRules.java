@@ -12,8 +12,7 @@ final class CrossKeyRules {
 
     private static final Set<String> LOOPBACK = Set.of("127.0.0.1", "localhost", "::1");
 
-    private CrossKeyRules() {
-    }
+    private CrossKeyRules() {}
 
     static void check(Settings s) throws ConfigException {
         if (s.minSize() > s.maxSize()) {
@@ -30,12 +29,13 @@ final class CrossKeyRules {
         boolean auth = !s.get("http.auth-file").isEmpty();
         String host = s.get("http.host").strip();
         if (s.httpEnabled() && !LOOPBACK.contains(host) && !auth) {
-            throw new ConfigException(label("http.host") + ": listening on " + host + " needs basic authentication: set "
-                    + label("http.auth-file"));
+            throw new ConfigException(label("http.host") + ": listening on " + host
+                    + " needs basic authentication: set " + label("http.auth-file"));
         }
         if (s.httpEnabled() && s.flag("http.jolokia") && !auth) {
-            throw new ConfigException(label("http.jolokia") + ": JMX over HTTP runs this service's operations, so it needs "
-                    + "basic authentication: set " + label("http.auth-file"));
+            throw new ConfigException(
+                    label("http.jolokia") + ": JMX over HTTP runs this service's operations, so it needs "
+                            + "basic authentication: set " + label("http.auth-file"));
         }
     }
 }

@@ -12,11 +12,10 @@ import java.util.Map;
 final class DerivedDefaults {
 
     /** The keys whose empty value is derived here. */
-    static final List<String> KEYS = List.of("log.dir", "restore.log-dir", "state.dir", "alert.outbox-dir", "restore.work-dir",
-            "results.db-url");
+    static final List<String> KEYS = List.of(
+            "log.dir", "restore.log-dir", "state.dir", "alert.outbox-dir", "restore.work-dir", "results.db-url");
 
-    private DerivedDefaults() {
-    }
+    private DerivedDefaults() {}
 
     /**
      * Fills one derived key when it is empty, and says its value is the default. Keys are filled
@@ -30,12 +29,16 @@ final class DerivedDefaults {
 
     private static String derive(String key, Map<String, String> v) {
         return switch (key) {
-            case "log.dir" -> Path.of(v.get("backup.dir")).resolve("verification_logs").toString();
-            case "restore.log-dir" -> Path.of(v.get("backup.dir")).resolve("restore_test_logs").toString();
+            case "log.dir" ->
+                Path.of(v.get("backup.dir")).resolve("verification_logs").toString();
+            case "restore.log-dir" ->
+                Path.of(v.get("backup.dir")).resolve("restore_test_logs").toString();
             case "state.dir" -> Path.of(v.get("log.dir")).resolve("state").toString();
-            case "alert.outbox-dir" -> Path.of(v.get("log.dir")).resolve("outbox").toString();
+            case "alert.outbox-dir" ->
+                Path.of(v.get("log.dir")).resolve("outbox").toString();
             case "restore.work-dir" -> System.getProperty("java.io.tmpdir");
-            case "results.db-url" -> "jdbc:sqlite:" + Path.of(v.get("state.dir")).resolve("results.db");
+            case "results.db-url" ->
+                "jdbc:sqlite:" + Path.of(v.get("state.dir")).resolve("results.db");
             default -> throw new IllegalArgumentException(key + " has no derived default");
         };
     }

@@ -52,8 +52,7 @@ final class Layers {
     private final Map<String, Source> sources = new LinkedHashMap<>();
     private final List<ConfigNotice> notices = new ArrayList<>();
 
-    private Layers() {
-    }
+    private Layers() {}
 
     /**
      * Reads every layer.
@@ -63,11 +62,14 @@ final class Layers {
      * @param env        the process environment
      * @param overrides  property values that win over everything (command-line flags such as --dir)
      */
-    static Layers read(Path configFile, Path workDir, Map<String, String> env, Map<String, String> overrides) throws ConfigException {
+    static Layers read(Path configFile, Path workDir, Map<String, String> env, Map<String, String> overrides)
+            throws ConfigException {
         Layers l = new Layers();
         Catalogue.ALL.forEach(s -> l.put(s.property(), s.defaultValue(), Source.DEFAULT));
         Properties camelDefaults = camelDefaults();
-        camelDefaults.stringPropertyNames().stream().sorted().forEach(k -> l.put(k, camelDefaults.getProperty(k).strip(), Source.DEFAULT));
+        camelDefaults.stringPropertyNames().stream()
+                .sorted()
+                .forEach(k -> l.put(k, camelDefaults.getProperty(k).strip(), Source.DEFAULT));
         if (Files.isRegularFile(configFile)) {
             Properties p = new Properties();
             try (Reader r = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
@@ -76,9 +78,13 @@ final class Layers {
                 throw new ConfigException("Cannot read " + configFile + ": " + e.getMessage());
             }
             List<String> keys = p.stringPropertyNames().stream().sorted().toList();
-            Catalogue.ALL.stream().filter(s -> p.getProperty(s.property()) != null)
-                    .forEach(s -> l.put(s.property(), p.getProperty(s.property()).strip(), Source.PROPERTIES));
-            keys.stream().filter(k -> k.startsWith(CAMEL_PREFIX)).forEach(k -> l.put(k, p.getProperty(k).strip(), Source.PROPERTIES));
+            Catalogue.ALL.stream()
+                    .filter(s -> p.getProperty(s.property()) != null)
+                    .forEach(
+                            s -> l.put(s.property(), p.getProperty(s.property()).strip(), Source.PROPERTIES));
+            keys.stream()
+                    .filter(k -> k.startsWith(CAMEL_PREFIX))
+                    .forEach(k -> l.put(k, p.getProperty(k).strip(), Source.PROPERTIES));
             l.notices.addAll(UnknownKeys.inProperties(keys));
         }
         Map<String, String> dotenv = readDotenv(workDir);
@@ -125,17 +131,24 @@ final class Layers {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read " + CAMEL_DEFAULTS + " from the jar: " + e.getMessage(), e);
         }
-        p.stringPropertyNames().stream().filter(k -> !k.startsWith(CAMEL_PREFIX)).forEach(k -> {
-            throw new IllegalStateException(CAMEL_DEFAULTS + " in the jar holds Camel's settings only, not " + k);
-        });
+        p.stringPropertyNames().stream()
+                .filter(k -> !k.startsWith(CAMEL_PREFIX))
+                .forEach(k -> {
+                    throw new IllegalStateException(
+                            CAMEL_DEFAULTS + " in the jar holds Camel's settings only, not " + k);
+                });
         return p;
     }
 
     private static Map<String, String> readDotenv(Path workDir) throws ConfigException {
         try {
             Map<String, String> m = new LinkedHashMap<>();
-            Dotenv.configure().directory(workDir.toString()).ignoreIfMissing().load()
-                    .entries(Dotenv.Filter.DECLARED_IN_ENV_FILE).forEach(e -> m.put(e.getKey(), e.getValue()));
+            Dotenv.configure()
+                    .directory(workDir.toString())
+                    .ignoreIfMissing()
+                    .load()
+                    .entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)
+                    .forEach(e -> m.put(e.getKey(), e.getValue()));
             return m;
         } catch (DotenvException e) {
             throw new ConfigException("Cannot read " + workDir.resolve(".env") + ": " + e.getMessage());

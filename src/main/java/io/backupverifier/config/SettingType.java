@@ -38,8 +38,7 @@ public final class SettingType<T> {
      * A value in this type's own form. {@code note} says, when it was written in another form
      * people know from elsewhere and turned into ours, what became of it (empty otherwise).
      */
-    public record Accepted(String value, Optional<String> note) {
-    }
+    public record Accepted(String value, Optional<String> note) {}
 
     private static final Pattern EMAIL = Pattern.compile("[^@\\s,]+@[^@\\s,]+");
 
@@ -64,28 +63,33 @@ public final class SettingType<T> {
         return p;
     });
     /** Comma-separated names; none at all is allowed. */
-    public static final SettingType<List<String>> LIST = new SettingType<>("list", "names, comma-separated", SettingType::items);
+    public static final SettingType<List<String>> LIST =
+            new SettingType<>("list", "names, comma-separated", SettingType::items);
     /** Comma-separated file name globs; at least one. */
-    public static final SettingType<List<String>> GLOBS = new SettingType<>("globs", "file name patterns, comma-separated", v -> {
-        List<String> globs = items(v);
-        if (globs.isEmpty()) {
-            throw new IllegalArgumentException("no file name pattern given");
-        }
-        return globs;
-    });
+    public static final SettingType<List<String>> GLOBS =
+            new SettingType<>("globs", "file name patterns, comma-separated", v -> {
+                List<String> globs = items(v);
+                if (globs.isEmpty()) {
+                    throw new IllegalArgumentException("no file name pattern given");
+                }
+                return globs;
+            });
     /** Bytes: {@code 100B}, {@code 500MB}, {@code 1GiB} ({@link Units#size}). */
-    public static final SettingType<Long> SIZE = new SettingType<>("size", "a size such as 100B, 500MB or 100GB", Units::size);
+    public static final SettingType<Long> SIZE =
+            new SettingType<>("size", "a size such as 100B, 500MB or 100GB", Units::size);
     /** A length of time: {@code 500ms}, {@code 10s}, {@code 26h}, {@code 7d} ({@link Units#duration}). */
-    public static final SettingType<Duration> DURATION = new SettingType<>("duration",
-            "a duration such as 500ms, 10s, 5m, 26h or 7d", Units::duration);
+    public static final SettingType<Duration> DURATION =
+            new SettingType<>("duration", "a duration such as 500ms, 10s, 5m, 26h or 7d", Units::duration);
     /** A duration that stops a restore test when it runs out: zero would stop every one. */
-    public static final SettingType<Duration> TIME_LIMIT = new SettingType<>("time limit", "a duration longer than 0 such as 6h", v -> {
-        Duration d = Units.duration(v);
-        if (d.isZero()) {
-            throw new IllegalArgumentException("'" + v + "' would stop every restore test: give a time limit such as 6h");
-        }
-        return d;
-    });
+    public static final SettingType<Duration> TIME_LIMIT =
+            new SettingType<>("time limit", "a duration longer than 0 such as 6h", v -> {
+                Duration d = Units.duration(v);
+                if (d.isZero()) {
+                    throw new IllegalArgumentException(
+                            "'" + v + "' would stop every restore test: give a time limit such as 6h");
+                }
+                return d;
+            });
     /** A whole number, 0 or more. */
     public static final SettingType<Integer> COUNT = new SettingType<>("count", "a whole number, 0 or more", v -> {
         int n = wholeNumber(v, "is not a whole number");
@@ -95,10 +99,11 @@ public final class SettingType<T> {
         return n;
     });
     /** A TCP port, 1-65535. */
-    public static final SettingType<Integer> PORT = new SettingType<>("port", "a port number (1-65535)", v -> port(v, false));
+    public static final SettingType<Integer> PORT =
+            new SettingType<>("port", "a port number (1-65535)", v -> port(v, false));
     /** A TCP port, or 0 for "do not listen". */
-    public static final SettingType<Integer> PORT_OR_OFF = new SettingType<>("port or 0", "a port number (1-65535), or 0 for off",
-            v -> port(v, true));
+    public static final SettingType<Integer> PORT_OR_OFF =
+            new SettingType<>("port or 0", "a port number (1-65535), or 0 for off", v -> port(v, true));
     /** {@code true} or {@code false}, in any case. */
     public static final SettingType<Boolean> FLAG = new SettingType<>("flag", "true or false", v -> {
         String b = v.toLowerCase(Locale.ROOT);
@@ -108,34 +113,40 @@ public final class SettingType<T> {
         return Boolean.parseBoolean(b);
     });
     /** A fraction strictly between 0 and 1; {@code 30%} is accepted as 0.3. */
-    public static final SettingType<Double> FRACTION = new SettingType<>("fraction", "a fraction between 0 and 1, such as 0.3 or 30%",
-            SettingType::fraction, SettingType::percent);
+    public static final SettingType<Double> FRACTION = new SettingType<>(
+            "fraction", "a fraction between 0 and 1, such as 0.3 or 30%", SettingType::fraction, SettingType::percent);
     /** A Quartz cron (seconds first); a 5-field Unix cron is accepted and turned into Quartz's form. */
-    public static final SettingType<String> CRON = new SettingType<>("cron", "a Quartz cron such as 0 0 2 * * ?", v -> {
-        try {
-            CronExpression.validateExpression(v);
-        } catch (ParseException e) {
-            throw new IllegalArgumentException("'" + v + "' is not a Quartz cron: " + e.getMessage(), e);
-        }
-        return v;
-    }, SettingType::unixCron);
+    public static final SettingType<String> CRON = new SettingType<>(
+            "cron",
+            "a Quartz cron such as 0 0 2 * * ?",
+            v -> {
+                try {
+                    CronExpression.validateExpression(v);
+                } catch (ParseException e) {
+                    throw new IllegalArgumentException("'" + v + "' is not a Quartz cron: " + e.getMessage(), e);
+                }
+                return v;
+            },
+            SettingType::unixCron);
     /** E-mail addresses, comma-separated; none at all is allowed. */
-    public static final SettingType<List<String>> EMAILS = new SettingType<>("e-mail", "e-mail addresses, comma-separated", v -> {
-        List<String> addresses = items(v);
-        for (String a : addresses) {
-            if (!EMAIL.matcher(a).matches()) {
-                throw new IllegalArgumentException("'" + a + "' is not an e-mail address");
-            }
-        }
-        return addresses;
-    });
+    public static final SettingType<List<String>> EMAILS =
+            new SettingType<>("e-mail", "e-mail addresses, comma-separated", v -> {
+                List<String> addresses = items(v);
+                for (String a : addresses) {
+                    if (!EMAIL.matcher(a).matches()) {
+                        throw new IllegalArgumentException("'" + a + "' is not an e-mail address");
+                    }
+                }
+                return addresses;
+            });
     /** A JDBC URL of a store this program can write its results to. */
-    public static final SettingType<String> JDBC_URL = new SettingType<>("JDBC URL", "a jdbc:sqlite: or jdbc:postgresql: URL", v -> {
-        if (!v.startsWith("jdbc:sqlite:") && !v.startsWith("jdbc:postgresql:")) {
-            throw new IllegalArgumentException("'" + v + "' is not a jdbc:sqlite: or jdbc:postgresql: URL");
-        }
-        return v;
-    });
+    public static final SettingType<String> JDBC_URL =
+            new SettingType<>("JDBC URL", "a jdbc:sqlite: or jdbc:postgresql: URL", v -> {
+                if (!v.startsWith("jdbc:sqlite:") && !v.startsWith("jdbc:postgresql:")) {
+                    throw new IllegalArgumentException("'" + v + "' is not a jdbc:sqlite: or jdbc:postgresql: URL");
+                }
+                return v;
+            });
 
     private final String name;
     private final String expected;
@@ -204,7 +215,10 @@ public final class SettingType<T> {
     }
 
     private static List<String> items(String v) {
-        return Arrays.stream(v.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return Arrays.stream(v.split(","))
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static int wholeNumber(String v, String refusal) {
@@ -243,8 +257,11 @@ public final class SettingType<T> {
             return same(value);
         }
         try {
-            String fraction = BigDecimal.valueOf(Double.parseDouble(v.substring(0, v.length() - 1).strip()))
-                    .movePointLeft(2).stripTrailingZeros().toPlainString();
+            String fraction = BigDecimal.valueOf(
+                            Double.parseDouble(v.substring(0, v.length() - 1).strip()))
+                    .movePointLeft(2)
+                    .stripTrailingZeros()
+                    .toPlainString();
             return new Accepted(fraction, Optional.empty());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("'" + v + "' is not a percentage such as 30%", e);
@@ -262,7 +279,8 @@ public final class SettingType<T> {
                     + "day-of-month or day-of-week (e.g. '0 " + String.join(" ", Arrays.copyOf(cron.split("\\s+"), 3))
                     + " * ?'), and cannot give both");
         }
-        return new Accepted(quartz.get(), Optional.of("'" + cron + "' is a Unix cron; using Quartz's '" + quartz.get()
-                + "' (seconds first)"));
+        return new Accepted(
+                quartz.get(),
+                Optional.of("'" + cron + "' is a Unix cron; using Quartz's '" + quartz.get() + "' (seconds first)"));
     }
 }

@@ -68,7 +68,9 @@ public final class Settings {
         String value = layers.values().get(s.property());
         SettingType.Accepted a = refusedNamed(s, () -> s.type().accept(value));
         layers.values().put(s.property(), a.value());
-        a.note().ifPresent(n -> layers.notices().add(new ConfigNotice(ConfigNotice.INFO, s.property(), s.label() + ": " + n)));
+        a.note()
+                .ifPresent(n ->
+                        layers.notices().add(new ConfigNotice(ConfigNotice.INFO, s.property(), s.label() + ": " + n)));
     }
 
     /** Parses the value of one setting, or refuses it naming the key; an optional key left empty is not set. */
@@ -100,7 +102,10 @@ public final class Settings {
 
     /** Camel's own settings in force (camel.*: the jar's defaults and application.properties), sorted. */
     public List<String> camelKeys() {
-        return values.keySet().stream().filter(k -> k.startsWith(Layers.CAMEL_PREFIX)).sorted().toList();
+        return values.keySet().stream()
+                .filter(k -> k.startsWith(Layers.CAMEL_PREFIX))
+                .sorted()
+                .toList();
     }
 
     /** How messages name a key: {@code ENV_NAME (property)}. */
@@ -273,7 +278,9 @@ public final class Settings {
     /** Named consistency queries from the configured file (name = SQL returning one count). */
     public Map<String, String> consistencyQueries(Path home) throws ConfigException {
         String configured = get("restore.consistency-file");
-        Path file = configured.isEmpty() ? home.resolve("config").resolve("consistency-checks.properties") : Path.of(configured);
+        Path file = configured.isEmpty()
+                ? home.resolve("config").resolve("consistency-checks.properties")
+                : Path.of(configured);
         Map<String, String> queries = new LinkedHashMap<>();
         if (!Files.isRegularFile(file)) {
             if (!configured.isEmpty()) {
@@ -285,9 +292,12 @@ public final class Settings {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(r);
         } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException(label("restore.consistency-file") + ": cannot read " + file + ": " + e.getMessage());
+            throw new ConfigException(
+                    label("restore.consistency-file") + ": cannot read " + file + ": " + e.getMessage());
         }
-        p.stringPropertyNames().stream().sorted().forEach(k -> queries.put(k, p.getProperty(k).strip()));
+        p.stringPropertyNames().stream()
+                .sorted()
+                .forEach(k -> queries.put(k, p.getProperty(k).strip()));
         return queries;
     }
 }

@@ -8,11 +8,11 @@ import java.util.regex.Pattern;
 /** Parses sizes ({@code 100B}, {@code 100GB}, {@code 2GiB}) and durations ({@code 500ms}, {@code 10s}, {@code 26h}, {@code 7d}). */
 public final class Units {
 
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?i?b)?", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE =
+            Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgtp]?i?b)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)", Pattern.CASE_INSENSITIVE);
 
-    private Units() {
-    }
+    private Units() {}
 
     /** Bytes; KB/MB/GB are powers of 1000, KiB/MiB/GiB powers of 1024, a bare number is bytes. */
     public static long size(String text) {

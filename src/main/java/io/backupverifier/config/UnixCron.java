@@ -13,8 +13,7 @@ public final class UnixCron {
 
     private static final Pattern NUMBER = Pattern.compile("\\d+");
 
-    private UnixCron() {
-    }
+    private UnixCron() {}
 
     /** Whether the expression has the five fields of a Unix cron. */
     public static boolean isUnix(String expression) {

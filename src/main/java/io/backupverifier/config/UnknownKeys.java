@@ -15,16 +15,40 @@ import java.util.Set;
 public final class UnknownKeys {
 
     /** Environment variables with these prefixes are ours; others belong to the rest of the host. */
-    static final List<String> PREFIXES = List.of("BACKUP_", "SMTP_", "ALERT_", "RESTORE_", "DB_", "VERIFICATION_",
-            "ADMIN_", "RESULTS_", "HTTP_", "WATCH_", "FRESHNESS_", "RETENTION_", "SIZE_", "MIN_BACKUP", "MAX_BACKUP", "MAX_EXPAN",
-            "METADATA_", "VERIFY_", "DAILY_", "WEEKLY_", "MAINTENANCE_", "EMBEDDED_PG", "PG_BIN", "STATE_", "DATABASE_",
-            "CONSISTENCY_", "TEST_DB");
+    static final List<String> PREFIXES = List.of(
+            "BACKUP_",
+            "SMTP_",
+            "ALERT_",
+            "RESTORE_",
+            "DB_",
+            "VERIFICATION_",
+            "ADMIN_",
+            "RESULTS_",
+            "HTTP_",
+            "WATCH_",
+            "FRESHNESS_",
+            "RETENTION_",
+            "SIZE_",
+            "MIN_BACKUP",
+            "MAX_BACKUP",
+            "MAX_EXPAN",
+            "METADATA_",
+            "VERIFY_",
+            "DAILY_",
+            "WEEKLY_",
+            "MAINTENANCE_",
+            "EMBEDDED_PG",
+            "PG_BIN",
+            "STATE_",
+            "DATABASE_",
+            "CONSISTENCY_",
+            "TEST_DB");
     /** Read by the launcher, not by {@link Settings}. */
     static final Set<String> OTHER_NAMES = Set.of("LOG_LEVEL", "BACKUP_VERIFIER_HOME");
+
     static final int MAX_DISTANCE = 2;
 
-    private UnknownKeys() {
-    }
+    private UnknownKeys() {}
 
     /** The known name closest to {@code key}, if one is within {@link #MAX_DISTANCE} edits. */
     public static Optional<String> closest(String key, Collection<String> known) {
@@ -80,7 +104,8 @@ public final class UnknownKeys {
      * being backed up has many keys that are not ours.
      */
     static List<ConfigNotice> inEnvironment(Map<String, String> vars, String where) {
-        List<String> known = new ArrayList<>(Settings.ALL.stream().map(Setting::env).toList());
+        List<String> known =
+                new ArrayList<>(Settings.ALL.stream().map(Setting::env).toList());
         known.addAll(OTHER_NAMES);
         List<ConfigNotice> out = new ArrayList<>();
         for (String k : vars.keySet().stream().sorted().toList()) {
@@ -96,7 +121,10 @@ public final class UnknownKeys {
     }
 
     private static ConfigNotice notice(String key, Optional<String> near, String where) {
-        return new ConfigNotice(ConfigNotice.WARNING, key, key + ": unknown" + near.map(n -> ", did you mean " + n + "?")
-                .orElse(" key, ignored") + " (" + where + ")");
+        return new ConfigNotice(
+                ConfigNotice.WARNING,
+                key,
+                key + ": unknown" + near.map(n -> ", did you mean " + n + "?").orElse(" key, ignored") + " (" + where
+                        + ")");
     }
 }

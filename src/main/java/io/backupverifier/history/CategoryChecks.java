@@ -43,11 +43,15 @@ public final class CategoryChecks {
         List<CategoryResult> out = new ArrayList<>();
         for (Category c : Category.values()) {
             String category = c.id();
-            List<BackupCatalog.Entry> mine = entries.stream().filter(e -> e.category().equals(category)).toList();
+            List<BackupCatalog.Entry> mine =
+                    entries.stream().filter(e -> e.category().equals(category)).toList();
             if (mine.isEmpty() && c != Category.DEFAULT) {
                 continue;
             }
-            CategoryResult r = new CategoryResult(catalog.backupDir(), category, mine.stream().mapToLong(BackupCatalog.Entry::size).sum());
+            CategoryResult r = new CategoryResult(
+                    catalog.backupDir(),
+                    category,
+                    mine.stream().mapToLong(BackupCatalog.Entry::size).sum());
             r.record(CheckId.FRESHNESS.id(), freshness(category, mine));
             r.record(CheckId.RETENTION.id(), retention(category, mine.size()));
             out.add(r);
@@ -70,7 +74,8 @@ public final class CategoryChecks {
     private CheckResult retention(String category, int count) {
         int policy = keep.get(category);
         if (count < policy) {
-            return CheckResult.warning(count + " " + category + " backup" + (count == 1 ? "" : "s") + ", the policy keeps " + policy);
+            return CheckResult.warning(
+                    count + " " + category + " backup" + (count == 1 ? "" : "s") + ", the policy keeps " + policy);
         }
         return CheckResult.passed(count + " " + category + " backups (policy keeps " + policy + ")");
     }

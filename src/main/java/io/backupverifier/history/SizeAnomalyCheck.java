@@ -1,9 +1,9 @@
 package io.backupverifier.history;
 
-import io.backupverifier.checks.CheckId;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.catalog.CatalogSnapshot;
 import io.backupverifier.checks.Check;
+import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.checks.Verification;
@@ -62,17 +62,30 @@ public final class SizeAnomalyCheck implements Check {
         Broken known = brokenFor(snapshot);
         known.learn(v);
         Set<Path> failed = known.in(v.category());
-        List<Long> earlier = snapshot.earlier(v.category(), timeOf(v), backups,
+        List<Long> earlier = snapshot
+                .earlier(
+                        v.category(),
+                        timeOf(v),
+                        backups,
                         e -> e.file().equals(v.file()) || known.isBroken(e.file(), failed))
-                .stream().map(BackupCatalog.Entry::size).sorted().toList();
+                .stream()
+                .map(BackupCatalog.Entry::size)
+                .sorted()
+                .toList();
         if (earlier.isEmpty() || size < 0) {
             return CheckResult.skipped("No earlier good " + v.category() + " backups to compare the size with");
         }
         int n = earlier.size();
         double median = n % 2 == 1 ? earlier.get(n / 2) : (earlier.get(n / 2 - 1) + earlier.get(n / 2)) / 2.0;
         double share = median == 0 ? 1 : size / median;
-        String compared = String.format(Locale.ROOT, "%s is %.0f%% of the median %s of the previous %d %s backups",
-                Bytes.human(size), share * 100, Bytes.human((long) median), n, v.category());
+        String compared = String.format(
+                Locale.ROOT,
+                "%s is %.0f%% of the median %s of the previous %d %s backups",
+                Bytes.human(size),
+                share * 100,
+                Bytes.human((long) median),
+                n,
+                v.category());
         if (share < 0.5) {
             return CheckResult.failed("Backup shrank: " + compared);
         }

@@ -104,8 +104,10 @@ public final class LiveDatabaseCheck {
     }
 
     public void connected(LiveDatabaseResult r, Object version) {
-        r.record("connectivity", CheckResult.passed("Connected to " + target.location() + " ("
-                + (target.sqlite() ? "" : "PostgreSQL ") + version + ")"));
+        r.record(
+                "connectivity",
+                CheckResult.passed("Connected to " + target.location() + " (" + (target.sqlite() ? "" : "PostgreSQL ")
+                        + version + ")"));
     }
 
     /** The connection failed: one check, one line; the route stops there. */
@@ -125,7 +127,8 @@ public final class LiveDatabaseCheck {
 
     /** How many tables of the name in header {@code keyTable} exist (0 or 1). */
     public String keyTableQuery() {
-        return target.sqlite() ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :?keyTable"
+        return target.sqlite()
+                ? "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = :?keyTable"
                 : "SELECT pg_catalog.count(*) FROM (SELECT pg_catalog.to_regclass(:?keyTable) AS r) x WHERE r IS NOT NULL";
     }
 
@@ -146,9 +149,13 @@ public final class LiveDatabaseCheck {
     }
 
     public void keyTablesChecked(LiveDatabaseResult r, List<String> missing) {
-        r.record("key_tables", keyTables.isEmpty() ? CheckResult.skipped("No key tables configured (RESTORE_KEY_TABLES)")
-                : missing.isEmpty() ? CheckResult.passed("Key tables present: " + String.join(", ", keyTables))
-                : CheckResult.failed("Key tables missing: " + String.join(", ", missing)));
+        r.record(
+                "key_tables",
+                keyTables.isEmpty()
+                        ? CheckResult.skipped("No key tables configured (RESTORE_KEY_TABLES)")
+                        : missing.isEmpty()
+                                ? CheckResult.passed("Key tables present: " + String.join(", ", keyTables))
+                                : CheckResult.failed("Key tables missing: " + String.join(", ", missing)));
     }
 
     /** Whether there is a lock table to inspect (PostgreSQL). */
@@ -170,8 +177,11 @@ public final class LiveDatabaseCheck {
             blocked.add("pid " + row.get("waiting_pid") + " waits for " + row.get("mode") + " on " + row.get("locked")
                     + ", held by pid " + row.get("blocking_pid") + " (" + row.get("blocking_query") + ")");
         }
-        r.record("blocked_locks", blocked.isEmpty() ? CheckResult.passed("No blocked locks")
-                : CheckResult.failed("Blocked locks: " + String.join("; ", blocked)));
+        r.record(
+                "blocked_locks",
+                blocked.isEmpty()
+                        ? CheckResult.passed("No blocked locks")
+                        : CheckResult.failed("Blocked locks: " + String.join("; ", blocked)));
     }
 
     public void blockedLocksFailed(LiveDatabaseResult r, Exception e) {

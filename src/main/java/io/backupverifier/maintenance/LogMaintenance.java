@@ -6,10 +6,10 @@ import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
@@ -48,7 +48,8 @@ public final class LogMaintenance {
 
     static boolean ours(Path p) {
         String n = p.getFileName().toString();
-        return n.matches("(verification|restore_test|verification_report)_\\d{8}_\\d{6}(_\\d+)?\\.(log|txt|html|json)(\\.gz)?");
+        return n.matches(
+                "(verification|restore_test|verification_report)_\\d{8}_\\d{6}(_\\d+)?\\.(log|txt|html|json)(\\.gz)?");
     }
 
     /** Returns one line per file archived or deleted. */
@@ -98,7 +99,7 @@ public final class LogMaintenance {
         Path tmp = Files.createTempFile(log.getParent(), "." + log.getFileName() + ".", ".tmp");
         try {
             try (InputStream in = Files.newInputStream(log, LinkOption.NOFOLLOW_LINKS);
-                 OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp, LinkOption.NOFOLLOW_LINKS))) {
+                    OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp, LinkOption.NOFOLLOW_LINKS))) {
                 in.transferTo(out);
             }
             // the archive keeps the log's age
@@ -120,7 +121,8 @@ public final class LogMaintenance {
     }
 
     private static long size(Path p) throws IOException {
-        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
+        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .size();
     }
 
     private static List<Path> files(Path dir) throws IOException {

@@ -21,7 +21,8 @@ public final class BackupDirectoryHealthCheck extends AbstractHealthCheck {
         if (Files.isDirectory(dir) && Files.isReadable(dir) && Files.isExecutable(dir)) {
             builder.up();
         } else {
-            builder.message("Backup directory " + dir.toAbsolutePath() + " is missing or not readable").down();
+            builder.message("Backup directory " + dir.toAbsolutePath() + " is missing or not readable")
+                    .down();
         }
     }
 }

@@ -25,13 +25,16 @@ public final class ClusterHealthCheck extends AbstractHealthCheck {
         try {
             s = view.read();
         } catch (Exception e) {
-            builder.message("Cluster state unavailable (results store): " + e.getMessage()).down();
+            builder.message("Cluster state unavailable (results store): " + e.getMessage())
+                    .down();
             return;
         }
         builder.details(ClusterView.details(s));
         ClusterView.Node self = s.self();
         if (self != null && !self.alive()) {
-            builder.message("This node's heartbeat is too old: the other nodes take it for dead; " + ClusterView.summary(s)).down();
+            builder.message("This node's heartbeat is too old: the other nodes take it for dead; "
+                            + ClusterView.summary(s))
+                    .down();
         } else {
             builder.message(ClusterView.summary(s)).up();
         }

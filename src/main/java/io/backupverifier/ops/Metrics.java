@@ -32,19 +32,34 @@ public final class Metrics {
 
     public Verification verified(Verification v) {
         MeterRegistry r = registry.get();
-        Counter.builder("backup_verifier_verifications").description("Backup verifications by overall status")
-                .tag("status", v.status().name()).tag("category", v.category()).register(r).increment();
+        Counter.builder("backup_verifier_verifications")
+                .description("Backup verifications by overall status")
+                .tag("status", v.status().name())
+                .tag("category", v.category())
+                .register(r)
+                .increment();
         for (Map.Entry<String, CheckResult> e : v.checks().entrySet()) {
-            Counter.builder("backup_verifier_checks").description("Check verdicts by check id and status")
-                    .tag("check", e.getKey()).tag("status", e.getValue().status().name()).register(r).increment();
+            Counter.builder("backup_verifier_checks")
+                    .description("Check verdicts by check id and status")
+                    .tag("check", e.getKey())
+                    .tag("status", e.getValue().status().name())
+                    .register(r)
+                    .increment();
         }
-        Timer.builder("backup_verifier_verification_duration").description("Time to verify one backup")
-                .publishPercentileHistogram().register(r).record(Duration.ofMillis(v.scan().durationMillis()));
+        Timer.builder("backup_verifier_verification_duration")
+                .description("Time to verify one backup")
+                .publishPercentileHistogram()
+                .register(r)
+                .record(Duration.ofMillis(v.scan().durationMillis()));
         gauge(r, lastSize, "backup_verifier_backup_size_bytes", "Size of the latest verified backup", v.category())
                 .set(Math.max(0, v.scan().size()));
         if (!v.isFailed()) {
-            gauge(r, lastSuccess, "backup_verifier_last_success_timestamp_seconds",
-                    "When a backup of the category last passed verification (Unix time)", v.category())
+            gauge(
+                            r,
+                            lastSuccess,
+                            "backup_verifier_last_success_timestamp_seconds",
+                            "When a backup of the category last passed verification (Unix time)",
+                            v.category())
                     .set(System.currentTimeMillis() / 1000);
         }
         return v;
@@ -52,29 +67,45 @@ public final class Metrics {
 
     public RestoreResult restored(RestoreResult rr) {
         MeterRegistry r = registry.get();
-        Counter.builder("backup_verifier_restore_tests").description("Restore tests by status")
-                .tag("status", rr.status().name()).register(r).increment();
-        Timer.builder("backup_verifier_restore_duration").description("Time to restore a backup into the test database")
-                .publishPercentileHistogram().register(r).record(Duration.ofMillis(rr.restoreMillis()));
+        Counter.builder("backup_verifier_restore_tests")
+                .description("Restore tests by status")
+                .tag("status", rr.status().name())
+                .register(r)
+                .increment();
+        Timer.builder("backup_verifier_restore_duration")
+                .description("Time to restore a backup into the test database")
+                .publishPercentileHistogram()
+                .register(r)
+                .record(Duration.ofMillis(rr.restoreMillis()));
         return rr;
     }
 
     public <T> T alertSent(T mail) {
-        Counter.builder("backup_verifier_alerts").description("Alert mails by outcome").tag("outcome", "sent")
-                .register(registry.get()).increment();
+        Counter.builder("backup_verifier_alerts")
+                .description("Alert mails by outcome")
+                .tag("outcome", "sent")
+                .register(registry.get())
+                .increment();
         return mail;
     }
 
     public <T> T alertQueued(T mail) {
-        Counter.builder("backup_verifier_alerts").description("Alert mails by outcome").tag("outcome", "queued")
-                .register(registry.get()).increment();
+        Counter.builder("backup_verifier_alerts")
+                .description("Alert mails by outcome")
+                .tag("outcome", "queued")
+                .register(registry.get())
+                .increment();
         return mail;
     }
 
-    private static AtomicLong gauge(MeterRegistry r, Map<String, AtomicLong> values, String name, String help, String category) {
+    private static AtomicLong gauge(
+            MeterRegistry r, Map<String, AtomicLong> values, String name, String help, String category) {
         return values.computeIfAbsent(category, c -> {
             AtomicLong value = new AtomicLong();
-            Gauge.builder(name, value, AtomicLong::get).description(help).tag("category", c).register(r);
+            Gauge.builder(name, value, AtomicLong::get)
+                    .description(help)
+                    .tag("category", c)
+                    .register(r);
             return value;
         });
     }

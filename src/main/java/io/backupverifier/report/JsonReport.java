@@ -14,10 +14,10 @@ public final class JsonReport {
 
     /** This program's version, as every JSON document of it says (DESIGN.md section 7). */
     public static final String VERSION = "0.1.0";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private JsonReport() {
-    }
+    private JsonReport() {}
 
     /** A request the report cannot answer (a bad page), as every JSON document of this program says an error. */
     public static String error(Instant generated, String message) {
@@ -53,13 +53,23 @@ public final class JsonReport {
         ObjectNode categories = root.putObject("categories");
         for (CategoryResult c : r.history()) {
             ObjectNode cat = categories.putObject(c.category());
-            cat.put("backups", r.rows().stream().filter(x -> x.category().equals(c.category())).count());
-            c.checks().forEach((id, res) -> cat.putObject(id).put("status", res.status().name()).put("message", res.message()));
+            cat.put(
+                    "backups",
+                    r.rows().stream()
+                            .filter(x -> x.category().equals(c.category()))
+                            .count());
+            c.checks()
+                    .forEach((id, res) ->
+                            cat.putObject(id).put("status", res.status().name()).put("message", res.message()));
         }
         List<ReportRow> shown = page.rowsOf(r.rows());
         if (!page.all()) {
-            root.putObject("page").put("offset", page.offset()).put("limit", page.limit()).put("total", r.total())
-                    .put("returned", shown.size()).put("order", "newest first");
+            root.putObject("page")
+                    .put("offset", page.offset())
+                    .put("limit", page.limit())
+                    .put("total", r.total())
+                    .put("returned", shown.size())
+                    .put("order", "newest first");
         }
         ArrayNode backups = root.putArray("backups");
         for (ReportRow row : shown) {
@@ -68,9 +78,13 @@ public final class JsonReport {
             b.put("category", row.category());
             b.put("size_bytes", row.sizeBytes());
             b.put("status", row.status());
-            b.put("last_verified", row.lastVerified() == null ? null : row.lastVerified().toString());
+            b.put(
+                    "last_verified",
+                    row.lastVerified() == null ? null : row.lastVerified().toString());
             b.putPOJO("failed_checks", row.failedChecks());
-            b.put("last_restore_test", row.lastRestoreTest() == null ? null : row.lastRestoreTest().toString());
+            b.put(
+                    "last_restore_test",
+                    row.lastRestoreTest() == null ? null : row.lastRestoreTest().toString());
         }
         root.putPOJO("recommendations", r.recommendations());
         try {

@@ -2,9 +2,9 @@ package io.backupverifier.report;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.checks.BackupResult;
 import io.backupverifier.restore.RestoreResult;
 import java.util.List;
 import java.util.Map;
@@ -12,15 +12,15 @@ import java.util.Map;
 /** The {@code --json} output of DESIGN.md section 7: exactly its keys, in its order (docs/schema/verify.schema.json). */
 public final class JsonResult {
 
-    private JsonResult() {
-    }
+    private JsonResult() {}
 
     /**
      * Adds the backups, the summary and (with {@code history}) the category checks to a document
      * that already carries its version and time. A restore test also carries its restored rows per
      * table and its durations, as numbers.
      */
-    public static void into(ObjectNode root, List<? extends BackupResult> verifications, List<? extends BackupResult> history) {
+    public static void into(
+            ObjectNode root, List<? extends BackupResult> verifications, List<? extends BackupResult> history) {
         ArrayNode backups = root.putArray("backups");
         for (BackupResult v : verifications) {
             ObjectNode b = backups.addObject();
@@ -42,9 +42,15 @@ public final class JsonResult {
             }
         }
         ObjectNode summary = root.putObject("summary");
-        long failed = verifications.stream().filter(v -> v.status() == CheckStatus.FAILED).count();
-        long errors = verifications.stream().filter(v -> v.status() == CheckStatus.ERROR).count();
-        long warnings = verifications.stream().filter(v -> v.status() == CheckStatus.WARNING).count();
+        long failed = verifications.stream()
+                .filter(v -> v.status() == CheckStatus.FAILED)
+                .count();
+        long errors = verifications.stream()
+                .filter(v -> v.status() == CheckStatus.ERROR)
+                .count();
+        long warnings = verifications.stream()
+                .filter(v -> v.status() == CheckStatus.WARNING)
+                .count();
         summary.put("total", verifications.size());
         summary.put("passed", verifications.size() - failed - errors - warnings);
         summary.put("warnings", warnings);
@@ -54,7 +60,10 @@ public final class JsonResult {
             ObjectNode h = root.putObject("history");
             for (BackupResult c : history) {
                 ObjectNode cat = h.putObject(c.category());
-                c.checks().forEach((id, r) -> cat.putObject(id).put("status", r.status().name()).put("message", r.message()));
+                c.checks()
+                        .forEach((id, r) -> cat.putObject(id)
+                                .put("status", r.status().name())
+                                .put("message", r.message()));
             }
         }
     }

@@ -37,10 +37,20 @@ public record LogLine(String level, String message) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            String esc = c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t"
-                    : c < 0x20 || c >= 0x7f && c <= 0x9f ? String.format("\\x%02x", (int) c)
-                    : c == 0x2028 || c == 0x2029 || c >= 0x202a && c <= 0x202e || c >= 0x2066 && c <= 0x2069
-                    ? String.format("\\u%04x", (int) c) : null;
+            String esc = c == '\n'
+                    ? "\\n"
+                    : c == '\r'
+                            ? "\\r"
+                            : c == '\t'
+                                    ? "\\t"
+                                    : c < 0x20 || c >= 0x7f && c <= 0x9f
+                                            ? String.format("\\x%02x", (int) c)
+                                            : c == 0x2028
+                                                            || c == 0x2029
+                                                            || c >= 0x202a && c <= 0x202e
+                                                            || c >= 0x2066 && c <= 0x2069
+                                                    ? String.format("\\u%04x", (int) c)
+                                                    : null;
             if (esc != null && out == null) {
                 out = new StringBuilder(text.length() + 16).append(text, 0, i);
             }

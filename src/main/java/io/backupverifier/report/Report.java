@@ -15,8 +15,12 @@ import java.util.Map;
 import java.util.Set;
 
 /** Everything a report says, computed once; the text, HTML and JSON renderings show the same. */
-public record Report(Instant generated, Path backupDir, List<ReportRow> rows, List<CategoryResult> history,
-                     Map<String, long[]> perDay) {
+public record Report(
+        Instant generated,
+        Path backupDir,
+        List<ReportRow> rows,
+        List<CategoryResult> history,
+        Map<String, long[]> perDay) {
 
     /** The report's "checks performed" section, from the check registry. */
     public static final List<String> CHECKS_PERFORMED = CheckId.reportList();
@@ -40,11 +44,15 @@ public record Report(Instant generated, Path backupDir, List<ReportRow> rows, Li
     }
 
     public long unverified() {
-        return rows.stream().filter(r -> ReportRow.NOT_VERIFIED.equals(r.status())).count();
+        return rows.stream()
+                .filter(r -> ReportRow.NOT_VERIFIED.equals(r.status()))
+                .count();
     }
 
     public String passRate() {
-        return total() == 0 ? "0/0 = n/a" : String.format(Locale.ROOT, "%d/%d = %.1f%%", verified(), total(), 100.0 * verified() / total());
+        return total() == 0
+                ? "0/0 = n/a"
+                : String.format(Locale.ROOT, "%d/%d = %.1f%%", verified(), total(), 100.0 * verified() / total());
     }
 
     /** What to do, most urgent first; something reassuring when nothing is wrong. */
@@ -61,21 +69,25 @@ public record Report(Instant generated, Path backupDir, List<ReportRow> rows, Li
         Map<String, List<String>> couldNotRun = new java.util.TreeMap<>();
         for (ReportRow r : rows) {
             for (String check : r.failedChecks()) {
-                ("ERROR".equals(r.status()) ? couldNotRun : byCheck).computeIfAbsent(check, k -> new ArrayList<>())
+                ("ERROR".equals(r.status()) ? couldNotRun : byCheck)
+                        .computeIfAbsent(check, k -> new ArrayList<>())
                         .add(LogLine.printable(r.file().getFileName().toString()));
             }
         }
-        byCheck.forEach((check, files) -> out.add(check + " failed for " + String.join(", ", files) + ": " + Advice.forCheck(check)));
-        couldNotRun.forEach((check, files) -> out.add(check + " could not run for " + String.join(", ", files) + ": "
-                + Advice.forError()));
+        byCheck.forEach((check, files) ->
+                out.add(check + " failed for " + String.join(", ", files) + ": " + Advice.forCheck(check)));
+        couldNotRun.forEach((check, files) ->
+                out.add(check + " could not run for " + String.join(", ", files) + ": " + Advice.forError()));
         if (unverified() > 0) {
             out.add(unverified() + " backups not verified yet: run 'backup-verifier verify --all'");
         }
         if (rows.stream().noneMatch(r -> r.lastRestoreTest() != null)) {
-            out.add("No backup has passed a restore test yet: run 'backup-verifier restore-test --weekly' (the service does so weekly)");
+            out.add(
+                    "No backup has passed a restore test yet: run 'backup-verifier restore-test --weekly' (the service does so weekly)");
         }
         if (out.isEmpty()) {
-            out.add("All backups verified and fresh. Keep the weekly restore test running and review this report weekly.");
+            out.add(
+                    "All backups verified and fresh. Keep the weekly restore test running and review this report weekly.");
         }
         return new ArrayList<>(out);
     }

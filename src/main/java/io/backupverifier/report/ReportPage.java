@@ -19,7 +19,8 @@ public record ReportPage(int offset, int limit) {
     /** The most backups one page shows. */
     public static final int MAX_LIMIT = 10_000;
 
-    private static final Comparator<ReportRow> NEWEST_FIRST = Comparator.comparing(ReportRow::backupTime, Comparator.reverseOrder())
+    private static final Comparator<ReportRow> NEWEST_FIRST = Comparator.comparing(
+                    ReportRow::backupTime, Comparator.reverseOrder())
             .thenComparing(r -> r.file().toString());
 
     /**
@@ -29,8 +30,8 @@ public record ReportPage(int offset, int limit) {
      * @throws IllegalArgumentException naming the parameter, for a value that is not a whole number in range
      */
     public static ReportPage of(String limit, String offset) {
-        return new ReportPage(number("offset", offset, 0, 0, Integer.MAX_VALUE),
-                number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT));
+        return new ReportPage(
+                number("offset", offset, 0, 0, Integer.MAX_VALUE), number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT));
     }
 
     /** As {@link #of}, but with neither parameter given, every backup unpaged (/api/backups as before paging). */

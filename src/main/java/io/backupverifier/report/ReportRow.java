@@ -8,8 +8,15 @@ import java.util.List;
  * One backup as the report shows it: its latest verification and its last successful restore
  * test (null when there was none).
  */
-public record ReportRow(Path file, String category, long sizeBytes, Instant backupTime, String status, Instant lastVerified,
-                        List<String> failedChecks, Instant lastRestoreTest) {
+public record ReportRow(
+        Path file,
+        String category,
+        long sizeBytes,
+        Instant backupTime,
+        String status,
+        Instant lastVerified,
+        List<String> failedChecks,
+        Instant lastRestoreTest) {
 
     public static final String NOT_VERIFIED = "NOT VERIFIED";
 

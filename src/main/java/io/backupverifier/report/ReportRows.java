@@ -17,8 +17,8 @@ import java.util.Map;
 public final class ReportRows {
 
     /** The report's order: by category, newest backup first. */
-    static final Comparator<ReportRow> ORDER = Comparator.comparing(ReportRow::category)
-            .thenComparing(ReportRow::backupTime, Comparator.reverseOrder());
+    static final Comparator<ReportRow> ORDER =
+            Comparator.comparing(ReportRow::category).thenComparing(ReportRow::backupTime, Comparator.reverseOrder());
 
     private final BackupCatalog catalog;
     private final ResultsQueries queries;
@@ -45,7 +45,11 @@ public final class ReportRows {
             String path = e.file().toAbsolutePath().normalize().toString();
             ResultsQueries.LatestVerification v = latest.get(path);
             Long restore = restores.get(path);
-            rows.add(new ReportRow(Path.of(path), e.category(), e.size(), e.time(),
+            rows.add(new ReportRow(
+                    Path.of(path),
+                    e.category(),
+                    e.size(),
+                    e.time(),
                     v == null ? ReportRow.NOT_VERIFIED : v.status(),
                     v == null ? null : Instant.ofEpochMilli(v.verifiedAt()),
                     v == null ? List.of() : List.copyOf(v.failedChecks()),

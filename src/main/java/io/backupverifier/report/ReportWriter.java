@@ -44,8 +44,13 @@ public final class ReportWriter {
     public Report report(List<ReportRow> rows) {
         List<ReportRow> all = rows == null ? List.of() : rows;
         List<BackupCatalog.Entry> backups = all.stream()
-                .map(r -> new BackupCatalog.Entry(r.file(), r.category(), r.backupTime(), r.sizeBytes())).toList();
-        return new Report(clock.instant(), backupDir.toAbsolutePath().normalize(), all, categories.forEntries(backups),
+                .map(r -> new BackupCatalog.Entry(r.file(), r.category(), r.backupTime(), r.sizeBytes()))
+                .toList();
+        return new Report(
+                clock.instant(),
+                backupDir.toAbsolutePath().normalize(),
+                all,
+                categories.forEntries(backups),
                 store.verificationsPerDay(clock.millis() - Duration.ofDays(14).toMillis()));
     }
 
@@ -101,12 +106,13 @@ public final class ReportWriter {
                     // the error below is what the reader needs
                 }
             }
-            throw new ReportNotWrittenException("Cannot write the report into " + logDir.toAbsolutePath() + ": "
-                    + describe(e), e);
+            throw new ReportNotWrittenException(
+                    "Cannot write the report into " + logDir.toAbsolutePath() + ": " + describe(e), e);
         }
-        String subject = "[backup-verifier] Report: " + report.verified() + " of " + report.total() + " backups verified"
-                + (report.failed() > 0 ? ", " + report.failed() + " FAILED" : "")
-                + (report.errors() > 0 ? " (" + report.errors() + " could not be checked)" : "");
+        String subject =
+                "[backup-verifier] Report: " + report.verified() + " of " + report.total() + " backups verified"
+                        + (report.failed() > 0 ? ", " + report.failed() + " FAILED" : "")
+                        + (report.errors() > 0 ? " (" + report.errors() + " could not be checked)" : "");
         return new WrittenReport(List.copyOf(written), new AlertMail(subject, text, html));
     }
 

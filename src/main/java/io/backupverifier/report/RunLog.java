@@ -1,12 +1,12 @@
 package io.backupverifier.report;
 
 import io.backupverifier.checks.BackupResult;
+import io.backupverifier.restore.RestoreResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import io.backupverifier.restore.RestoreResult;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -95,12 +95,21 @@ public final class RunLog {
         String now = "[" + LocalDateTime.now(clock).format(LINE_STAMP) + "] ";
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < lines.size(); i++) {
-            String stamp = i < times.size() ? "[" + LocalDateTime.ofInstant(times.get(i), clock.getZone()).format(LINE_STAMP) + "] " : now;
+            String stamp = i < times.size()
+                    ? "["
+                            + LocalDateTime.ofInstant(times.get(i), clock.getZone())
+                                    .format(LINE_STAMP) + "] "
+                    : now;
             text.append(stamp).append(lines.get(i)).append('\n');
         }
         try {
             // never through a link: the run log is this program's own file in its own directory
-            Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+            Files.writeString(
+                    file,
+                    text,
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND,
                     java.nio.file.LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new RunLogNotWrittenException("Cannot write the run log " + file + ": " + e.getMessage(), e);

@@ -12,8 +12,7 @@ public final class TextReport {
     private static final String RULE = "=".repeat(80);
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
-    private TextReport() {
-    }
+    private TextReport() {}
 
     static String time(Instant t, ZoneId zone) {
         return t == null ? "never" : TIME.format(t.atZone(zone));
@@ -37,18 +36,33 @@ public final class TextReport {
         s.append("Pass Rate: ").append(r.passRate()).append("\n\n");
         section(s, "BACKUP CATEGORIES");
         for (CategoryResult c : r.history()) {
-            long n = r.rows().stream().filter(x -> x.category().equals(c.category())).count();
-            long failed = r.rows().stream().filter(x -> x.category().equals(c.category()) && x.failed()).count();
-            s.append(String.format("%-8s %3d backups, %d failed, %s total%n", c.category() + ":", n, failed, Bytes.human(c.sizeBytes())));
-            c.checks().forEach((id, res) -> s.append(String.format("         %-10s %-8s %s%n", id, res.status(), LogLine.printable(res.message()))));
+            long n = r.rows().stream()
+                    .filter(x -> x.category().equals(c.category()))
+                    .count();
+            long failed = r.rows().stream()
+                    .filter(x -> x.category().equals(c.category()) && x.failed())
+                    .count();
+            s.append(String.format(
+                    "%-8s %3d backups, %d failed, %s total%n",
+                    c.category() + ":", n, failed, Bytes.human(c.sizeBytes())));
+            c.checks()
+                    .forEach((id, res) -> s.append(String.format(
+                            "         %-10s %-8s %s%n", id, res.status(), LogLine.printable(res.message()))));
         }
         s.append('\n');
         section(s, "BACKUPS");
-        s.append(String.format("%-12s %-8s %10s  %-19s  %-19s  %s%n", "STATUS", "CATEGORY", "SIZE", "LAST VERIFIED",
-                "LAST RESTORE TEST", "FILE"));
+        s.append(String.format(
+                "%-12s %-8s %10s  %-19s  %-19s  %s%n",
+                "STATUS", "CATEGORY", "SIZE", "LAST VERIFIED", "LAST RESTORE TEST", "FILE"));
         for (ReportRow row : r.rows()) {
-            s.append(String.format("%-12s %-8s %10s  %-19s  %-19s  %s%s%n", row.status(), row.category(), Bytes.human(row.sizeBytes()),
-                    time(row.lastVerified(), zone), time(row.lastRestoreTest(), zone), LogLine.printable(row.file().getFileName().toString()),
+            s.append(String.format(
+                    "%-12s %-8s %10s  %-19s  %-19s  %s%s%n",
+                    row.status(),
+                    row.category(),
+                    Bytes.human(row.sizeBytes()),
+                    time(row.lastVerified(), zone),
+                    time(row.lastRestoreTest(), zone),
+                    LogLine.printable(row.file().getFileName().toString()),
                     row.failedChecks().isEmpty() ? "" : "  (" + String.join(", ", row.failedChecks()) + ")"));
         }
         s.append('\n');

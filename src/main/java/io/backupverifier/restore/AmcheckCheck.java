@@ -70,14 +70,18 @@ public final class AmcheckCheck implements RestoreCheck {
             try {
                 schema = install(db);
             } catch (SQLException e) {
-                return CheckResult.skipped("amcheck extension not available on the test server (needs the contrib package "
-                        + "and an admin allowed to CREATE EXTENSION): " + e.getMessage().lines().findFirst().orElse(""));
+                return CheckResult.skipped(
+                        "amcheck extension not available on the test server (needs the contrib package "
+                                + "and an admin allowed to CREATE EXTENSION): "
+                                + e.getMessage().lines().findFirst().orElse(""));
             }
         } else {
             grant(db, schema);
         }
         List<Index> indexes = new ArrayList<>();
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(INDEXES)) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(INDEXES)) {
             while (rs.next()) {
                 indexes.add(new Index(rs.getString(1), rs.getLong(2), rs.getBoolean(3)));
             }
@@ -122,19 +126,23 @@ public final class AmcheckCheck implements RestoreCheck {
             }
         }
         int verified = inScope.size() - found.size();
-        List<String> corrupt = found.entrySet().stream().map(e -> e.getKey() + ": " + e.getValue()).toList();
+        List<String> corrupt = found.entrySet().stream()
+                .map(e -> e.getKey() + ": " + e.getValue())
+                .toList();
         if (!corrupt.isEmpty()) {
             return CheckResult.failed("Index corruption found by amcheck: " + String.join("; ", corrupt));
         }
-        return CheckResult.passed("amcheck: " + verified + " btree indexes verified (heapallindexed), " + outOfScope
-                + " out of scope");
+        return CheckResult.passed(
+                "amcheck: " + verified + " btree indexes verified (heapallindexed), " + outOfScope + " out of scope");
     }
 
-    private record Index(String name, long oid, boolean checkable) { }
+    private record Index(String name, long oid, boolean checkable) {}
 
     /** Checks indexes from the queue until it is empty, on a connection of its own as the restore role. */
-    private static void check(TestDatabase db, String sql, Queue<Index> queue, Map<String, String> found) throws SQLException {
-        try (Connection c = db.connectForChecks(); PreparedStatement check = c.prepareStatement(sql)) {
+    private static void check(TestDatabase db, String sql, Queue<Index> queue, Map<String, String> found)
+            throws SQLException {
+        try (Connection c = db.connectForChecks();
+                PreparedStatement check = c.prepareStatement(sql)) {
             for (Index index = queue.poll(); index != null; index = queue.poll()) {
                 check.setLong(1, index.oid());
                 try (ResultSet rs = check.executeQuery()) {
@@ -151,16 +159,19 @@ public final class AmcheckCheck implements RestoreCheck {
 
     /** The schema of an amcheck the test database already has, or null. */
     private static String existingSchema(TestDatabase db) throws SQLException {
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n"
-                     + " ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'amcheck'")) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n"
+                                + " ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'amcheck'")) {
             return rs.next() ? rs.getString(1) : null;
         }
     }
 
     /** As the admin: a new schema of ours, amcheck in it, and EXECUTE for the restore role. */
     private String install(TestDatabase db) throws SQLException {
-        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectAdmin();
+                Statement s = c.createStatement()) {
             String schema = SCHEMA;
             try (PreparedStatement taken = c.prepareStatement(
                     "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ?")) {
@@ -182,10 +193,12 @@ public final class AmcheckCheck implements RestoreCheck {
     }
 
     private static void grant(TestDatabase db, String schema) throws SQLException {
-        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectAdmin();
+                Statement s = c.createStatement()) {
             s.execute("GRANT USAGE ON SCHEMA " + TestDatabases.ident(schema) + " TO " + TestDatabases.ident(db.role()));
-            s.execute("GRANT EXECUTE ON FUNCTION " + TestDatabases.ident(schema) + ".bt_index_check(pg_catalog.regclass, "
-                    + "pg_catalog.bool) TO " + TestDatabases.ident(db.role()));
+            s.execute(
+                    "GRANT EXECUTE ON FUNCTION " + TestDatabases.ident(schema) + ".bt_index_check(pg_catalog.regclass, "
+                            + "pg_catalog.bool) TO " + TestDatabases.ident(db.role()));
         }
     }
 
@@ -194,7 +207,8 @@ public final class AmcheckCheck implements RestoreCheck {
         if (installed == null) {
             return;
         }
-        try (Connection c = db.connectAdmin(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectAdmin();
+                Statement s = c.createStatement()) {
             s.execute("DROP EXTENSION IF EXISTS amcheck");
             s.execute("DROP SCHEMA IF EXISTS " + TestDatabases.ident(installed));
         }

@@ -41,7 +41,8 @@ final class AnalyzeCheck implements RestoreCheck {
             return failed(loaded.analyzeFailure());
         }
         long t = System.nanoTime();
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement()) {
             List<String> rest = new ArrayList<>();
             try (ResultSet rs = s.executeQuery(RELATIONS)) {
                 while (rs.next()) {
@@ -64,6 +65,7 @@ final class AnalyzeCheck implements RestoreCheck {
         if ("57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState())) {
             throw e; // the time limit (a cancel, or the termination of what ignored it): the tester says so
         }
-        return CheckResult.failed("Database ANALYZE failed: " + e.getMessage().lines().findFirst().orElse(""));
+        return CheckResult.failed(
+                "Database ANALYZE failed: " + e.getMessage().lines().findFirst().orElse(""));
     }
 }

@@ -21,7 +21,8 @@ record BackupContent(long maxExpanded, int maxRatio) {
         int b0 = in.read();
         int b1 = in.read();
         in.reset();
-        return GzipMagic.at(b0, b1) ? new ExpansionLimit(new GZIPInputStream(in, 1 << 16), Files.size(file), maxExpanded, maxRatio)
+        return GzipMagic.at(b0, b1)
+                ? new ExpansionLimit(new GZIPInputStream(in, 1 << 16), Files.size(file), maxExpanded, maxRatio)
                 : in;
     }
 

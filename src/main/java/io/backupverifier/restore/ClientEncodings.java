@@ -17,14 +17,16 @@ import java.util.Locale;
  */
 final class ClientEncodings {
 
-    private ClientEncodings() {
-    }
+    private ClientEncodings() {}
 
     /** PostgreSQL's client encoding names (those every psql client may declare) as Java charsets. */
     static Charset charsetOf(String pgName, long line) throws DumpFormatException {
-        String n = pgName == null ? "" : pgName.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
+        String n = pgName == null
+                ? ""
+                : pgName.toUpperCase(Locale.ROOT).replace("-", "").replace("_", "");
         String java = switch (n) {
-            case "UTF8", "UNICODE", "SQLASCII", "DEFAULT" -> "UTF-8"; // SQL_ASCII into a UTF-8 database: bytes must be UTF-8
+            case "UTF8", "UNICODE", "SQLASCII", "DEFAULT" ->
+                "UTF-8"; // SQL_ASCII into a UTF-8 database: bytes must be UTF-8
             case "LATIN1", "ISO88591" -> "ISO-8859-1";
             case "LATIN2", "ISO88592" -> "ISO-8859-2";
             case "LATIN3", "ISO88593" -> "ISO-8859-3";
@@ -39,7 +41,7 @@ final class ClientEncodings {
             case "WIN866", "ALT" -> "IBM866";
             case "WIN874" -> "x-windows-874";
             case "WIN1250", "WIN1251", "WIN1252", "WIN1253", "WIN1254", "WIN1255", "WIN1256", "WIN1257", "WIN1258" ->
-                    "windows-" + n.substring(3);
+                "windows-" + n.substring(3);
             case "WIN" -> "windows-1251";
             case "KOI8R", "KOI8" -> "KOI8-R";
             case "KOI8U" -> "KOI8-U";
@@ -49,8 +51,8 @@ final class ClientEncodings {
             default -> null; // SJIS, BIG5, GBK, UHC, GB18030: their second bytes can look like quotes
         };
         if (java == null || !Charset.isSupported(java)) {
-            throw new DumpFormatException("line " + line + ": the dump's client_encoding '" + DumpStatement.excerpt(String.valueOf(pgName))
-                    + "' is not supported by the restore test");
+            throw new DumpFormatException("line " + line + ": the dump's client_encoding '"
+                    + DumpStatement.excerpt(String.valueOf(pgName)) + "' is not supported by the restore test");
         }
         return Charset.forName(java);
     }

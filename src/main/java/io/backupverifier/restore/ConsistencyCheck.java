@@ -48,7 +48,7 @@ public final class ConsistencyCheck implements RestoreCheck {
 
     /** Runs the queries on any JDBC connection (PostgreSQL or SQLite), in a read-only way. */
     public static CheckResult run(Connection c, Map<String, String> queries) {
-        return run(c, queries, () -> { });
+        return run(c, queries, () -> {});
     }
 
     /** The same, calling {@code beforeEach} before each query (a time limit per query starts there). */
@@ -59,13 +59,15 @@ public final class ConsistencyCheck implements RestoreCheck {
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> q : queries.entrySet()) {
             beforeEach.run();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(q.getValue())) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(q.getValue())) {
                 long n = rs.next() ? rs.getLong(1) : 0;
                 if (n != 0) {
                     problems.add(q.getKey() + ": " + n);
                 }
             } catch (SQLException e) {
-                problems.add(q.getKey() + ": query failed (" + e.getMessage().lines().findFirst().orElse("") + ")");
+                problems.add(q.getKey() + ": query failed ("
+                        + e.getMessage().lines().findFirst().orElse("") + ")");
                 rollbackQuietly(c); // a failed query must not take the next ones with it
             }
         }

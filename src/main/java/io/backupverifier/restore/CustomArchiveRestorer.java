@@ -24,7 +24,12 @@ public final class CustomArchiveRestorer implements ContentRestorer {
     private final Path workDir;
 
     public CustomArchiveRestorer(String pgBinDir, int jobs) {
-        this(pgBinDir, jobs, Duration.ofHours(6), new BackupContent(Long.MAX_VALUE, 0), Path.of(System.getProperty("java.io.tmpdir")));
+        this(
+                pgBinDir,
+                jobs,
+                Duration.ofHours(6),
+                new BackupContent(Long.MAX_VALUE, 0),
+                Path.of(System.getProperty("java.io.tmpdir")));
     }
 
     /** @param timeout the whole restore (RESTORE_TIMEOUT): pg_restore is stopped after it */
@@ -38,8 +43,10 @@ public final class CustomArchiveRestorer implements ContentRestorer {
 
     @Override
     public String unavailable() {
-        return pgRestore.isPresent() ? null : "Custom archives are restored with pg_restore, which is not installed: "
-                + "install the PostgreSQL client tools (e.g. apt-get install postgresql-client) or set PG_BIN_DIR";
+        return pgRestore.isPresent()
+                ? null
+                : "Custom archives are restored with pg_restore, which is not installed: "
+                        + "install the PostgreSQL client tools (e.g. apt-get install postgresql-client) or set PG_BIN_DIR";
     }
 
     @Override
@@ -88,13 +95,26 @@ public final class CustomArchiveRestorer implements ContentRestorer {
         long started = System.currentTimeMillis();
         // no --exit-on-error: like the plain restore, objects only a superuser may create are skipped
         // and counted; any other error fails the restore (see verdict)
-        List<String> cmd = List.of(pgRestore.orElseThrow().toString(), "--no-owner", "--no-acl",
-                "-j", Integer.toString(jobs), "-h", db.host(), "-p", Integer.toString(db.port()), "-U", db.role(),
-                "-d", db.database(), archive.toString());
+        List<String> cmd = List.of(
+                pgRestore.orElseThrow().toString(),
+                "--no-owner",
+                "--no-acl",
+                "-j",
+                Integer.toString(jobs),
+                "-h",
+                db.host(),
+                "-p",
+                Integer.toString(db.port()),
+                "-U",
+                db.role(),
+                "-d",
+                db.database(),
+                archive.toString());
         try {
             Path errors = Files.createTempFile("bv-pg_restore-", ".err");
             try {
-                ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                ProcessBuilder pb = new ProcessBuilder(cmd)
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                         .redirectError(errors.toFile());
                 pb.environment().keySet().removeIf(k -> k.startsWith("PG")); // no service file, user or options of ours
                 pb.environment().put("PGPASSWORD", db.password());
@@ -103,7 +123,12 @@ public final class CustomArchiveRestorer implements ContentRestorer {
                 Process p = pb.start();
                 if (!p.waitFor(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
                     p.destroyForcibly();
-                    return new RestoreOutcome("pg_restore did not finish within RESTORE_TIMEOUT", 0, 0, 0, 0,
+                    return new RestoreOutcome(
+                            "pg_restore did not finish within RESTORE_TIMEOUT",
+                            0,
+                            0,
+                            0,
+                            0,
                             System.currentTimeMillis() - started);
                 }
                 String err = Files.readString(errors, StandardCharsets.UTF_8).strip();
@@ -112,15 +137,17 @@ public final class CustomArchiveRestorer implements ContentRestorer {
                 Files.deleteIfExists(errors);
             }
         } catch (IOException e) {
-            return new RestoreOutcome("Cannot run pg_restore: " + e.getMessage(), 0, 0, 0, 0, System.currentTimeMillis() - started);
+            return new RestoreOutcome(
+                    "Cannot run pg_restore: " + e.getMessage(), 0, 0, 0, 0, System.currentTimeMillis() - started);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new RestoreOutcome("Interrupted while pg_restore ran", 0, 0, 0, 0, System.currentTimeMillis() - started);
+            return new RestoreOutcome(
+                    "Interrupted while pg_restore ran", 0, 0, 0, 0, System.currentTimeMillis() - started);
         }
     }
 
     /** One error pg_restore reported, with the command it names (empty when none). */
-    record Failure(String message, String command) { }
+    record Failure(String message, String command) {}
 
     /** pg_restore's errors, from its stderr: each {@code pg_restore: error: ...} with its {@code Command was: ...}. */
     static List<Failure> failures(String stderr) {
@@ -130,9 +157,11 @@ public final class CustomArchiveRestorer implements ContentRestorer {
         for (String line : stderr.split("\n", -1)) {
             if (line.startsWith("pg_restore: ")) {
                 if (message != null) {
-                    found.add(new Failure(message, command == null ? "" : command.toString().strip()));
+                    found.add(new Failure(
+                            message, command == null ? "" : command.toString().strip()));
                 }
-                message = line.startsWith("pg_restore: error: ") ? line.substring("pg_restore: error: ".length()) : null;
+                message =
+                        line.startsWith("pg_restore: error: ") ? line.substring("pg_restore: error: ".length()) : null;
                 command = null;
             } else if (message != null && line.startsWith("Command was: ")) {
                 command = new StringBuilder(line.substring("Command was: ".length()));
@@ -141,14 +170,19 @@ public final class CustomArchiveRestorer implements ContentRestorer {
             }
         }
         if (message != null) {
-            found.add(new Failure(message, command == null ? "" : command.toString().strip()));
+            found.add(new Failure(
+                    message, command == null ? "" : command.toString().strip()));
         }
         // pg_restore says "could not set default_table_access_method: ERROR: ... "heap2"" without the
         // command: it is written back, so that it can be recognised as naming an object not created
-        return found.stream().map(f -> {
-            java.util.regex.Matcher m = COULD_NOT_SET.matcher(f.message());
-            return f.command().isEmpty() && m.find() ? new Failure(f.message(), "SET " + m.group(1) + " = " + m.group(2) + ";") : f;
-        }).toList();
+        return found.stream()
+                .map(f -> {
+                    java.util.regex.Matcher m = COULD_NOT_SET.matcher(f.message());
+                    return f.command().isEmpty() && m.find()
+                            ? new Failure(f.message(), "SET " + m.group(1) + " = " + m.group(2) + ";")
+                            : f;
+                })
+                .toList();
     }
 
     private static final java.util.regex.Pattern COULD_NOT_SET =
@@ -170,8 +204,10 @@ public final class CustomArchiveRestorer implements ContentRestorer {
         for (Failure f : all) {
             DumpStatement st = DumpStatement.of(f.command());
             String m = f.message();
-            boolean refused = (m.contains("permission denied") || m.contains("must be superuser") || m.contains("must be owner"))
-                    && st.mayNeedSuperuser() || m.contains("cannot be internal") && st.hasInternalState();
+            boolean refused =
+                    (m.contains("permission denied") || m.contains("must be superuser") || m.contains("must be owner"))
+                                    && st.mayNeedSuperuser()
+                            || m.contains("cannot be internal") && st.hasInternalState();
             if (refused) {
                 superuser.add(f);
                 if (st.createdName() != null) {
@@ -198,21 +234,30 @@ public final class CustomArchiveRestorer implements ContentRestorer {
                 }
             }
         }
-        Failure other = all.stream().filter(f -> !superuser.contains(f)).findFirst().orElse(null);
+        Failure other =
+                all.stream().filter(f -> !superuser.contains(f)).findFirst().orElse(null);
         if (other != null || superuser.isEmpty()) {
-            String first = other != null ? "pg_restore: error: " + other.message()
-                    : stderr.lines().filter(l -> l.contains("error")).findFirst().orElse(stderr.lines().findFirst().orElse(""));
+            String first = other != null
+                    ? "pg_restore: error: " + other.message()
+                    : stderr.lines()
+                            .filter(l -> l.contains("error"))
+                            .findFirst()
+                            .orElse(stderr.lines().findFirst().orElse(""));
             String command = other != null ? other.command() : "";
             if (!command.isEmpty()) {
                 String oneLine = command.replaceAll("\\s+", " ");
                 first += " (in: " + (oneLine.length() > 100 ? oneLine.substring(0, 97) + "..." : oneLine) + ")";
             }
-            return new RestoreOutcome("pg_restore failed (exit " + exit + "): " + DumpStatement.escape(first), 0, 0, 0, 0, millis);
+            return new RestoreOutcome(
+                    "pg_restore failed (exit " + exit + "): " + DumpStatement.escape(first), 0, 0, 0, 0, millis);
         }
-        List<RestoreOutcome.Skip> first = all.stream().filter(superuser::contains).limit(RestoreOutcome.Skips.KEPT)
-                .map(f -> new RestoreOutcome.Skip(0, head(f.command()), null)).toList();
-        return new RestoreOutcome(null, 0, 0, 0, 0, millis, new RestoreOutcome.Skips(superuser.size(), first),
-                RestoreOutcome.Skips.NONE);
+        List<RestoreOutcome.Skip> first = all.stream()
+                .filter(superuser::contains)
+                .limit(RestoreOutcome.Skips.KEPT)
+                .map(f -> new RestoreOutcome.Skip(0, head(f.command()), null))
+                .toList();
+        return new RestoreOutcome(
+                null, 0, 0, 0, 0, millis, new RestoreOutcome.Skips(superuser.size(), first), RestoreOutcome.Skips.NONE);
     }
 
     /** "CREATE EVENT TRIGGER noop ON ddl_command_end ...": the command's first line, short. */

@@ -24,7 +24,10 @@ public final class DatabaseCommandCheck implements RestoreCheck {
     }
 
     public static DatabaseCommandCheck reindex() {
-        return new DatabaseCommandCheck(CheckId.REINDEX.id(), "Database REINDEX", db -> "REINDEX DATABASE " + TestDatabases.ident(db.database()));
+        return new DatabaseCommandCheck(
+                CheckId.REINDEX.id(),
+                "Database REINDEX",
+                db -> "REINDEX DATABASE " + TestDatabases.ident(db.database()));
     }
 
     @Override
@@ -35,13 +38,15 @@ public final class DatabaseCommandCheck implements RestoreCheck {
     @Override
     public CheckResult run(TestDatabase db) throws SQLException {
         long t = System.nanoTime();
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement()) {
             s.execute(sql.apply(db));
         } catch (SQLException e) {
             if ("57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState())) {
                 throw e; // the time limit (a cancel, or the termination of what ignored it): the tester says so
             }
-            return CheckResult.failed(label + " failed: " + e.getMessage().lines().findFirst().orElse(""));
+            return CheckResult.failed(
+                    label + " failed: " + e.getMessage().lines().findFirst().orElse(""));
         }
         return CheckResult.passed(String.format("%s completed (%.1f s)", label, (System.nanoTime() - t) / 1e9));
     }

@@ -44,6 +44,7 @@ public final class DumpParser {
 
     /** The default bound on one statement's length: far above any statement pg_dump writes. */
     public static final long DEFAULT_MAX_STATEMENT = 1L << 30;
+
     private static final int MAX_META = 64 * 1024;
 
     private final InputStream in;
@@ -53,8 +54,10 @@ public final class DumpParser {
     private long line = 1;
     private final long maxStatement;
     private Charset encoding = StandardCharsets.UTF_8;
-    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
 
     public DumpParser(InputStream in) {
         this(in, DEFAULT_MAX_STATEMENT);
@@ -64,7 +67,6 @@ public final class DumpParser {
         this.in = in;
         this.maxStatement = Math.min(maxStatement, Integer.MAX_VALUE - 16);
     }
-
 
     public void parse(Handler handler) throws Exception {
         SqlLexer lexer = new SqlLexer();
@@ -108,7 +110,9 @@ public final class DumpParser {
                     continue;
                 }
                 if (st.kind() == DumpStatement.Kind.CLIENT_ENCODING) {
-                    encoding = st.startsWith("RESET") ? StandardCharsets.UTF_8 : ClientEncodings.charsetOf(st.settingValue(), at);
+                    encoding = st.startsWith("RESET")
+                            ? StandardCharsets.UTF_8
+                            : ClientEncodings.charsetOf(st.settingValue(), at);
                     continue;
                 }
                 if (st.kind() == DumpStatement.Kind.COPY_FROM_STDIN) {
@@ -117,8 +121,8 @@ public final class DumpParser {
                     CopyData data = new CopyData();
                     handler.copy(st, at, data, encoding);
                     if (!data.ended) {
-                        throw new DumpFormatException("COPY data starting at line " + dataLine
-                                + " was not read to its end by the restorer");
+                        throw new DumpFormatException(
+                                "COPY data starting at line " + dataLine + " was not read to its end by the restorer");
                     }
                 } else {
                     handler.statement(st, at);
@@ -130,7 +134,8 @@ public final class DumpParser {
         if (!rest.isEmpty()) {
             long at = stmtLine + leadingLines(raw);
             if (!lexer.inCode()) {
-                throw new DumpFormatException("dump ends inside a quoted string, body or comment of the statement at line " + at);
+                throw new DumpFormatException(
+                        "dump ends inside a quoted string, body or comment of the statement at line " + at);
             }
             handler.statement(rest, at); // psql runs a last statement without its semicolon too
         }
@@ -155,14 +160,17 @@ public final class DumpParser {
             for (int i = 0; i < bad; i++) {
                 badLine += b[i] == '\n' ? 1 : 0;
             }
-            throw new DumpFormatException(String.format("line %d is not valid UTF-8 (byte 0x%02X) and the dump declares no other "
-                    + "client_encoding", badLine, b[Math.min(bad, b.length - 1)] & 0xff));
+            throw new DumpFormatException(String.format(
+                    "line %d is not valid UTF-8 (byte 0x%02X) and the dump declares no other " + "client_encoding",
+                    badLine, b[Math.min(bad, b.length - 1)] & 0xff));
         }
     }
 
     /** The offset of the first byte that does not decode as UTF-8. */
     private static int firstInvalidUtf8(byte[] b) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder d = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(b);
         CharBuffer out = CharBuffer.allocate(b.length + 1);
@@ -221,7 +229,10 @@ public final class DumpParser {
     static long leadingLines(String raw) {
         String body = withoutLeadingComments(raw);
         int at = body.isEmpty() ? raw.length() : raw.indexOf(body);
-        return raw.substring(0, Math.max(at, 0)).chars().filter(ch -> ch == '\n').count();
+        return raw.substring(0, Math.max(at, 0))
+                .chars()
+                .filter(ch -> ch == '\n')
+                .count();
     }
 
     /** Statements made only of comments (pg_dump's "-- Name: ..." headers) are not sent. */
@@ -333,7 +344,7 @@ public final class DumpParser {
                 return false;
             }
             if (avail == 2) {
-                pos += 2;                          // "\." at the very end of the dump
+                pos += 2; // "\." at the very end of the dump
             } else if (buf[pos + 2] == '\n') {
                 pos += 3;
             } else if (buf[pos + 2] == '\r') {

@@ -47,8 +47,12 @@ final class DumpStatement {
 
     private static final int HEAD_TOKENS = 64;
     private static final Set<String> DATA = Set.of("INSERT", "UPDATE", "DELETE", "VALUES");
-    private static final Set<String> TIMEOUTS = Set.of("statement_timeout", "lock_timeout", "idle_in_transaction_session_timeout",
-            "idle_session_timeout", "transaction_timeout");
+    private static final Set<String> TIMEOUTS = Set.of(
+            "statement_timeout",
+            "lock_timeout",
+            "idle_in_transaction_session_timeout",
+            "idle_session_timeout",
+            "transaction_timeout");
 
     private final String sql;
     private final List<Token> tokens;
@@ -68,8 +72,12 @@ final class DumpStatement {
         List<Token> head = SqlTokens.of(sql, HEAD_TOKENS);
         String first = head.isEmpty() ? "" : head.get(0).text();
         List<Token> all = head;
-        boolean function = head.size() > 2 && first.equals("CREATE") && (head.get(1).is("FUNCTION")
-                || head.size() > 3 && head.get(1).is("OR") && head.get(3).is("FUNCTION")); // its volatility may stand late
+        boolean function = head.size() > 2
+                && first.equals("CREATE")
+                && (head.get(1).is("FUNCTION")
+                        || head.size() > 3
+                                && head.get(1).is("OR")
+                                && head.get(3).is("FUNCTION")); // its volatility may stand late
         if ((first.equals("ALTER") || first.equals("COPY") || function) && head.size() == HEAD_TOKENS) {
             all = SqlTokens.of(sql, Integer.MAX_VALUE); // the clause deciding these may stand at the end
         }
@@ -113,8 +121,10 @@ final class DumpStatement {
         String first = t.get(0).text();
         switch (first) {
             case "SET", "RESET" -> {
-                if (s.startsWith("SET", "SESSION", "AUTHORIZATION") || s.startsWith("RESET", "SESSION", "AUTHORIZATION")
-                        || s.startsWith("SET", "ROLE") || s.startsWith("RESET", "ROLE")) {
+                if (s.startsWith("SET", "SESSION", "AUTHORIZATION")
+                        || s.startsWith("RESET", "SESSION", "AUTHORIZATION")
+                        || s.startsWith("SET", "ROLE")
+                        || s.startsWith("RESET", "ROLE")) {
                     return Kind.OWNERSHIP;
                 }
                 String name = s.settingName();
@@ -127,13 +137,18 @@ final class DumpStatement {
                 return first.equals("SET") ? Kind.SESSION_SETTING : Kind.OTHER;
             }
             case "SELECT" -> {
-                if (s.startsWith("SELECT", "PG_CATALOG") && t.size() > 3 && t.get(2).isSymbol(".")) {
-                    if (t.get(3).is("SET_CONFIG") && t.size() > 7 && t.get(5).type() == Type.STRING
+                if (s.startsWith("SELECT", "PG_CATALOG")
+                        && t.size() > 3
+                        && t.get(2).isSymbol(".")) {
+                    if (t.get(3).is("SET_CONFIG")
+                            && t.size() > 7
+                            && t.get(5).type() == Type.STRING
                             && t.get(6).isSymbol(",")) {
                         if (TIMEOUTS.contains(s.settingName())) {
                             return Kind.LIMIT; // never sent
                         }
-                        // replayed on every worker connection: only pg_dump's literal form, never a call of the dump's functions
+                        // replayed on every worker connection: only pg_dump's literal form, never a call of the dump's
+                        // functions
                         return s.literalCall(Type.STRING) ? Kind.SESSION_SETTING : Kind.OTHER;
                     }
                     if (t.get(3).is("SETVAL") && s.literalCall(Type.NUMBER)) {
@@ -203,7 +218,9 @@ final class DumpStatement {
             return false;
         }
         Token role = tokens.get(end - 1);
-        return tokens.get(end - 3).is("OWNER") && tokens.get(end - 2).is("TO") && tokens.get(end - 3).depth() == 0
+        return tokens.get(end - 3).is("OWNER")
+                && tokens.get(end - 2).is("TO")
+                && tokens.get(end - 3).depth() == 0
                 && (role.type() == Type.WORD || role.type() == Type.QUOTED);
     }
 
@@ -245,7 +262,8 @@ final class DumpStatement {
 
     /** After a possibly qualified name starting at {@code i}: the index of the next token. */
     private int afterName(int i) {
-        while (i < tokens.size() && (tokens.get(i).type() == Type.WORD || tokens.get(i).type() == Type.QUOTED)) {
+        while (i < tokens.size()
+                && (tokens.get(i).type() == Type.WORD || tokens.get(i).type() == Type.QUOTED)) {
             if (i + 1 < tokens.size() && tokens.get(i + 1).isSymbol(".")) {
                 i += 2;
             } else {
@@ -258,7 +276,8 @@ final class DumpStatement {
     /** The possibly qualified name starting at token {@code i}, as PostgreSQL folds it ("public.t"). */
     private String nameAt(int i) {
         StringBuilder b = new StringBuilder();
-        while (i < tokens.size() && (tokens.get(i).type() == Type.WORD || tokens.get(i).type() == Type.QUOTED)) {
+        while (i < tokens.size()
+                && (tokens.get(i).type() == Type.WORD || tokens.get(i).type() == Type.QUOTED)) {
             b.append(tokens.get(i).name());
             if (i + 1 < tokens.size() && tokens.get(i + 1).isSymbol(".")) {
                 b.append('.');
@@ -294,7 +313,8 @@ final class DumpStatement {
         for (int i = 1; i + 1 < tokens.size(); i++) {
             if (tokens.get(i).isSymbol("=") || tokens.get(i).is("TO")) {
                 Token v = tokens.get(i + 1);
-                String text = v.type() == Type.STRING ? v.text().substring(1, v.text().length() - 1).replace("''", "'")
+                String text = v.type() == Type.STRING
+                        ? v.text().substring(1, v.text().length() - 1).replace("''", "'")
                         : sql.substring(v.start(), v.end());
                 return text;
             }
@@ -308,10 +328,16 @@ final class DumpStatement {
      */
     private boolean literalCall(Type second) {
         int n = tokens.size() - (tokens.get(tokens.size() - 1).isSymbol(";") ? 1 : 0);
-        int minus = second == Type.NUMBER && n > 7 && tokens.get(7).isSymbol("-") ? 1 : 0; // a descending sequence's value
-        return n == 11 + minus && tokens.get(4).isSymbol("(") && tokens.get(5).type() == Type.STRING && tokens.get(6).isSymbol(",")
-                && tokens.get(7 + minus).type() == second && tokens.get(8 + minus).isSymbol(",")
-                && (tokens.get(9 + minus).is("TRUE") || tokens.get(9 + minus).is("FALSE")) && tokens.get(10 + minus).isSymbol(")");
+        int minus =
+                second == Type.NUMBER && n > 7 && tokens.get(7).isSymbol("-") ? 1 : 0; // a descending sequence's value
+        return n == 11 + minus
+                && tokens.get(4).isSymbol("(")
+                && tokens.get(5).type() == Type.STRING
+                && tokens.get(6).isSymbol(",")
+                && tokens.get(7 + minus).type() == second
+                && tokens.get(8 + minus).isSymbol(",")
+                && (tokens.get(9 + minus).is("TRUE") || tokens.get(9 + minus).is("FALSE"))
+                && tokens.get(10 + minus).isSymbol(")");
     }
 
     /** The table a {@code COPY} statement names, as written in the dump ({@code public.t}, {@code "S"."T"}), or null. */
@@ -320,7 +346,9 @@ final class DumpStatement {
             return null;
         }
         int end = afterName(1);
-        return end > 1 ? sql.substring(tokens.get(1).start(), tokens.get(end - 1).end()) : null;
+        return end > 1
+                ? sql.substring(tokens.get(1).start(), tokens.get(end - 1).end())
+                : null;
     }
 
     /**
@@ -330,7 +358,10 @@ final class DumpStatement {
     String withFreeze() {
         int n = tokens.size();
         int last = n > 0 && tokens.get(n - 1).isSymbol(";") ? n - 1 : n;
-        if (kind != Kind.COPY_FROM_STDIN || last < 2 || !tokens.get(last - 1).is("STDIN") || !tokens.get(last - 2).is("FROM")) {
+        if (kind != Kind.COPY_FROM_STDIN
+                || last < 2
+                || !tokens.get(last - 1).is("STDIN")
+                || !tokens.get(last - 2).is("FROM")) {
             return null;
         }
         int at = tokens.get(last - 1).end();
@@ -343,7 +374,9 @@ final class DumpStatement {
      * a COPY's own row count is no longer its table's.
      */
     boolean mayChangeRows() {
-        return !tokens.isEmpty() && ROW_CHANGING.contains(tokens.get(0).text()) || runsQuery() || makesWritingFunction();
+        return !tokens.isEmpty() && ROW_CHANGING.contains(tokens.get(0).text())
+                || runsQuery()
+                || makesWritingFunction();
     }
 
     /**
@@ -403,7 +436,11 @@ final class DumpStatement {
                 return false;
             }
             if (t.is("RETURNS")) {
-                int k = matches(j + 1, "PG_CATALOG") && j + 2 < tokens.size() && tokens.get(j + 2).isSymbol(".") ? j + 3 : j + 1;
+                int k = matches(j + 1, "PG_CATALOG")
+                                && j + 2 < tokens.size()
+                                && tokens.get(j + 2).isSymbol(".")
+                        ? j + 3
+                        : j + 1;
                 if (matches(k, "TRIGGER") || matches(k, "EVENT_TRIGGER")) {
                     return false;
                 }
@@ -414,20 +451,39 @@ final class DumpStatement {
 
     /** True for {@code CREATE [OR REPLACE] [CONSTRAINT] TRIGGER}: a later COPY may write other rows than its own. */
     boolean createsTrigger() {
-        return startsWith("CREATE", "TRIGGER") || startsWith("CREATE", "CONSTRAINT", "TRIGGER")
-                || startsWith("CREATE", "OR", "REPLACE", "TRIGGER") || startsWith("CREATE", "OR", "REPLACE", "CONSTRAINT", "TRIGGER");
+        return startsWith("CREATE", "TRIGGER")
+                || startsWith("CREATE", "CONSTRAINT", "TRIGGER")
+                || startsWith("CREATE", "OR", "REPLACE", "TRIGGER")
+                || startsWith("CREATE", "OR", "REPLACE", "CONSTRAINT", "TRIGGER");
     }
 
-    private static final Set<String> ROW_CHANGING = Set.of("INSERT", "UPDATE", "DELETE", "MERGE", "TRUNCATE", "COPY", "SELECT",
-            "CALL", "DO", "WITH", "EXECUTE", "VALUES", "TABLE", "REFRESH", "IMPORT", "EXPLAIN");
+    private static final Set<String> ROW_CHANGING = Set.of(
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "MERGE",
+            "TRUNCATE",
+            "COPY",
+            "SELECT",
+            "CALL",
+            "DO",
+            "WITH",
+            "EXECUTE",
+            "VALUES",
+            "TABLE",
+            "REFRESH",
+            "IMPORT",
+            "EXPLAIN");
 
     /** The tables a COPY, index, key or foreign key statement works on (to keep two jobs off one table). */
     Set<String> tables() {
         Set<String> out = new LinkedHashSet<>();
         for (int i = 0; i < tokens.size(); i++) {
             Token t = tokens.get(i);
-            boolean tableFollows = i == 0 && t.is("COPY") || t.is("TABLE") && i > 0 && tokens.get(i - 1).is("ALTER")
-                    || t.is("REFERENCES") || t.is("ON") && isIndex() && t.depth() == 0;
+            boolean tableFollows = i == 0 && t.is("COPY")
+                    || t.is("TABLE") && i > 0 && tokens.get(i - 1).is("ALTER")
+                    || t.is("REFERENCES")
+                    || t.is("ON") && isIndex() && t.depth() == 0;
             if (tableFollows) {
                 int j = i + 1;
                 if (j < tokens.size() && tokens.get(j).is("ONLY")) {
@@ -482,13 +538,27 @@ final class DumpStatement {
         if (matches(i, "PROCEDURAL")) {
             i++;
         }
-        return matches(i, "EVENT", "TRIGGER") || matches(i, "LANGUAGE") || matches(i, "FUNCTION") || matches(i, "PROCEDURE")
-                || matches(i, "EXTENSION") || matches(i, "PUBLICATION") || matches(i, "SUBSCRIPTION")
-                || matches(i, "FOREIGN", "DATA", "WRAPPER") || matches(i, "SERVER") || matches(i, "USER", "MAPPING")
-                || matches(i, "TEXT", "SEARCH", "PARSER") || matches(i, "TEXT", "SEARCH", "TEMPLATE")
-                || matches(i, "ACCESS", "METHOD") || matches(i, "OPERATOR", "CLASS") || matches(i, "OPERATOR", "FAMILY")
-                || matches(i, "CAST") || matches(i, "TRANSFORM") || matches(i, "AGGREGATE") || matches(i, "DATABASE")
-                || matches(i, "CONVERSION") || matches(i, "TYPE");
+        return matches(i, "EVENT", "TRIGGER")
+                || matches(i, "LANGUAGE")
+                || matches(i, "FUNCTION")
+                || matches(i, "PROCEDURE")
+                || matches(i, "EXTENSION")
+                || matches(i, "PUBLICATION")
+                || matches(i, "SUBSCRIPTION")
+                || matches(i, "FOREIGN", "DATA", "WRAPPER")
+                || matches(i, "SERVER")
+                || matches(i, "USER", "MAPPING")
+                || matches(i, "TEXT", "SEARCH", "PARSER")
+                || matches(i, "TEXT", "SEARCH", "TEMPLATE")
+                || matches(i, "ACCESS", "METHOD")
+                || matches(i, "OPERATOR", "CLASS")
+                || matches(i, "OPERATOR", "FAMILY")
+                || matches(i, "CAST")
+                || matches(i, "TRANSFORM")
+                || matches(i, "AGGREGATE")
+                || matches(i, "DATABASE")
+                || matches(i, "CONVERSION")
+                || matches(i, "TYPE");
     }
 
     /**
@@ -500,9 +570,12 @@ final class DumpStatement {
             return false;
         }
         for (int i = 0; i + 2 < tokens.size(); i++) {
-            if ((tokens.get(i).is("STYPE") || tokens.get(i).is("MSTYPE")) && tokens.get(i + 1).isSymbol("=")
-                    && (tokens.get(i + 2).is("INTERNAL") || tokens.get(i + 2).is("PG_CATALOG") && i + 4 < tokens.size()
-                    && tokens.get(i + 4).is("INTERNAL"))) {
+            if ((tokens.get(i).is("STYPE") || tokens.get(i).is("MSTYPE"))
+                    && tokens.get(i + 1).isSymbol("=")
+                    && (tokens.get(i + 2).is("INTERNAL")
+                            || tokens.get(i + 2).is("PG_CATALOG")
+                                    && i + 4 < tokens.size()
+                                    && tokens.get(i + 4).is("INTERNAL"))) {
                 return true;
             }
         }
@@ -518,7 +591,9 @@ final class DumpStatement {
             return null;
         }
         int i = startsWith("CREATE", "OR", "REPLACE") ? 3 : 1;
-        while (i < tokens.size() && tokens.get(i).type() == Type.WORD && KIND_WORDS.contains(tokens.get(i).text())) {
+        while (i < tokens.size()
+                && tokens.get(i).type() == Type.WORD
+                && KIND_WORDS.contains(tokens.get(i).text())) {
             i++;
         }
         if (matches(i, "IF", "NOT", "EXISTS")) {
@@ -528,16 +603,51 @@ final class DumpStatement {
         return name.isEmpty() ? null : name;
     }
 
-    private static final Set<String> KIND_WORDS = Set.of("EVENT", "TRIGGER", "TRUSTED", "PROCEDURAL", "LANGUAGE", "FUNCTION",
-            "PROCEDURE", "EXTENSION", "PUBLICATION", "SUBSCRIPTION", "FOREIGN", "DATA", "WRAPPER", "SERVER", "TEXT", "SEARCH",
-            "PARSER", "TEMPLATE", "ACCESS", "METHOD", "OPERATOR", "CLASS", "FAMILY", "AGGREGATE", "CONVERSION", "DEFAULT", "TYPE",
-            "TABLE", "UNLOGGED", "VIEW", "MATERIALIZED", "SEQUENCE", "DOMAIN", "INDEX", "UNIQUE", "RECURSIVE", "TEMPORARY");
+    private static final Set<String> KIND_WORDS = Set.of(
+            "EVENT",
+            "TRIGGER",
+            "TRUSTED",
+            "PROCEDURAL",
+            "LANGUAGE",
+            "FUNCTION",
+            "PROCEDURE",
+            "EXTENSION",
+            "PUBLICATION",
+            "SUBSCRIPTION",
+            "FOREIGN",
+            "DATA",
+            "WRAPPER",
+            "SERVER",
+            "TEXT",
+            "SEARCH",
+            "PARSER",
+            "TEMPLATE",
+            "ACCESS",
+            "METHOD",
+            "OPERATOR",
+            "CLASS",
+            "FAMILY",
+            "AGGREGATE",
+            "CONVERSION",
+            "DEFAULT",
+            "TYPE",
+            "TABLE",
+            "UNLOGGED",
+            "VIEW",
+            "MATERIALIZED",
+            "SEQUENCE",
+            "DOMAIN",
+            "INDEX",
+            "UNIQUE",
+            "RECURSIVE",
+            "TEMPORARY");
 
     /** True when the statement names {@code name} (as {@link #createdName()} gives it) outside literals. */
     boolean mentions(String name) {
         for (int i = 1; i < tokens.size(); i++) {
             Token t = tokens.get(i);
-            boolean startsName = (t.type() == Type.WORD || t.type() == Type.QUOTED) && !tokens.get(i - 1).isSymbol(".");
+            boolean startsName = (t.type() == Type.WORD || t.type() == Type.QUOTED)
+                    && !tokens.get(i - 1).isSymbol(".");
             if (startsName && nameAt(i).equals(name)) {
                 return true;
             }

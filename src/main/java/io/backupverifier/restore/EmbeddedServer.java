@@ -48,6 +48,7 @@ final class EmbeddedServer implements AutoCloseable {
     static final String DATA = "data";
     /** Names the data directory when it is not {@code data/} (outside RESTORE_WORK_DIR). */
     static final String DATA_POINTER = "datadir";
+
     static final String DATA_PREFIX = "bv-pg-data-";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Object BINARIES_LOCK = new Object();
@@ -89,16 +90,20 @@ final class EmbeddedServer implements AutoCloseable {
         int[] ids = null;
         if (jvmIsRoot()) {
             if (osUser.isBlank() || osUser.equals("root")) {
-                throw new IOException("the embedded PostgreSQL never runs as root: set EMBEDDED_PG_USER to an unprivileged "
-                        + "OS user, or TEST_DB_HOST to a server of yours");
+                throw new IOException(
+                        "the embedded PostgreSQL never runs as root: set EMBEDDED_PG_USER to an unprivileged "
+                                + "OS user, or TEST_DB_HOST to a server of yours");
             }
             ids = ids(osUser);
-            Path setpriv = java.util.stream.Stream.of("/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv").map(Path::of)
-                    .filter(Files::isExecutable).findFirst().orElseThrow(() -> new IOException(
-                            "the embedded PostgreSQL must run as " + osUser + " and setpriv (util-linux) is not installed: "
-                                    + "install it, or set TEST_DB_HOST to a server of yours"));
-            runAs.addAll(List.of(setpriv.toString(), "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups",
-                    "--no-new-privs"));
+            Path setpriv = java.util.stream.Stream.of("/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv")
+                    .map(Path::of)
+                    .filter(Files::isExecutable)
+                    .findFirst()
+                    .orElseThrow(() -> new IOException("the embedded PostgreSQL must run as " + osUser
+                            + " and setpriv (util-linux) is not installed: "
+                            + "install it, or set TEST_DB_HOST to a server of yours"));
+            runAs.addAll(List.of(
+                    setpriv.toString(), "--reuid=" + ids[0], "--regid=" + ids[1], "--clear-groups", "--no-new-privs"));
         }
         Files.createDirectories(workDir);
         // the server user must reach its data and binaries; when it cannot pass RESTORE_WORK_DIR
@@ -117,7 +122,8 @@ final class EmbeddedServer implements AutoCloseable {
         EmbeddedServer server = null;
         try {
             if (base.equals(workDir)) {
-                Files.createDirectory(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Files.createDirectory(
+                        data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             } else {
                 data = Files.createTempDirectory(base, DATA_PREFIX);
                 Files.writeString(home.resolve(DATA_POINTER), data.toString());
@@ -130,23 +136,51 @@ final class EmbeddedServer implements AutoCloseable {
                 chown(pwfile, ids);
             }
             try {
-                run(runAs, home, List.of(bin.resolve("initdb").toString(), "-A", "scram-sha-256", "--pwfile=" + pwfile,
-                        "-U", "postgres", "-D", data.toString(), "-E", "UTF-8", "-N"), 120);
+                run(
+                        runAs,
+                        home,
+                        List.of(
+                                bin.resolve("initdb").toString(),
+                                "-A",
+                                "scram-sha-256",
+                                "--pwfile=" + pwfile,
+                                "-U",
+                                "postgres",
+                                "-D",
+                                data.toString(),
+                                "-E",
+                                "UTF-8",
+                                "-N"),
+                        120);
             } finally {
                 Files.deleteIfExists(pwfile);
             }
             for (int attempt = 1; ; attempt++) {
                 int port = freePort();
                 server = new EmbeddedServer(bin, home, data, port, password, runAs);
-                StringBuilder opts = new StringBuilder("-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''"
-                        + " -c max_connections=300");
-                config.forEach((k, v) -> opts.append(" -c ").append(k).append('=').append(v));
+                StringBuilder opts = new StringBuilder("-p " + port
+                        + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''" + " -c max_connections=300");
+                config.forEach(
+                        (k, v) -> opts.append(" -c ").append(k).append('=').append(v));
                 try {
-                    run(runAs, home, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(), "-w", "-t", "60",
-                            "-o", opts.toString(), "start"), 90);
+                    run(
+                            runAs,
+                            home,
+                            List.of(
+                                    bin.resolve("pg_ctl").toString(),
+                                    "-D",
+                                    data.toString(),
+                                    "-w",
+                                    "-t",
+                                    "60",
+                                    "-o",
+                                    opts.toString(),
+                                    "start"),
+                            90);
                     return server;
                 } catch (IOException e) {
-                    if (attempt == 3 || !Files.readString(home.resolve("server.log")).contains("could not bind")) {
+                    if (attempt == 3
+                            || !Files.readString(home.resolve("server.log")).contains("could not bind")) {
                         throw e;
                     }
                 }
@@ -194,8 +228,20 @@ final class EmbeddedServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            run(runAs, home, List.of(bin.resolve("pg_ctl").toString(), "-D", data.toString(),
-                    "-m", "immediate", "-w", "-t", "30", "stop"), 60);
+            run(
+                    runAs,
+                    home,
+                    List.of(
+                            bin.resolve("pg_ctl").toString(),
+                            "-D",
+                            data.toString(),
+                            "-m",
+                            "immediate",
+                            "-w",
+                            "-t",
+                            "30",
+                            "stop"),
+                    60);
         } catch (IOException e) {
             OrphanServers.kill(data); // the pid file names the postmaster
         }
@@ -217,7 +263,8 @@ final class EmbeddedServer implements AutoCloseable {
             }
             OrphanServers.deleteTree(home);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot remove the embedded server directory " + home + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot remove the embedded server directory " + home + ": " + e.getMessage(), e);
         }
     }
 
@@ -225,14 +272,17 @@ final class EmbeddedServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(runAs);
         cmd.addAll(command);
         Path log = home.resolve("server.log");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(home.toFile()).redirectErrorStream(true)
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(home.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         pb.environment().remove("PGOPTIONS");
         Process p = pb.start();
         try {
             if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
-                throw new IOException(Path.of(command.get(0)).getFileName() + " did not finish within " + seconds + " s");
+                throw new IOException(
+                        Path.of(command.get(0)).getFileName() + " did not finish within " + seconds + " s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -240,9 +290,12 @@ final class EmbeddedServer implements AutoCloseable {
             throw new IOException("interrupted while " + Path.of(command.get(0)).getFileName() + " ran");
         }
         if (p.exitValue() != 0) {
-            String tail = Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> !l.isBlank())
-                    .reduce((a, b) -> b).orElse("");
-            throw new IOException(Path.of(command.get(0)).getFileName() + " failed (exit " + p.exitValue() + "): " + tail);
+            String tail = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank())
+                    .reduce((a, b) -> b)
+                    .orElse("");
+            throw new IOException(
+                    Path.of(command.get(0)).getFileName() + " failed (exit " + p.exitValue() + "): " + tail);
         }
     }
 
@@ -251,8 +304,9 @@ final class EmbeddedServer implements AutoCloseable {
         try {
             return new int[] {Integer.parseInt(output("id", "-u", user)), Integer.parseInt(output("id", "-g", user))};
         } catch (NumberFormatException e) {
-            throw new IOException("EMBEDDED_PG_USER " + user + " is not an OS user here: create it (e.g. useradd --system "
-                    + "bv-postgres) or set TEST_DB_HOST to a server of yours");
+            throw new IOException(
+                    "EMBEDDED_PG_USER " + user + " is not an OS user here: create it (e.g. useradd --system "
+                            + "bv-postgres) or set TEST_DB_HOST to a server of yours");
         }
     }
 
@@ -275,12 +329,15 @@ final class EmbeddedServer implements AutoCloseable {
     /** The server user can pass {@code dir} and every directory above it (search permission). */
     private static boolean reachable(Path dir, int[] ids) throws IOException {
         for (Path d = dir.toAbsolutePath(); d != null; d = d.getParent()) {
-            Set<PosixFilePermission> perms = Files.readAttributes(d, PosixFileAttributes.class).permissions();
+            Set<PosixFilePermission> perms =
+                    Files.readAttributes(d, PosixFileAttributes.class).permissions();
             int uid = (Integer) Files.getAttribute(d, "unix:uid");
             int gid = (Integer) Files.getAttribute(d, "unix:gid");
-            boolean ok = uid == ids[0] ? perms.contains(PosixFilePermission.OWNER_EXECUTE)
-                    : gid == ids[1] ? perms.contains(PosixFilePermission.GROUP_EXECUTE)
-                    : perms.contains(PosixFilePermission.OTHERS_EXECUTE);
+            boolean ok = uid == ids[0]
+                    ? perms.contains(PosixFilePermission.OWNER_EXECUTE)
+                    : gid == ids[1]
+                            ? perms.contains(PosixFilePermission.GROUP_EXECUTE)
+                            : perms.contains(PosixFilePermission.OTHERS_EXECUTE);
             if (!ok) {
                 return false;
             }
@@ -314,7 +371,9 @@ final class EmbeddedServer implements AutoCloseable {
             }
             String hash;
             try {
-                hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(archive)).substring(0, 16);
+                hash = HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(archive))
+                        .substring(0, 16);
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
@@ -325,7 +384,8 @@ final class EmbeddedServer implements AutoCloseable {
                 return target;
             }
             Path tmp = Files.createTempDirectory(workDir, WorkFiles.BINARIES_UNPACKING);
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(new XZInputStream(new java.io.ByteArrayInputStream(archive)))) {
+            try (TarArchiveInputStream tar =
+                    new TarArchiveInputStream(new XZInputStream(new java.io.ByteArrayInputStream(archive)))) {
                 for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                     Path out = tmp.resolve(e.getName()).normalize();
                     if (!out.startsWith(tmp)) {
@@ -345,7 +405,8 @@ final class EmbeddedServer implements AutoCloseable {
                 }
             }
             try (var all = Files.walk(tmp)) {
-                for (Path d : all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                for (Path d : all.filter(p -> Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS))
+                        .toList()) {
                     Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
                 }
             }
@@ -381,8 +442,8 @@ final class EmbeddedServer implements AutoCloseable {
         PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         Object uid = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         Object self = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-        return uid.equals(self) && !a.permissions().contains(PosixFilePermission.GROUP_WRITE)
+        return uid.equals(self)
+                && !a.permissions().contains(PosixFilePermission.GROUP_WRITE)
                 && !a.permissions().contains(PosixFilePermission.OTHERS_WRITE);
     }
-
 }

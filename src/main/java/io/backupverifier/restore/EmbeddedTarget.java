@@ -3,7 +3,6 @@ package io.backupverifier.restore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -19,6 +18,7 @@ public final class EmbeddedTarget implements RestoreTarget {
 
     /** Servers running now: stopped by {@link #closeAll()} when the application stops. */
     private static final java.util.Set<EmbeddedTarget> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     private static final Object STARTING = new Object();
 
     /** When the JVM runs as root, the server runs as this OS user (EMBEDDED_PG_USER). */
@@ -82,7 +82,8 @@ public final class EmbeddedTarget implements RestoreTarget {
     /** Memory for one index build: an eighth of this machine's, within 64 MB and 1 GB. */
     static long maintenanceWorkMemMb() {
         long total = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
-                ? os.getTotalMemorySize() : 2L << 30;
+                ? os.getTotalMemorySize()
+                : 2L << 30;
         return Math.max(64, Math.min(1024, total / 8 / (1 << 20)));
     }
 

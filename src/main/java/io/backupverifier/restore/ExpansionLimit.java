@@ -49,12 +49,13 @@ final class ExpansionLimit extends FilterInputStream {
     private void count(int n) throws DumpFormatException {
         expanded += n;
         if (expanded > maxExpanded) {
-            throw new DumpFormatException("the backup's content is larger than MAX_EXPANDED_SIZE (" + Bytes.human(maxExpanded)
-                    + "): not read further");
+            throw new DumpFormatException("the backup's content is larger than MAX_EXPANDED_SIZE ("
+                    + Bytes.human(maxExpanded) + "): not read further");
         }
         if (maxRatio > 0 && expanded > RATIO_FLOOR && expanded / compressed > maxRatio) {
             throw new DumpFormatException(Bytes.human(expanded) + " of content from " + Bytes.human(compressed)
-                    + ", more than MAX_EXPANSION_RATIO " + maxRatio + ":1 (a gzip bomb, not a backup): not read further");
+                    + ", more than MAX_EXPANSION_RATIO " + maxRatio
+                    + ":1 (a gzip bomb, not a backup): not read further");
         }
     }
 }

@@ -55,7 +55,8 @@ public final class ExternalTarget implements RestoreTarget {
     /** Marks the database kept, so that orphan cleanup leaves it to TEST_DB_RETENTION_DAYS. */
     @Override
     public boolean keep(TestDatabase db) {
-        try (Connection admin = admin(); java.sql.Statement s = admin.createStatement()) {
+        try (Connection admin = admin();
+                java.sql.Statement s = admin.createStatement()) {
             s.execute("COMMENT ON ROLE " + TestDatabases.ident(db.role()) + " IS "
                     + TestDatabases.literal(TestDatabases.KEPT + " " + OwnerMarker.ofThisProcess()));
         } catch (SQLException e) {

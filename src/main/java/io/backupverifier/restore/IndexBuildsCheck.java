@@ -39,7 +39,9 @@ final class IndexBuildsCheck implements RestoreCheck {
     public CheckResult run(TestDatabase db) throws SQLException {
         int indexes = 0;
         List<String> notValid = new ArrayList<>();
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(INDEXES)) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(INDEXES)) {
             while (rs.next()) {
                 indexes++;
                 if (!rs.getBoolean(2)) {
@@ -51,8 +53,9 @@ final class IndexBuildsCheck implements RestoreCheck {
             return CheckResult.failed("Indexes not valid after the restore: " + String.join(", ", notValid));
         }
         if (loaded.builtIndexes()) {
-            return CheckResult.passed(String.format("%d indexes built from the restored data in %.1f s", loaded.indexesBuilt(),
-                    loaded.indexMillis() / 1000.0));
+            return CheckResult.passed(String.format(
+                    "%d indexes built from the restored data in %.1f s",
+                    loaded.indexesBuilt(), loaded.indexMillis() / 1000.0));
         }
         return CheckResult.passed(indexes + " indexes built from the restored data by pg_restore");
     }

@@ -37,9 +37,10 @@ public final class KeyTablesCheck implements RestoreCheck {
         List<String> missing = new ArrayList<>();
         List<String> empty = new ArrayList<>();
         try (Connection c = db.connectForChecks();
-             PreparedStatement exists = c.prepareStatement("SELECT pg_catalog.to_regclass(?)::pg_catalog.text")) {
+                PreparedStatement exists = c.prepareStatement("SELECT pg_catalog.to_regclass(?)::pg_catalog.text")) {
             for (String t : tables) {
-                exists.setString(1, t.contains(".") ? t : "public." + t); // as on the live database, where public is on the path
+                exists.setString(
+                        1, t.contains(".") ? t : "public." + t); // as on the live database, where public is on the path
                 try (ResultSet rs = exists.executeQuery()) {
                     rs.next();
                     String regclass = rs.getString(1);
@@ -47,7 +48,7 @@ public final class KeyTablesCheck implements RestoreCheck {
                         missing.add(t);
                     } else if (mustHaveRows) {
                         try (Statement s = c.createStatement();
-                             ResultSet any = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + regclass + ")")) {
+                                ResultSet any = s.executeQuery("SELECT EXISTS (SELECT 1 FROM " + regclass + ")")) {
                             any.next();
                             if (!any.getBoolean(1)) {
                                 empty.add(t);
@@ -67,6 +68,7 @@ public final class KeyTablesCheck implements RestoreCheck {
         if (!empty.isEmpty()) {
             return CheckResult.failed("Key tables empty: " + String.join(", ", empty));
         }
-        return CheckResult.passed("Key tables present" + (mustHaveRows ? " and not empty" : "") + ": " + String.join(", ", tables));
+        return CheckResult.passed(
+                "Key tables present" + (mustHaveRows ? " and not empty" : "") + ": " + String.join(", ", tables));
     }
 }

@@ -20,7 +20,12 @@ import java.util.function.BooleanSupplier;
  */
 final class LoadScheduler {
 
-    enum Kind { COPY, KEY_OR_INDEX, FOREIGN_KEY, ANALYZE }
+    enum Kind {
+        COPY,
+        KEY_OR_INDEX,
+        FOREIGN_KEY,
+        ANALYZE
+    }
 
     interface Task {
         void run() throws Exception;
@@ -85,8 +90,9 @@ final class LoadScheduler {
         return switch (job.kind()) {
             case COPY -> true;
             case KEY_OR_INDEX -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0);
-            case FOREIGN_KEY, ANALYZE -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0
-                    && keysLeft.getOrDefault(t, 0) == 0);
+            case FOREIGN_KEY, ANALYZE ->
+                job.tables().stream()
+                        .allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0 && keysLeft.getOrDefault(t, 0) == 0);
         };
     }
 
@@ -132,7 +138,8 @@ final class LoadScheduler {
 
     private synchronized void finished(Job job, Job again) {
         locked.removeAll(job.tables());
-        Map<String, Integer> left = job.kind() == Kind.COPY ? copiesLeft : job.kind() == Kind.KEY_OR_INDEX ? keysLeft : null;
+        Map<String, Integer> left =
+                job.kind() == Kind.COPY ? copiesLeft : job.kind() == Kind.KEY_OR_INDEX ? keysLeft : null;
         if (again != null) {
             pending.add(0, again); // not done: what waits for it still waits
         } else if (left != null) {

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 /** Stopping an embedded server whose owner is gone, and removing what it left. */
 final class OrphanServers {
 
-    private OrphanServers() {
-    }
+    private OrphanServers() {}
 
     /** The live postmaster of a data directory, from its postmaster.pid. */
     static Optional<ProcessHandle> postmaster(Path data) {
@@ -23,8 +22,10 @@ final class OrphanServers {
                 return Optional.empty();
             }
             long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
-            return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                    .filter(p -> p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
+            return ProcessHandle.of(pid)
+                    .filter(ProcessHandle::isAlive)
+                    .filter(p ->
+                            p.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -32,8 +32,11 @@ record OwnerMarker(long pid, long startMillis, String host) {
         if (!host.equals(hostName())) {
             return true;
         }
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).flatMap(OwnerMarker::startOf)
-                .map(start -> start == startMillis).orElse(false);
+        return ProcessHandle.of(pid)
+                .filter(ProcessHandle::isAlive)
+                .flatMap(OwnerMarker::startOf)
+                .map(start -> start == startMillis)
+                .orElse(false);
     }
 
     private static Optional<Long> startOf(ProcessHandle p) {

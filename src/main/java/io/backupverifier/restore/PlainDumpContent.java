@@ -23,14 +23,19 @@ final class PlainDumpContent implements ContentRestorer {
     @Override
     public RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result) throws IOException {
         try (InputStream dump = content.open(backup)) {
-            return new PlainDumpRestorer(db::connectForRestore, db::connectForChecks, parallelism, spoolDir, maxStatement)
+            return new PlainDumpRestorer(
+                            db::connectForRestore, db::connectForChecks, parallelism, spoolDir, maxStatement)
                     .restore(dump, result::loading);
         }
     }
 
     @Override
     public String describe(RestoreOutcome o) {
-        return String.format(": %d statements, %d tables of data (%d rows)%s%s", o.statements(), o.copyBlocks(), o.rows(),
+        return String.format(
+                ": %d statements, %d tables of data (%d rows)%s%s",
+                o.statements(),
+                o.copyBlocks(),
+                o.rows(),
                 o.skipped() > 0 ? ", " + o.skipped() + " owner/privilege statements skipped" : "",
                 o.cleanErrorMessage() != null ? "; " + o.cleanErrorMessage() : "");
     }

@@ -65,7 +65,7 @@ public final class PlainDumpRestorer {
 
     /** Hears how the load goes: tables loaded of those seen so far, rows, rows per second. */
     public interface Progress {
-        Progress NONE = (tablesLoaded, tables, rows, rowsPerSecond) -> { };
+        Progress NONE = (tablesLoaded, tables, rows, rowsPerSecond) -> {};
 
         void loading(long tablesLoaded, long tables, long rows, double rowsPerSecond);
     }

@@ -26,7 +26,8 @@ final class PostgresRestoreTest {
     private final boolean sharedTarget;
     private final Clock clock;
 
-    PostgresRestoreTest(RestoreTester.Options options, Supplier<RestoreTarget> targets, boolean sharedTarget, Clock clock) {
+    PostgresRestoreTest(
+            RestoreTester.Options options, Supplier<RestoreTarget> targets, boolean sharedTarget, Clock clock) {
         this.options = options;
         this.targets = targets;
         this.sharedTarget = sharedTarget;
@@ -34,7 +35,12 @@ final class PostgresRestoreTest {
     }
 
     /** A target for one test (a new embedded server, or the shared external one); the first one sees {@code firstTarget}. */
-    void run(Path file, ContentRestorer restorer, RestoreResult result, boolean keep, java.util.function.Consumer<RestoreTarget> firstTarget) {
+    void run(
+            Path file,
+            ContentRestorer restorer,
+            RestoreResult result,
+            boolean keep,
+            java.util.function.Consumer<RestoreTarget> firstTarget) {
         RestoreTarget target;
         try {
             target = targets.get();
@@ -48,8 +54,10 @@ final class PostgresRestoreTest {
         try {
             lease = TestDatabaseLease.take(target, sharedTarget, options.dbName(), clock);
         } catch (SQLException e) {
-            result.record("restore", CheckResult.error("Cannot create the test database on " + target.describe() + ": "
-                    + e.getMessage().lines().findFirst().orElse("")));
+            result.record(
+                    "restore",
+                    CheckResult.error("Cannot create the test database on " + target.describe() + ": "
+                            + e.getMessage().lines().findFirst().orElse("")));
             RestoreTester.skipRest(result, "there was no test database");
             return;
         }
@@ -57,8 +65,9 @@ final class PostgresRestoreTest {
         result.target(target.describe() + ", database " + db.database());
         AmcheckCheck amcheck = new AmcheckCheck(options.parallelism());
         boolean handOver = false;
-        try (lease; RestoreWatchdog watchdog = new RestoreWatchdog(target::admin, db.database(), options.statementTimeout(),
-                options.restoreTimeout())) {
+        try (lease;
+                RestoreWatchdog watchdog = new RestoreWatchdog(
+                        target::admin, db.database(), options.statementTimeout(), options.restoreTimeout())) {
             test(file, restorer, result, db, target, watchdog, amcheck);
             handOver = keep && !watchdog.expired();
             if (handOver) {
@@ -72,15 +81,24 @@ final class PostgresRestoreTest {
         }
     }
 
-    private void test(Path file, ContentRestorer restorer, RestoreResult result, TestDatabase db, RestoreTarget target,
-                      RestoreWatchdog watchdog, AmcheckCheck amcheck) {
+    private void test(
+            Path file,
+            ContentRestorer restorer,
+            RestoreResult result,
+            TestDatabase db,
+            RestoreTarget target,
+            RestoreWatchdog watchdog,
+            AmcheckCheck amcheck) {
         long t0 = System.currentTimeMillis();
         RestoreOutcome outcome;
         try {
             outcome = restorer.restore(file, db, result);
         } catch (IOException e) {
-            result.record("restore", RestoreTester.environmentFault(e) ? CheckResult.error("Restore could not run: "
-                    + RestoreTester.describe(e)) : CheckResult.failed("Restore failed: " + RestoreTester.describe(e)));
+            result.record(
+                    "restore",
+                    RestoreTester.environmentFault(e)
+                            ? CheckResult.error("Restore could not run: " + RestoreTester.describe(e))
+                            : CheckResult.failed("Restore failed: " + RestoreTester.describe(e)));
             RestoreTester.skipRest(result, "the restore failed");
             return;
         }
@@ -92,15 +110,21 @@ final class PostgresRestoreTest {
             result.timings(restored - t0, 0);
             return;
         }
-        String restoredText = String.format("Backup restored successfully in %.1f s into %s%s", (restored - t0) / 1000.0,
-                target.describe(), restorer.describe(outcome));
+        String restoredText = String.format(
+                "Backup restored successfully in %.1f s into %s%s",
+                (restored - t0) / 1000.0, target.describe(), restorer.describe(outcome));
         // objects only a superuser may create are never restored with more rights: said, not hidden
-        result.record("restore", outcome.superuserMessage() != null
-                ? CheckResult.warning(outcome.superuserMessage() + " (" + restoredText + ")") : CheckResult.passed(restoredText));
+        result.record(
+                "restore",
+                outcome.superuserMessage() != null
+                        ? CheckResult.warning(outcome.superuserMessage() + " (" + restoredText + ")")
+                        : CheckResult.passed(restoredText));
         for (RestoreCheck check : checks(amcheck, outcome.loaded())) {
             if (watchdog.expired()) {
-                result.record(check.id(), CheckResult.error("Not run: the restore test ran out of time (RESTORE_TIMEOUT "
-                        + RestoreWatchdog.human(watchdog.totalTimeout()) + ")"));
+                result.record(
+                        check.id(),
+                        CheckResult.error("Not run: the restore test ran out of time (RESTORE_TIMEOUT "
+                                + RestoreWatchdog.human(watchdog.totalTimeout()) + ")"));
                 continue;
             }
             try {
@@ -120,9 +144,14 @@ final class PostgresRestoreTest {
     }
 
     private List<RestoreCheck> checks(AmcheckCheck amcheck, RestoreOutcome.Loaded loaded) {
-        return List.of(new TableCountCheck(options.minTables()), new KeyTablesCheck(options.keyTables(), options.keyTablesNotEmpty()),
-                options.reindex() ? DatabaseCommandCheck.reindex() : new IndexBuildsCheck(loaded), new AnalyzeCheck(loaded),
-                new ReferentialIntegrityCheck(), new ConsistencyCheck(options.consistency()), amcheck);
+        return List.of(
+                new TableCountCheck(options.minTables()),
+                new KeyTablesCheck(options.keyTables(), options.keyTablesNotEmpty()),
+                options.reindex() ? DatabaseCommandCheck.reindex() : new IndexBuildsCheck(loaded),
+                new AnalyzeCheck(loaded),
+                new ReferentialIntegrityCheck(),
+                new ConsistencyCheck(options.consistency()),
+                amcheck);
     }
 
     /** FAILED when the dump is at fault (with its line), ERROR when this host or the test server is. */
@@ -132,22 +161,26 @@ final class PostgresRestoreTest {
                     + RestoreWatchdog.human(watchdog.statementTimeout()) + ") and was cancelled: " + error);
         }
         if (watchdog.expired()) {
-            return CheckResult.error("Restore did not finish within RESTORE_TIMEOUT (" + RestoreWatchdog.human(watchdog.totalTimeout())
-                    + ") and was stopped; the backup's state is unknown: " + error);
+            return CheckResult.error(
+                    "Restore did not finish within RESTORE_TIMEOUT (" + RestoreWatchdog.human(watchdog.totalTimeout())
+                            + ") and was stopped; the backup's state is unknown: " + error);
         }
         if (RestoreTester.environmentFault(error)) {
-            return CheckResult.error("Restore could not run (a problem of this host or the test server, not of the backup): "
-                    + error);
+            return CheckResult.error(
+                    "Restore could not run (a problem of this host or the test server, not of the backup): " + error);
         }
         return CheckResult.failed("Restore failed: " + error);
     }
 
     private static CheckResult checkFailure(String id, SQLException e, RestoreWatchdog watchdog) {
-        String first = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        String first = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().lines().findFirst().orElse("");
         boolean stopped = "57014".equals(e.getSQLState()) || "57P01".equals(e.getSQLState()) && !watchdog.expired();
         if (stopped && watchdog.cancelled() != null) {
-            return CheckResult.failed(id + " ran longer than RESTORE_STATEMENT_TIMEOUT (" + RestoreWatchdog.human(watchdog.statementTimeout())
-                    + ") and was cancelled (in: " + watchdog.cancelled() + ")");
+            return CheckResult.failed(id + " ran longer than RESTORE_STATEMENT_TIMEOUT ("
+                    + RestoreWatchdog.human(watchdog.statementTimeout()) + ") and was cancelled (in: "
+                    + watchdog.cancelled() + ")");
         }
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         if (watchdog.expired() || state.startsWith("08") || state.startsWith("53") || state.startsWith("57P")) {
@@ -165,10 +198,12 @@ final class PostgresRestoreTest {
     private static Map<String, Long> rowCounts(TestDatabase db, RestoreOutcome.Loaded loaded) throws SQLException {
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<Long, Long> copied = loaded.copyRows() == null ? Map.of() : loaded.copyRows();
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement()) {
             List<String> toCount = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid,"
-                    + " c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relhassubclass" + UserObjects.TABLES + " ORDER BY 1")) {
+                    + " c.relkind OPERATOR(pg_catalog.=) 'r' AND NOT c.relhassubclass" + UserObjects.TABLES
+                    + " ORDER BY 1")) {
                 while (rs.next()) {
                     Long rows = rs.getBoolean(3) ? copied.get(rs.getLong(2)) : null;
                     counts.put(rs.getString(1), rows);

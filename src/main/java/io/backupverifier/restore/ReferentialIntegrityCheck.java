@@ -55,12 +55,18 @@ public final class ReferentialIntegrityCheck implements RestoreCheck {
         List<String> broken = new ArrayList<>();
         int checked = 0;
         int notValid = 0;
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement()) {
             List<String[]> keys = new ArrayList<>();
             try (ResultSet rs = s.executeQuery(FOREIGN_KEYS)) {
                 while (rs.next()) {
-                    keys.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3),
-                            Boolean.toString(rs.getBoolean(4)), rs.getString(5)});
+                    keys.add(new String[] {
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        Boolean.toString(rs.getBoolean(4)),
+                        rs.getString(5)
+                    });
                 }
             }
             for (String[] k : keys) {
@@ -73,8 +79,8 @@ public final class ReferentialIntegrityCheck implements RestoreCheck {
                     rs.next();
                     long orphans = rs.getLong(1);
                     if (orphans > 0) {
-                        broken.add(k[0] + " (" + k[1] + " -> " + k[2] + "): " + orphans + " orphan row" + (orphans == 1 ? "" : "s")
-                                + ", constraint NOT VALID");
+                        broken.add(k[0] + " (" + k[1] + " -> " + k[2] + "): " + orphans + " orphan row"
+                                + (orphans == 1 ? "" : "s") + ", constraint NOT VALID");
                     }
                 }
             }
@@ -83,7 +89,8 @@ public final class ReferentialIntegrityCheck implements RestoreCheck {
             return CheckResult.failed("Foreign keys violated: " + String.join("; ", broken));
         }
         return CheckResult.passed("Referential integrity verified: " + checked + " foreign keys hold ("
-                + (checked - notValid) + " validated by PostgreSQL" + (notValid > 0 ? ", " + notValid + " NOT VALID checked row by row" : "")
+                + (checked - notValid) + " validated by PostgreSQL"
+                + (notValid > 0 ? ", " + notValid + " NOT VALID checked row by row" : "")
                 + ")");
     }
 }

@@ -20,18 +20,33 @@ public final class RestoreAttachment {
         }
         CheckResult restore = r.checks().get(CheckId.RESTORE.id());
         if (restore == null || restore.status() == CheckStatus.SKIPPED) {
-            v.record(CheckId.RESTORE.id(), CheckResult.skipped("Restore test not possible: " + (restore == null ? "no result" : restore.message())));
+            v.record(
+                    CheckId.RESTORE.id(),
+                    CheckResult.skipped(
+                            "Restore test not possible: " + (restore == null ? "no result" : restore.message())));
         } else if (r.status() == CheckStatus.ERROR) {
             Map.Entry<String, CheckResult> first = r.checks().entrySet().stream()
-                    .filter(e -> e.getValue().status() == CheckStatus.ERROR).findFirst().orElseThrow();
-            v.record(CheckId.RESTORE.id(), CheckResult.error("Restore test could not run (" + first.getKey() + "): " + first.getValue().message()));
+                    .filter(e -> e.getValue().status() == CheckStatus.ERROR)
+                    .findFirst()
+                    .orElseThrow();
+            v.record(
+                    CheckId.RESTORE.id(),
+                    CheckResult.error("Restore test could not run (" + first.getKey() + "): "
+                            + first.getValue().message()));
         } else if (r.status() == CheckStatus.FAILED) {
             Map.Entry<String, CheckResult> first = r.checks().entrySet().stream()
-                    .filter(e -> e.getValue().status() == CheckStatus.FAILED).findFirst().orElseThrow();
-            v.record(CheckId.RESTORE.id(), CheckResult.failed("Data NOT restorable (" + first.getKey() + "): " + first.getValue().message()));
+                    .filter(e -> e.getValue().status() == CheckStatus.FAILED)
+                    .findFirst()
+                    .orElseThrow();
+            v.record(
+                    CheckId.RESTORE.id(),
+                    CheckResult.failed("Data NOT restorable (" + first.getKey() + "): "
+                            + first.getValue().message()));
         } else {
-            v.record(CheckId.RESTORE.id(), CheckResult.passed("Data restorable despite the failed file checks: all restore checks passed ("
-                    + restore.message() + ")"));
+            v.record(
+                    CheckId.RESTORE.id(),
+                    CheckResult.passed("Data restorable despite the failed file checks: all restore checks passed ("
+                            + restore.message() + ")"));
         }
         return v;
     }

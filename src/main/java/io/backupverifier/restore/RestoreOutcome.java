@@ -20,15 +20,30 @@ import java.util.stream.Collectors;
  * @param cleanErrors   errors of the dump's leading DROP section (--clean): reported, as psql does, not fatal
  * @param loaded        what the restore itself proved on the way, for the checks ({@link Loaded#NONE} for pg_restore)
  */
-public record RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis,
-                             Skips superuserOnly, Skips cleanErrors, Loaded loaded) {
+public record RestoreOutcome(
+        String error,
+        long statements,
+        long copyBlocks,
+        long rows,
+        long skipped,
+        long millis,
+        Skips superuserOnly,
+        Skips cleanErrors,
+        Loaded loaded) {
 
     public RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis) {
         this(error, statements, copyBlocks, rows, skipped, millis, Skips.NONE, Skips.NONE);
     }
 
-    public RestoreOutcome(String error, long statements, long copyBlocks, long rows, long skipped, long millis,
-                          Skips superuserOnly, Skips cleanErrors) {
+    public RestoreOutcome(
+            String error,
+            long statements,
+            long copyBlocks,
+            long rows,
+            long skipped,
+            long millis,
+            Skips superuserOnly,
+            Skips cleanErrors) {
         this(error, statements, copyBlocks, rows, skipped, millis, superuserOnly, cleanErrors, Loaded.NONE);
     }
 
@@ -43,8 +58,13 @@ public record RestoreOutcome(String error, long statements, long copyBlocks, lon
      * @param indexesBuilt    indexes and keys the restore built from the loaded rows
      * @param indexMillis     the time those builds took, summed over the connections
      */
-    public record Loaded(Map<Long, Long> copyRows, Set<Long> analyzed, SQLException analyzeFailure,
-                         long analyzeMillis, long indexesBuilt, long indexMillis) {
+    public record Loaded(
+            Map<Long, Long> copyRows,
+            Set<Long> analyzed,
+            SQLException analyzeFailure,
+            long analyzeMillis,
+            long indexesBuilt,
+            long indexMillis) {
 
         public static final Loaded NONE = new Loaded(null, Set.of(), null, 0, 0, 0);
 
@@ -60,18 +80,23 @@ public record RestoreOutcome(String error, long statements, long copyBlocks, lon
 
     /** E.g. {@code 3 statements need superuser and were not restored: CREATE EVENT TRIGGER ... (line 60), ...}; null when none. */
     public String superuserMessage() {
-        return superuserOnly.any() ? superuserOnly.describe(superuserOnly.count() == 1 ? "needs superuser and was not restored"
-                : "need superuser and were not restored") : null;
+        return superuserOnly.any()
+                ? superuserOnly.describe(
+                        superuserOnly.count() == 1
+                                ? "needs superuser and was not restored"
+                                : "need superuser and were not restored")
+                : null;
     }
 
     /** E.g. {@code 1 statement of the dump's leading DROP section failed (as under psql, the restore went on): ...}; null when none. */
     public String cleanErrorMessage() {
-        return cleanErrors.any() ? cleanErrors.describe("of the dump's leading DROP section failed (as under psql, the restore went on)")
+        return cleanErrors.any()
+                ? cleanErrors.describe("of the dump's leading DROP section failed (as under psql, the restore went on)")
                 : null;
     }
 
     /** One statement not restored: where it is, what it starts with (escaped, short), and why. */
-    public record Skip(long line, String statement, String reason) { }
+    public record Skip(long line, String statement, String reason) {}
 
     /** How many statements were not restored for one reason, and the first few of them. */
     public record Skips(long count, List<Skip> first) {
@@ -90,8 +115,11 @@ public record RestoreOutcome(String error, long statements, long copyBlocks, lon
         public String describe(String what) {
             // an archive's entries (pg_restore) have no line
             String listed = first.stream()
-                    .map(s -> s.statement() + (s.line() > 0 ? " (line " + s.line() + (s.reason() == null ? ")" : ": " + s.reason() + ")")
-                            : s.reason() == null ? "" : " (" + s.reason() + ")")).collect(Collectors.joining(", "));
+                    .map(s -> s.statement()
+                            + (s.line() > 0
+                                    ? " (line " + s.line() + (s.reason() == null ? ")" : ": " + s.reason() + ")")
+                                    : s.reason() == null ? "" : " (" + s.reason() + ")"))
+                    .collect(Collectors.joining(", "));
             return count + (count == 1 ? " statement " : " statements ") + what + ": " + listed
                     + (count > first.size() ? ", ..." : "");
         }

@@ -8,12 +8,10 @@ public interface RestoreProgress {
 
     RestoreProgress NONE = new RestoreProgress() {
         @Override
-        public void started(Path backup) {
-        }
+        public void started(Path backup) {}
 
         @Override
-        public void recorded(Path backup, String checkId, CheckResult result) {
-        }
+        public void recorded(Path backup, String checkId, CheckResult result) {}
     };
 
     /** The restore test of {@code backup} begins. */
@@ -27,6 +25,5 @@ public interface RestoreProgress {
      * when the last table is in): {@code tablesLoaded} of the {@code tables} whose data the dump has
      * shown so far (the total is known once it has been read to its end), rows loaded, at what rate.
      */
-    default void loading(Path backup, long tablesLoaded, long tables, long rows, double rowsPerSecond) {
-    }
+    default void loading(Path backup, long tablesLoaded, long tables, long rows, double rowsPerSecond) {}
 }

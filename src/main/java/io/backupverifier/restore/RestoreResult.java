@@ -24,7 +24,7 @@ public final class RestoreResult implements BackupResult {
     private long restoreMillis;
     private long checksMillis;
     private RestoreOutcome outcome;
-    private Runnable release = () -> { };
+    private Runnable release = () -> {};
     private final Map<String, Instant> recordedAt = new java.util.HashMap<>();
     private volatile RestoreProgress progress = RestoreProgress.NONE;
     private volatile Clock clock = Clock.systemUTC();
@@ -123,7 +123,7 @@ public final class RestoreResult implements BackupResult {
     /** Drops a kept test database (and stops its embedded server). */
     public void release() {
         release.run();
-        release = () -> { };
+        release = () -> {};
     }
 
     void onRelease(Runnable r) {

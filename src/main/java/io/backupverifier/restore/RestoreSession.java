@@ -85,7 +85,9 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         }
 
         RestoreOutcome.Skips skips() {
-            return count.get() == 0 ? RestoreOutcome.Skips.NONE : new RestoreOutcome.Skips(count.get(), List.copyOf(first));
+            return count.get() == 0
+                    ? RestoreOutcome.Skips.NONE
+                    : new RestoreOutcome.Skips(count.get(), List.copyOf(first));
         }
     }
 
@@ -107,12 +109,13 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private final List<Connection> connections = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Connection> workerConnection = new ThreadLocal<>();
-    private final ThreadLocal<SessionSettings.Applied> workerSettings = ThreadLocal.withInitial(SessionSettings.Applied::new);
+    private final ThreadLocal<SessionSettings.Applied> workerSettings =
+            ThreadLocal.withInitial(SessionSettings.Applied::new);
     private final ThreadLocal<Connection> checkConnection = new ThreadLocal<>();
-    private final Map<String, Long> tableOids = new ConcurrentHashMap<>();     // scheduler's table name -> OID
-    private final Map<Long, Long> copyRows = new ConcurrentHashMap<>();        // OID -> rows of its COPY blocks
-    private final Set<String> loadedTables = new HashSet<>();                  // tables with COPY data
-    private final Set<String> toAnalyze = new LinkedHashSet<>();               // of those, not ANALYZEd since their last change
+    private final Map<String, Long> tableOids = new ConcurrentHashMap<>(); // scheduler's table name -> OID
+    private final Map<Long, Long> copyRows = new ConcurrentHashMap<>(); // OID -> rows of its COPY blocks
+    private final Set<String> loadedTables = new HashSet<>(); // tables with COPY data
+    private final Set<String> toAnalyze = new LinkedHashSet<>(); // of those, not ANALYZEd since their last change
     private final Set<Long> analyzed = ConcurrentHashMap.newKeySet();
     private final AtomicReference<SQLException> analyzeFailure = new AtomicReference<>();
     private final AtomicLong analyzeNanos = new AtomicLong();
@@ -125,12 +128,16 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private final List<Deferred> databaseProperties = new ArrayList<>();
     private final Set<String> notCreated = ConcurrentHashMap.newKeySet(); // superuser-only objects
     private SessionSettings settings = SessionSettings.NONE;
-    private boolean created;        // a CREATE ran: the leading DROP section of a --clean dump is over
+    private boolean created; // a CREATE ran: the leading DROP section of a --clean dump is over
     private Connection main;
     private String database;
 
-    RestoreSession(PlainDumpRestorer.Connector connector, PlainDumpRestorer.Connector checks, int parallelism, Path spoolDir,
-                   PlainDumpRestorer.Progress progress) {
+    RestoreSession(
+            PlainDumpRestorer.Connector connector,
+            PlainDumpRestorer.Connector checks,
+            int parallelism,
+            Path spoolDir,
+            PlainDumpRestorer.Progress progress) {
         this.connector = connector;
         this.progress = progress;
         this.checks = checks;
@@ -141,8 +148,12 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.scheduler = new LoadScheduler(pool, parallelism, () -> failure.get() != null,
-                e -> failure.compareAndSet(null, e instanceof Failed ? e.getMessage() : "Restore failed: " + e.getMessage()));
+        this.scheduler = new LoadScheduler(
+                pool,
+                parallelism,
+                () -> failure.get() != null,
+                e -> failure.compareAndSet(
+                        null, e instanceof Failed ? e.getMessage() : "Restore failed: " + e.getMessage()));
     }
 
     /** The first failure of a job or statement, with its line, or null. */
@@ -151,15 +162,29 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     RestoreOutcome outcome(String error, long millis) {
-        RestoreOutcome.Loaded loaded = checks == null ? RestoreOutcome.Loaded.NONE : new RestoreOutcome.Loaded(
-                rowsChangedOtherwise ? null : Map.copyOf(copyRows), Set.copyOf(analyzed), analyzeFailure.get(),
-                analyzeNanos.get() / 1_000_000, indexesBuilt.get(), indexNanos.get() / 1_000_000);
-        return new RestoreOutcome(error, statements.get(), copyBlocks.get(), rows.get(), skipped.get(), millis,
-                superuserOnly.skips(), cleanErrors.skips(), loaded);
+        RestoreOutcome.Loaded loaded = checks == null
+                ? RestoreOutcome.Loaded.NONE
+                : new RestoreOutcome.Loaded(
+                        rowsChangedOtherwise ? null : Map.copyOf(copyRows),
+                        Set.copyOf(analyzed),
+                        analyzeFailure.get(),
+                        analyzeNanos.get() / 1_000_000,
+                        indexesBuilt.get(),
+                        indexNanos.get() / 1_000_000);
+        return new RestoreOutcome(
+                error,
+                statements.get(),
+                copyBlocks.get(),
+                rows.get(),
+                skipped.get(),
+                millis,
+                superuserOnly.skips(),
+                cleanErrors.skips(),
+                loaded);
     }
 
     /** A statement on the source database, applied to the test database at the end. */
-    private record Deferred(DumpStatement statement, long line) { }
+    private record Deferred(DumpStatement statement, long line) {}
 
     @Override
     public void metaCommand(String command, long line) throws Exception {
@@ -168,12 +193,13 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         for (int i = 1; i < words.length; i++) {
             if (words[i].contains("\\")) { // psql runs a second backslash command on the same line
                 throw new RestoreRefusedException("Line " + line + ": psql meta-command line with a second command ("
-                        + DumpStatement.excerpt(words[i]) + ") refused: a restore test never runs psql commands from a dump "
+                        + DumpStatement.excerpt(words[i])
+                        + ") refused: a restore test never runs psql commands from a dump "
                         + "(nothing of it was executed)");
             }
         }
         switch (name) {
-            case "\\restrict", "\\unrestrict" -> { }
+            case "\\restrict", "\\unrestrict" -> {}
             case "\\connect", "\\c" -> {
                 String db = connectTarget(words);
                 if (database == null || db == null || db.equals(database) || db.equals("-")) {
@@ -183,9 +209,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 throw new RestoreRefusedException("Line " + line + ": the dump connects to a second database ('"
                         + DumpStatement.excerpt(db) + "', as pg_dumpall output does); restore one database per backup");
             }
-            default -> throw new RestoreRefusedException("Line " + line + ": psql meta-command " + DumpStatement.excerpt(name)
-                    + " refused: a restore test never runs " + (name.equals("\\!") ? "shell commands" : "psql commands")
-                    + " from a dump (nothing of it was executed)");
+            default ->
+                throw new RestoreRefusedException("Line " + line + ": psql meta-command " + DumpStatement.excerpt(name)
+                        + " refused: a restore test never runs "
+                        + (name.equals("\\!") ? "shell commands" : "psql commands")
+                        + " from a dump (nothing of it was executed)");
         }
     }
 
@@ -213,8 +241,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                     created = true;
                 }
             }
-            case CLIENT_ENCODING -> { } // the parser decodes with it; the connection stays UTF-8
-            case LIMIT -> { } // a dump never lifts the restore test's time limits (pg_dump writes statement_timeout = 0)
+            case CLIENT_ENCODING -> {} // the parser decodes with it; the connection stays UTF-8
+            case LIMIT -> {} // a dump never lifts the restore test's time limits (pg_dump writes statement_timeout = 0)
             case DATABASE_PROPERTY -> databaseProperties.add(new Deferred(st, line));
             case COPY_PROGRAM, COPY_FROM_STDIN -> refuseProgram(st, line);
             case SESSION_SETTING -> {
@@ -230,7 +258,9 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             }
             case KEY_OR_INDEX -> {
                 SessionSettings at = settings;
-                st.tables().stream().filter(loadedTables::contains).forEach(toAnalyze::add); // (again, if analyzed already)
+                st.tables().stream()
+                        .filter(loadedTables::contains)
+                        .forEach(toAnalyze::add); // (again, if analyzed already)
                 scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.KEY_OR_INDEX, st.tables(), () -> {
                     long t = System.nanoTime();
                     if (execute(worker(at), st, line)) {
@@ -242,7 +272,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             case FOREIGN_KEY -> {
                 analyzeLoaded(); // pg_dump writes every index and key before the first foreign key
                 SessionSettings at = settings;
-                scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.FOREIGN_KEY, st.tables(), () -> execute(worker(at), st, line)));
+                scheduler.submit(new LoadScheduler.Job(
+                        LoadScheduler.Kind.FOREIGN_KEY, st.tables(), () -> execute(worker(at), st, line)));
             }
             case SETVAL -> execute(main(), st, line); // touches only its sequence: no need to wait
             case PRIVILEGE, OTHER -> {
@@ -292,15 +323,19 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             rowsChangedOtherwise = true;
         }
         // the first data of a table, before any statement that may have written rows: it holds none yet
-        String frozen = Collections.disjoint(loadedTables, copy.tables()) && !rowsChangedOtherwise && copy.copyTarget() != null
-                ? copy.withFreeze() : null;
+        String frozen =
+                Collections.disjoint(loadedTables, copy.tables()) && !rowsChangedOtherwise && copy.copyTarget() != null
+                        ? copy.withFreeze()
+                        : null;
         loadedTables.addAll(copy.tables());
         toAnalyze.addAll(copy.tables()); // (again, if more data comes after its ANALYZE)
         scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.COPY, copy.tables(), () -> {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
                 Connection c = worker(at);
                 Long loaded = frozen == null ? null : copyFrozen(c, copy.copyTarget(), frozen, in);
-                long n = loaded != null ? loaded : c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy.sql(), in);
+                long n = loaded != null
+                        ? loaded
+                        : c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy.sql(), in);
                 if (checks != null) {
                     try {
                         tableLoaded(c, copy, n);
@@ -341,8 +376,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         c.setAutoCommit(false);
         try {
             try {
-                String table = firstRow(c, "SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_class c"
-                        + " WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?) AND c.relkind OPERATOR(pg_catalog.=) 'r'", target);
+                String table = firstRow(
+                        c,
+                        "SELECT c.oid::pg_catalog.regclass::pg_catalog.text FROM pg_catalog.pg_class c"
+                                + " WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?) AND c.relkind OPERATOR(pg_catalog.=) 'r'",
+                        target);
                 if (table == null) {
                     c.rollback();
                     return null;
@@ -352,8 +390,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                     // another job) could route rows into it between the look and the TRUNCATE
                     t.execute("LOCK TABLE ONLY " + table + " IN ACCESS EXCLUSIVE MODE");
                 }
-                if (firstRow(c, "SELECT 'empty' WHERE pg_catalog.pg_relation_size(pg_catalog.to_regclass(?)) OPERATOR(pg_catalog.=) 0",
-                        table) == null) {
+                if (firstRow(
+                                c,
+                                "SELECT 'empty' WHERE pg_catalog.pg_relation_size(pg_catalog.to_regclass(?)) OPERATOR(pg_catalog.=) 0",
+                                table)
+                        == null) {
                     c.rollback();
                     return null;
                 }
@@ -382,7 +423,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
         long now = System.nanoTime();
         long last = lastReportNanos.get();
         boolean allIn = parsed && copyBlocks.get() == copiesSeen.get();
-        if ((allIn || now - last >= PROGRESS_EVERY_SECONDS * 1_000_000_000L) && lastReportNanos.compareAndSet(last, now)) {
+        if ((allIn || now - last >= PROGRESS_EVERY_SECONDS * 1_000_000_000L)
+                && lastReportNanos.compareAndSet(last, now)) {
             double seconds = Math.max(1e-3, (now - startedNanos) / 1e9);
             progress.loading(copyBlocks.get(), copiesSeen.get(), rows.get(), rows.get() / seconds);
         }
@@ -400,8 +442,9 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             rowsChangedOtherwise = true; // cannot tell which table: counted after the restore
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT c.oid::pg_catalog.int8, c.relkind OPERATOR(pg_catalog.=) 'r'"
-                + " FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?)")) {
+        try (PreparedStatement s =
+                c.prepareStatement("SELECT c.oid::pg_catalog.int8, c.relkind OPERATOR(pg_catalog.=) 'r'"
+                        + " FROM pg_catalog.pg_class c WHERE c.oid OPERATOR(pg_catalog.=) pg_catalog.to_regclass(?)")) {
             s.setString(1, target);
             try (ResultSet rs = s.executeQuery()) {
                 long oid = rs.next() ? rs.getLong(1) : 0;
@@ -430,10 +473,12 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.ANALYZE, Set.of(table), () -> {
                 Long oid = tableOids.get(table);
                 if (oid == null || analyzeFailure.get() != null) {
-                    return; // not loaded (a COPY of it failed), or the check has its verdict: analyzed after the restore
+                    return; // not loaded (a COPY of it failed), or the check has its verdict: analyzed after the
+                    // restore
                 }
                 long t = System.nanoTime();
-                try (PreparedStatement name = checker().prepareStatement("SELECT ?::pg_catalog.oid::pg_catalog.regclass::pg_catalog.text")) {
+                try (PreparedStatement name =
+                        checker().prepareStatement("SELECT ?::pg_catalog.oid::pg_catalog.regclass::pg_catalog.text")) {
                     name.setLong(1, oid);
                     String relation;
                     try (ResultSet rs = name.executeQuery()) {
@@ -482,12 +527,16 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             return;
         }
         String testDatabase;
-        try (Statement s = main().createStatement(); ResultSet rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
+        try (Statement s = main().createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_catalog.current_database()")) {
             rs.next();
             testDatabase = TestDatabases.ident(rs.getString(1));
         }
         for (Deferred d : databaseProperties) {
-            DumpStatement onTest = d.statement().onDatabase(testDatabase).map(DumpStatement::of).orElse(null);
+            DumpStatement onTest = d.statement()
+                    .onDatabase(testDatabase)
+                    .map(DumpStatement::of)
+                    .orElse(null);
             if (onTest == null) {
                 skipped.incrementAndGet();
             } else {
@@ -516,8 +565,9 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             if (DEADLOCK.equals(state) && c != main) {
                 throw new LoadScheduler.Deadlocked(e);
             }
-            boolean privilege = st.kind() == DumpStatement.Kind.PRIVILEGE || st.kind() == DumpStatement.Kind.DATABASE_PROPERTY
-                    && (st.startsWith("GRANT") || st.startsWith("REVOKE"));
+            boolean privilege = st.kind() == DumpStatement.Kind.PRIVILEGE
+                    || st.kind() == DumpStatement.Kind.DATABASE_PROPERTY
+                            && (st.startsWith("GRANT") || st.startsWith("REVOKE"));
             if (privilege && (UNDEFINED_OBJECT.equals(state) || INSUFFICIENT_PRIVILEGE.equals(state))) {
                 skipped.incrementAndGet(); // a role absent from the test server, or one we may not act for
                 return false;
@@ -532,7 +582,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 return false;
             }
             // SET default_table_access_method = an access method that needed superuser: 22023
-            boolean missing = UNDEFINED.contains(state) || INVALID_PARAMETER_VALUE.equals(state) && st.startsWith("SET");
+            boolean missing =
+                    UNDEFINED.contains(state) || INVALID_PARAMETER_VALUE.equals(state) && st.startsWith("SET");
             if (missing && notCreated.stream().anyMatch(st::mentions)) {
                 superuserOnly.add(line, st, null); // about an object that needed superuser: its comment, say
                 String name = st.createdName();
@@ -557,7 +608,9 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
 
     /** The server's message, first line, control characters escaped (it may quote names from the dump). */
     private static String firstLine(SQLException e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        String m = e.getMessage() == null
+                ? e.getClass().getSimpleName()
+                : e.getMessage().lines().findFirst().orElse("");
         return DumpStatement.escape(m.length() > 300 ? m.substring(0, 297) + "..." : m);
     }
 

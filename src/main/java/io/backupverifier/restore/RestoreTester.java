@@ -47,35 +47,105 @@ public final class RestoreTester {
      * @param reindex          run a separate REINDEX DATABASE after the restore (RESTORE_REINDEX); otherwise the check
      *                         {@code reindex} reports the restore's own index builds
      */
-    public record Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables,
-                          List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency,
-                          Duration restoreTimeout, Duration statementTimeout, long maxStatement, long maxExpanded, int maxRatio,
-                          boolean reindex) {
+    public record Options(
+            String dbName,
+            int parallelism,
+            Path workDir,
+            String pgBinDir,
+            int minTables,
+            List<String> keyTables,
+            boolean keyTablesNotEmpty,
+            Map<String, String> consistency,
+            Duration restoreTimeout,
+            Duration statementTimeout,
+            long maxStatement,
+            long maxExpanded,
+            int maxRatio,
+            boolean reindex) {
 
         public static final Duration DEFAULT_RESTORE_TIMEOUT = Duration.ofHours(6);
         public static final Duration DEFAULT_STATEMENT_TIMEOUT = Duration.ofHours(1);
 
-        public Options(String dbName, int parallelism, Path workDir, String pgBinDir, int minTables, List<String> keyTables,
-                       boolean keyTablesNotEmpty, Map<String, String> consistency) {
-            this(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    DEFAULT_RESTORE_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT, DumpParser.DEFAULT_MAX_STATEMENT, Long.MAX_VALUE, 1000, false);
+        public Options(
+                String dbName,
+                int parallelism,
+                Path workDir,
+                String pgBinDir,
+                int minTables,
+                List<String> keyTables,
+                boolean keyTablesNotEmpty,
+                Map<String, String> consistency) {
+            this(
+                    dbName,
+                    parallelism,
+                    workDir,
+                    pgBinDir,
+                    minTables,
+                    keyTables,
+                    keyTablesNotEmpty,
+                    consistency,
+                    DEFAULT_RESTORE_TIMEOUT,
+                    DEFAULT_STATEMENT_TIMEOUT,
+                    DumpParser.DEFAULT_MAX_STATEMENT,
+                    Long.MAX_VALUE,
+                    1000,
+                    false);
         }
 
         public Options withLimits(Duration restore, Duration statement, long maxStatementBytes) {
-            return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    restore, statement, maxStatementBytes, maxExpanded, maxRatio, reindex);
+            return new Options(
+                    dbName,
+                    parallelism,
+                    workDir,
+                    pgBinDir,
+                    minTables,
+                    keyTables,
+                    keyTablesNotEmpty,
+                    consistency,
+                    restore,
+                    statement,
+                    maxStatementBytes,
+                    maxExpanded,
+                    maxRatio,
+                    reindex);
         }
 
         /** MAX_EXPANDED_SIZE and MAX_EXPANSION_RATIO, as the verification applies them. */
         public Options withExpansionLimits(long maxExpandedBytes, int maxExpansionRatio) {
-            return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    restoreTimeout, statementTimeout, maxStatement, maxExpandedBytes, maxExpansionRatio, reindex);
+            return new Options(
+                    dbName,
+                    parallelism,
+                    workDir,
+                    pgBinDir,
+                    minTables,
+                    keyTables,
+                    keyTablesNotEmpty,
+                    consistency,
+                    restoreTimeout,
+                    statementTimeout,
+                    maxStatement,
+                    maxExpandedBytes,
+                    maxExpansionRatio,
+                    reindex);
         }
 
         /** RESTORE_REINDEX: true runs a separate REINDEX DATABASE after the restore. */
         public Options withReindex(boolean separateReindex) {
-            return new Options(dbName, parallelism, workDir, pgBinDir, minTables, keyTables, keyTablesNotEmpty, consistency,
-                    restoreTimeout, statementTimeout, maxStatement, maxExpanded, maxRatio, separateReindex);
+            return new Options(
+                    dbName,
+                    parallelism,
+                    workDir,
+                    pgBinDir,
+                    minTables,
+                    keyTables,
+                    keyTablesNotEmpty,
+                    consistency,
+                    restoreTimeout,
+                    statementTimeout,
+                    maxStatement,
+                    maxExpanded,
+                    maxRatio,
+                    separateReindex);
         }
 
         public Options withTimeouts(Duration restore, Duration statement) {
@@ -98,8 +168,13 @@ public final class RestoreTester {
      * @param targets      gives the server for one test: a new embedded one, or the shared external one
      * @param sharedTarget true when the target outlives a test (external server): it is not closed after
      */
-    public RestoreTester(Options options, Supplier<RestoreTarget> targets, boolean sharedTarget, BackupCatalog catalog,
-                         MetadataReader metadataReader, Clock clock) {
+    public RestoreTester(
+            Options options,
+            Supplier<RestoreTarget> targets,
+            boolean sharedTarget,
+            BackupCatalog catalog,
+            MetadataReader metadataReader,
+            Clock clock) {
         this.options = options;
         this.content = new BackupContent(options.maxExpanded(), options.maxRatio());
         this.postgres = new PostgresRestoreTest(options, targets, sharedTarget, clock);
@@ -128,8 +203,9 @@ public final class RestoreTester {
     }
 
     public RestoreResult test(Object backup, boolean keep) {
-        Path file = backup instanceof BackupResult r ? r.file() : backup instanceof File f ? f.toPath()
-                : backup instanceof Path p ? p : Path.of(backup.toString());
+        Path file = backup instanceof BackupResult r
+                ? r.file()
+                : backup instanceof File f ? f.toPath() : backup instanceof Path p ? p : Path.of(backup.toString());
         file = file.toAbsolutePath().normalize();
         long size;
         try {
@@ -150,14 +226,30 @@ public final class RestoreTester {
             ContentKind kind = ContentInspector.kindOf(head);
             result.kind(kind.format());
             switch (kind) {
-                case PLAIN -> postgres(result, file, new PlainDumpContent(content, options.parallelism(), options.workDir(),
-                        options.maxStatement()), keep);
-                case CUSTOM -> postgres(result, file, new CustomArchiveRestorer(options.pgBinDir(), options.parallelism(),
-                        options.restoreTimeout(), content, options.workDir()), keep);
+                case PLAIN ->
+                    postgres(
+                            result,
+                            file,
+                            new PlainDumpContent(
+                                    content, options.parallelism(), options.workDir(), options.maxStatement()),
+                            keep);
+                case CUSTOM ->
+                    postgres(
+                            result,
+                            file,
+                            new CustomArchiveRestorer(
+                                    options.pgBinDir(),
+                                    options.parallelism(),
+                                    options.restoreTimeout(),
+                                    content,
+                                    options.workDir()),
+                            keep);
                 case SQLITE -> sqlite(result, file);
                 case TAR -> {
-                    result.record("restore", CheckResult.skipped("A tar archive is not a database dump: restore tests need a "
-                            + "pg_dump (plain or custom) or SQLite backup"));
+                    result.record(
+                            "restore",
+                            CheckResult.skipped("A tar archive is not a database dump: restore tests need a "
+                                    + "pg_dump (plain or custom) or SQLite backup"));
                     skipRest(result, "nothing was restored");
                 }
                 default -> {
@@ -166,9 +258,11 @@ public final class RestoreTester {
                 }
             }
         } catch (IOException e) {
-            result.record("restore", environmentFault(e)
-                    ? CheckResult.error("Cannot read the backup or write the work directory: " + describe(e))
-                    : CheckResult.failed("Cannot read the backup: " + describe(e)));
+            result.record(
+                    "restore",
+                    environmentFault(e)
+                            ? CheckResult.error("Cannot read the backup or write the work directory: " + describe(e))
+                            : CheckResult.failed("Cannot read the backup: " + describe(e)));
             skipRest(result, "nothing was restored");
         }
         return result;
@@ -193,22 +287,28 @@ public final class RestoreTester {
             return false;
         }
         String m = message.toLowerCase(Locale.ROOT);
-        if (m.contains("no space left on device") || m.contains("disk quota exceeded") || m.contains("could not extend file")
+        if (m.contains("no space left on device")
+                || m.contains("disk quota exceeded")
+                || m.contains("could not extend file")
                 || m.contains("read-only file system")) {
             return true;
         }
         // the test server lacks what the dump needs from its build or installation: restoring
         // elsewhere (TEST_DB_HOST with the dump's own version and extensions) may well succeed
         if (m.contains("compression method") && m.contains("not supported")
-                || m.contains("could not open extension control file") || m.contains("could not access file \"$libdir/")) {
+                || m.contains("could not open extension control file")
+                || m.contains("could not access file \"$libdir/")) {
             return true;
         }
         if (message.contains("ERROR:")) {
             return false; // e.g. "permission denied to create role": what the dump asked for
         }
-        return m.contains("permission denied") || m.contains("connection refused") || m.contains("refused")
-                && m.contains("connection") || m.contains("i/o error occurred while sending to the backend")
-                || m.contains("the connection attempt failed") || m.contains("terminating connection due to administrator command")
+        return m.contains("permission denied")
+                || m.contains("connection refused")
+                || m.contains("refused") && m.contains("connection")
+                || m.contains("i/o error occurred while sending to the backend")
+                || m.contains("the connection attempt failed")
+                || m.contains("terminating connection due to administrator command")
                 || m.contains("connection to server") && m.contains("failed");
     }
 
@@ -228,8 +328,13 @@ public final class RestoreTester {
         try {
             long t = System.currentTimeMillis();
             result.target("temporary copy");
-            new SqliteRestoreTester(options.minTables(), options.keyTables(), options.keyTablesNotEmpty(), options.consistency(),
-                    options.statementTimeout()).test(copy, result);
+            new SqliteRestoreTester(
+                            options.minTables(),
+                            options.keyTables(),
+                            options.keyTablesNotEmpty(),
+                            options.consistency(),
+                            options.statementTimeout())
+                    .test(copy, result);
             result.timings(System.currentTimeMillis() - t, 0);
         } finally {
             Files.deleteIfExists(copy);
@@ -253,8 +358,10 @@ public final class RestoreTester {
         try {
             workDir();
         } catch (IOException e) {
-            result.record("restore", CheckResult.error("Cannot write the restore work directory " + options.workDir()
-                    + " (RESTORE_WORK_DIR): " + describe(e)));
+            result.record(
+                    "restore",
+                    CheckResult.error("Cannot write the restore work directory " + options.workDir()
+                            + " (RESTORE_WORK_DIR): " + describe(e)));
             skipRest(result, "nothing was restored");
             return;
         }
@@ -268,7 +375,8 @@ public final class RestoreTester {
     private void removeOrphansOnce(RestoreTarget target) {
         if (orphansRemoved.compareAndSet(false, true)) {
             ExternalTarget external = target instanceof ExternalTarget e ? e : null;
-            for (Maintained line : new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
+            for (Maintained line :
+                    new TestDatabaseCleanup(external, options.workDir(), Integer.MAX_VALUE, clock).removeOrphans()) {
                 LOG.info("{}", line);
             }
         }

@@ -29,8 +29,9 @@ final class RestoreWatchdog implements AutoCloseable {
             + " WHERE datname OPERATOR(pg_catalog.=) ? AND state OPERATOR(pg_catalog.=) 'active'"
             + " AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()"
             + " AND query_start OPERATOR(pg_catalog.<) (pg_catalog.now() OPERATOR(pg_catalog.-) ?::pg_catalog.interval)";
-    private static final String BACKENDS = "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
-            + " WHERE datname OPERATOR(pg_catalog.=) ? AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()";
+    private static final String BACKENDS =
+            "SELECT pg_catalog.pg_terminate_backend(pid) FROM pg_catalog.pg_stat_activity"
+                    + " WHERE datname OPERATOR(pg_catalog.=) ? AND pid OPERATOR(pg_catalog.<>) pg_catalog.pg_backend_pid()";
 
     private final Admin admin;
     private final String database;
@@ -45,6 +46,7 @@ final class RestoreWatchdog implements AutoCloseable {
     private final AtomicReference<String> cancelled = new AtomicReference<>();
     /** Statements cancelled (pid and start), and when: one that catches its cancel is terminated after {@link #CANCEL_GRACE_NANOS}. */
     private final java.util.Map<String, Long> cancelledAt = new java.util.HashMap<>();
+
     private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
     private volatile boolean expired;
     private boolean warned;
@@ -85,7 +87,8 @@ final class RestoreWatchdog implements AutoCloseable {
                         // running a moment after it, the statement's backend is terminated
                         Long first = cancelledAt.putIfAbsent(rs.getInt(1) + "@" + rs.getString(3), System.nanoTime());
                         String stop = first != null && System.nanoTime() - first >= CANCEL_GRACE_NANOS
-                                ? "pg_terminate_backend" : "pg_cancel_backend";
+                                ? "pg_terminate_backend"
+                                : "pg_cancel_backend";
                         try (PreparedStatement cancel = c.prepareStatement("SELECT pg_catalog." + stop + "(?)")) {
                             cancel.setInt(1, rs.getInt(1));
                             cancel.executeQuery().close();
@@ -138,7 +141,8 @@ final class RestoreWatchdog implements AutoCloseable {
 
     /** Terminates every backend of the test database (before dropping it). */
     static void terminateBackends(Admin admin, String database) {
-        try (Connection c = admin.connect(); PreparedStatement s = c.prepareStatement(BACKENDS)) {
+        try (Connection c = admin.connect();
+                PreparedStatement s = c.prepareStatement(BACKENDS)) {
             s.setString(1, database);
             s.executeQuery().close();
         } catch (SQLException e) {

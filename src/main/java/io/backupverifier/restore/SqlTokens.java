@@ -11,7 +11,14 @@ import java.util.Locale;
  */
 final class SqlTokens {
 
-    enum Type { WORD, QUOTED, STRING, NUMBER, PARAM, SYMBOL }
+    enum Type {
+        WORD,
+        QUOTED,
+        STRING,
+        NUMBER,
+        PARAM,
+        SYMBOL
+    }
 
     /**
      * One token. {@code text} is the keyword upper-cased for a WORD, the name for a QUOTED
@@ -33,8 +40,7 @@ final class SqlTokens {
         }
     }
 
-    private SqlTokens() {
-    }
+    private SqlTokens() {}
 
     /** The first {@code limit} tokens of {@code sql}. */
     static List<Token> of(String sql, int limit) {
@@ -72,7 +78,8 @@ final class SqlTokens {
                 out.add(new Token(Type.STRING, sql.substring(start, i), start, i, depth));
             } else if (c == '"') {
                 i = quoted(sql, i, '"', false);
-                String body = sql.substring(start + 1, Math.max(start + 1, i - 1)).replace("\"\"", "\"");
+                String body =
+                        sql.substring(start + 1, Math.max(start + 1, i - 1)).replace("\"\"", "\"");
                 out.add(new Token(Type.QUOTED, body, start, i, depth));
             } else if (c == '$' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
                 i++;
@@ -87,12 +94,14 @@ final class SqlTokens {
                 i = close < 0 ? n : close + tag.length();
                 out.add(new Token(Type.STRING, sql.substring(start, i), start, i, depth));
             } else if (identStart(c)) {
-                while (i < n && (identStart(sql.charAt(i)) || Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '$')) {
+                while (i < n
+                        && (identStart(sql.charAt(i)) || Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '$')) {
                     i++;
                 }
                 out.add(new Token(Type.WORD, sql.substring(start, i).toUpperCase(Locale.ROOT), start, i, depth));
             } else if (Character.isDigit(c) || c == '.' && i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
-                while (i < n && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_')) {
+                while (i < n
+                        && (Character.isLetterOrDigit(sql.charAt(i)) || sql.charAt(i) == '.' || sql.charAt(i) == '_')) {
                     i++;
                 }
                 out.add(new Token(Type.NUMBER, sql.substring(start, i), start, i, depth));

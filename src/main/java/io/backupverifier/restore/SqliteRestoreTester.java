@@ -25,8 +25,12 @@ final class SqliteRestoreTester {
     private final Map<String, String> consistency;
     private final java.time.Duration statementTimeout;
 
-    SqliteRestoreTester(int minTables, List<String> keyTables, boolean keyTablesNotEmpty, Map<String, String> consistency,
-                        java.time.Duration statementTimeout) {
+    SqliteRestoreTester(
+            int minTables,
+            List<String> keyTables,
+            boolean keyTablesNotEmpty,
+            Map<String, String> consistency,
+            java.time.Duration statementTimeout) {
         this.minTables = minTables;
         this.keyTables = keyTables;
         this.keyTablesNotEmpty = keyTablesNotEmpty;
@@ -39,8 +43,8 @@ final class SqliteRestoreTester {
      * (a recursive view in the backup can make a query endless); each step calls {@link #mark}.
      */
     private static final class Guard implements AutoCloseable {
-        private final java.util.concurrent.ScheduledExecutorService timer = java.util.concurrent.Executors
-                .newSingleThreadScheduledExecutor(r -> {
+        private final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "bv-sqlite-guard");
                     t.setDaemon(true);
                     return t;
@@ -50,16 +54,22 @@ final class SqliteRestoreTester {
 
         Guard(Connection c, java.time.Duration timeout) {
             long period = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
-            timer.scheduleWithFixedDelay(() -> {
-                if (System.nanoTime() - started > timeout.toNanos()) {
-                    try {
-                        c.unwrap(org.sqlite.SQLiteConnection.class).getDatabase().interrupt();
-                        fired = true;
-                    } catch (SQLException e) {
-                        // closed already
-                    }
-                }
-            }, period, period, java.util.concurrent.TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(
+                    () -> {
+                        if (System.nanoTime() - started > timeout.toNanos()) {
+                            try {
+                                c.unwrap(org.sqlite.SQLiteConnection.class)
+                                        .getDatabase()
+                                        .interrupt();
+                                fired = true;
+                            } catch (SQLException e) {
+                                // closed already
+                            }
+                        }
+                    },
+                    period,
+                    period,
+                    java.util.concurrent.TimeUnit.MILLISECONDS);
         }
 
         void mark() {
@@ -73,8 +83,9 @@ final class SqliteRestoreTester {
     }
 
     void test(Path copy, RestoreResult result) {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy); Statement s = c.createStatement();
-             Guard guard = new Guard(c, statementTimeout)) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + copy);
+                Statement s = c.createStatement();
+                Guard guard = new Guard(c, statementTimeout)) {
             List<String> problems = new ArrayList<>();
             guard.mark();
             try (ResultSet rs = s.executeQuery("PRAGMA integrity_check")) {
@@ -85,13 +96,15 @@ final class SqliteRestoreTester {
                 }
             }
             if (!problems.isEmpty()) {
-                result.record("restore", CheckResult.failed("SQLite integrity_check failed: " + String.join("; ", problems)));
+                result.record(
+                        "restore", CheckResult.failed("SQLite integrity_check failed: " + String.join("; ", problems)));
                 RestoreTester.skipRest(result, "the database is corrupt");
                 return;
             }
             Map<String, Long> rows = new LinkedHashMap<>();
             List<String> tables = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
+            try (ResultSet rs = s.executeQuery(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")) {
                 while (rs.next()) {
                     tables.add(rs.getString(1));
                 }
@@ -104,15 +117,22 @@ final class SqliteRestoreTester {
                 }
             }
             result.rowCounts().putAll(rows);
-            result.record("restore", CheckResult.passed("SQLite database opened; integrity_check ok (" + tables.size() + " tables)"));
+            result.record(
+                    "restore",
+                    CheckResult.passed("SQLite database opened; integrity_check ok (" + tables.size() + " tables)"));
             result.record("table_count", TableCountCheck.evaluate(tables.size(), minTables));
             if (keyTables.isEmpty()) {
                 result.record("key_tables", CheckResult.skipped("No key tables configured (RESTORE_KEY_TABLES)"));
             } else {
-                List<String> missing = keyTables.stream().filter(t -> !rows.containsKey(t)).toList();
-                List<String> empty = keyTables.stream().filter(t -> rows.getOrDefault(t, 1L) == 0).toList();
-                result.record("key_tables", KeyTablesCheck.evaluate(keyTables, missing, keyTablesNotEmpty ? empty : List.of(),
-                        keyTablesNotEmpty));
+                List<String> missing =
+                        keyTables.stream().filter(t -> !rows.containsKey(t)).toList();
+                List<String> empty = keyTables.stream()
+                        .filter(t -> rows.getOrDefault(t, 1L) == 0)
+                        .toList();
+                result.record(
+                        "key_tables",
+                        KeyTablesCheck.evaluate(
+                                keyTables, missing, keyTablesNotEmpty ? empty : List.of(), keyTablesNotEmpty));
             }
             guard.mark();
             result.record("reindex", run(s, "REINDEX", "Database REINDEX"));
@@ -127,18 +147,24 @@ final class SqliteRestoreTester {
                 }
             }
             byKey.forEach((k, n) -> orphans.add(k + ": " + n + " orphan row" + (n == 1 ? "" : "s")));
-            result.record("referential_integrity", orphans.isEmpty()
-                    ? CheckResult.passed("Referential integrity verified (PRAGMA foreign_key_check)")
-                    : CheckResult.failed("Foreign keys violated: " + String.join("; ", orphans)));
+            result.record(
+                    "referential_integrity",
+                    orphans.isEmpty()
+                            ? CheckResult.passed("Referential integrity verified (PRAGMA foreign_key_check)")
+                            : CheckResult.failed("Foreign keys violated: " + String.join("; ", orphans)));
             guard.mark();
             boolean firedBefore = guard.fired;
             CheckResult consistent = ConsistencyCheck.run(c, consistency, guard::mark);
             if (guard.fired && !firedBefore && consistent.status() == io.backupverifier.checks.CheckStatus.FAILED) {
-                consistent = CheckResult.failed("Consistency checks failed: a query ran longer than RESTORE_STATEMENT_TIMEOUT ("
-                        + RestoreWatchdog.human(statementTimeout) + ") and was stopped (" + consistent.message() + ")");
+                consistent = CheckResult.failed(
+                        "Consistency checks failed: a query ran longer than RESTORE_STATEMENT_TIMEOUT ("
+                                + RestoreWatchdog.human(statementTimeout) + ") and was stopped (" + consistent.message()
+                                + ")");
             }
             result.record("consistency", consistent);
-            result.record("amcheck", CheckResult.skipped("amcheck is for PostgreSQL; SQLite's integrity_check covered the indexes"));
+            result.record(
+                    "amcheck",
+                    CheckResult.skipped("amcheck is for PostgreSQL; SQLite's integrity_check covered the indexes"));
         } catch (SQLException e) {
             result.record("restore", CheckResult.failed("SQLite database cannot be opened: " + e.getMessage()));
             RestoreTester.skipRest(result, "the database cannot be opened");

@@ -25,7 +25,9 @@ public final class TableCountCheck implements RestoreCheck {
 
     @Override
     public CheckResult run(TestDatabase db) throws SQLException {
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(USER_TABLES)) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(USER_TABLES)) {
             rs.next();
             return evaluate(rs.getInt(1), minTables);
         }

@@ -11,8 +11,8 @@ import java.util.Properties;
  * account only creates and drops the database and role, installs amcheck into a schema of
  * its own after the restore, and terminates backends; it never runs a function of the dump.
  */
-public record TestDatabase(String host, int port, String database, String role, String password,
-                           String adminUser, String adminPassword) {
+public record TestDatabase(
+        String host, int port, String database, String role, String password, String adminUser, String adminPassword) {
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -27,9 +27,10 @@ public record TestDatabase(String host, int port, String database, String role, 
     public Connection connect() throws SQLException {
         Connection c = open(role, password);
         try (java.sql.Statement s = c.createStatement()) {
-            s.execute("SELECT pg_catalog.set_config('synchronous_commit', 'off', false), CASE WHEN pg_catalog.pg_size_bytes("
-                    + "pg_catalog.current_setting('maintenance_work_mem')) OPERATOR(pg_catalog.<) 268435456"
-                    + " THEN pg_catalog.set_config('maintenance_work_mem', '256MB', false) END");
+            s.execute(
+                    "SELECT pg_catalog.set_config('synchronous_commit', 'off', false), CASE WHEN pg_catalog.pg_size_bytes("
+                            + "pg_catalog.current_setting('maintenance_work_mem')) OPERATOR(pg_catalog.<) 268435456"
+                            + " THEN pg_catalog.set_config('maintenance_work_mem', '256MB', false) END");
         } catch (SQLException e) {
             c.close();
             throw e;
@@ -76,8 +77,9 @@ public record TestDatabase(String host, int port, String database, String role, 
     public Connection connectAdmin() throws SQLException {
         Connection c = pinned(open(adminUser, adminPassword), SAFE_PATH);
         try (java.sql.Statement s = c.createStatement()) {
-            s.execute("SELECT pg_catalog.set_config('role', 'none', false), pg_catalog.set_config('statement_timeout', '0', false),"
-                    + " pg_catalog.set_config('lock_timeout', '0', false)");
+            s.execute(
+                    "SELECT pg_catalog.set_config('role', 'none', false), pg_catalog.set_config('statement_timeout', '0', false),"
+                            + " pg_catalog.set_config('lock_timeout', '0', false)");
         } catch (SQLException e) {
             c.close();
             throw e;

@@ -76,7 +76,8 @@ public final class TestDatabaseCleanup {
             return;
         }
         try (Stream<Path> entries = Files.list(workDir)) {
-            for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_HOME)).toList()) {
+            for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_HOME))
+                    .toList()) {
                 Path ownerFile = home.resolve(EmbeddedServer.OWNER_FILE);
                 if (!Files.isRegularFile(ownerFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
                     continue; // not one with an owner: the age rule below applies
@@ -97,7 +98,8 @@ public final class TestDatabaseCleanup {
                 java.util.Optional<ProcessHandle> postmaster = OrphanServers.postmaster(data);
                 if (postmaster.isPresent()) {
                     OrphanServers.kill(data);
-                    done.add(Maintained.done("Stopped the embedded PostgreSQL (pid " + postmaster.get().pid() + ") left running by process "
+                    done.add(Maintained.done("Stopped the embedded PostgreSQL (pid "
+                            + postmaster.get().pid() + ") left running by process "
                             + owner.get().pid() + ", which is gone"));
                 }
                 if (!data.startsWith(home)) {
@@ -112,7 +114,8 @@ public final class TestDatabaseCleanup {
     }
 
     private void dropOrphanedDatabases(List<Maintained> done) {
-        try (Connection admin = external.admin(); Statement s = admin.createStatement()) {
+        try (Connection admin = external.admin();
+                Statement s = admin.createStatement()) {
             List<String> orphans = new ArrayList<>();
             try (ResultSet rs = s.executeQuery("SELECT d.datname, pg_catalog.shobj_description(r.oid, 'pg_authid')"
                     + " FROM pg_catalog.pg_database d JOIN pg_catalog.pg_roles r ON r.oid OPERATOR(pg_catalog.=) d.datdba"
@@ -120,8 +123,12 @@ public final class TestDatabaseCleanup {
                 while (rs.next()) {
                     String db = rs.getString(1);
                     String comment = rs.getString(2);
-                    if (TEST_DB.matcher(db).matches() && comment != null && !comment.startsWith(TestDatabases.KEPT)
-                            && OwnerMarker.parse(comment).map(o -> !o.mayBeAlive()).orElse(false)) {
+                    if (TEST_DB.matcher(db).matches()
+                            && comment != null
+                            && !comment.startsWith(TestDatabases.KEPT)
+                            && OwnerMarker.parse(comment)
+                                    .map(o -> !o.mayBeAlive())
+                                    .orElse(false)) {
                         orphans.add(db);
                     }
                 }
@@ -132,15 +139,18 @@ public final class TestDatabaseCleanup {
                 done.add(Maintained.done("Dropped test database " + db + " (its restore test's process is gone)"));
             }
         } catch (SQLException e) {
-            done.add(Maintained.failed("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage()));
+            done.add(Maintained.failed(
+                    "Cannot clean up test databases on " + external.describe() + ": " + e.getMessage()));
         }
     }
 
     private void dropOldDatabases(List<Maintained> done) {
         LocalDateTime cutoff = LocalDateTime.now(clock).minusDays(retentionDays);
-        try (Connection admin = external.admin(); Statement s = admin.createStatement()) {
+        try (Connection admin = external.admin();
+                Statement s = admin.createStatement()) {
             List<String> old = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("SELECT datname FROM pg_catalog.pg_database WHERE NOT datistemplate ORDER BY 1")) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT datname FROM pg_catalog.pg_database WHERE NOT datistemplate ORDER BY 1")) {
                 while (rs.next()) {
                     Matcher m = TEST_DB.matcher(rs.getString(1));
                     if (m.matches() && LocalDateTime.parse(m.group(2), STAMP).isBefore(cutoff)) {
@@ -154,7 +164,8 @@ public final class TestDatabaseCleanup {
                 done.add(Maintained.done("Dropped test database " + db + " (older than " + retentionDays + " days)"));
             }
         } catch (SQLException e) {
-            done.add(Maintained.failed("Cannot clean up test databases on " + external.describe() + ": " + e.getMessage()));
+            done.add(Maintained.failed(
+                    "Cannot clean up test databases on " + external.describe() + ": " + e.getMessage()));
         }
     }
 
@@ -166,7 +177,10 @@ public final class TestDatabaseCleanup {
         try (Stream<Path> entries = Files.list(workDir)) {
             for (Path p : entries.toList()) {
                 String name = p.getFileName().toString();
-                if (WorkFiles.isOurs(name) && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff) && !serverRunsIn(p) && !ownerAlive(p)) {
+                if (WorkFiles.isOurs(name)
+                        && Files.getLastModifiedTime(p).toInstant().isBefore(cutoff)
+                        && !serverRunsIn(p)
+                        && !ownerAlive(p)) {
                     deleteTree(p);
                     done.add(Maintained.done("Removed leftover " + p));
                 }
@@ -181,7 +195,9 @@ public final class TestDatabaseCleanup {
         try {
             Path owner = dir.resolve(EmbeddedServer.OWNER_FILE);
             return Files.isRegularFile(owner, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                    && OwnerMarker.parse(Files.readString(owner)).map(OwnerMarker::mayBeAlive).orElse(false);
+                    && OwnerMarker.parse(Files.readString(owner))
+                            .map(OwnerMarker::mayBeAlive)
+                            .orElse(false);
         } catch (IOException e) {
             return false;
         }

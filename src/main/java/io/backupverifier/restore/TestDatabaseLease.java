@@ -37,7 +37,8 @@ final class TestDatabaseLease implements AutoCloseable {
      * at once); a name another process holds on a shared server is passed over. When no database
      * can be created, a target of its own is closed.
      */
-    static TestDatabaseLease take(RestoreTarget target, boolean shared, String dbName, Clock clock) throws SQLException {
+    static TestDatabaseLease take(RestoreTarget target, boolean shared, String dbName, Clock clock)
+            throws SQLException {
         String prefix = dbName.toLowerCase() + "_test_";
         try {
             for (int taken = 0; ; taken++) {

@@ -13,31 +13,34 @@ final class TestDatabases {
     /** Starts the role comment of a test database kept on purpose (--verify-only). */
     static final String KEPT = "kept by --verify-only;";
 
-    private TestDatabases() {
-    }
+    private TestDatabases() {}
 
     /**
      * As the admin on {@code admin} (a connection to a maintenance database): a role with
      * LOGIN and nothing else, and a database it owns.
      */
-    static TestDatabase create(Connection admin, String host, int port, String name, String adminUser, String adminPassword)
+    static TestDatabase create(
+            Connection admin, String host, int port, String name, String adminUser, String adminPassword)
             throws SQLException {
         String role = roleFor(name);
         byte[] secret = new byte[18];
         RANDOM.nextBytes(secret);
         String password = HexFormat.of().formatHex(secret);
         try (Statement s = admin.createStatement()) {
-            s.execute("CREATE ROLE " + ident(role) + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS"
-                    + " PASSWORD '" + password + "'");
+            s.execute("CREATE ROLE " + ident(role)
+                    + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS" + " PASSWORD '" + password
+                    + "'");
             // who made it: a test database whose process died is removed at the next start; the
             // role's comment, which the restore role (no CREATEROLE) cannot change
             try {
-                s.execute("COMMENT ON ROLE " + ident(role) + " IS " + literal(OwnerMarker.ofThisProcess().toString()));
+                s.execute("COMMENT ON ROLE " + ident(role) + " IS "
+                        + literal(OwnerMarker.ofThisProcess().toString()));
             } catch (SQLException e) {
                 // an admin that may not comment: the database is then left to TEST_DB_RETENTION_DAYS
             }
             try {
-                s.execute("CREATE DATABASE " + ident(name) + " OWNER " + ident(role) + " TEMPLATE template0 ENCODING 'UTF8'");
+                s.execute("CREATE DATABASE " + ident(name) + " OWNER " + ident(role)
+                        + " TEMPLATE template0 ENCODING 'UTF8'");
             } catch (SQLException e) {
                 s.execute("DROP ROLE IF EXISTS " + ident(role));
                 throw e;

@@ -8,14 +8,14 @@ package io.backupverifier.restore;
 final class UserObjects {
 
     /** The schema {@code n} (pg_namespace) is the dump's: not a system, TOAST or temporary schema. */
-    static final String USER_SCHEMA = "n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])"
-            + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp%'";
+    static final String USER_SCHEMA =
+            "n.nspname OPERATOR(pg_catalog.<>) ALL (ARRAY['pg_catalog', 'information_schema'])"
+                    + " AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_toast%' AND n.nspname OPERATOR(pg_catalog.!~~) 'pg\\_temp%'";
 
     /** FROM and WHERE over the dump's tables {@code c} (ordinary and partitioned) in schemas {@code n}. */
     static final String TABLES = " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n"
             + " ON n.oid OPERATOR(pg_catalog.=) c.relnamespace WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p']::pg_catalog.\"char\"[])"
             + " AND " + USER_SCHEMA;
 
-    private UserObjects() {
-    }
+    private UserObjects() {}
 }

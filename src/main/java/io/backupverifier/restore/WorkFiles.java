@@ -41,7 +41,8 @@ enum WorkFiles {
 
     /** Whether an entry of the work directory is one of these (so a crash's leftover, once old and unowned). */
     static boolean isOurs(String name) {
-        return name.startsWith(EMBEDDED_HOME) || name.startsWith(BINARIES_UNPACKING)
+        return name.startsWith(EMBEDDED_HOME)
+                || name.startsWith(BINARIES_UNPACKING)
                 || Arrays.stream(values()).anyMatch(w -> name.startsWith(w.prefix) && name.endsWith(w.suffix));
     }
 }

@@ -20,8 +20,14 @@ import java.util.List;
  * @param problems    what the run could not do besides checking backups (report, alert), one line each
  * @param maintained  what maintenance did, one line each
  */
-public record RunResult(List<BackupResult> results, List<BackupResult> categories, List<String> notDone,
-                        List<Path> reportFiles, AlertMail reportMail, List<String> problems, List<Maintained> maintained) {
+public record RunResult(
+        List<BackupResult> results,
+        List<BackupResult> categories,
+        List<String> notDone,
+        List<Path> reportFiles,
+        AlertMail reportMail,
+        List<String> problems,
+        List<Maintained> maintained) {
 
     /** Exit status 0: everything checked passed (warnings allowed). */
     public static final int OK = 0;
@@ -29,7 +35,8 @@ public record RunResult(List<BackupResult> results, List<BackupResult> categorie
     public static final int FAILED = 1;
 
     static RunResult of(List<BackupResult> results, List<String> notDone) {
-        return new RunResult(List.copyOf(results), List.of(), List.copyOf(notDone), List.of(), null, List.of(), List.of());
+        return new RunResult(
+                List.copyOf(results), List.of(), List.copyOf(notDone), List.of(), null, List.of(), List.of());
     }
 
     RunResult withCategories(List<BackupResult> found) {
@@ -57,7 +64,8 @@ public record RunResult(List<BackupResult> results, List<BackupResult> categorie
 
     /** 0 when everything passed (warnings allowed), 1 when anything failed or was not done (fail closed). */
     public int exitStatus() {
-        boolean failed = !notDone.isEmpty() || !problems.isEmpty()
+        boolean failed = !notDone.isEmpty()
+                || !problems.isEmpty()
                 || results.stream().anyMatch(BackupResult::isFailed)
                 || categories.stream().anyMatch(BackupResult::isFailed)
                 || maintained.stream().anyMatch(Maintained::failed);

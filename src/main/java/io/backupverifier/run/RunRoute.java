@@ -8,8 +8,7 @@ import org.apache.camel.ProducerTemplate;
 /** How the commands and the MBean start a use case: they call its run route and nothing else. */
 public final class RunRoute {
 
-    private RunRoute() {
-    }
+    private RunRoute() {}
 
     /**
      * Sends {@code body} with {@code headers} to a run route (direct:verify-run, restore-run,
@@ -28,7 +27,7 @@ public final class RunRoute {
             return r;
         }
         Exception caught = done.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        throw new IllegalStateException("The run did not finish" + (caught != null ? ": " + caught.getMessage() : " (see the log)"),
-                caught);
+        throw new IllegalStateException(
+                "The run did not finish" + (caught != null ? ": " + caught.getMessage() : " (see the log)"), caught);
     }
 }

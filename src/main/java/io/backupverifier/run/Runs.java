@@ -44,7 +44,8 @@ public final class Runs {
 
     /** The category checks of direct:history. */
     public RunResult withCategories(RunResult run, List<?> categories) {
-        return run.withCategories(categories.stream().map(BackupResult.class::cast).toList());
+        return run.withCategories(
+                categories.stream().map(BackupResult.class::cast).toList());
     }
 
     /**

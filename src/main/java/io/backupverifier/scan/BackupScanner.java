@@ -1,12 +1,12 @@
 package io.backupverifier.scan;
 
+import io.backupverifier.catalog.RegularFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import io.backupverifier.catalog.RegularFiles;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -148,9 +148,17 @@ public final class BackupScanner {
             }
             if (readError != null) {
                 gzip = GzipReport.notGzip(readError, GzipReport.Problem.UNREADABLE);
-                report = new ContentReport(report.kind(), report.description(), report.bytes(), readError, null, report.trailer());
+                report = new ContentReport(
+                        report.kind(), report.description(), report.bytes(), readError, null, report.trailer());
             }
-            return new ScanResult(file, attrs.size(), attrs.lastModifiedTime().toInstant(), readError, sha, gzip, report,
+            return new ScanResult(
+                    file,
+                    attrs.size(),
+                    attrs.lastModifiedTime().toInstant(),
+                    readError,
+                    sha,
+                    gzip,
+                    report,
                     System.currentTimeMillis() - started);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -161,13 +169,21 @@ public final class BackupScanner {
     }
 
     private static ScanResult unread(Path file, String why) {
-        return new ScanResult(file, -1, null, why, null, GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
-                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null), 0);
+        return new ScanResult(
+                file,
+                -1,
+                null,
+                why,
+                null,
+                GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
+                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null),
+                0);
     }
 
     /** The calling thread's stage: inflate (or pass through) and drain, so hashing sees every byte. */
     private GzipReport decode(InputStream rawIn, OutputStream contentOut) {
-        try (InputStream raw = rawIn; OutputStream content = contentOut) {
+        try (InputStream raw = rawIn;
+                OutputStream content = contentOut) {
             PushbackInputStream in = new PushbackInputStream(raw, 2);
             byte[] magic = in.readNBytes(2);
             in.unread(magic);
@@ -178,8 +194,9 @@ public final class BackupScanner {
                 in.transferTo(content);
                 gzip = magic.length == 0
                         ? GzipReport.notGzip("File is empty: no gzip data", GzipReport.Problem.EMPTY)
-                        : GzipReport.notGzip(String.format("Not a gzip file: starts with %s, not 1f 8b", hex(magic)),
-                        GzipReport.Problem.NOT_GZIP);
+                        : GzipReport.notGzip(
+                                String.format("Not a gzip file: starts with %s, not 1f 8b", hex(magic)),
+                                GzipReport.Problem.NOT_GZIP);
             }
             in.transferTo(OutputStream.nullOutputStream());
             return gzip;
@@ -196,7 +213,8 @@ public final class BackupScanner {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
         // the real path RegularFiles checked, opened without following a link swapped in since
-        try (OutputStream o = out; FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+        try (OutputStream o = out;
+                FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buf = new byte[CHUNK];
             ByteBuffer bb = ByteBuffer.wrap(buf);
             int n;

@@ -5,8 +5,7 @@ import java.util.Locale;
 /** Human-readable byte counts, as operators read them in `ls -lh`. */
 public final class Bytes {
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     public static String human(long bytes) {
         if (bytes < 1024) {

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChunkPipe {
 
-    private record Chunk(byte[] data, int length) { }
+    private record Chunk(byte[] data, int length) {}
 
     private static final Chunk END = new Chunk(new byte[0], -1);
 

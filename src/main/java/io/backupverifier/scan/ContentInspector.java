@@ -28,7 +28,8 @@ public final class ContentInspector {
         InputStream all = new SequenceInputStream(new ByteArrayInputStream(head), content);
         switch (kindOf(head)) {
             case EMPTY:
-                return new ContentReport(ContentKind.EMPTY, "no content", 0, "Nothing to extract: the content is empty", null, null);
+                return new ContentReport(
+                        ContentKind.EMPTY, "no content", 0, "Nothing to extract: the content is empty", null, null);
             case CUSTOM:
                 return custom(head, all);
             case SQLITE:
@@ -42,9 +43,14 @@ public final class ContentInspector {
         }
         long n = drain(all);
         String what = looksLikeText(head) ? "text that is not pg_dump output" : "binary data of no known kind";
-        return new ContentReport(ContentKind.UNKNOWN, "Unrecognised content: " + what
-                + " (not a pg_dump plain dump, custom archive, SQLite database or tar archive)", n, null,
-                "Read " + Bytes.human(n) + " of unrecognised content", null);
+        return new ContentReport(
+                ContentKind.UNKNOWN,
+                "Unrecognised content: " + what
+                        + " (not a pg_dump plain dump, custom archive, SQLite database or tar archive)",
+                n,
+                null,
+                "Read " + Bytes.human(n) + " of unrecognised content",
+                null);
     }
 
     /** The kind of content that starts with {@code head} (its first 16 KiB or all of it). */
@@ -82,8 +88,8 @@ public final class ContentInspector {
             total += n;
         }
         DumpTrailerScanner.Verdict verdict = scanner.finish();
-        return new ContentReport(ContentKind.PLAIN, description, total, null,
-                Bytes.human(total) + " of SQL read to the end", verdict);
+        return new ContentReport(
+                ContentKind.PLAIN, description, total, null, Bytes.human(total) + " of SQL read to the end", verdict);
     }
 
     private ContentReport custom(byte[] head, InputStream in) throws IOException {
@@ -94,19 +100,34 @@ public final class ContentInspector {
         }
         long n = drain(in);
         if (head.length < 11 || head[10] != 1) {
-            return new ContentReport(ContentKind.CUSTOM, description, n,
-                    "PGDMP header is incomplete or not of the custom format (format byte " + (head.length > 10 ? head[10] : -1) + ")",
-                    null, null);
+            return new ContentReport(
+                    ContentKind.CUSTOM,
+                    description,
+                    n,
+                    "PGDMP header is incomplete or not of the custom format (format byte "
+                            + (head.length > 10 ? head[10] : -1) + ")",
+                    null,
+                    null);
         }
-        return new ContentReport(ContentKind.CUSTOM, description, n, null, "custom archive read to the end ("
-                + Bytes.human(n) + ")", null);
+        return new ContentReport(
+                ContentKind.CUSTOM,
+                description,
+                n,
+                null,
+                "custom archive read to the end (" + Bytes.human(n) + ")",
+                null);
     }
 
     private ContentReport sqlite(byte[] head, InputStream in) throws IOException {
         long n = drain(in);
         if (head.length < 100) {
-            return new ContentReport(ContentKind.SQLITE, ContentKind.SQLITE.label(), n,
-                    "SQLite header is cut short: " + head.length + " of 100 bytes", null, null);
+            return new ContentReport(
+                    ContentKind.SQLITE,
+                    ContentKind.SQLITE.label(),
+                    n,
+                    "SQLite header is cut short: " + head.length + " of 100 bytes",
+                    null,
+                    null);
         }
         int pageSize = (head[16] & 0xff) << 8 | head[17] & 0xff;
         long size = pageSize == 1 ? 65536 : pageSize;
@@ -114,16 +135,36 @@ public final class ContentInspector {
         boolean pagesValid = be32(head, 24) == be32(head, 92) && pages > 0; // the in-header size is trusted only then
         String description = ContentKind.SQLITE.label() + " (page size " + size + ")";
         if (pagesValid && n != pages * size) {
-            return new ContentReport(ContentKind.SQLITE, description, n, String.format(
-                    "SQLite database is %s: its header says %d pages of %d bytes (%d bytes), the content has %d bytes",
-                    n < pages * size ? "truncated" : "longer than its header says", pages, size, pages * size, n), null, null);
+            return new ContentReport(
+                    ContentKind.SQLITE,
+                    description,
+                    n,
+                    String.format(
+                            "SQLite database is %s: its header says %d pages of %d bytes (%d bytes), the content has %d bytes",
+                            n < pages * size ? "truncated" : "longer than its header says",
+                            pages,
+                            size,
+                            pages * size,
+                            n),
+                    null,
+                    null);
         }
         if (n % size != 0) {
-            return new ContentReport(ContentKind.SQLITE, description, n,
-                    "SQLite database is not a whole number of " + size + "-byte pages (" + n + " bytes)", null, null);
+            return new ContentReport(
+                    ContentKind.SQLITE,
+                    description,
+                    n,
+                    "SQLite database is not a whole number of " + size + "-byte pages (" + n + " bytes)",
+                    null,
+                    null);
         }
-        return new ContentReport(ContentKind.SQLITE, description, n, null,
-                "SQLite database read to the end (" + n / size + " pages)", null);
+        return new ContentReport(
+                ContentKind.SQLITE,
+                description,
+                n,
+                null,
+                "SQLite database read to the end (" + n / size + " pages)",
+                null);
     }
 
     private ContentReport tar(InputStream in) throws IOException {
@@ -141,7 +182,8 @@ public final class ContentInspector {
                     read += n;
                 }
                 if (read != entry.getSize()) {
-                    throw new IOException("entry '" + current + "' has " + read + " of its " + entry.getSize() + " bytes");
+                    throw new IOException(
+                            "entry '" + current + "' has " + read + " of its " + entry.getSize() + " bytes");
                 }
                 entries++;
                 bytes += read;
@@ -151,11 +193,21 @@ public final class ContentInspector {
         } catch (IOException e) {
             drain(in);
             String where = current == null ? "after " + entries + " entries" : "in entry '" + current + "'";
-            return new ContentReport(ContentKind.TAR, ContentKind.TAR.label(), bytes,
-                    "tar archive is cut or corrupt " + where + ": " + e.getMessage(), null, null);
+            return new ContentReport(
+                    ContentKind.TAR,
+                    ContentKind.TAR.label(),
+                    bytes,
+                    "tar archive is cut or corrupt " + where + ": " + e.getMessage(),
+                    null,
+                    null);
         }
-        return new ContentReport(ContentKind.TAR, ContentKind.TAR.label() + " (" + entries + " entries)", bytes, null,
-                "all " + entries + " tar entries read to the end (" + Bytes.human(bytes) + ")", null);
+        return new ContentReport(
+                ContentKind.TAR,
+                ContentKind.TAR.label() + " (" + entries + " entries)",
+                bytes,
+                null,
+                "all " + entries + " tar entries read to the end (" + Bytes.human(bytes) + ")",
+                null);
     }
 
     private long drain(InputStream in) throws IOException {

@@ -10,6 +10,10 @@ package io.backupverifier.scan;
  * @param extracted     one line on what was read, when it was read to the end
  * @param trailer       the completion verdict of a plain dump, null for other kinds
  */
-public record ContentReport(ContentKind kind, String description, long bytes, String extractError,
-                            String extracted, DumpTrailerScanner.Verdict trailer) {
-}
+public record ContentReport(
+        ContentKind kind,
+        String description,
+        long bytes,
+        String extractError,
+        String extracted,
+        DumpTrailerScanner.Verdict trailer) {}

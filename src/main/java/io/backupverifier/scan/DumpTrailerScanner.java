@@ -17,11 +17,11 @@ public final class DumpTrailerScanner {
 
     static final String TRAILER = "-- PostgreSQL database dump complete";
     static final String CLUSTER_TRAILER = "-- PostgreSQL database cluster dump complete";
-    private static final int KEEP = 200;          // bytes kept of a line's start: enough for every marker
+    private static final int KEEP = 200; // bytes kept of a line's start: enough for every marker
     private static final byte[] COPY_END_SUFFIX = "FROM stdin;".getBytes(StandardCharsets.US_ASCII);
 
     private final SqlLexer lexer = new SqlLexer();
-    private final byte[] head = new byte[KEEP];   // the first bytes of the current line
+    private final byte[] head = new byte[KEEP]; // the first bytes of the current line
     private final byte[] tail = new byte[COPY_END_SUFFIX.length]; // its last bytes, as a ring
     private int lineLength;
     private boolean lineStartsInCode = true;
@@ -63,8 +63,7 @@ public final class DumpTrailerScanner {
                         i++;
                         continue;
                     }
-                }
-                else {
+                } else {
                     lineLength = 3; // any line not starting with a backslash is data: skip to its end
                 }
             }
@@ -81,7 +80,7 @@ public final class DumpTrailerScanner {
             // lineLength 0..2 and the line started with a backslash: match "\.\n" byte by byte
             byte c = b[i++];
             if (lineLength == 0) {
-                lineLength = 1;                 // saw '\'
+                lineLength = 1; // saw '\'
             } else if (lineLength == 1) {
                 lineLength = c == '.' ? 2 : (c == '\n' ? 0 : 3);
                 if (c == '\n') {
@@ -126,7 +125,7 @@ public final class DumpTrailerScanner {
         int n = lineLength;
         lineLength = 0;
         if (!startedInCode) {
-            trailerSeen = false;           // a line of a multi-line string or body: content
+            trailerSeen = false; // a line of a multi-line string or body: content
             return;
         }
         int len = n;
@@ -134,17 +133,18 @@ public final class DumpTrailerScanner {
             len--;
         }
         if (len == 0) {
-            return;                        // blank line
+            return; // blank line
         }
-        if (startsWith(len, TRAILER) && len == TRAILER.length() || startsWith(len, CLUSTER_TRAILER) && len == CLUSTER_TRAILER.length()) {
+        if (startsWith(len, TRAILER) && len == TRAILER.length()
+                || startsWith(len, CLUSTER_TRAILER) && len == CLUSTER_TRAILER.length()) {
             trailerSeen = true;
             return;
         }
         if (startsWith(len, "--")) {
-            return;                        // another comment
+            return; // another comment
         }
         if (startsWith(len, "\\unrestrict ") || startsWith(len, "\\restrict ")) {
-            return;                        // psql meta-commands pg_dump writes around the dump
+            return; // psql meta-commands pg_dump writes around the dump
         }
         trailerSeen = false;
         if (startsWith(len, "COPY ") && lexer.inCode() && endsWithCopyFromStdin(n)) {
@@ -195,20 +195,30 @@ public final class DumpTrailerScanner {
             endCodeLine(); // a last line without its newline
         }
         if (inCopy) {
-            return new Verdict(false, "Dump is incomplete: it ends inside the data of table " + copyTable
-                    + " (COPY block not terminated by \\.)", copyBlocks, lines);
+            return new Verdict(
+                    false,
+                    "Dump is incomplete: it ends inside the data of table " + copyTable
+                            + " (COPY block not terminated by \\.)",
+                    copyBlocks,
+                    lines);
         }
         if (!lexer.inCode()) {
-            return new Verdict(false, "Dump is incomplete: it ends inside a quoted string, dollar-quoted body or comment",
-                    copyBlocks, lines);
+            return new Verdict(
+                    false,
+                    "Dump is incomplete: it ends inside a quoted string, dollar-quoted body or comment",
+                    copyBlocks,
+                    lines);
         }
         if (!trailerSeen) {
             return new Verdict(false, "Dump is incomplete: no '" + TRAILER + "' trailer at its end", copyBlocks, lines);
         }
-        return new Verdict(true, "Dump completion trailer found (" + copyBlocks + " table data blocks, "
-                + lines + " lines)", copyBlocks, lines);
+        return new Verdict(
+                true,
+                "Dump completion trailer found (" + copyBlocks + " table data blocks, " + lines + " lines)",
+                copyBlocks,
+                lines);
     }
 
     /** Whether the dump is complete, and why not. */
-    public record Verdict(boolean complete, String message, long copyBlocks, long lines) { }
+    public record Verdict(boolean complete, String message, long copyBlocks, long lines) {}
 }

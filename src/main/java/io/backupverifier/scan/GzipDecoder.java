@@ -64,20 +64,30 @@ final class GzipDecoder {
                     if (members == 0) {
                         return GzipReport.notGzip("File is empty: no gzip data", GzipReport.Problem.EMPTY);
                     }
-                    return new GzipReport(true, members, consumed, total, null,
+                    return new GzipReport(
+                            true,
+                            members,
+                            consumed,
+                            total,
+                            null,
                             "Gzip integrity verified (" + members + (members == 1 ? " member" : " members") + ")");
                 }
                 int b1 = next();
                 if (!GzipMagic.at(b0, b1)) {
                     if (members == 0) {
-                        return GzipReport.notGzip(String.format("Not a gzip file: starts with %02x %02x, not 1f 8b",
-                                b0, Math.max(b1, 0)), GzipReport.Problem.NOT_GZIP);
+                        return GzipReport.notGzip(
+                                String.format("Not a gzip file: starts with %02x %02x, not 1f 8b", b0, Math.max(b1, 0)),
+                                GzipReport.Problem.NOT_GZIP);
                     }
                     long garbageAt = consumed - (b1 < 0 ? 1 : 2);
                     long garbage = (b1 < 0 ? 1 : 2) + skipRest();
-                    return fail(members, total, GzipReport.Problem.TRAILING_DATA, String.format(
-                            "%d bytes of non-gzip data after the last member (member %d ends at byte %d)",
-                            garbage, members, garbageAt));
+                    return fail(
+                            members,
+                            total,
+                            GzipReport.Problem.TRAILING_DATA,
+                            String.format(
+                                    "%d bytes of non-gzip data after the last member (member %d ends at byte %d)",
+                                    garbage, members, garbageAt));
                 }
                 int member = members + 1;
                 String where = "member " + member;
@@ -104,8 +114,12 @@ final class GzipDecoder {
                     try {
                         n = inflater.inflate(target, at, target.length - at);
                     } catch (DataFormatException e) {
-                        return fail(members, total + size, GzipReport.Problem.CORRUPT, "Corrupt deflate data in "
-                                + where + ": " + e.getMessage() + " (about byte " + (consumed - inflater.getRemaining()) + ")");
+                        return fail(
+                                members,
+                                total + size,
+                                GzipReport.Problem.CORRUPT,
+                                "Corrupt deflate data in " + where + ": " + e.getMessage() + " (about byte "
+                                        + (consumed - inflater.getRemaining()) + ")");
                     }
                     if (n > 0) {
                         crc.update(target, at, n);
@@ -113,8 +127,12 @@ final class GzipDecoder {
                         String bomb = tooLarge(total + size, consumed - inflater.getRemaining());
                         if (bomb != null) {
                             skipRest();
-                            return fail(members, total + size, GzipReport.Problem.TOO_LARGE, "Inflation stopped in " + where
-                                    + ": " + bomb + " (a gzip bomb, or a backup far larger than configured)");
+                            return fail(
+                                    members,
+                                    total + size,
+                                    GzipReport.Problem.TOO_LARGE,
+                                    "Inflation stopped in " + where + ": " + bomb
+                                            + " (a gzip bomb, or a backup far larger than configured)");
                         }
                         if (target == out) {
                             content.write(out, 0, n);
@@ -122,7 +140,10 @@ final class GzipDecoder {
                             direct.advance(n);
                         }
                     } else if (inflater.needsDictionary()) {
-                        return fail(members, total + size, GzipReport.Problem.CORRUPT,
+                        return fail(
+                                members,
+                                total + size,
+                                GzipReport.Problem.CORRUPT,
                                 "Corrupt deflate data in " + where + ": asks for a preset dictionary");
                     }
                 }
@@ -136,13 +157,23 @@ final class GzipDecoder {
                 members = member;
                 if (storedCrc != crc.getValue()) {
                     skipRest();
-                    return fail(members, total, GzipReport.Problem.CRC_MISMATCH, String.format(
-                            "CRC32 mismatch in %s: stored %08x, computed %08x", where, storedCrc, crc.getValue()));
+                    return fail(
+                            members,
+                            total,
+                            GzipReport.Problem.CRC_MISMATCH,
+                            String.format(
+                                    "CRC32 mismatch in %s: stored %08x, computed %08x",
+                                    where, storedCrc, crc.getValue()));
                 }
                 if (storedSize != (size & 0xffffffffL)) {
                     skipRest();
-                    return fail(members, total, GzipReport.Problem.ISIZE_MISMATCH, String.format(
-                            "ISIZE mismatch in %s: stored %d, inflated %d bytes", where, storedSize, size & 0xffffffffL));
+                    return fail(
+                            members,
+                            total,
+                            GzipReport.Problem.ISIZE_MISMATCH,
+                            String.format(
+                                    "ISIZE mismatch in %s: stored %d, inflated %d bytes",
+                                    where, storedSize, size & 0xffffffffL));
                 }
             }
         } catch (EOFException e) {
@@ -195,10 +226,14 @@ final class GzipDecoder {
             }
         }
         if ((flags & FNAME) != 0) {
-            while (need(where) != 0) { /* skip the original file name */ }
+            while (need(where) != 0) {
+                /* skip the original file name */
+            }
         }
         if ((flags & FCOMMENT) != 0) {
-            while (need(where) != 0) { /* skip the comment */ }
+            while (need(where) != 0) {
+                /* skip the comment */
+            }
         }
         if ((flags & FHCRC) != 0) {
             need(where);

@@ -3,8 +3,7 @@ package io.backupverifier.scan;
 /** The two bytes every gzip member starts with (RFC 1952: ID1 0x1f, ID2 0x8b): checked here only. */
 public final class GzipMagic {
 
-    private GzipMagic() {
-    }
+    private GzipMagic() {}
 
     /** Whether the first two bytes read (as {@code InputStream.read()} returns them, -1 at the end) start a gzip member. */
     public static boolean at(int b0, int b1) {

@@ -12,6 +12,12 @@ import java.time.Instant;
  * @param gzip      the gzip layer; {@code gzip.gzip()} is false for content that is not gzip
  * @param content   the content as recognised and read
  */
-public record ScanResult(Path file, long size, Instant modified, String readError, String sha256,
-                         GzipReport gzip, ContentReport content, long durationMillis) {
-}
+public record ScanResult(
+        Path file,
+        long size,
+        Instant modified,
+        String readError,
+        String sha256,
+        GzipReport gzip,
+        ContentReport content,
+        long durationMillis) {}

@@ -18,20 +18,30 @@ import java.util.Arrays;
  */
 public final class SqlLexer {
 
-    private enum State { CODE, SINGLE, ESCAPED, ESCAPED_BACKSLASH, IDENT, DOLLAR_TAG, DOLLAR_BODY, LINE_COMMENT, BLOCK_COMMENT }
+    private enum State {
+        CODE,
+        SINGLE,
+        ESCAPED,
+        ESCAPED_BACKSLASH,
+        IDENT,
+        DOLLAR_TAG,
+        DOLLAR_BODY,
+        LINE_COMMENT,
+        BLOCK_COMMENT
+    }
 
     private State state = State.CODE;
-    private int prev = '\n';            // previous byte in CODE, for E'' and $ decisions
-    private int pending;                // a byte that may start a two-byte token: '-', '/', '*' or a closing quote
+    private int prev = '\n'; // previous byte in CODE, for E'' and $ decisions
+    private int pending; // a byte that may start a two-byte token: '-', '/', '*' or a closing quote
     private int blockDepth;
     private final StringBuilder tag = new StringBuilder();
-    private int tagMatch;               // bytes of "$tag$" matched so far inside a body
+    private int tagMatch; // bytes of "$tag$" matched so far inside a body
     private int parenDepth;
     private int beginDepth;
-    private int identifierCount;        // identifiers seen in this statement, as psql counts them
+    private int identifierCount; // identifiers seen in this statement, as psql counts them
     private final char[] leading = new char[4]; // first letters of the first identifiers when they matter
     private final StringBuilder word = new StringBuilder();
-    private boolean inWord;             // in an identifier (or a number, when the word is empty)
+    private boolean inWord; // in an identifier (or a number, when the word is empty)
 
     /** True when the next byte starts in code: not inside any string, identifier, body or comment. */
     public boolean inCode() {
@@ -149,7 +159,7 @@ public final class SqlLexer {
                     identifierCount = 0;
                 }
             }
-            default -> { }
+            default -> {}
         }
         prevPrev = prev;
         prev = c;
@@ -181,27 +191,29 @@ public final class SqlLexer {
             word.setLength(0);
             word.append((char) c);
         } else if (c >= '0' && c <= '9' && !isIdentChar(prev)) {
-            inWord = true;          // a number: its letters (1e5, 0x1F) are no identifier
+            inWord = true; // a number: its letters (1e5, 0x1F) are no identifier
             word.setLength(0);
             numberWord = true;
         }
     }
 
     private boolean numberWord;
-    private boolean routine;            // the statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
+    private boolean routine; // the statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
 
     /** psql's rule (psqlscan.l): count BEGIN/CASE ... END once a statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
     private void identifier(CharSequence w) {
         if (identifierCount == 0) {
             Arrays.fill(leading, (char) 0);
         }
-        if (identifierCount < leading.length && (is(w, "create") || is(w, "function") || is(w, "procedure") || is(w, "or")
-                || is(w, "replace"))) {
+        if (identifierCount < leading.length
+                && (is(w, "create") || is(w, "function") || is(w, "procedure") || is(w, "or") || is(w, "replace"))) {
             leading[identifierCount] = (char) (w.charAt(0) | 0x20);
         }
         identifierCount++;
-        routine = leading[0] == 'c' && (leading[1] == 'f' || leading[1] == 'p'
-                || leading[1] == 'o' && leading[2] == 'r' && (leading[3] == 'f' || leading[3] == 'p'));
+        routine = leading[0] == 'c'
+                && (leading[1] == 'f'
+                        || leading[1] == 'p'
+                        || leading[1] == 'o' && leading[2] == 'r' && (leading[3] == 'f' || leading[3] == 'p'));
         if (routine && parenDepth == 0) {
             if (is(w, "begin")) {
                 beginDepth++;

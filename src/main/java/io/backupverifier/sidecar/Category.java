@@ -10,8 +10,9 @@ import java.util.Optional;
  * and freshness policies are per category. Written here once; everywhere else reads it.
  */
 public enum Category {
-
-    DAILY, WEEKLY, MONTHLY;
+    DAILY,
+    WEEKLY,
+    MONTHLY;
 
     /** A backup that says nothing of its category is daily. */
     public static final Category DEFAULT = DAILY;

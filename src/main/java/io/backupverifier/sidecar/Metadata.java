@@ -13,9 +13,19 @@ import java.util.List;
  * @param sha256File      the checksum from {@code X.sha256}, null when there is none
  * @param sha256FileProblem why {@code X.sha256} could not be used, or null
  */
-public record Metadata(boolean sidecarPresent, List<String> problems, Instant createdAt, String sha256,
-                       Long sizeBytes, String fileName, String database, String databaseType, String format,
-                       String category, String sha256File, String sha256FileProblem) {
+public record Metadata(
+        boolean sidecarPresent,
+        List<String> problems,
+        Instant createdAt,
+        String sha256,
+        Long sizeBytes,
+        String fileName,
+        String database,
+        String databaseType,
+        String format,
+        String category,
+        String sha256File,
+        String sha256FileProblem) {
 
     public boolean valid() {
         return sidecarPresent && problems.isEmpty();

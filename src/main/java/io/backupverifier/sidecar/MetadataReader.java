@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import io.backupverifier.catalog.RegularFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.catalog.RegularFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +27,7 @@ public final class MetadataReader {
 
     /** A sidecar is a few hundred bytes; anything this large is not one. */
     static final long MAX_SIDECAR_BYTES = 1024 * 1024;
+
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final Pattern SHA256SUM_LINE = Pattern.compile("^\\\\?([0-9a-fA-F]{64})\\s[ *]?(.*)$");
     private static final Set<String> DATABASE_TYPES = Set.of("postgresql", "sqlite");
@@ -37,7 +38,9 @@ public final class MetadataReader {
 
     private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION) // {"sha256": good, "sha256": evil} is refused
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_SIDECAR_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_SIDECAR_DEPTH)
+                    .build())
             .build());
 
     /** How far ahead of this host's clock a {@code created_at} may be (clocks of two hosts differ a little). */
@@ -74,7 +77,9 @@ public final class MetadataReader {
     }
 
     private RegularFiles filesFor(Path backup) {
-        return files != null ? files : new RegularFiles(backup.toAbsolutePath().normalize().getParent());
+        return files != null
+                ? files
+                : new RegularFiles(backup.toAbsolutePath().normalize().getParent());
     }
 
     /** The sidecar of {@code backup}; never throws: one bad sidecar affects only its own backup. */
@@ -83,8 +88,19 @@ public final class MetadataReader {
             return readUnsafe(backup, actualSize);
         } catch (RuntimeException | StackOverflowError e) {
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            return new Metadata(true, List.of("metadata file " + sidecarOf(backup).getFileName() + " cannot be read: "
-                    + abbreviate(why)), null, null, null, null, null, null, null, null, null, null);
+            return new Metadata(
+                    true,
+                    List.of("metadata file " + sidecarOf(backup).getFileName() + " cannot be read: " + abbreviate(why)),
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
         }
     }
 
@@ -99,15 +115,19 @@ public final class MetadataReader {
             root = JSON.readTree(new String(text, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             problems.add("metadata file missing: " + sidecar.getFileName());
-            return new Metadata(false, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
+            return new Metadata(
+                    false, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
         } catch (RegularFiles.RefusedFileException e) {
             problems.add("metadata file " + e.getMessage());
             return new Metadata(true, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
         } catch (JsonProcessingException e) {
             // a constraint violation (nesting too deep) has no location
-            String at = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            problems.add("metadata file " + sidecar.getFileName() + " is not valid JSON: " + abbreviate(e.getOriginalMessage()) + at);
+            String at = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
+            problems.add("metadata file " + sidecar.getFileName() + " is not valid JSON: "
+                    + abbreviate(e.getOriginalMessage()) + at);
             return new Metadata(true, problems, null, null, null, null, null, null, null, null, shaFile[0], shaFile[1]);
         } catch (IOException e) {
             problems.add("metadata file " + sidecar.getFileName() + " cannot be read: " + e.getMessage());
@@ -126,12 +146,13 @@ public final class MetadataReader {
             try {
                 createdAt = OffsetDateTime.parse(created).toInstant();
             } catch (DateTimeParseException e) {
-                problems.add("'created_at' is not an ISO-8601 timestamp with offset or Z: '" + abbreviate(created) + "'");
+                problems.add(
+                        "'created_at' is not an ISO-8601 timestamp with offset or Z: '" + abbreviate(created) + "'");
             }
             Instant latestPossible = clock.instant().plus(clockSkew);
             if (createdAt != null && createdAt.isAfter(latestPossible)) {
-                problems.add("'created_at' " + created + " is in the future (more than " + clockSkew.toString().substring(2).toLowerCase()
-                        + " ahead of this host's clock)");
+                problems.add("'created_at' " + created + " is in the future (more than "
+                        + clockSkew.toString().substring(2).toLowerCase() + " ahead of this host's clock)");
                 createdAt = null; // never the latest backup, never fresh, because of a date it cannot have
             }
         }
@@ -139,7 +160,8 @@ public final class MetadataReader {
         String sha = text(root, "sha256", problems);
         if (sha == null) {
             if (shaFile[0] == null) {
-                problems.add("required field 'sha256' is missing (and there is no " + sha256FileOf(backup).getFileName() + ")");
+                problems.add("required field 'sha256' is missing (and there is no "
+                        + sha256FileOf(backup).getFileName() + ")");
             }
         } else if (!HEX64.matcher(sha).matches()) {
             problems.add("'sha256' is not 64 hex digits: '" + abbreviate(sha) + "'");
@@ -170,8 +192,19 @@ public final class MetadataReader {
         String databaseType = oneOf(root, "database_type", DATABASE_TYPES, problems);
         String format = oneOf(root, "format", FORMATS, problems);
         String database = text(root, "database", problems);
-        return new Metadata(true, List.copyOf(problems), createdAt, sha, sizeBytes, fileName, database, databaseType,
-                format, category, shaFile[0], shaFile[1]);
+        return new Metadata(
+                true,
+                List.copyOf(problems),
+                createdAt,
+                sha,
+                sizeBytes,
+                fileName,
+                database,
+                databaseType,
+                format,
+                category,
+                shaFile[0],
+                shaFile[1]);
     }
 
     /** [checksum, problem] from {@code X.sha256} in sha256sum format; both null when there is no such file. */
@@ -185,7 +218,9 @@ public final class MetadataReader {
                 Matcher m = SHA256SUM_LINE.matcher(line.strip());
                 if (m.matches()) {
                     String listed = m.group(2).strip();
-                    if (listed.isEmpty() || listed.equals(name) || listed.substring(listed.lastIndexOf('/') + 1).equals(name)) {
+                    if (listed.isEmpty()
+                            || listed.equals(name)
+                            || listed.substring(listed.lastIndexOf('/') + 1).equals(name)) {
                         String sha = m.group(1).toLowerCase();
                         if (found != null && !found.equals(sha)) {
                             // sha256sum -c would fail one of them: which one is the truth is unknown
@@ -195,7 +230,8 @@ public final class MetadataReader {
                     }
                 }
             }
-            return found != null ? new String[] {found, null}
+            return found != null
+                    ? new String[] {found, null}
                     : new String[] {null, f.getFileName() + " has no sha256sum line for " + name};
         } catch (NoSuchFileException e) {
             return new String[] {null, null};
@@ -221,7 +257,8 @@ public final class MetadataReader {
     private static String oneOf(JsonNode root, String field, Set<String> allowed, List<String> problems) {
         String v = text(root, field, problems);
         if (v != null && !allowed.contains(v)) {
-            problems.add("'" + field + "' is '" + abbreviate(v) + "', not one of " + String.join(", ", allowed.stream().sorted().toList()));
+            problems.add("'" + field + "' is '" + abbreviate(v) + "', not one of "
+                    + String.join(", ", allowed.stream().sorted().toList()));
             return null;
         }
         return v;

@@ -7,10 +7,10 @@ package io.backupverifier.store;
  */
 public final class ClusterNode {
 
-    private static final String NAME = hostName() + "-" + ProcessHandle.current().pid();
+    private static final String NAME =
+            hostName() + "-" + ProcessHandle.current().pid();
 
-    private ClusterNode() {
-    }
+    private ClusterNode() {}
 
     public static String name() {
         return NAME;

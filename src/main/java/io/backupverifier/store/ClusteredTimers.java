@@ -19,8 +19,7 @@ public final class ClusteredTimers {
     /** The name under which Quartz finds the results store's connections. */
     static final String DATA_SOURCE = "resultsStore";
 
-    private ClusteredTimers() {
-    }
+    private ClusteredTimers() {}
 
     /** The Quartz properties for camel-quartz, after registering the results store's connections with Quartz. */
     public static Map<String, Object> quartzProperties(DataSource results) {

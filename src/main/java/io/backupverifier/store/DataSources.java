@@ -24,8 +24,7 @@ public final class DataSources {
     /** How long a caller waits for a connection: a store that is away is soon known to be, and results are spooled. */
     static final long WAIT_MS = 3_000;
 
-    private DataSources() {
-    }
+    private DataSources() {}
 
     public static DataSource of(String url, String user, String password) {
         HikariConfig pool = new HikariConfig();
@@ -43,7 +42,7 @@ public final class DataSources {
                 throw new UncheckedIOException("Cannot create the results store directory for " + file + ": " + e, e);
             }
             SQLiteConfig config = new SQLiteConfig();
-            config.setBusyTimeout(30_000);                     // parallel verifications write at once
+            config.setBusyTimeout(30_000); // parallel verifications write at once
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             // a transaction takes the write lock when it begins and waits for it (busy timeout): a deferred one that
             // read first fails at once with SQLITE_BUSY when another connection wrote in between

@@ -23,6 +23,7 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
     private final Set<String> waiting = ConcurrentHashMap.newKeySet();
     /** Keys this process knows are done: answered without the store (each poll asks for every backup), also while it is away. */
     private final Set<String> known = ConcurrentHashMap.newKeySet();
+
     private volatile boolean ready;
     private volatile boolean down;
 
@@ -36,7 +37,9 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
             super.doStart();
             ready = true;
         } catch (Exception e) {
-            LOG.warn("Results store unavailable for the watcher's idempotency ({}); it is retried at every poll", e.getMessage());
+            LOG.warn(
+                    "Results store unavailable for the watcher's idempotency ({}); it is retried at every poll",
+                    e.getMessage());
         }
     }
 
@@ -78,7 +81,9 @@ public final class ResilientMessageIdRepository extends JdbcMessageIdRepository 
     private void unavailable(RuntimeException e) {
         if (!down) {
             down = true;
-            LOG.warn("Results store unavailable for the watcher's idempotency ({}); new backups are still verified", e.getMessage());
+            LOG.warn(
+                    "Results store unavailable for the watcher's idempotency ({}); new backups are still verified",
+                    e.getMessage());
         }
     }
 

@@ -30,18 +30,31 @@ import javax.sql.DataSource;
 public final class ResultsQueries {
 
     /** One verification as stored; failed checks by id. */
-    public record VerificationRow(String file, String category, String status, long verifiedAt, long sizeBytes, long durationMs,
-                                  List<String> failedChecks) { }
+    public record VerificationRow(
+            String file,
+            String category,
+            String status,
+            long verifiedAt,
+            long sizeBytes,
+            long durationMs,
+            List<String> failedChecks) {}
 
     /** One restore test as stored, with its per-table row counts (table -> rows), in table order. */
-    public record RestoreRow(String file, String category, String status, long testedAt, long restoreMs, long checksMs,
-                             Long rowsLoaded, Map<String, Long> tables) { }
+    public record RestoreRow(
+            String file,
+            String category,
+            String status,
+            long testedAt,
+            long restoreMs,
+            long checksMs,
+            Long rowsLoaded,
+            Map<String, Long> tables) {}
 
     /** What the report shows of a backup's latest verification: FAILED checks by id, in id order. */
-    public record LatestVerification(String status, long verifiedAt, List<String> failedChecks) { }
+    public record LatestVerification(String status, long verifiedAt, List<String> failedChecks) {}
 
     /** The headline counters: latest status of every backup ever verified, and the last events (0 or "" for none). */
-    public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) { }
+    public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) {}
 
     private static final long DAY_MS = 86_400_000L;
 
@@ -86,14 +99,18 @@ public final class ResultsQueries {
         if (dataSource == null) {
             return java.util.Optional.empty();
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            for (String table : List.of("bv_verification", "bv_check", "bv_restore", "bv_restore_check", "bv_restore_table")) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement()) {
+            for (String table :
+                    List.of("bv_verification", "bv_check", "bv_restore", "bv_restore_check", "bv_restore_table")) {
                 s.executeQuery("SELECT count(*) FROM " + table + " WHERE 1 = 0").close();
             }
             return java.util.Optional.empty();
         } catch (SQLException e) {
-            return java.util.Optional.of(ResultsStore.missingSchema(e) ? "tables missing (" + e.getMessage().strip() + ")"
-                    : e.getMessage().strip());
+            return java.util.Optional.of(
+                    ResultsStore.missingSchema(e)
+                            ? "tables missing (" + e.getMessage().strip() + ")"
+                            : e.getMessage().strip());
         }
     }
 
@@ -105,8 +122,10 @@ public final class ResultsQueries {
     /** The latest verification of every file, by file path as stored. */
     public Map<String, VerificationRow> latestVerifications() {
         Map<String, VerificationRow> out = new LinkedHashMap<>();
-        for (VerificationRow r : verifications("SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms"
-                + " FROM bv_verification ORDER BY verified_at", List.of())) {
+        for (VerificationRow r : verifications(
+                "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms"
+                        + " FROM bv_verification ORDER BY verified_at",
+                List.of())) {
             out.put(r.file(), r);
         }
         return out;
@@ -115,8 +134,11 @@ public final class ResultsQueries {
     /** The latest restore test of every file, by file path as stored (without table counts). */
     public Map<String, RestoreRow> latestRestores() {
         Map<String, RestoreRow> out = new LinkedHashMap<>();
-        for (RestoreRow r : restores("SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded"
-                + " FROM bv_restore ORDER BY tested_at", List.of(), false)) {
+        for (RestoreRow r : restores(
+                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded"
+                        + " FROM bv_restore ORDER BY tested_at",
+                List.of(),
+                false)) {
             out.put(r.file(), r);
         }
         return out;
@@ -125,36 +147,49 @@ public final class ResultsQueries {
     /** Verifications of one file (its path as stored) or, with {@code category}, of a category; oldest first. */
     public List<VerificationRow> verificationsOf(String filePath, String category) {
         return filePath != null
-                ? verifications("SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
-                        + " WHERE file_path = ? ORDER BY verified_at", List.of(filePath))
-                : verifications("SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
-                        + " WHERE category = ? ORDER BY verified_at", List.of(category));
+                ? verifications(
+                        "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
+                                + " WHERE file_path = ? ORDER BY verified_at",
+                        List.of(filePath))
+                : verifications(
+                        "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
+                                + " WHERE category = ? ORDER BY verified_at",
+                        List.of(category));
     }
 
     /** Restore tests of a category, with their per-table row counts; oldest first. */
     public List<RestoreRow> restoresOfCategory(String category) {
-        return restores("SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
-                + " WHERE category = ? ORDER BY tested_at", List.of(category), true);
+        return restores(
+                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
+                        + " WHERE category = ? ORDER BY tested_at",
+                List.of(category),
+                true);
     }
 
     /** Restore tests of one file, with their per-table row counts; oldest first. */
     public List<RestoreRow> restoresOfFile(String filePath) {
-        return restores("SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
-                + " WHERE file_path = ? ORDER BY tested_at", List.of(filePath), true);
+        return restores(
+                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
+                        + " WHERE file_path = ? ORDER BY tested_at",
+                List.of(filePath),
+                true);
     }
 
     /** The categories that have verifications or restore tests (for a helpful "no such category"). */
     public List<String> categories() {
-        return read(c -> {
-            List<String> out = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT category FROM bv_verification UNION SELECT category FROM bv_restore ORDER BY 1")) {
-                while (rs.next()) {
-                    out.add(rs.getString(1));
-                }
-            }
-            return out;
-        }, List.of());
+        return read(
+                c -> {
+                    List<String> out = new ArrayList<>();
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery(
+                                    "SELECT category FROM bv_verification UNION SELECT category FROM bv_restore ORDER BY 1")) {
+                        while (rs.next()) {
+                            out.add(rs.getString(1));
+                        }
+                    }
+                    return out;
+                },
+                List.of());
     }
 
     /**
@@ -162,48 +197,54 @@ public final class ResultsQueries {
      * checks: one query (the latest of each file grouped in SQL, its checks joined), for the report.
      */
     public Map<String, LatestVerification> latestForReport() {
-        return read(c -> {
-            Map<String, LatestVerification> out = new HashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT v.file_path, v.id, v.status, v.verified_at,"
-                    + " c.check_id FROM bv_verification v"
-                    + " JOIN (SELECT file_path, max(verified_at) AS latest FROM bv_verification GROUP BY file_path) l"
-                    + " ON l.file_path = v.file_path AND l.latest = v.verified_at"
-                    + " LEFT JOIN bv_check c ON c.verification_id = v.id AND c.status = 'FAILED'"
-                    + " ORDER BY v.file_path, v.id, c.check_id")) {
-                String path = null;
-                String id = null;
-                List<String> failed = null;
-                while (rs.next()) {
-                    if (!rs.getString(1).equals(path)) {
-                        path = rs.getString(1);
-                        id = rs.getString(2);
-                        failed = new ArrayList<>();
-                        out.put(path, new LatestVerification(rs.getString(3), rs.getLong(4), failed));
-                    } else if (!rs.getString(2).equals(id)) {
-                        continue; // two verifications of one file at the same millisecond: the first stands
+        return read(
+                c -> {
+                    Map<String, LatestVerification> out = new HashMap<>();
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT v.file_path, v.id, v.status, v.verified_at,"
+                                    + " c.check_id FROM bv_verification v"
+                                    + " JOIN (SELECT file_path, max(verified_at) AS latest FROM bv_verification GROUP BY file_path) l"
+                                    + " ON l.file_path = v.file_path AND l.latest = v.verified_at"
+                                    + " LEFT JOIN bv_check c ON c.verification_id = v.id AND c.status = 'FAILED'"
+                                    + " ORDER BY v.file_path, v.id, c.check_id")) {
+                        String path = null;
+                        String id = null;
+                        List<String> failed = null;
+                        while (rs.next()) {
+                            if (!rs.getString(1).equals(path)) {
+                                path = rs.getString(1);
+                                id = rs.getString(2);
+                                failed = new ArrayList<>();
+                                out.put(path, new LatestVerification(rs.getString(3), rs.getLong(4), failed));
+                            } else if (!rs.getString(2).equals(id)) {
+                                continue; // two verifications of one file at the same millisecond: the first stands
+                            }
+                            String check = rs.getString(5);
+                            if (check != null) {
+                                failed.add(check);
+                            }
+                        }
                     }
-                    String check = rs.getString(5);
-                    if (check != null) {
-                        failed.add(check);
-                    }
-                }
-            }
-            return out;
-        }, Map.of());
+                    return out;
+                },
+                Map.of());
     }
 
     /** When each file last passed a restore test (epoch ms), by file path as stored: one query. */
     public Map<String, Long> lastSuccessfulRestores() {
-        return read(c -> {
-            Map<String, Long> out = new HashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT file_path, max(tested_at) FROM bv_restore"
-                    + " WHERE status <> 'FAILED' GROUP BY file_path")) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            }
-            return out;
-        }, Map.of());
+        return read(
+                c -> {
+                    Map<String, Long> out = new HashMap<>();
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT file_path, max(tested_at) FROM bv_restore"
+                                    + " WHERE status <> 'FAILED' GROUP BY file_path")) {
+                        while (rs.next()) {
+                            out.put(rs.getString(1), rs.getLong(2));
+                        }
+                    }
+                    return out;
+                },
+                Map.of());
     }
 
     /**
@@ -211,20 +252,22 @@ public final class ResultsQueries {
      * history leaves them out). Paths as stored: absolute and normalised.
      */
     public Set<Path> failedIn(String category) {
-        return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT v.file_path FROM bv_verification v"
-                    + " WHERE v.category = ? AND v.status = 'FAILED' AND v.verified_at ="
-                    + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path)")) {
-                q.setString(1, category);
-                Set<Path> out = new HashSet<>();
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(Path.of(rs.getString(1)));
+        return read(
+                c -> {
+                    try (PreparedStatement q = c.prepareStatement("SELECT v.file_path FROM bv_verification v"
+                            + " WHERE v.category = ? AND v.status = 'FAILED' AND v.verified_at ="
+                            + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path)")) {
+                        q.setString(1, category);
+                        Set<Path> out = new HashSet<>();
+                        try (ResultSet rs = q.executeQuery()) {
+                            while (rs.next()) {
+                                out.add(Path.of(rs.getString(1)));
+                            }
+                        }
+                        return out;
                     }
-                }
-                return out;
-            }
-        }, Set.of());
+                },
+                Set.of());
     }
 
     /**
@@ -232,58 +275,67 @@ public final class ResultsQueries {
      * counted in SQL (whole days of epoch milliseconds are UTC days).
      */
     public Map<String, long[]> verificationsPerDay(long sinceMillis) {
-        return read(c -> {
-            Map<String, long[]> days = new TreeMap<>();
-            try (PreparedStatement q = c.prepareStatement("SELECT verified_at / " + DAY_MS + ", status, count(*) FROM bv_verification"
-                    + " WHERE verified_at >= ? GROUP BY verified_at / " + DAY_MS + ", status")) {
-                q.setLong(1, sinceMillis);
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        String day = LocalDate.ofEpochDay(rs.getLong(1)).toString();
-                        days.computeIfAbsent(day, d -> new long[2])[isProblem(rs.getString(2)) ? 1 : 0] += rs.getLong(3);
+        return read(
+                c -> {
+                    Map<String, long[]> days = new TreeMap<>();
+                    try (PreparedStatement q = c.prepareStatement(
+                            "SELECT verified_at / " + DAY_MS + ", status, count(*) FROM bv_verification"
+                                    + " WHERE verified_at >= ? GROUP BY verified_at / " + DAY_MS + ", status")) {
+                        q.setLong(1, sinceMillis);
+                        try (ResultSet rs = q.executeQuery()) {
+                            while (rs.next()) {
+                                String day = LocalDate.ofEpochDay(rs.getLong(1)).toString();
+                                days.computeIfAbsent(day, d -> new long[2])[isProblem(rs.getString(2)) ? 1 : 0] +=
+                                        rs.getLong(3);
+                            }
+                        }
                     }
-                }
-            }
-            return days;
-        }, new TreeMap<>());
+                    return days;
+                },
+                new TreeMap<>());
     }
 
     /** The MBean's headline counters. */
     public Counters counters() {
-        return read(c -> {
-            try (Statement s = c.createStatement()) {
-                int verified = 0;
-                int failed = 0;
-                try (ResultSet rs = s.executeQuery("SELECT v.status, count(*) FROM bv_verification v WHERE v.verified_at ="
-                        + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path) GROUP BY v.status")) {
-                    while (rs.next()) {
-                        if (isProblem(rs.getString(1))) {
-                            failed += rs.getInt(2);
-                        } else {
-                            verified += rs.getInt(2);
+        return read(
+                c -> {
+                    try (Statement s = c.createStatement()) {
+                        int verified = 0;
+                        int failed = 0;
+                        try (ResultSet rs = s.executeQuery(
+                                "SELECT v.status, count(*) FROM bv_verification v WHERE v.verified_at ="
+                                        + " (SELECT max(w.verified_at) FROM bv_verification w WHERE w.file_path = v.file_path) GROUP BY v.status")) {
+                            while (rs.next()) {
+                                if (isProblem(rs.getString(1))) {
+                                    failed += rs.getInt(2);
+                                } else {
+                                    verified += rs.getInt(2);
+                                }
+                            }
                         }
+                        long lastRun;
+                        try (ResultSet rs = s.executeQuery("SELECT max(verified_at) FROM bv_verification")) {
+                            rs.next();
+                            lastRun = rs.getLong(1);
+                        }
+                        String lastFailure = "";
+                        try (ResultSet rs = s.executeQuery(
+                                "SELECT file_name, verified_at FROM bv_verification WHERE status = 'FAILED'"
+                                        + " ORDER BY verified_at DESC LIMIT 1")) {
+                            if (rs.next()) {
+                                lastFailure = rs.getString(1) + " at " + Instant.ofEpochMilli(rs.getLong(2));
+                            }
+                        }
+                        long lastRestore;
+                        try (ResultSet rs =
+                                s.executeQuery("SELECT max(tested_at) FROM bv_restore WHERE status <> 'FAILED'")) {
+                            rs.next();
+                            lastRestore = rs.getLong(1);
+                        }
+                        return new Counters(verified, failed, lastRun, lastFailure, lastRestore);
                     }
-                }
-                long lastRun;
-                try (ResultSet rs = s.executeQuery("SELECT max(verified_at) FROM bv_verification")) {
-                    rs.next();
-                    lastRun = rs.getLong(1);
-                }
-                String lastFailure = "";
-                try (ResultSet rs = s.executeQuery("SELECT file_name, verified_at FROM bv_verification WHERE status = 'FAILED'"
-                        + " ORDER BY verified_at DESC LIMIT 1")) {
-                    if (rs.next()) {
-                        lastFailure = rs.getString(1) + " at " + Instant.ofEpochMilli(rs.getLong(2));
-                    }
-                }
-                long lastRestore;
-                try (ResultSet rs = s.executeQuery("SELECT max(tested_at) FROM bv_restore WHERE status <> 'FAILED'")) {
-                    rs.next();
-                    lastRestore = rs.getLong(1);
-                }
-                return new Counters(verified, failed, lastRun, lastFailure, lastRestore);
-            }
-        }, new Counters(0, 0, 0, "", 0));
+                },
+                new Counters(0, 0, 0, "", 0));
     }
 
     /** FAILED or ERROR, as stored. */
@@ -292,77 +344,103 @@ public final class ResultsQueries {
     }
 
     private List<VerificationRow> verifications(String sql, List<String> params) {
-        return read(c -> {
-            List<VerificationRow> out = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement(sql);
-                 PreparedStatement f = c.prepareStatement("SELECT check_id FROM bv_check WHERE verification_id = ?"
-                         + " AND status IN ('FAILED', 'ERROR') ORDER BY check_id")) {
-                for (int i = 0; i < params.size(); i++) {
-                    q.setString(i + 1, params.get(i));
-                }
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        List<String> failed = new ArrayList<>();
-                        if (!"PASSED".equals(rs.getString(4))) {
-                            f.setString(1, rs.getString(1));
-                            try (ResultSet fr = f.executeQuery()) {
-                                while (fr.next()) {
-                                    failed.add(fr.getString(1));
+        return read(
+                c -> {
+                    List<VerificationRow> out = new ArrayList<>();
+                    try (PreparedStatement q = c.prepareStatement(sql);
+                            PreparedStatement f =
+                                    c.prepareStatement("SELECT check_id FROM bv_check WHERE verification_id = ?"
+                                            + " AND status IN ('FAILED', 'ERROR') ORDER BY check_id")) {
+                        for (int i = 0; i < params.size(); i++) {
+                            q.setString(i + 1, params.get(i));
+                        }
+                        try (ResultSet rs = q.executeQuery()) {
+                            while (rs.next()) {
+                                List<String> failed = new ArrayList<>();
+                                if (!"PASSED".equals(rs.getString(4))) {
+                                    f.setString(1, rs.getString(1));
+                                    try (ResultSet fr = f.executeQuery()) {
+                                        while (fr.next()) {
+                                            failed.add(fr.getString(1));
+                                        }
+                                    }
                                 }
+                                out.add(new VerificationRow(
+                                        rs.getString(2),
+                                        rs.getString(3),
+                                        rs.getString(4),
+                                        rs.getLong(5),
+                                        rs.getLong(6),
+                                        rs.getLong(7),
+                                        failed));
                             }
                         }
-                        out.add(new VerificationRow(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
-                                rs.getLong(7), failed));
                     }
-                }
-            }
-            return out;
-        }, List.of());
+                    return out;
+                },
+                List.of());
     }
 
     private List<RestoreRow> restores(String sql, List<String> params, boolean withTables) {
-        return read(c -> {
-            List<RestoreRow> out = new ArrayList<>();
-            try (PreparedStatement q = c.prepareStatement(sql);
-                 PreparedStatement t = c.prepareStatement("SELECT table_name, row_count FROM bv_restore_table WHERE restore_id = ?"
-                         + " ORDER BY table_name")) {
-                for (int i = 0; i < params.size(); i++) {
-                    q.setString(i + 1, params.get(i));
-                }
-                try (ResultSet rs = q.executeQuery()) {
-                    while (rs.next()) {
-                        Map<String, Long> tables = new LinkedHashMap<>();
-                        if (withTables) {
-                            t.setString(1, rs.getString(1));
-                            try (ResultSet tr = t.executeQuery()) {
-                                while (tr.next()) {
-                                    tables.put(tr.getString(1), tr.getLong(2));
+        return read(
+                c -> {
+                    List<RestoreRow> out = new ArrayList<>();
+                    try (PreparedStatement q = c.prepareStatement(sql);
+                            PreparedStatement t = c.prepareStatement(
+                                    "SELECT table_name, row_count FROM bv_restore_table WHERE restore_id = ?"
+                                            + " ORDER BY table_name")) {
+                        for (int i = 0; i < params.size(); i++) {
+                            q.setString(i + 1, params.get(i));
+                        }
+                        try (ResultSet rs = q.executeQuery()) {
+                            while (rs.next()) {
+                                Map<String, Long> tables = new LinkedHashMap<>();
+                                if (withTables) {
+                                    t.setString(1, rs.getString(1));
+                                    try (ResultSet tr = t.executeQuery()) {
+                                        while (tr.next()) {
+                                            tables.put(tr.getString(1), tr.getLong(2));
+                                        }
+                                    }
                                 }
+                                long rows = rs.getLong(8);
+                                out.add(new RestoreRow(
+                                        rs.getString(2),
+                                        rs.getString(3),
+                                        rs.getString(4),
+                                        rs.getLong(5),
+                                        rs.getLong(6),
+                                        rs.getLong(7),
+                                        rs.wasNull() ? null : rows,
+                                        tables));
                             }
                         }
-                        long rows = rs.getLong(8);
-                        out.add(new RestoreRow(rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getLong(6),
-                                rs.getLong(7), rs.wasNull() ? null : rows, tables));
                     }
-                }
-            }
-            return out;
-        }, List.of());
+                    return out;
+                },
+                List.of());
     }
 
     /** The latest remembered restore verdict for this exact content of the file, if it was restore-tested. */
-    public java.util.Optional<ResultsStore.RestoreVerdict> restoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256) {
-        return read(c -> {
-            try (PreparedStatement q = c.prepareStatement("SELECT status, message, tested_at FROM bv_suspect_restore"
-                    + " WHERE file_path = ? AND size_bytes = ? AND modified_at = ? AND sha256 = ? ORDER BY tested_at DESC LIMIT 1")) {
-                q.setString(1, file.toString());
-                q.setLong(2, sizeBytes);
-                q.setLong(3, modifiedAt);
-                q.setString(4, sha256);
-                try (ResultSet rs = q.executeQuery()) {
-                    return rs.next() ? java.util.Optional.of(new ResultsStore.RestoreVerdict(rs.getString(1), rs.getString(2), rs.getLong(3))) : java.util.Optional.empty();
-                }
-            }
-        }, java.util.Optional.empty());
+    public java.util.Optional<ResultsStore.RestoreVerdict> restoreVerdict(
+            Path file, long sizeBytes, long modifiedAt, String sha256) {
+        return read(
+                c -> {
+                    try (PreparedStatement q = c.prepareStatement(
+                            "SELECT status, message, tested_at FROM bv_suspect_restore"
+                                    + " WHERE file_path = ? AND size_bytes = ? AND modified_at = ? AND sha256 = ? ORDER BY tested_at DESC LIMIT 1")) {
+                        q.setString(1, file.toString());
+                        q.setLong(2, sizeBytes);
+                        q.setLong(3, modifiedAt);
+                        q.setString(4, sha256);
+                        try (ResultSet rs = q.executeQuery()) {
+                            return rs.next()
+                                    ? java.util.Optional.of(new ResultsStore.RestoreVerdict(
+                                            rs.getString(1), rs.getString(2), rs.getLong(3)))
+                                    : java.util.Optional.empty();
+                        }
+                    }
+                },
+                java.util.Optional.empty());
     }
 }

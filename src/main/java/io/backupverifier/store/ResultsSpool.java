@@ -21,7 +21,7 @@ import java.util.stream.Stream;
 final class ResultsSpool {
 
     /** One row to insert: the table, its columns and their values (strings, numbers or null). */
-    record Row(String table, List<String> columns, List<Object> values) { }
+    record Row(String table, List<String> columns, List<Object> values) {}
 
     /** Writes the rows of one result in one transaction (rows already there are skipped). */
     interface Writer {
@@ -30,7 +30,7 @@ final class ResultsSpool {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultsSpool.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<List<Row>> ROWS = new TypeReference<>() { };
+    private static final TypeReference<List<Row>> ROWS = new TypeReference<>() {};
     /** Beyond this many results in memory the oldest are dropped (and said so): memory is not a store. */
     private static final int MEMORY_LIMIT = 10_000;
 
@@ -95,7 +95,10 @@ final class ResultsSpool {
                 if (e instanceof java.sql.SQLException s && !ResultsStore.refused(s)) {
                     throw s;
                 }
-                LOG.error("Waiting result {} cannot be written ({}); set aside as .rejected", f.getFileName(), e.getMessage());
+                LOG.error(
+                        "Waiting result {} cannot be written ({}); set aside as .rejected",
+                        f.getFileName(),
+                        e.getMessage());
                 try {
                     Files.move(f, f.resolveSibling(f.getFileName() + ".rejected"), StandardCopyOption.REPLACE_EXISTING);
                 } catch (IOException moveFailed) {
@@ -111,7 +114,9 @@ final class ResultsSpool {
             return List.of();
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList());
+            return new ArrayList<>(s.filter(p -> p.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList());
         } catch (IOException e) {
             return List.of();
         }

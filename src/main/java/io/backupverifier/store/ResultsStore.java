@@ -2,8 +2,8 @@ package io.backupverifier.store;
 
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
-import io.backupverifier.restore.RestoreResult;
 import io.backupverifier.checks.Verification;
+import io.backupverifier.restore.RestoreResult;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -93,7 +93,8 @@ public final class ResultsStore {
         String shared = "classpath:io/backupverifier/store/migration";
         try (Connection c = dataSource.getConnection()) {
             return "PostgreSQL".equals(c.getMetaData().getDatabaseProductName())
-                    ? new String[] {shared, shared + "-postgresql"} : new String[] {shared};
+                    ? new String[] {shared, shared + "-postgresql"}
+                    : new String[] {shared};
         }
     }
 
@@ -137,7 +138,8 @@ public final class ResultsStore {
             return true; // PostgreSQL: data exception, integrity constraint violation
         }
         // SQLite (no SQL state): SQLITE_TOOBIG 18, SQLITE_CONSTRAINT 19, SQLITE_MISMATCH 20
-        return e instanceof org.sqlite.SQLiteException && java.util.Set.of(18, 19, 20).contains(e.getErrorCode() & 0xff);
+        return e instanceof org.sqlite.SQLiteException
+                && java.util.Set.of(18, 19, 20).contains(e.getErrorCode() & 0xff);
     }
 
     /**
@@ -180,14 +182,42 @@ public final class ResultsStore {
     public Verification save(Verification v) {
         String id = UUID.randomUUID().toString();
         List<ResultsSpool.Row> rows = new ArrayList<>();
-        rows.add(new ResultsSpool.Row("bv_verification", List.of("id", "file_path", "file_name", "kind", "category", "size_bytes",
-                "modified_at", "created_at", "sha256", "status", "verified_at", "duration_ms"), Arrays.asList(id,
-                v.file().toString(), v.file().getFileName().toString(), v.scan().content().kind().format(), v.category(),
-                v.scan().size(), v.scan().modified() == null ? null : v.scan().modified().toEpochMilli(),
-                v.metadata().createdAt() == null ? null : v.metadata().createdAt().toEpochMilli(), v.scan().sha256(),
-                v.status().name(), clock.millis(), v.scan().durationMillis())));
+        rows.add(new ResultsSpool.Row(
+                "bv_verification",
+                List.of(
+                        "id",
+                        "file_path",
+                        "file_name",
+                        "kind",
+                        "category",
+                        "size_bytes",
+                        "modified_at",
+                        "created_at",
+                        "sha256",
+                        "status",
+                        "verified_at",
+                        "duration_ms"),
+                Arrays.asList(
+                        id,
+                        v.file().toString(),
+                        v.file().getFileName().toString(),
+                        v.scan().content().kind().format(),
+                        v.category(),
+                        v.scan().size(),
+                        v.scan().modified() == null ? null : v.scan().modified().toEpochMilli(),
+                        v.metadata().createdAt() == null
+                                ? null
+                                : v.metadata().createdAt().toEpochMilli(),
+                        v.scan().sha256(),
+                        v.status().name(),
+                        clock.millis(),
+                        v.scan().durationMillis())));
         addChecks(rows, "bv_check", "verification_id", id, v);
-        write(rows, "result of " + io.backupverifier.report.LogLine.printable(v.file().getFileName().toString()));
+        write(
+                rows,
+                "result of "
+                        + io.backupverifier.report.LogLine.printable(
+                                v.file().getFileName().toString()));
         return v;
     }
 
@@ -195,24 +225,60 @@ public final class ResultsStore {
     public RestoreResult saveRestore(RestoreResult r) {
         String id = UUID.randomUUID().toString();
         List<ResultsSpool.Row> rows = new ArrayList<>();
-        rows.add(new ResultsSpool.Row("bv_restore", List.of("id", "file_path", "file_name", "kind", "category", "status", "target",
-                "tested_at", "restore_ms", "checks_ms", "rows_loaded", "skipped_statements"), Arrays.asList(id,
-                r.file().toString(), r.file().getFileName().toString(), r.kind(), r.category(), r.status().name(), r.target(),
-                clock.millis(), r.restoreMillis(), r.checksMillis(), r.outcome() == null ? null : r.outcome().rows(),
-                r.outcome() == null ? null : r.outcome().skipped())));
+        rows.add(new ResultsSpool.Row(
+                "bv_restore",
+                List.of(
+                        "id",
+                        "file_path",
+                        "file_name",
+                        "kind",
+                        "category",
+                        "status",
+                        "target",
+                        "tested_at",
+                        "restore_ms",
+                        "checks_ms",
+                        "rows_loaded",
+                        "skipped_statements"),
+                Arrays.asList(
+                        id,
+                        r.file().toString(),
+                        r.file().getFileName().toString(),
+                        r.kind(),
+                        r.category(),
+                        r.status().name(),
+                        r.target(),
+                        clock.millis(),
+                        r.restoreMillis(),
+                        r.checksMillis(),
+                        r.outcome() == null ? null : r.outcome().rows(),
+                        r.outcome() == null ? null : r.outcome().skipped())));
         addChecks(rows, "bv_restore_check", "restore_id", id, r);
         for (Map.Entry<String, Long> e : r.rowCounts().entrySet()) {
-            rows.add(new ResultsSpool.Row("bv_restore_table", List.of("restore_id", "table_name", "row_count"),
+            rows.add(new ResultsSpool.Row(
+                    "bv_restore_table",
+                    List.of("restore_id", "table_name", "row_count"),
                     Arrays.asList(id, e.getKey(), e.getValue())));
         }
-        write(rows, "restore test of " + io.backupverifier.report.LogLine.printable(r.file().getFileName().toString()));
+        write(
+                rows,
+                "restore test of "
+                        + io.backupverifier.report.LogLine.printable(
+                                r.file().getFileName().toString()));
         return r;
     }
 
-    private static void addChecks(List<ResultsSpool.Row> rows, String table, String idColumn, String id, BackupResult r) {
+    private static void addChecks(
+            List<ResultsSpool.Row> rows, String table, String idColumn, String id, BackupResult r) {
         for (Map.Entry<String, CheckResult> e : r.checks().entrySet()) {
-            rows.add(new ResultsSpool.Row(table, List.of(idColumn, "check_id", "status", "message"),
-                    Arrays.asList(id, e.getKey(), e.getValue().status().name(), e.getValue().message())));
+            rows.add(new ResultsSpool.Row(
+                    table,
+                    List.of(idColumn, "check_id", "status", "message"),
+                    Arrays.asList(
+                            id,
+                            e.getKey(),
+                            e.getValue().status().name(),
+                            e.getValue().message())));
         }
     }
 
@@ -222,12 +288,16 @@ public final class ResultsStore {
             insert(rows);
         } catch (SQLException e) {
             if (spool == null || refused(e)) {
-                throw new ResultsStoreException("Results store unavailable, " + what + " not recorded: " + e.getMessage(), e);
+                throw new ResultsStoreException(
+                        "Results store unavailable, " + what + " not recorded: " + e.getMessage(), e);
             }
             spool.keep(rows);
             if (outage == null) {
-                LOG.warn("Results store unavailable ({}): {} and later results wait in {} until it answers again",
-                        e.getMessage(), what, spool.dir().toAbsolutePath());
+                LOG.warn(
+                        "Results store unavailable ({}): {} and later results wait in {} until it answers again",
+                        e.getMessage(),
+                        what,
+                        spool.dir().toAbsolutePath());
             }
             outage = e.getMessage();
             return;
@@ -251,13 +321,18 @@ public final class ResultsStore {
                     }
                 }
                 for (ResultsSpool.Row row : rows) {
-                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + row.table() + " (" + String.join(", ",
-                            row.columns()) + ") VALUES (" + String.join(", ", java.util.Collections.nCopies(row.columns().size(), "?"))
+                    try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + row.table() + " ("
+                            + String.join(", ", row.columns()) + ") VALUES ("
+                            + String.join(
+                                    ", ",
+                                    java.util.Collections.nCopies(row.columns().size(), "?"))
                             + ")")) {
                         for (int i = 0; i < row.values().size(); i++) {
                             Object value = row.values().get(i);
                             if (value == null) {
-                                ins.setNull(i + 1, TEXT_COLUMNS.contains(row.columns().get(i)) ? Types.VARCHAR : Types.BIGINT);
+                                ins.setNull(
+                                        i + 1,
+                                        TEXT_COLUMNS.contains(row.columns().get(i)) ? Types.VARCHAR : Types.BIGINT);
                             } else if (value instanceof Number n) {
                                 ins.setLong(i + 1, n.longValue());
                             } else {
@@ -302,17 +377,38 @@ public final class ResultsStore {
     }
 
     /** A restore test's verdict on one exact content of a backup: its status, message and when it ran. */
-    public record RestoreVerdict(String status, String message, long testedAt) { }
+    public record RestoreVerdict(String status, String message, long testedAt) {}
 
     /**
      * Remembers the verdict of a restore test of a suspect backup (FAILED only on its sidecar or
      * checksum) for this exact content of the file: path, size, modification time and SHA-256.
      */
-    public void rememberRestoreVerdict(Path file, long sizeBytes, long modifiedAt, String sha256, RestoreVerdict verdict) {
-        write(List.of(new ResultsSpool.Row("bv_suspect_restore", List.of("id", "file_path", "size_bytes", "modified_at", "sha256",
-                "status", "message", "tested_at"), Arrays.asList(UUID.randomUUID().toString(), file.toString(), sizeBytes, modifiedAt,
-                sha256, verdict.status(), verdict.message(), verdict.testedAt()))),
-                "restore verdict of " + io.backupverifier.report.LogLine.printable(file.getFileName().toString()));
+    public void rememberRestoreVerdict(
+            Path file, long sizeBytes, long modifiedAt, String sha256, RestoreVerdict verdict) {
+        write(
+                List.of(new ResultsSpool.Row(
+                        "bv_suspect_restore",
+                        List.of(
+                                "id",
+                                "file_path",
+                                "size_bytes",
+                                "modified_at",
+                                "sha256",
+                                "status",
+                                "message",
+                                "tested_at"),
+                        Arrays.asList(
+                                UUID.randomUUID().toString(),
+                                file.toString(),
+                                sizeBytes,
+                                modifiedAt,
+                                sha256,
+                                verdict.status(),
+                                verdict.message(),
+                                verdict.testedAt()))),
+                "restore verdict of "
+                        + io.backupverifier.report.LogLine.printable(
+                                file.getFileName().toString()));
     }
 
     /**
@@ -322,15 +418,18 @@ public final class ResultsStore {
     public void ping() throws SQLException {
         withSchema(c -> {
             try (Statement s = c.createStatement()) {
-                s.executeQuery("SELECT count(*) FROM bv_verification WHERE 1 = 0").close();
+                s.executeQuery("SELECT count(*) FROM bv_verification WHERE 1 = 0")
+                        .close();
             }
             return null;
         });
         flush();
         int waiting = pending();
         if (waiting > 0) {
-            throw new ResultsStoreException("Results store: " + waiting + " result(s) not yet written, waiting in "
-                    + spool.dir().toAbsolutePath() + (outage == null ? "" : " (" + outage + ")"), null);
+            throw new ResultsStoreException(
+                    "Results store: " + waiting + " result(s) not yet written, waiting in "
+                            + spool.dir().toAbsolutePath() + (outage == null ? "" : " (" + outage + ")"),
+                    null);
         }
     }
 }

@@ -20,7 +20,8 @@ import java.util.Optional;
 public final class SuspectRestores {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SuspectRestores.class);
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
     private final ResultsStore store;
     private final ResultsQueries queries;
@@ -43,13 +44,21 @@ public final class SuspectRestores {
         }
         Optional<ResultsStore.RestoreVerdict> known;
         try {
-            known = queries.restoreVerdict(v.file(), v.sizeBytes(), v.scan().modified().toEpochMilli(), v.scan().sha256());
+            known = queries.restoreVerdict(
+                    v.file(),
+                    v.sizeBytes(),
+                    v.scan().modified().toEpochMilli(),
+                    v.scan().sha256());
         } catch (ResultsStoreException e) {
             LOG.warn("{}: restore-testing {} again", e.getMessage(), v.logName());
             return v;
         }
-        known.ifPresent(k -> v.record(CheckId.RESTORE.id(), new CheckResult(CheckStatus.valueOf(k.status()),
-                k.message() + "; restore-tested on " + WHEN.format(Instant.ofEpochMilli(k.testedAt())) + ", unchanged since")));
+        known.ifPresent(k -> v.record(
+                CheckId.RESTORE.id(),
+                new CheckResult(
+                        CheckStatus.valueOf(k.status()),
+                        k.message() + "; restore-tested on " + WHEN.format(Instant.ofEpochMilli(k.testedAt()))
+                                + ", unchanged since")));
         return v;
     }
 
@@ -65,10 +74,17 @@ public final class SuspectRestores {
      */
     public Verification remember(Verification v) {
         CheckResult restore = v.check(CheckId.RESTORE.id());
-        if (restore == null || !keyed(v) || restore.status() == CheckStatus.ERROR || restore.status() == CheckStatus.SKIPPED) {
+        if (restore == null
+                || !keyed(v)
+                || restore.status() == CheckStatus.ERROR
+                || restore.status() == CheckStatus.SKIPPED) {
             return v;
         }
-        store.rememberRestoreVerdict(v.file(), v.sizeBytes(), v.scan().modified().toEpochMilli(), v.scan().sha256(),
+        store.rememberRestoreVerdict(
+                v.file(),
+                v.sizeBytes(),
+                v.scan().modified().toEpochMilli(),
+                v.scan().sha256(),
                 new ResultsStore.RestoreVerdict(restore.status().name(), restore.message(), clock.millis()));
         return v;
     }

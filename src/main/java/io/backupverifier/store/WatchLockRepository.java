@@ -40,7 +40,8 @@ final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository 
         } catch (RuntimeException e) {
             if (!down) {
                 down = true;
-                LOG.warn("Results store unavailable for the watcher's cluster lock ({}); backups are verified without it",
+                LOG.warn(
+                        "Results store unavailable for the watcher's cluster lock ({}); backups are verified without it",
                         e.getMessage());
             }
             return true;
@@ -70,13 +71,20 @@ final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository 
         String table = getTableName() != null ? getTableName() : "CAMEL_MESSAGEPROCESSED"; // camel-sql's default
         // same transaction as add()'s check (Spring binds the connection): until it ends, no other node takes this key
         jdbcTemplate.queryForList("SELECT pg_advisory_xact_lock(hashtext(?))", processorName + "/" + key);
-        jdbcTemplate.update("DELETE FROM " + table + " WHERE processorName = ? AND messageId = ? AND createdAt < ?",
-                processorName, key, new Timestamp(now - getLockMaxAgeMillis()));
-        Integer held = jdbcTemplate.queryForObject("SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?",
-                Integer.class, processorName, key);
+        jdbcTemplate.update(
+                "DELETE FROM " + table + " WHERE processorName = ? AND messageId = ? AND createdAt < ?",
+                processorName,
+                key,
+                new Timestamp(now - getLockMaxAgeMillis()));
+        Integer held = jdbcTemplate.queryForObject(
+                "SELECT COUNT(*) FROM " + table + " WHERE processorName = ? AND messageId = ?",
+                Integer.class,
+                processorName,
+                key);
         if (held != null && held > 0) {
             // another node took it after add() looked: its lock
-            throw new org.springframework.dao.DataIntegrityViolationException("lock on " + key + " held by another node");
+            throw new org.springframework.dao.DataIntegrityViolationException(
+                    "lock on " + key + " held by another node");
         }
         return super.insert(key); // no row now: the parent inserts it and keeps it alive while held
     }

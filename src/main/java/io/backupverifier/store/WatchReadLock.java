@@ -28,12 +28,10 @@ public final class WatchReadLock {
     /** The lock's rows in the watcher's table, beside the permanent "verified" keys of {@code watch-backups}. */
     static final String LOCK_PROCESSOR = "watch-backups-lock";
 
-    private WatchReadLock() {
-    }
+    private WatchReadLock() {}
 
     /** The timings of the stable-for check, from the watch settings. */
-    public record Timing(long checkIntervalMs, long stableForMs, long timeoutMs) {
-    }
+    public record Timing(long checkIntervalMs, long stableForMs, long timeoutMs) {}
 
     /** One node (the embedded store): only the stable-for check, as {@code readLock=changed}. */
     public static GenericFileExclusiveReadLockStrategy<File> single(Timing t) {
@@ -63,8 +61,8 @@ public final class WatchReadLock {
      *                 waited for the lock is not verified again
      * @param maxAge   how old a lock row may get before it counts as left by a dead node
      */
-    public static Clustered clustered(Timing t, DataSource dataSource, CamelContext context, IdempotentRepository verified,
-            Duration maxAge) {
+    public static Clustered clustered(
+            Timing t, DataSource dataSource, CamelContext context, IdempotentRepository verified, Duration maxAge) {
         JdbcOrphanLockAwareIdempotentRepository locks = new WatchLockRepository(dataSource, LOCK_PROCESSOR, context);
         locks.setLockMaxAgeMillis(maxAge.toMillis());
         // a live node refreshes its rows three times per maximum age: one late refresh does not lose a lock
@@ -73,7 +71,7 @@ public final class WatchReadLock {
         configure(lock, t);
         lock.setCamelContext(context);
         lock.setIdempotentRepository(locks);
-        lock.setRemoveOnCommit(true);   // the row is only the lock; "verified" is kept in the other repository
+        lock.setRemoveOnCommit(true); // the row is only the lock; "verified" is kept in the other repository
         lock.setRemoveOnRollback(true); // a failed verification is tried again, by any node
         return lock;
     }
@@ -99,7 +97,8 @@ public final class WatchReadLock {
         private GenericFileEndpoint<File> endpoint;
 
         @Override
-        public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint) throws Exception {
+        public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint)
+                throws Exception {
             this.endpoint = endpoint;
             super.prepareOnStartup(operations, endpoint);
         }
@@ -114,8 +113,8 @@ public final class WatchReadLock {
         }
 
         @Override
-        public boolean acquireExclusiveReadLock(GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange)
-                throws Exception {
+        public boolean acquireExclusiveReadLock(
+                GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
             if (!super.acquireExclusiveReadLock(operations, file, exchange)) {
                 return false;
             }
@@ -124,8 +123,10 @@ public final class WatchReadLock {
             // node verified while this one listed it or waited is seen verified here, and skipped.
             file.setFileLength(file.getFile().length());
             file.setLastModified(file.getFile().lastModified());
-            String key = endpoint.getIdempotentKey() == null ? file.getAbsoluteFilePath()
-                    : endpoint.getIdempotentKey().evaluate(GenericFileHelper.createDummy(endpoint, exchange, () -> file), String.class);
+            String key = endpoint.getIdempotentKey() == null
+                    ? file.getAbsoluteFilePath()
+                    : endpoint.getIdempotentKey()
+                            .evaluate(GenericFileHelper.createDummy(endpoint, exchange, () -> file), String.class);
             if (verified.contains(key)) {
                 LOG.debug("{} was verified by another node meanwhile: skipped", file.getFileName());
                 releaseExclusiveReadLockOnRollback(operations, file, exchange);
@@ -136,22 +137,22 @@ public final class WatchReadLock {
         }
 
         @Override
-        public void releaseExclusiveReadLockOnCommit(GenericFileOperations<File> operations, GenericFile<File> file,
-                Exchange exchange) throws Exception {
+        public void releaseExclusiveReadLockOnCommit(
+                GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
             holder(file, false);
             super.releaseExclusiveReadLockOnCommit(operations, file, exchange);
         }
 
         @Override
-        public void releaseExclusiveReadLockOnRollback(GenericFileOperations<File> operations, GenericFile<File> file,
-                Exchange exchange) throws Exception {
+        public void releaseExclusiveReadLockOnRollback(
+                GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
             holder(file, false);
             super.releaseExclusiveReadLockOnRollback(operations, file, exchange);
         }
 
         @Override
-        public void releaseExclusiveReadLockOnAbort(GenericFileOperations<File> operations, GenericFile<File> file,
-                Exchange exchange) throws Exception {
+        public void releaseExclusiveReadLockOnAbort(
+                GenericFileOperations<File> operations, GenericFile<File> file, Exchange exchange) throws Exception {
             holder(file, false);
             super.releaseExclusiveReadLockOnAbort(operations, file, exchange);
         }
@@ -163,11 +164,12 @@ public final class WatchReadLock {
         private void holder(GenericFile<File> file, boolean held) {
             String key = sha256(file.getAbsoluteFilePath());
             try (java.sql.Connection c = dataSource.getConnection();
-                 java.sql.PreparedStatement u = c.prepareStatement(held
-                         ? "INSERT INTO bv_watch_lock_holder (lock_key, node, file_path, since) VALUES (?, ?, ?, ?)"
-                         + " ON CONFLICT (lock_key) DO UPDATE SET node = EXCLUDED.node, file_path = EXCLUDED.file_path,"
-                         + " since = EXCLUDED.since"
-                         : "DELETE FROM bv_watch_lock_holder WHERE lock_key = ? AND node = ?")) {
+                    java.sql.PreparedStatement u = c.prepareStatement(
+                            held
+                                    ? "INSERT INTO bv_watch_lock_holder (lock_key, node, file_path, since) VALUES (?, ?, ?, ?)"
+                                            + " ON CONFLICT (lock_key) DO UPDATE SET node = EXCLUDED.node, file_path = EXCLUDED.file_path,"
+                                            + " since = EXCLUDED.since"
+                                    : "DELETE FROM bv_watch_lock_holder WHERE lock_key = ? AND node = ?")) {
                 u.setString(1, key);
                 u.setString(2, ClusterNode.name());
                 if (held) {
@@ -185,8 +187,9 @@ public final class WatchReadLock {
 
         private static String sha256(String text) {
             try {
-                return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                        .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                return java.util.HexFormat.of()
+                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
             } catch (java.security.NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }

@@ -39,22 +39,46 @@ class AlertDurabilityTest {
     }
 
     private Process service(int smtpPort, String log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
-                "io.backupverifier.cli.BackupVerifierCli", "run")
-                .redirectErrorStream(true).redirectOutput(root.resolve(log).toFile());
-        pb.environment().putAll(Map.of("BACKUP_DIR", root.resolve("backups").toString(),
-                "VERIFICATION_LOG_DIR", root.resolve("logs").toString(), "HTTP_PORT", "0",
-                "WATCH_POLL_INTERVAL", "200ms", "WATCH_STABLE_FOR", "1s", "RESTORE_ON_SUSPECT", "false",
-                "SMTP_HOST", "127.0.0.1", "SMTP_PORT", Integer.toString(smtpPort), "ALERT_EMAIL", "ops@example.com",
-                "ALERT_RETRIES", "0"));
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
+                        "io.backupverifier.cli.BackupVerifierCli",
+                        "run")
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve(log).toFile());
+        pb.environment()
+                .putAll(Map.of(
+                        "BACKUP_DIR",
+                        root.resolve("backups").toString(),
+                        "VERIFICATION_LOG_DIR",
+                        root.resolve("logs").toString(),
+                        "HTTP_PORT",
+                        "0",
+                        "WATCH_POLL_INTERVAL",
+                        "200ms",
+                        "WATCH_STABLE_FOR",
+                        "1s",
+                        "RESTORE_ON_SUSPECT",
+                        "false",
+                        "SMTP_HOST",
+                        "127.0.0.1",
+                        "SMTP_PORT",
+                        Integer.toString(smtpPort),
+                        "ALERT_EMAIL",
+                        "ops@example.com",
+                        "ALERT_RETRIES",
+                        "0"));
         pb.environment().put("FRESHNESS_DAILY", "36500d");
         return pb.start();
     }
 
     private List<String> outbox() {
         String[] names = root.resolve("logs/outbox").toFile().list();
-        return names == null ? List.of() : Arrays.stream(names).filter(n -> n.startsWith("alert_")).toList();
+        return names == null
+                ? List.of()
+                : Arrays.stream(names).filter(n -> n.startsWith("alert_")).toList();
     }
 
     private int verifications() throws Exception {
@@ -62,8 +86,9 @@ class AlertDurabilityTest {
         if (!Files.exists(db)) {
             return 0;
         }
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM bv_verification")) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM bv_verification")) {
             return rs.next() ? rs.getInt(1) : 0;
         } catch (java.sql.SQLException e) {
             return 0; // not created yet
@@ -86,7 +111,9 @@ class AlertDurabilityTest {
                     }
                 });
                 await("the alert being mailed", Duration.ofSeconds(30), () -> slow.connections() >= 1);
-                assertThat(outbox()).as("the alert, on disk before any mail was tried").hasSize(1);
+                assertThat(outbox())
+                        .as("the alert, on disk before any mail was tried")
+                        .hasSize(1);
             } finally {
                 first.destroyForcibly(); // SIGKILL: no shutdown hook, no clean-up
                 assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -97,12 +124,18 @@ class AlertDurabilityTest {
         smtp.start();
         Process second = service(port, "second.log");
         try {
-            assertThat(smtp.waitForIncomingEmail(60_000, 1)).as("the alert after the restart").isTrue();
+            assertThat(smtp.waitForIncomingEmail(60_000, 1))
+                    .as("the alert after the restart")
+                    .isTrue();
             await("the outbox to empty", Duration.ofSeconds(20), () -> outbox().isEmpty());
-            assertThat(smtp.waitForIncomingEmail(3_000, 2)).as("no second alert").isFalse();
+            assertThat(smtp.waitForIncomingEmail(3_000, 2))
+                    .as("no second alert")
+                    .isFalse();
             assertThat(smtp.getReceivedMessages()[0].getSubject())
                     .startsWith("[backup-verifier] FAILED backup_20251226_120000.gz: ");
-            assertThat(verifications()).as("the committed verdict is not verified again").isEqualTo(1);
+            assertThat(verifications())
+                    .as("the committed verdict is not verified again")
+                    .isEqualTo(1);
         } finally {
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);

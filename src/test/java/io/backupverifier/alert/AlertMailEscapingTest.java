@@ -41,10 +41,15 @@ class AlertMailEscapingTest {
             }
         };
         AlertMail mail = new AlertMailRenderer("host", List.of(Path.of("/var/log/bv")))
-                .render(new AlertState.Change(List.of(r), List.of())).get(0);
-        assertThat(mail.subject()).doesNotContain("\n").doesNotContain("\u001b")
-                .startsWith("[backup-verifier] FAILED x.gz\\nBcc: victim@example.com\\n\\x1b[32m[SUCCESS] all good.gz: format");
-        assertThat(mail.text().lines()).noneMatch(l -> l.startsWith("Bcc:") || l.contains("[SUCCESS] all good") && !l.contains("\\n"));
+                .render(new AlertState.Change(List.of(r), List.of()))
+                .get(0);
+        assertThat(mail.subject())
+                .doesNotContain("\n")
+                .doesNotContain("\u001b")
+                .startsWith(
+                        "[backup-verifier] FAILED x.gz\\nBcc: victim@example.com\\n\\x1b[32m[SUCCESS] all good.gz: format");
+        assertThat(mail.text().lines())
+                .noneMatch(l -> l.startsWith("Bcc:") || l.contains("[SUCCESS] all good") && !l.contains("\\n"));
         assertThat(mail.text()).doesNotContain("\u001b");
     }
 }

@@ -38,6 +38,7 @@ class AlertMailTest {
 
     @TempDir
     Path root;
+
     Path backups;
     GreenMail smtp;
     int port;
@@ -49,10 +50,15 @@ class AlertMailTest {
         smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         smtp.start();
         backups = root.resolve("backups");
-        cli = new Cli(root).env("BACKUP_DIR", backups.toString()).env("SMTP_HOST", "127.0.0.1")
-                .env("SMTP_PORT", Integer.toString(port)).env("ALERT_EMAIL", "ops@example.com, dba@example.com")
-                .env("ALERT_FROM", "verifier@example.com").env("RESTORE_ON_SUSPECT", "false")
-                .env("ALERT_RETRIES", "1").env("ALERT_RETRY_DELAY", "100ms")
+        cli = new Cli(root)
+                .env("BACKUP_DIR", backups.toString())
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com, dba@example.com")
+                .env("ALERT_FROM", "verifier@example.com")
+                .env("RESTORE_ON_SUSPECT", "false")
+                .env("ALERT_RETRIES", "1")
+                .env("ALERT_RETRY_DELAY", "100ms")
                 .env("FRESHNESS_DAILY", "36500d"); // the fixtures are from 2025: keep freshness out of these mails
     }
 
@@ -82,7 +88,9 @@ class AlertMailTest {
             BodyPart part = mp.getBodyPart(i);
             if (part.getContent() instanceof Multipart inner) {
                 for (int j = 0; j < inner.getCount(); j++) {
-                    parts.put(type(inner.getBodyPart(j)), String.valueOf(inner.getBodyPart(j).getContent()));
+                    parts.put(
+                            type(inner.getBodyPart(j)),
+                            String.valueOf(inner.getBodyPart(j).getContent()));
                 }
             } else {
                 parts.put(type(part), String.valueOf(part.getContent()));
@@ -103,17 +111,21 @@ class AlertMailTest {
         MimeMessage[] first = smtp.getReceivedMessages();
         assertThat(first).hasSize(2); // one message, delivered to two recipients
         MimeMessage m = first[0];
-        assertThat(m.getSubject()).isEqualTo("[backup-verifier] FAILED backup_20251226_120000.gz: metadata, checksum, "
-                + "gzip_integrity, extractable, dump_complete");
+        assertThat(m.getSubject())
+                .isEqualTo("[backup-verifier] FAILED backup_20251226_120000.gz: metadata, checksum, "
+                        + "gzip_integrity, extractable, dump_complete");
         assertThat(Arrays.stream(m.getRecipients(MimeMessage.RecipientType.TO)).map(Address::toString))
                 .containsExactlyInAnyOrder("ops@example.com", "dba@example.com");
         assertThat(m.getFrom()[0].toString()).isEqualTo("verifier@example.com");
         Map<String, String> parts = parts(m);
         assertThat(parts).containsKeys("text/plain", "text/html");
         // both parts say which backup failed and what to do
-        assertThat(parts.get("text/plain")).contains("backup_20251226_120000.gz", "Re-run backup, check disk space and I/O");
-        assertThat(parts.get("text/html")).contains("backup_20251226_120000.gz", "Re-run backup, check disk space and I/O");
-        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(m)).contains("Re-run backup, check disk space and I/O");
+        assertThat(parts.get("text/plain"))
+                .contains("backup_20251226_120000.gz", "Re-run backup, check disk space and I/O");
+        assertThat(parts.get("text/html"))
+                .contains("backup_20251226_120000.gz", "Re-run backup, check disk space and I/O");
+        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(m))
+                .contains("Re-run backup, check disk space and I/O");
 
         // the same failure on the next run: no mail
         assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
@@ -134,8 +146,11 @@ class AlertMailTest {
             }
         }
         // two recipients: each mail arrives twice; the failure was mailed once, then the recovery once
-        assertThat(subjects).filteredOn(x -> x.contains("RECOVERED")).hasSize(2)
-                .allMatch(x -> x.equals("[backup-verifier] RECOVERED daily: newer backup backup_20251227_120000.gz passed"));
+        assertThat(subjects)
+                .filteredOn(x -> x.contains("RECOVERED"))
+                .hasSize(2)
+                .allMatch(x ->
+                        x.equals("[backup-verifier] RECOVERED daily: newer backup backup_20251227_120000.gz passed"));
         assertThat(subjects).filteredOn(x -> x.contains("FAILED")).hasSize(2);
         assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(recovery)).contains("backup_20251226_120000.gz");
     }
@@ -158,49 +173,84 @@ class AlertMailTest {
     void smtpDownKeepsTheAlertAndTheTimerDeliversItWhenSmtpIsBack() throws Exception {
         smtp.stop();
         Path outbox = root.resolve("own/logs/outbox");
-        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
-                .env("ALERT_EMAIL", "ops@example.com").env("ALERT_RETRIES", "1").env("ALERT_RETRY_DELAY", "100ms")
-                .env("ALERT_RESEND_INTERVAL", "1s").env("RESTORE_ON_SUSPECT", "false").start()) {
+        try (Service service = new Service(root)
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("ALERT_RETRIES", "1")
+                .env("ALERT_RETRY_DELAY", "100ms")
+                .env("ALERT_RESEND_INTERVAL", "1s")
+                .env("RESTORE_ON_SUSPECT", "false")
+                .start()) {
             Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
             Fixtures.truncate(bad, 3000);
-            await("the undelivered alert in the outbox", Duration.ofSeconds(30),
+            await(
+                    "the undelivered alert in the outbox",
+                    Duration.ofSeconds(30),
                     () -> Files.isDirectory(outbox) && outbox.toFile().list().length == 1);
             smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
             smtp.start();
             assertThat(smtp.waitForIncomingEmail(30_000, 1)).isTrue();
-            assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251226_120000.gz");
-            await("the outbox to empty", Duration.ofSeconds(10), () -> outbox.toFile().list().length == 0);
+            assertThat(smtp.getReceivedMessages()[0].getSubject())
+                    .startsWith("[backup-verifier] FAILED backup_20251226_120000.gz");
+            await(
+                    "the outbox to empty",
+                    Duration.ofSeconds(10),
+                    () -> outbox.toFile().list().length == 0);
         }
     }
 
     @Test
     void stoppedBackupJobIsAlertedByTheHourlyFreshnessCheckAndItsEndToo() throws Exception {
-        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
-                .env("ALERT_EMAIL", "ops@example.com").env("FRESHNESS_CRON", "0/2 * * * * ?").env("WATCH_POLL_INTERVAL", "1h")
+        try (Service service = new Service(root)
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("FRESHNESS_CRON", "0/2 * * * * ?")
+                .env("WATCH_POLL_INTERVAL", "1h")
                 .start()) {
             assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
-            assertThat(smtp.getReceivedMessages()[0].getSubject()).isEqualTo("[backup-verifier] FAILED daily: freshness");
-            // two more checks after the one that alerted: an alert is kept in the outbox before its check ends, and a kept
+            assertThat(smtp.getReceivedMessages()[0].getSubject())
+                    .isEqualTo("[backup-verifier] FAILED daily: freshness");
+            // two more checks after the one that alerted: an alert is kept in the outbox before its check ends, and a
+            // kept
             // one leaves the outbox only once it has been mailed
-            NotifyBuilder later = new NotifyBuilder(service.camel()).fromRoute("hourly-freshness").whenDone(2).create();
-            assertThat(later.matches(20, TimeUnit.SECONDS)).as("two more freshness checks").isTrue();
+            NotifyBuilder later = new NotifyBuilder(service.camel())
+                    .fromRoute("hourly-freshness")
+                    .whenDone(2)
+                    .create();
+            assertThat(later.matches(20, TimeUnit.SECONDS))
+                    .as("two more freshness checks")
+                    .isTrue();
             await("the outbox empty", Duration.ofSeconds(10), () -> outboxIn(service).length == 0);
-            assertThat(smtp.getReceivedMessages()).as("no second mail while it stays stale").hasSize(1);
+            assertThat(smtp.getReceivedMessages())
+                    .as("no second mail while it stays stale")
+                    .hasSize(1);
             Path fresh = Fixtures.write(service.backups.resolve("backup_now.gz"), Fixtures.bytes("shop.sql.gz"));
             Fixtures.sidecar(fresh, java.time.Instant.now().toString(), null);
             assertThat(smtp.waitForIncomingEmail(20_000, 2)).isTrue();
-            assertThat(smtp.getReceivedMessages()[1].getSubject()).isEqualTo("[backup-verifier] RECOVERED daily: the daily backups are fresh again");
+            assertThat(smtp.getReceivedMessages()[1].getSubject())
+                    .isEqualTo("[backup-verifier] RECOVERED daily: the daily backups are fresh again");
         }
     }
 
     @Test
     void starttlsSettingsReachTheMailSession() throws Exception {
-        try (Service service = new Service(root).env("SMTP_HOST", "mail.example.com").env("SMTP_PORT", "587")
-                .env("SMTP_STARTTLS", "true").env("SMTP_USER", "alerts").env("SMTP_PASSWORD", "s3cret")
-                .env("ALERT_EMAIL", "ops@example.com").start()) {
-            MailEndpoint endpoint = service.camel().getEndpoints().stream().filter(MailEndpoint.class::isInstance)
-                    .map(MailEndpoint.class::cast).findFirst().orElseThrow();
-            Properties session = endpoint.getConfiguration().getAdditionalJavaMailProperties(); // merged into the session by camel-mail
+        try (Service service = new Service(root)
+                .env("SMTP_HOST", "mail.example.com")
+                .env("SMTP_PORT", "587")
+                .env("SMTP_STARTTLS", "true")
+                .env("SMTP_USER", "alerts")
+                .env("SMTP_PASSWORD", "s3cret")
+                .env("ALERT_EMAIL", "ops@example.com")
+                .start()) {
+            MailEndpoint endpoint = service.camel().getEndpoints().stream()
+                    .filter(MailEndpoint.class::isInstance)
+                    .map(MailEndpoint.class::cast)
+                    .findFirst()
+                    .orElseThrow();
+            Properties session = endpoint.getConfiguration()
+                    .getAdditionalJavaMailProperties(); // merged into the session by camel-mail
             assertThat(session.getProperty("mail.smtp.starttls.enable")).isEqualTo("true");
             assertThat(session.getProperty("mail.smtp.starttls.required")).isEqualTo("true");
             // connect, read and write limits, and the total one (SMTP_TIMEOUT, 60 s by default)
@@ -213,7 +263,8 @@ class AlertMailTest {
             assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("alerts");
             assertThat(endpoint.getConfiguration().getPassword()).isEqualTo("s3cret");
             // Camel logs endpoint URIs sanitized: the password never shows
-            assertThat(org.apache.camel.util.URISupport.sanitizeUri(endpoint.getEndpointUri())).doesNotContain("s3cret");
+            assertThat(org.apache.camel.util.URISupport.sanitizeUri(endpoint.getEndpointUri()))
+                    .doesNotContain("s3cret");
         }
     }
 
@@ -237,8 +288,9 @@ class AlertMailTest {
         smtp.stop(); // the mail server is down during the first cron run
         Cli.Result first = cli.run("verify", "--all", "--alert");
         assertThat(first.exit()).isEqualTo(1);
-        assertThat(first.err()).contains("[WARNING] 1 alert waits in " + outbox().toAbsolutePath()
-                + ": not delivered now; the next command that alerts, or the service, sends it");
+        assertThat(first.err())
+                .contains("[WARNING] 1 alert waits in " + outbox().toAbsolutePath()
+                        + ": not delivered now; the next command that alerts, or the service, sends it");
         assertThat(outboxFiles()).hasSize(1).allMatch(n -> n.matches("alert_.*\\.json"));
 
         smtp = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -278,7 +330,9 @@ class AlertMailTest {
         cli.run("verify", "--all", "--alert");
         assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
         String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(smtp.getReceivedMessages()[0]);
-        assertThat(body).contains("backup-verifier on " + java.net.InetAddress.getLocalHost().getHostName())
+        assertThat(body)
+                .contains("backup-verifier on "
+                        + java.net.InetAddress.getLocalHost().getHostName())
                 .contains(backups.resolve("verification_logs").toAbsolutePath().toString())
                 .doesNotContain("under VERIFICATION_LOG_DIR");
     }
@@ -309,15 +363,19 @@ class AlertMailTest {
                 return ResultKind.RESTORE;
             }
         };
-        AlertMailRenderer renderer = new AlertMailRenderer("db-backup-1", List.of(Path.of("/var/log/bv"), Path.of("/var/log/bv-restore")));
+        AlertMailRenderer renderer =
+                new AlertMailRenderer("db-backup-1", List.of(Path.of("/var/log/bv"), Path.of("/var/log/bv-restore")));
         List<AlertMail> mails = renderer.render(new AlertState.Change(List.of(unreachable), List.of()));
         assertThat(mails).hasSize(1);
         assertThat(mails.get(0).subject()).isEqualTo("[backup-verifier] ERROR x.gz: restore (test server unreachable)");
-        assertThat(mails.get(0).text()).contains("Restore test ERROR: /backups/daily/x.gz (daily)")
+        assertThat(mails.get(0).text())
+                .contains("Restore test ERROR: /backups/daily/x.gz (daily)")
                 .contains("Action: " + Advice.forError())
                 .contains("backup-verifier on db-backup-1: every check of every backup, in the logs and reports under "
                         + "/var/log/bv and /var/log/bv-restore.");
-        assertThat(mails.get(0).html()).contains("<span class=\"ERROR\">ERROR</span>").contains(AlertMailRenderer.esc(Advice.forError()));
+        assertThat(mails.get(0).html())
+                .contains("<span class=\"ERROR\">ERROR</span>")
+                .contains(AlertMailRenderer.esc(Advice.forError()));
     }
 
     @Test
@@ -326,36 +384,53 @@ class AlertMailTest {
         Path blocked = Files.writeString(root.resolve("outbox-is-a-file"), "not a directory");
         Cli.Result r = cli.env("ALERT_OUTBOX_DIR", blocked.toString()).run("verify", "--all", "--alert");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("[ERROR] Cannot keep the alert '[backup-verifier] FAILED backup_20251226_120000.gz: ");
+        assertThat(r.err())
+                .contains("[ERROR] Cannot keep the alert '[backup-verifier] FAILED backup_20251226_120000.gz: ");
         assertThat(smtp.getReceivedMessages()).isEmpty();
 
         // the service does not commit a verdict whose alert is not on disk: once the outbox works, the alert goes out
         Path outbox = root.resolve("service-outbox");
         Files.writeString(outbox, "not a directory either");
-        try (Service service = new Service(root.resolve("svc")).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
-                .env("ALERT_EMAIL", "ops@example.com").env("ALERT_OUTBOX_DIR", outbox.toString())
-                .env("RESTORE_ON_SUSPECT", "false").start()) {
+        try (Service service = new Service(root.resolve("svc"))
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("ALERT_OUTBOX_DIR", outbox.toString())
+                .env("RESTORE_ON_SUSPECT", "false")
+                .start()) {
             Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
             Fixtures.truncate(bad, 3000);
-            await("a verification whose alert could not be kept", Duration.ofSeconds(20), () -> service.verifications(bad) >= 1);
+            await(
+                    "a verification whose alert could not be kept",
+                    Duration.ofSeconds(20),
+                    () -> service.verifications(bad) >= 1);
             assertThat(smtp.getReceivedMessages()).isEmpty();
             Files.delete(outbox);
-            assertThat(smtp.waitForIncomingEmail(30_000, 1)).as("the alert, once the outbox works").isTrue();
-            assertThat(smtp.getReceivedMessages()[0].getSubject()).startsWith("[backup-verifier] FAILED backup_20251227_120000.gz: ");
+            assertThat(smtp.waitForIncomingEmail(30_000, 1))
+                    .as("the alert, once the outbox works")
+                    .isTrue();
+            assertThat(smtp.getReceivedMessages()[0].getSubject())
+                    .startsWith("[backup-verifier] FAILED backup_20251227_120000.gz: ");
         }
     }
 
     @SuppressWarnings("try") // a resource held only to be closed at the end
     @Test
     void dailyReportGoesToTheAdminThroughTheOutbox() throws Exception {
-        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
-                .env("ALERT_EMAIL", "ops@example.com").env("ADMIN_EMAIL", "admin@example.com")
-                .env("DAILY_REPORT_CRON", "0/2 * * * * ?").env("WATCH_POLL_INTERVAL", "1h").env("FRESHNESS_DAILY", "36500d")
+        try (Service service = new Service(root)
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("ADMIN_EMAIL", "admin@example.com")
+                .env("DAILY_REPORT_CRON", "0/2 * * * * ?")
+                .env("WATCH_POLL_INTERVAL", "1h")
+                .env("FRESHNESS_DAILY", "36500d")
                 .start()) {
             assertThat(smtp.waitForIncomingEmail(20_000, 1)).isTrue();
             MimeMessage m = smtp.getReceivedMessages()[0];
             assertThat(m.getSubject()).startsWith("[backup-verifier] Report: ");
-            assertThat(Arrays.stream(m.getRecipients(MimeMessage.RecipientType.TO)).map(Address::toString))
+            assertThat(Arrays.stream(m.getRecipients(MimeMessage.RecipientType.TO))
+                            .map(Address::toString))
                     .containsExactly("admin@example.com");
             assertThat(parts(m)).containsKeys("text/plain", "text/html");
         }
@@ -369,22 +444,37 @@ class AlertMailTest {
         for (int i = 0; i < 30; i++) {
             outbox.keep(new AlertMail("[backup-verifier] FAILED kept-" + i + ".gz: checksum", "text", "<p>html</p>"));
         }
-        Cli command = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).env("VERIFICATION_LOG_DIR", logs.toString())
-                .env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port)).env("ALERT_EMAIL", "ops@example.com");
-        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
-                .env("ALERT_EMAIL", "ops@example.com").env("WATCH_POLL_INTERVAL", "1h").env("FRESHNESS_DAILY", "36500d")
+        Cli command = new Cli(root)
+                .env("BACKUP_DIR", root.resolve("backups").toString())
+                .env("VERIFICATION_LOG_DIR", logs.toString())
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com");
+        try (Service service = new Service(root)
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("WATCH_POLL_INTERVAL", "1h")
+                .env("FRESHNESS_DAILY", "36500d")
                 .start()) {
             assertThat(command.run("cleanup").exit()).isEqualTo(0); // drains while the service's sender does too
             assertThat(smtp.waitForIncomingEmail(30_000, 30)).isTrue();
-            await("the outbox to empty", Duration.ofSeconds(10), () -> logs.resolve("outbox").toFile().list().length == 0);
-            assertThat(smtp.waitForIncomingEmail(2_000, 31)).as("no alert twice").isFalse();
+            await(
+                    "the outbox to empty",
+                    Duration.ofSeconds(10),
+                    () -> logs.resolve("outbox").toFile().list().length == 0);
+            assertThat(smtp.waitForIncomingEmail(2_000, 31))
+                    .as("no alert twice")
+                    .isFalse();
             assertThat(Arrays.stream(smtp.getReceivedMessages()).map(m -> {
-                try {
-                    return m.getSubject();
-                } catch (jakarta.mail.MessagingException e) {
-                    throw new IllegalStateException(e);
-                }
-            })).hasSize(30).doesNotHaveDuplicates();
+                        try {
+                            return m.getSubject();
+                        } catch (jakarta.mail.MessagingException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }))
+                    .hasSize(30)
+                    .doesNotHaveDuplicates();
         }
     }
 }

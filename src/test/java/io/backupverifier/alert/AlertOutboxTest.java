@@ -34,9 +34,11 @@ class AlertOutboxTest {
         AlertOutbox outbox = new AlertOutbox(root.resolve("outbox"), Clock.systemDefaultZone());
         Path kept = outbox.keep(mail("[backup-verifier] Report"), "admin@example.com");
         assertThat(kept.getFileName().toString()).matches("alert_\\d{8}_\\d{6}_\\d+_\\d{6}\\.json");
-        assertThat(root.resolve("outbox").toFile().list()).containsExactly(kept.getFileName().toString());
+        assertThat(root.resolve("outbox").toFile().list())
+                .containsExactly(kept.getFileName().toString());
         AlertOutbox.Claim c = outbox.claim(kept);
-        assertThat(c.mail()).isEqualTo(new AlertMail("[backup-verifier] Report", "text", "<p>html</p>", "admin@example.com"));
+        assertThat(c.mail())
+                .isEqualTo(new AlertMail("[backup-verifier] Report", "text", "<p>html</p>", "admin@example.com"));
     }
 
     @Test
@@ -45,7 +47,8 @@ class AlertOutboxTest {
         AlertOutbox outbox = new AlertOutbox(notADir, Clock.systemDefaultZone());
         assertThatThrownBy(() -> outbox.keep(mail("[backup-verifier] FAILED x.gz: checksum")))
                 .isInstanceOf(AlertNotKeptException.class)
-                .hasMessageContaining("Cannot keep the alert '[backup-verifier] FAILED x.gz: checksum' in the outbox " + notADir);
+                .hasMessageContaining(
+                        "Cannot keep the alert '[backup-verifier] FAILED x.gz: checksum' in the outbox " + notADir);
     }
 
     @Test
@@ -93,8 +96,10 @@ class AlertOutboxTest {
         assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
         Path deadClaim = Files.move(kept, dir.resolve(kept.getFileName() + "." + gone.pid() + ".sending"));
         Path kept2 = outbox.keep(mail("[backup-verifier] FAILED b.gz: checksum"));
-        Path liveClaim = Files.move(kept2, dir.resolve(kept2.getFileName() + "." + ProcessHandle.current().parent()
-                .orElseThrow().pid() + ".sending"));
+        Path liveClaim = Files.move(
+                kept2,
+                dir.resolve(kept2.getFileName() + "."
+                        + ProcessHandle.current().parent().orElseThrow().pid() + ".sending"));
 
         assertThat(outbox.pending()).containsExactly(deadClaim, liveClaim);
         AlertOutbox.Claim taken = outbox.claim(deadClaim);
@@ -104,7 +109,9 @@ class AlertOutboxTest {
 
         // a service restarted in a container often gets its old PID again: its predecessor's claim is still taken over
         Path kept3 = outbox.keep(mail("[backup-verifier] FAILED c.gz: checksum"));
-        Path predecessor = Files.move(kept3, dir.resolve(kept3.getFileName() + "." + ProcessHandle.current().pid() + "-12345.sending"));
+        Path predecessor = Files.move(
+                kept3,
+                dir.resolve(kept3.getFileName() + "." + ProcessHandle.current().pid() + "-12345.sending"));
         AlertOutbox.Claim inherited = outbox.claim(predecessor);
         assertThat(inherited).isNotNull();
         assertThat(inherited.mail().subject()).isEqualTo("[backup-verifier] FAILED c.gz: checksum");
@@ -112,8 +119,11 @@ class AlertOutboxTest {
 
         // delivery failed: the mail waits again under its own name, and the service waits ALERT_RESEND_INTERVAL
         AlertOutbox service = new AlertOutbox(dir, Clock.systemDefaultZone(), Duration.ofHours(1));
-        AlertOutbox.Claim again = service.claim(outbox.pending().stream().filter(p -> p.toString().contains(
-                taken.file().getFileName().toString().replaceAll("\\.\\d+\\.sending$", ""))).findFirst().orElseThrow());
+        AlertOutbox.Claim again = service.claim(outbox.pending().stream()
+                .filter(p -> p.toString()
+                        .contains(taken.file().getFileName().toString().replaceAll("\\.\\d+\\.sending$", "")))
+                .findFirst()
+                .orElseThrow());
         assertThat(again).as("claimed by this process already").isNull();
         outbox.release(taken);
         Path waiting = dir.resolve(kept.getFileName());

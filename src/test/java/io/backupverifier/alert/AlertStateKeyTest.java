@@ -43,7 +43,9 @@ class AlertStateKeyTest {
 
     @Test
     void keysAndGroupsKeepTheirStoredPrefixes() {
-        String file = Path.of("/backups/daily/backup_20251227_120000.gz").toAbsolutePath().toString();
+        String file = Path.of("/backups/daily/backup_20251227_120000.gz")
+                .toAbsolutePath()
+                .toString();
         assertThat(AlertState.key(result(ResultKind.VERIFY))).isEqualTo("verify:" + file);
         assertThat(AlertState.key(result(ResultKind.RESTORE))).isEqualTo("restore:" + file);
         assertThat(AlertState.key(result(ResultKind.LIVE_DB))).isEqualTo("livedb:" + file);

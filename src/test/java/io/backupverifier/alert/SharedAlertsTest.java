@@ -54,13 +54,15 @@ class SharedAlertsTest {
     private String database;
     private final List<DataSource> pools = new ArrayList<>();
     /** The nodes' shared clock, moved by the test (the lease and the resend interval are long). */
-    private final AtomicLong now = new AtomicLong(Instant.parse("2026-01-10T12:00:00Z").toEpochMilli());
+    private final AtomicLong now =
+            new AtomicLong(Instant.parse("2026-01-10T12:00:00Z").toEpochMilli());
 
     @BeforeEach
     void createDatabase() throws Exception {
-        database = "bv_cluster_alerts_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        database = "bv_cluster_alerts_"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         } catch (java.sql.SQLException e) {
             database = null;
@@ -76,7 +78,7 @@ class SharedAlertsTest {
         }
         if (database != null) {
             try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             }
         }
@@ -108,12 +110,13 @@ class SharedAlertsTest {
     }
 
     /** A node as the service wires it with CLUSTER_ENABLED: its own pool, the shared tables. */
-    private record Node(Alerts alerts, SharedAlertOutbox outbox) { }
+    private record Node(Alerts alerts, SharedAlertOutbox outbox) {}
 
     private Node node(String name) {
         DataSource p = pool();
         SharedAlertOutbox outbox = new SharedAlertOutbox(p, clock(), RESEND, LEASE, name);
-        return new Node(new Alerts(new AlertState(p, clock(), true), new AlertMailRenderer(name, List.of(dir)), outbox::keep),
+        return new Node(
+                new Alerts(new AlertState(p, clock(), true), new AlertMailRenderer(name, List.of(dir)), outbox::keep),
                 outbox);
     }
 
@@ -121,8 +124,8 @@ class SharedAlertsTest {
     private Map<String, Integer> kept() throws Exception {
         Map<String, Integer> out = new HashMap<>();
         try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT subject FROM bv_alert_outbox")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT subject FROM bv_alert_outbox")) {
             while (rs.next()) {
                 out.merge(rs.getString(1), 1, Integer::sum);
             }
@@ -156,7 +159,9 @@ class SharedAlertsTest {
                 for (Future<List<AlertMail>> f : decided) {
                     mails += f.get(30, TimeUnit.SECONDS).size();
                 }
-                assertThat(mails).as("alerts kept for " + v.file().getFileName() + " by both nodes together").isEqualTo(1);
+                assertThat(mails)
+                        .as("alerts kept for " + v.file().getFileName() + " by both nodes together")
+                        .isEqualTo(1);
             }
         } finally {
             pool.shutdownNow();
@@ -177,7 +182,9 @@ class SharedAlertsTest {
         for (int i = 0; i < 30; i++) {
             a.outbox().keep(new AlertMail("alert " + i, "text", "<p>html</p>"));
         }
-        assertThat(b.outbox().due()).as("due on the other node too: the outbox is shared").hasSize(30);
+        assertThat(b.outbox().due())
+                .as("due on the other node too: the outbox is shared")
+                .hasSize(30);
         // both nodes drain at once, as their outbox timers do
         List<String> sent = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(2);

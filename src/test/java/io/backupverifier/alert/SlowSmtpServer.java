@@ -41,7 +41,8 @@ final class SlowSmtpServer implements AutoCloseable {
     }
 
     private void dribble(Socket s) {
-        try (s; OutputStream out = s.getOutputStream()) {
+        try (s;
+                OutputStream out = s.getOutputStream()) {
             byte[] greeting = "220 slow.example.com ESMTP".getBytes();
             for (int i = 0; !server.isClosed(); i++) {
                 out.write(greeting[i % greeting.length]);

@@ -35,7 +35,9 @@ class SlowSmtpTest {
 
     private static List<String> kept(Path outbox) {
         String[] names = outbox.toFile().list();
-        return names == null ? List.of() : Arrays.stream(names).filter(n -> n.startsWith("alert_")).toList();
+        return names == null
+                ? List.of()
+                : Arrays.stream(names).filter(n -> n.startsWith("alert_")).toList();
     }
 
     @Test
@@ -43,9 +45,15 @@ class SlowSmtpTest {
         int port = freePort();
         Path outbox = root.resolve("own/logs/outbox");
         SlowSmtpServer slow = new SlowSmtpServer(port);
-        try (Service service = new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
-                .env("ALERT_EMAIL", "ops@example.com").env("SMTP_TIMEOUT", "3s").env("ALERT_RETRIES", "0")
-                .env("ALERT_RESEND_INTERVAL", "1s").env("RESTORE_ON_SUSPECT", "false").start()) {
+        try (Service service = new Service(root)
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("SMTP_TIMEOUT", "3s")
+                .env("ALERT_RETRIES", "0")
+                .env("ALERT_RESEND_INTERVAL", "1s")
+                .env("RESTORE_ON_SUSPECT", "false")
+                .start()) {
             Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
             Fixtures.truncate(first, 3000);
             await("the first backup verified", Duration.ofSeconds(20), () -> service.verifications(first) == 1);
@@ -55,10 +63,15 @@ class SlowSmtpTest {
             Path second = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
             Fixtures.truncate(second, 3000);
             long start = System.nanoTime();
-            await("the second backup verified while SMTP is slow", Duration.ofSeconds(10),
+            await(
+                    "the second backup verified while SMTP is slow",
+                    Duration.ofSeconds(10),
                     () -> service.verifications(second) == 1);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            await("both alerts kept in the outbox", Duration.ofSeconds(10), () -> kept(outbox).size() == 2);
+            await(
+                    "both alerts kept in the outbox",
+                    Duration.ofSeconds(10),
+                    () -> kept(outbox).size() == 2);
             // the total limit: the sender hangs up on the slow server and tries again later
             await("the sender giving up on the slow server", Duration.ofSeconds(15), () -> slow.abandoned() >= 1);
             assertThat(kept(outbox)).hasSize(2);
@@ -68,11 +81,17 @@ class SlowSmtpTest {
             smtp.start();
             try {
                 assertThat(smtp.waitForIncomingEmail(30_000, 2)).isTrue();
-                await("the outbox to empty", Duration.ofSeconds(10), () -> kept(outbox).isEmpty());
-                assertThat(smtp.waitForIncomingEmail(2_000, 3)).as("no alert twice").isFalse();
+                await(
+                        "the outbox to empty",
+                        Duration.ofSeconds(10),
+                        () -> kept(outbox).isEmpty());
+                assertThat(smtp.waitForIncomingEmail(2_000, 3))
+                        .as("no alert twice")
+                        .isFalse();
                 assertThat(Arrays.stream(smtp.getReceivedMessages()).map(SlowSmtpTest::subject))
-                        .containsExactlyInAnyOrder("[backup-verifier] FAILED backup_20251226_120000.gz: metadata, checksum, "
-                                + "gzip_integrity, extractable, dump_complete",
+                        .containsExactlyInAnyOrder(
+                                "[backup-verifier] FAILED backup_20251226_120000.gz: metadata, checksum, "
+                                        + "gzip_integrity, extractable, dump_complete",
                                 "[backup-verifier] FAILED backup_20251227_120000.gz: metadata, checksum, gzip_integrity, "
                                         + "extractable, dump_complete");
             } finally {
@@ -98,10 +117,11 @@ class SlowSmtpTest {
             jakarta.mail.Session mail = jakarta.mail.Session.getInstance(guarded);
             long start = System.nanoTime();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
-                try (jakarta.mail.Transport t = mail.getTransport("smtp")) {
-                    t.connect();
-                }
-            }).isInstanceOf(jakarta.mail.MessagingException.class);
+                        try (jakarta.mail.Transport t = mail.getTransport("smtp")) {
+                            t.connect();
+                        }
+                    })
+                    .isInstanceOf(jakarta.mail.MessagingException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
             assertThat(slow.connections()).isEqualTo(1);
         }

@@ -4,8 +4,8 @@ import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.Fixtures;
-import io.backupverifier.testing.TestPostgres;
 import io.backupverifier.testing.ServiceProcess;
+import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -43,9 +43,10 @@ class ClusterServiceTest {
 
     @BeforeEach
     void createDatabase() throws SQLException {
-        database = "bv_cluster_test_" + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+        database = "bv_cluster_test_"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
     }
@@ -57,7 +58,7 @@ class ClusterServiceTest {
         }
         if (database != null) {
             try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
-                 Statement s = c.createStatement()) {
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             }
         }
@@ -69,6 +70,7 @@ class ClusterServiceTest {
 
     /** The test timer: the freshness check every 10 s (Quartz cron), on both nodes' configuration. */
     private static final String TICK_CRON = "0/10 * * * * ?";
+
     private static final String TICK_LINE = "Freshness check for the tick of ";
 
     private final Map<ServiceProcess, Integer> ports = new HashMap<>();
@@ -103,9 +105,13 @@ class ClusterServiceTest {
     }
 
     private String get(ServiceProcess node, String path) throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest
-                .newBuilder(java.net.URI.create("http://127.0.0.1:" + ports.get(node) + path)).timeout(Duration.ofSeconds(30))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create("http://127.0.0.1:" + ports.get(node) + path))
+                                .timeout(Duration.ofSeconds(30))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 
@@ -114,7 +120,11 @@ class ClusterServiceTest {
         Map<String, Integer> ticks = new java.util.TreeMap<>();
         for (ServiceProcess node : nodes) {
             for (String line : node.logLines(TICK_LINE)) {
-                ticks.merge(line.substring(line.indexOf(TICK_LINE) + TICK_LINE.length()).strip(), 1, Integer::sum);
+                ticks.merge(
+                        line.substring(line.indexOf(TICK_LINE) + TICK_LINE.length())
+                                .strip(),
+                        1,
+                        Integer::sum);
             }
         }
         return ticks;
@@ -136,8 +146,8 @@ class ClusterServiceTest {
     private Map<String, List<String>> verdicts() {
         Map<String, List<String>> out = new HashMap<>();
         try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT file_path, status FROM bv_verification ORDER BY verified_at")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT file_path, status FROM bv_verification ORDER BY verified_at")) {
             while (rs.next()) {
                 out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2));
             }
@@ -167,34 +177,54 @@ class ClusterServiceTest {
 
         List<Path> dropped = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            dropped.add(Fixtures.backup(backups(), "shop.sql.gz", String.format("backup_202512%02d_12%02d00.gz", 1 + i % 28, i)));
+            dropped.add(Fixtures.backup(
+                    backups(), "shop.sql.gz", String.format("backup_202512%02d_12%02d00.gz", 1 + i % 28, i)));
         }
-        await("all 50 backups verified", Duration.ofSeconds(600), () -> verdicts().keySet().size() == dropped.size());
+        await(
+                "all 50 backups verified",
+                Duration.ofSeconds(600),
+                () -> verdicts().keySet().size() == dropped.size());
         // one more, dropped after the others were done: once it is verified, both nodes have polled
         // the directory again since, and would have taken any of the first ones a second time
         Path last = Fixtures.backup(backups(), "shop.sql.gz", "backup_20251229_120000.gz");
-        await("the last backup verified", Duration.ofSeconds(60), () -> verdicts().containsKey(key(last)));
+        await(
+                "the last backup verified",
+                Duration.ofSeconds(60),
+                () -> verdicts().containsKey(key(last)));
 
         Map<String, List<String>> verdicts = verdicts();
         dropped.add(last);
         for (Path backup : dropped) {
-            assertThat(verdicts.get(key(backup))).as("verdicts of " + backup.getFileName()).hasSize(1);
+            assertThat(verdicts.get(key(backup)))
+                    .as("verdicts of " + backup.getFileName())
+                    .hasSize(1);
         }
         assertThat(verdicts).hasSize(dropped.size());
         // the work was shared: each node verified some, and together each backup once (lines follow the verdicts)
-        await("the watcher lines of every verdict", Duration.ofSeconds(30), () -> watcherLines(a) + watcherLines(b) >= dropped.size());
+        await(
+                "the watcher lines of every verdict",
+                Duration.ofSeconds(30),
+                () -> watcherLines(a) + watcherLines(b) >= dropped.size());
         assertThat(watcherLines(a)).as("backups verified by node a").isPositive();
         assertThat(watcherLines(b)).as("backups verified by node b").isPositive();
-        assertThat(watcherLines(a) + watcherLines(b)).as("watcher lines of both nodes").isEqualTo(dropped.size());
+        assertThat(watcherLines(a) + watcherLines(b))
+                .as("watcher lines of both nodes")
+                .isEqualTo(dropped.size());
 
         // the timers: one clustered Quartz scheduler in the shared store, both nodes checked in, each trigger once
-        assertThat(query("SELECT COUNT(*) FROM qrtz_scheduler_state")).as("Quartz nodes checked in").isEqualTo(2);
-        assertThat(query("SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_name = 'daily-verify'")).as("daily-verify triggers")
+        assertThat(query("SELECT COUNT(*) FROM qrtz_scheduler_state"))
+                .as("Quartz nodes checked in")
+                .isEqualTo(2);
+        assertThat(query("SELECT COUNT(*) FROM qrtz_triggers WHERE trigger_name = 'daily-verify'"))
+                .as("daily-verify triggers")
                 .isEqualTo(1);
         assertThat(query("SELECT COUNT(*) FROM (SELECT trigger_name FROM qrtz_triggers GROUP BY trigger_name"
-                + " HAVING COUNT(*) > 1) t")).as("triggers held twice").isZero();
+                        + " HAVING COUNT(*) > 1) t"))
+                .as("triggers held twice")
+                .isZero();
 
-        // the test timer (every 10 s on both nodes): each tick ran once between them, none skipped, for a minute at least
+        // the test timer (every 10 s on both nodes): each tick ran once between them, none skipped, for a minute at
+        // least
         await("six ticks of the test timer", Duration.ofSeconds(120), () -> {
             try {
                 return ticks(a, b).size() >= 7;
@@ -203,32 +233,51 @@ class ClusterServiceTest {
             }
         });
         Map<String, Integer> ticks = ticks(a, b);
-        assertThat(ticks).as("runs per tick, both nodes together").allSatisfy((tick, runs) -> assertThat(runs).as(tick).isEqualTo(1));
+        assertThat(ticks)
+                .as("runs per tick, both nodes together")
+                .allSatisfy((tick, runs) -> assertThat(runs).as(tick).isEqualTo(1));
         List<java.time.LocalDateTime> times = ticks.keySet().stream()
-                .map(t -> java.time.LocalDateTime.parse(t.replace(' ', 'T'))).toList();
+                .map(t -> java.time.LocalDateTime.parse(t.replace(' ', 'T')))
+                .toList();
         for (int i = 1; i < times.size(); i++) {
-            assertThat(Duration.between(times.get(i - 1), times.get(i))).as("tick after " + times.get(i - 1)).isEqualTo(Duration.ofSeconds(10));
+            assertThat(Duration.between(times.get(i - 1), times.get(i)))
+                    .as("tick after " + times.get(i - 1))
+                    .isEqualTo(Duration.ofSeconds(10));
         }
 
         // visible: each node's health and status page show both nodes; its metrics carry its name
         List<String> names = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT instance_name FROM qrtz_scheduler_state")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT instance_name FROM qrtz_scheduler_state")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
         }
-        assertThat(names).allMatch(n -> n.matches(".+-[0-9]+$")).anyMatch(n -> n.endsWith("-" + a.pid()))
+        assertThat(names)
+                .allMatch(n -> n.matches(".+-[0-9]+$"))
+                .anyMatch(n -> n.endsWith("-" + a.pid()))
                 .anyMatch(n -> n.endsWith("-" + b.pid()));
         for (ServiceProcess node : List.of(a, b)) {
             String health = get(node, "/observe/health");
-            assertThat(health).contains("\"cluster\"").contains("2 nodes: ").contains("this node").contains(names.get(0))
+            assertThat(health)
+                    .contains("\"cluster\"")
+                    .contains("2 nodes: ")
+                    .contains("this node")
+                    .contains(names.get(0))
                     .contains(names.get(1));
             String page = get(node, "/");
-            assertThat(page).contains("<h2>Cluster</h2>").contains(names.get(0)).contains(names.get(1)).contains("alive");
-            String self = names.stream().filter(n -> n.endsWith("-" + node.pid())).findFirst().orElseThrow();
-            assertThat(get(node, "/observe/metrics")).contains("backup_verifier_verifications_total{")
+            assertThat(page)
+                    .contains("<h2>Cluster</h2>")
+                    .contains(names.get(0))
+                    .contains(names.get(1))
+                    .contains("alive");
+            String self = names.stream()
+                    .filter(n -> n.endsWith("-" + node.pid()))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(get(node, "/observe/metrics"))
+                    .contains("backup_verifier_verifications_total{")
                     .contains("node=\"" + self + "\"");
         }
     }
@@ -243,8 +292,8 @@ class ClusterServiceTest {
 
     private long query(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(SERVER + database, "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }
@@ -256,7 +305,8 @@ class ClusterServiceTest {
         ServiceProcess b = node("b");
         awaitStarted(a, b);
 
-        Path big = LargeBackupServiceTest.corruptBackup(backups().resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
+        Path big = LargeBackupServiceTest.corruptBackup(
+                backups().resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
         // the node verifying it: a lock row is held, and one node keeps the file open (the other may open it a
         // moment while it lists the directory)
         ServiceProcess[] reader = new ServiceProcess[1];
@@ -273,7 +323,10 @@ class ClusterServiceTest {
         long killedAt = System.nanoTime();
         assertThat(verdicts()).as("recorded before the kill").doesNotContainKey(key(big));
 
-        await("the backup verified by the other node", Duration.ofSeconds(120), () -> verdicts().containsKey(key(big)));
+        await(
+                "the backup verified by the other node",
+                Duration.ofSeconds(120),
+                () -> verdicts().containsKey(key(big)));
         Duration took = Duration.ofNanos(System.nanoTime() - killedAt);
         assertThat(verdicts().get(key(big))).containsExactly("FAILED");
         // the watcher logs its line after the verdict is recorded
@@ -281,7 +334,9 @@ class ClusterServiceTest {
         assertThat(survivor.logLines("Verified " + big)).hasSize(1).allMatch(l -> l.endsWith(": FAILED"));
         // taken over once the dead node's lock was older than the timeout (refreshed every third of it while the node
         // lived), not at once, and not much later
-        assertThat(took).as("time from the kill to the other node's verdict")
-                .isGreaterThanOrEqualTo(LOCK_MAX_AGE.multipliedBy(2).dividedBy(3)).isLessThan(LOCK_MAX_AGE.plusSeconds(60));
+        assertThat(took)
+                .as("time from the kill to the other node's verdict")
+                .isGreaterThanOrEqualTo(LOCK_MAX_AGE.multipliedBy(2).dividedBy(3))
+                .isLessThan(LOCK_MAX_AGE.plusSeconds(60));
     }
 }

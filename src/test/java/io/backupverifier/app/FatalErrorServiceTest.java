@@ -7,9 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An {@link Error} anywhere in service mode ends the process with exit code 1 (systemd's
@@ -22,7 +22,10 @@ class FatalErrorServiceTest {
     Path root;
 
     @ParameterizedTest
-    @CsvSource({"stackOverflow, route boom, java.lang.StackOverflowError", "inThread, thread test-thread, java.lang.NoClassDefFoundError"})
+    @CsvSource({
+        "stackOverflow, route boom, java.lang.StackOverflowError",
+        "inThread, thread test-thread, java.lang.NoClassDefFoundError"
+    })
     void anErrorEndsTheServiceWithExitCode1(String method, String where, String error) throws Exception {
         Path home = installationWithRoute(root.resolve("home"), """
                 - route:
@@ -36,7 +39,8 @@ class FatalErrorServiceTest {
                 """.formatted(method));
         try (ServiceProcess service = new ServiceProcess(root).home(home).start()) {
             assertThat(service.exitCode(Duration.ofSeconds(90))).as("exit code").isEqualTo(1);
-            assertThat(service.logLines("Fatal error in " + where + ": " + error)).hasSize(1);
+            assertThat(service.logLines("Fatal error in " + where + ": " + error))
+                    .hasSize(1);
         }
     }
 

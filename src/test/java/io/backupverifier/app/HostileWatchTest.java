@@ -24,20 +24,30 @@ class HostileWatchTest {
 
     @Test
     void fifosAndLinksToDevicesAreReportedAndTheWatcherGoesOn() throws Exception {
-        try (Service service = new Service(root).env("RESTORE_ON_SUSPECT", "false").start()) {
+        try (Service service =
+                new Service(root).env("RESTORE_ON_SUSPECT", "false").start()) {
             Path fifo = service.backups.resolve("backup_20251226_120000.gz");
-            Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+            Process mk =
+                    new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
             assertThat(mk.waitFor()).isZero();
-            Path urandom = Files.createSymbolicLink(service.backups.resolve("backup_20251225_120000.gz"), Path.of("/dev/urandom"));
+            Path urandom = Files.createSymbolicLink(
+                    service.backups.resolve("backup_20251225_120000.gz"), Path.of("/dev/urandom"));
             // this program's own files under the backup directory, from an old default VERIFICATION_LOG_DIR
-            Path ownDb = Fixtures.write(service.backups.resolve("verification_logs/state/results.db"),
+            Path ownDb = Fixtures.write(
+                    service.backups.resolve("verification_logs/state/results.db"),
                     "SQLite format 3\0".getBytes(StandardCharsets.UTF_8));
-            Path ownLog = Fixtures.write(service.backups.resolve("verification_logs/old.log.gz"), Fixtures.gzip(new byte[10]));
+            Path ownLog = Fixtures.write(
+                    service.backups.resolve("verification_logs/old.log.gz"), Fixtures.gzip(new byte[10]));
 
-            await("the FIFO and the link reported", Duration.ofSeconds(30),
+            await(
+                    "the FIFO and the link reported",
+                    Duration.ofSeconds(30),
                     () -> service.verifications(fifo) == 1 && service.verifications(urandom) == 1);
             Path good = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
-            await("a backup dropped afterwards verified", Duration.ofSeconds(30), () -> service.verifications(good) == 1);
+            await(
+                    "a backup dropped afterwards verified",
+                    Duration.ofSeconds(30),
+                    () -> service.verifications(good) == 1);
 
             assertThat(service.latestStatus(fifo)).isEqualTo("FAILED");
             assertThat(service.latestStatus(urandom)).isEqualTo("FAILED");

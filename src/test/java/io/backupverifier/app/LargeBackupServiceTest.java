@@ -48,16 +48,26 @@ class LargeBackupServiceTest {
 
     @Test
     void backupLargerThanTheHeapIsVerifiedAndAlertedOnceAndTheWatcherGoesOn() throws Exception {
-        try (ServiceProcess service = new ServiceProcess(root).jvm("-Xmx256m", "-XX:+ExitOnOutOfMemoryError").start()) {
+        try (ServiceProcess service = new ServiceProcess(root)
+                .jvm("-Xmx256m", "-XX:+ExitOnOutOfMemoryError")
+                .start()) {
             Path big = corruptBackup(service.backups.resolve("backup_20251227_120000.gz"), SIZE);
-            await("the large backup verified", Duration.ofSeconds(120), () -> !service.verdicts(big).isEmpty());
+            await(
+                    "the large backup verified",
+                    Duration.ofSeconds(120),
+                    () -> !service.verdicts(big).isEmpty());
 
             Path small = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251228_120000.gz");
             Fixtures.flipByte(small, 600);
-            await("the small backup dropped after it verified", Duration.ofSeconds(60), () -> !service.verdicts(small).isEmpty());
+            await(
+                    "the small backup dropped after it verified",
+                    Duration.ofSeconds(60),
+                    () -> !service.verdicts(small).isEmpty());
 
             assertThat(service.process().isAlive()).as("service still running").isTrue();
-            assertThat(service.peakRss()).as("peak resident memory of the service").isLessThan(600L * 1024 * 1024);
+            assertThat(service.peakRss())
+                    .as("peak resident memory of the service")
+                    .isLessThan(600L * 1024 * 1024);
             assertThat(service.verdicts(big)).containsExactly("FAILED");
             assertThat(service.verdicts(small)).containsExactly("FAILED");
             // the watcher's line names the backup by its (escaped) path
@@ -65,12 +75,20 @@ class LargeBackupServiceTest {
             assertThat(service.logLines("Verified " + small)).hasSize(1).allMatch(l -> l.endsWith(": FAILED"));
             assertThat(service.log()).doesNotContain("OutOfMemoryError");
             assertThat(Files.size(service.output())).as("service log size").isLessThan(200_000);
-            assertThat(service.log().chars().filter(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0xFFFD).count())
-                    .as("binary characters in the service log").isZero();
+            assertThat(service.log()
+                            .chars()
+                            .filter(c -> c < 0x20 && c != '\n' && c != '\r' && c != '\t' || c == 0xFFFD)
+                            .count())
+                    .as("binary characters in the service log")
+                    .isZero();
             // no SMTP configured: each alert waits in the outbox, one per failed backup
             List<String> mails = service.outbox();
-            assertThat(mails).filteredOn(m -> m.contains("backup_20251227_120000.gz")).hasSize(1);
-            assertThat(mails).filteredOn(m -> m.contains("backup_20251228_120000.gz")).hasSize(1);
+            assertThat(mails)
+                    .filteredOn(m -> m.contains("backup_20251227_120000.gz"))
+                    .hasSize(1);
+            assertThat(mails)
+                    .filteredOn(m -> m.contains("backup_20251228_120000.gz"))
+                    .hasSize(1);
         }
     }
 }

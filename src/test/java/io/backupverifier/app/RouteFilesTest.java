@@ -17,28 +17,45 @@ class RouteFilesTest {
 
     private static List<String> names(Optional<List<Path>> files) {
         assertThat(files).isPresent();
-        return files.get().stream().map(p -> p.getFileName().toString()).sorted().toList();
+        return files.get().stream()
+                .map(p -> p.getFileName().toString())
+                .sorted()
+                .toList();
     }
 
     @Test
     void verifyOfOneFileLoadsItsChainTheRestoreOnSuspectAndTheErrorHandling() {
-        List<String> files = names(RouteFiles.select(ROUTES, SERVICE_ONLY, List.of("verify-run"),
-                List.of("history", "report-run", "alert-run")));
-        assertThat(files).containsExactly("errors.yaml", "restore-test.yaml", "verify-all.yaml", "verify-run.yaml", "verify.yaml");
+        List<String> files = names(RouteFiles.select(
+                ROUTES, SERVICE_ONLY, List.of("verify-run"), List.of("history", "report-run", "alert-run")));
+        assertThat(files)
+                .containsExactly(
+                        "errors.yaml", "restore-test.yaml", "verify-all.yaml", "verify-run.yaml", "verify.yaml");
     }
 
     @Test
     void aFlagThatReachesMoreBringsItsRoutesAlong() {
-        List<String> files = names(RouteFiles.select(ROUTES, SERVICE_ONLY, List.of("verify-run", "deliver-outbox"), List.of()));
-        assertThat(files).contains("report-run.yaml", "report.yaml", "alert-run.yaml", "alert.yaml", "history.yaml", "send-mail.yaml")
+        List<String> files =
+                names(RouteFiles.select(ROUTES, SERVICE_ONLY, List.of("verify-run", "deliver-outbox"), List.of()));
+        assertThat(files)
+                .contains(
+                        "report-run.yaml",
+                        "report.yaml",
+                        "alert-run.yaml",
+                        "alert.yaml",
+                        "history.yaml",
+                        "send-mail.yaml")
                 .doesNotContain("restore-run.yaml", "maintenance-run.yaml", "check-db.yaml")
                 .noneMatch(f -> f.startsWith("watch-") || f.startsWith("schedule-") || f.startsWith("http-"));
     }
 
     @Test
     void anEndpointNoFileDefinesMeansEveryRouteIsLoaded(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("a.yaml"), "- route:\n    from:\n      uri: direct:a\n      steps:\n        - to: direct:gone\n");
-        assertThat(RouteFiles.select(dir, SERVICE_ONLY, List.of("a"), List.of())).isEmpty();
-        assertThat(RouteFiles.select(dir, SERVICE_ONLY, List.of("nowhere"), List.of())).isEmpty();
+        Files.writeString(
+                dir.resolve("a.yaml"),
+                "- route:\n    from:\n      uri: direct:a\n      steps:\n        - to: direct:gone\n");
+        assertThat(RouteFiles.select(dir, SERVICE_ONLY, List.of("a"), List.of()))
+                .isEmpty();
+        assertThat(RouteFiles.select(dir, SERVICE_ONLY, List.of("nowhere"), List.of()))
+                .isEmpty();
     }
 }

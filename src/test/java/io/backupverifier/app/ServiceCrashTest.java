@@ -19,15 +19,21 @@ class ServiceCrashTest {
     void backupBeingVerifiedWhenTheServiceIsKilledIsVerifiedAndAlertedAfterTheRestart() throws Exception {
         Path big;
         try (ServiceProcess service = new ServiceProcess(root).start()) {
-            big = LargeBackupServiceTest.corruptBackup(service.backups.resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
+            big = LargeBackupServiceTest.corruptBackup(
+                    service.backups.resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
             await("the service reading the backup", Duration.ofSeconds(60), () -> service.hasOpen(big));
             service.kill();
             assertThat(service.verdicts(big)).as("recorded before the kill").isEmpty();
         }
         try (ServiceProcess service = new ServiceProcess(root).start()) {
-            await("the backup verified after the restart", Duration.ofSeconds(90), () -> !service.verdicts(big).isEmpty());
+            await(
+                    "the backup verified after the restart",
+                    Duration.ofSeconds(90),
+                    () -> !service.verdicts(big).isEmpty());
             assertThat(service.verdicts(big)).containsExactly("FAILED");
-            await("its alert kept (no SMTP configured)", Duration.ofSeconds(30),
+            await(
+                    "its alert kept (no SMTP configured)",
+                    Duration.ofSeconds(30),
                     () -> outboxMentions(service, "backup_20251227_120000.gz") == 1);
         }
     }

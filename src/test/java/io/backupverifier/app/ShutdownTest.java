@@ -40,29 +40,52 @@ class ShutdownTest {
         Path backups = root.resolve("backups");
         Path work = Files.createDirectories(root.resolve("work"));
         Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz");
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
-                "io.backupverifier.cli.BackupVerifierCli", "run")
-                .redirectErrorStream(true).redirectOutput(root.resolve("service.log").toFile());
-        pb.environment().putAll(java.util.Map.of("BACKUP_DIR", backups.toString(), "VERIFICATION_LOG_DIR",
-                root.resolve("logs").toString(), "RESTORE_WORK_DIR", work.toString(), "WEEKLY_RESTORE_CRON", "0/3 * * * * ?",
-                "HTTP_PORT", "0", "WATCH_POLL_INTERVAL", "1h"));
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
+                        "io.backupverifier.cli.BackupVerifierCli",
+                        "run")
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("service.log").toFile());
+        pb.environment()
+                .putAll(java.util.Map.of(
+                        "BACKUP_DIR",
+                        backups.toString(),
+                        "VERIFICATION_LOG_DIR",
+                        root.resolve("logs").toString(),
+                        "RESTORE_WORK_DIR",
+                        work.toString(),
+                        "WEEKLY_RESTORE_CRON",
+                        "0/3 * * * * ?",
+                        "HTTP_PORT",
+                        "0",
+                        "WATCH_POLL_INTERVAL",
+                        "1h"));
         Process service = pb.start();
         try {
             await("a restore test to be running", Duration.ofSeconds(60), () -> serverDirIn(work));
             service.destroy(); // SIGTERM
-            assertThat(service.waitFor(90, TimeUnit.SECONDS)).as("the service stops").isTrue();
+            assertThat(service.waitFor(90, TimeUnit.SECONDS))
+                    .as("the service stops")
+                    .isTrue();
         } finally {
             service.destroyForcibly();
         }
-        assertThat(serverDirIn(work)).as("embedded server directory left behind").isFalse();
-        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains(work.toString())).count())
-                .as("server processes left behind").isZero();
+        assertThat(serverDirIn(work))
+                .as("embedded server directory left behind")
+                .isFalse();
+        assertThat(ProcessHandle.allProcesses()
+                        .filter(p -> p.info().commandLine().orElse("").contains(work.toString()))
+                        .count())
+                .as("server processes left behind")
+                .isZero();
         assertThat(Files.readString(root.resolve("service.log"))).contains("JVM shutdown hook triggered by SIGTERM");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + root.resolve("logs/state/results.db"));
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT r.status, count(k.check_id) FROM bv_restore r"
-                     + " LEFT JOIN bv_restore_check k ON k.restore_id = r.id GROUP BY r.id")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT r.status, count(k.check_id) FROM bv_restore r"
+                        + " LEFT JOIN bv_restore_check k ON k.restore_id = r.id GROUP BY r.id")) {
             List<String> rows = new java.util.ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1) + "/" + rs.getInt(2));

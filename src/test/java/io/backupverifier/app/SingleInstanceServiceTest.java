@@ -21,15 +21,21 @@ class SingleInstanceServiceTest {
     @Test
     void secondServiceOnTheSameDirectoryExits2NamingTheFirst() throws Exception {
         try (ServiceProcess first = new ServiceProcess(root).start();
-             ServiceProcess second = new ServiceProcess(root).output("second.log")) {
+                ServiceProcess second = new ServiceProcess(root).output("second.log")) {
             Path lock = root.resolve("logs/state/run.lock");
-            await("the first service holding the lock", Duration.ofSeconds(60),
+            await(
+                    "the first service holding the lock",
+                    Duration.ofSeconds(60),
                     () -> Files.exists(lock) && readOrEmpty(lock).strip().equals(Long.toString(first.pid())));
             second.start();
-            assertThat(second.exitCode(Duration.ofSeconds(60))).as("exit code of the second").isEqualTo(2);
-            assertThat(second.logLines("[ERROR]")).containsExactly("[ERROR] Another backup-verifier service (PID " + first.pid()
-                    + ") is running on " + root.resolve("logs/state") + "; stop it first (one service per state directory"
-                    + " with the embedded results store)");
+            assertThat(second.exitCode(Duration.ofSeconds(60)))
+                    .as("exit code of the second")
+                    .isEqualTo(2);
+            assertThat(second.logLines("[ERROR]"))
+                    .containsExactly("[ERROR] Another backup-verifier service (PID " + first.pid()
+                            + ") is running on " + root.resolve("logs/state")
+                            + "; stop it first (one service per state directory"
+                            + " with the embedded results store)");
             assertThat(second.log()).doesNotContain("started");
             assertThat(first.process().isAlive()).as("first still running").isTrue();
         }
@@ -38,10 +44,13 @@ class SingleInstanceServiceTest {
     @Test
     void httpPortInUseExits2() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             ServiceProcess service = new ServiceProcess(root).env("HTTP_PORT", Integer.toString(taken.getLocalPort())).start()) {
+                ServiceProcess service = new ServiceProcess(root)
+                        .env("HTTP_PORT", Integer.toString(taken.getLocalPort()))
+                        .start()) {
             assertThat(service.exitCode(Duration.ofSeconds(60))).as("exit code").isEqualTo(2);
-            assertThat(service.logLines("[ERROR]")).hasSize(1).allMatch(l -> l.contains(
-                    "cannot listen on 127.0.0.1:" + taken.getLocalPort()));
+            assertThat(service.logLines("[ERROR]"))
+                    .hasSize(1)
+                    .allMatch(l -> l.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()));
             assertThat(service.log()).doesNotContain("started");
         }
     }

@@ -28,11 +28,14 @@ class WatcherRouteTest {
     void droppedBackupIsVerifiedOnceAndTheDirectoryIsLeftUntouched() throws Exception {
         try (Service service = new Service(root).start()) {
             Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
-            Path broken = Fixtures.backup(service.backups.resolve("weekly"), "shop.sql.gz", "backup_20251221_030000.gz");
+            Path broken =
+                    Fixtures.backup(service.backups.resolve("weekly"), "shop.sql.gz", "backup_20251221_030000.gz");
             Fixtures.flipByte(broken, 600);
             Map<String, String> before = snapshot(service.backups);
 
-            await("both backups verified", Duration.ofSeconds(20),
+            await(
+                    "both backups verified",
+                    Duration.ofSeconds(20),
                     () -> service.verifications(backup) == 1 && service.verifications(broken) == 1);
             service.awaitWatcherPolls(2); // two whole polls after both verdicts: nothing is verified twice
             assertThat(service.verifications(backup)).isEqualTo(1);
@@ -43,7 +46,8 @@ class WatcherRouteTest {
             try (Stream<Path> outbox = Files.list(service.own.resolve("logs/outbox"))) {
                 List<Path> kept = outbox.toList();
                 assertThat(kept).hasSize(1);
-                assertThat(Files.readString(kept.get(0))).contains("[backup-verifier] FAILED backup_20251221_030000.gz: checksum");
+                assertThat(Files.readString(kept.get(0)))
+                        .contains("[backup-verifier] FAILED backup_20251221_030000.gz: checksum");
             }
         }
     }
@@ -59,7 +63,9 @@ class WatcherRouteTest {
                     out.write(content, off, Math.min(step, content.length - off));
                     out.flush();
                     Thread.sleep(400); // growing for over 3 s, polled every 200 ms
-                    assertThat(service.verifications(backup)).as("verified while still growing").isZero();
+                    assertThat(service.verifications(backup))
+                            .as("verified while still growing")
+                            .isZero();
                 }
             }
             Fixtures.sidecar(backup, "2025-12-27T12:00:00Z", null);
@@ -105,28 +111,41 @@ class WatcherRouteTest {
         }
         try (Service service = new Service(root).start()) {
             service.awaitWatcherPolls(2); // each poll lists the unchanged backup: it is known, not verified again
-            assertThat(service.verifications(backup)).as("verified again after restart").isEqualTo(1);
+            assertThat(service.verifications(backup))
+                    .as("verified again after restart")
+                    .isEqualTo(1);
 
             // replaced by a new file of the same name: verified again
             Fixtures.write(backup, Fixtures.bytes("shop.sqlite.gz"));
             Files.setLastModifiedTime(backup, FileTime.fromMillis(System.currentTimeMillis() + 5000));
-            await("verification of the replaced backup", Duration.ofSeconds(20), () -> service.verifications(backup) == 2);
+            await(
+                    "verification of the replaced backup",
+                    Duration.ofSeconds(20),
+                    () -> service.verifications(backup) == 2);
             assertThat(lastStatus(service, backup)).isEqualTo("FAILED"); // the old sidecar no longer matches
         }
     }
 
     @Test
     void sidecarsHiddenTempFilesAndOwnDirectoriesAreNotBackups() throws Exception {
-        try (Service service = new Service(root).env("VERIFICATION_LOG_DIR", root.resolve("backups/verification_logs").toString())
+        try (Service service = new Service(root)
+                .env(
+                        "VERIFICATION_LOG_DIR",
+                        root.resolve("backups/verification_logs").toString())
                 .start()) {
             Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
             Path hidden = Fixtures.backup(service.backups, "shop.sql.gz", ".backup_hidden.gz");
             Path temp = Fixtures.write(service.backups.resolve("backup_next.gz.part"), Fixtures.bytes("shop.sql.gz"));
-            Path own = Fixtures.write(service.backups.resolve("verification_logs/old.log.gz"), Fixtures.bytes("shop.sql.gz"));
-            Path notABackup = Fixtures.write(service.backups.resolve("junk.gz"), "not gzip at all, but named like a backup".getBytes());
-            await("backups verified", Duration.ofSeconds(20),
+            Path own = Fixtures.write(
+                    service.backups.resolve("verification_logs/old.log.gz"), Fixtures.bytes("shop.sql.gz"));
+            Path notABackup = Fixtures.write(
+                    service.backups.resolve("junk.gz"), "not gzip at all, but named like a backup".getBytes());
+            await(
+                    "backups verified",
+                    Duration.ofSeconds(20),
                     () -> service.verifications(backup) == 1 && service.verifications(notABackup) == 1);
-            service.awaitWatcherPolls(2); // the other files were as stable as the backups: a watcher taking them has by now
+            service.awaitWatcherPolls(
+                    2); // the other files were as stable as the backups: a watcher taking them has by now
             assertThat(service.verifications(hidden)).isZero();
             assertThat(service.verifications(temp)).isZero();
             assertThat(service.verifications(own)).isZero();
@@ -135,9 +154,12 @@ class WatcherRouteTest {
     }
 
     private static String lastStatus(Service service, Path backup) throws Exception {
-        try (var c = service.camel().getRegistry().lookupByNameAndType("resultsDataSource", javax.sql.DataSource.class)
-                .getConnection();
-             var q = c.prepareStatement("SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at DESC")) {
+        try (var c = service.camel()
+                        .getRegistry()
+                        .lookupByNameAndType("resultsDataSource", javax.sql.DataSource.class)
+                        .getConnection();
+                var q = c.prepareStatement(
+                        "SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at DESC")) {
             q.setString(1, backup.toAbsolutePath().normalize().toString());
             try (var rs = q.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
@@ -150,7 +172,8 @@ class WatcherRouteTest {
         Map<String, String> m = new TreeMap<>();
         try (Stream<Path> all = Files.walk(dir)) {
             for (Path p : all.toList()) {
-                String v = Files.isDirectory(p) ? "dir"
+                String v = Files.isDirectory(p)
+                        ? "dir"
                         : Files.size(p) + " " + Files.getLastModifiedTime(p).toMillis() + " " + Fixtures.sha256(p);
                 m.put(dir.relativize(p).toString(), v);
             }

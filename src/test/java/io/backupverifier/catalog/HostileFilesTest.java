@@ -31,6 +31,7 @@ class HostileFilesTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Path logs;
     Cli cli;
@@ -39,7 +40,9 @@ class HostileFilesTest {
     void setUp() {
         backups = root.resolve("backups");
         logs = root.resolve("logs");
-        cli = new Cli(root).env("BACKUP_DIR", backups.toString()).env("VERIFICATION_LOG_DIR", logs.toString())
+        cli = new Cli(root)
+                .env("BACKUP_DIR", backups.toString())
+                .env("VERIFICATION_LOG_DIR", logs.toString())
                 .env("RESTORE_ON_SUSPECT", "false");
     }
 
@@ -48,7 +51,9 @@ class HostileFilesTest {
         Cli.Result r = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> c.run("verify", "--all", "--json"));
         JsonNode json = new ObjectMapper().readTree(r.out());
         Map<String, JsonNode> byName = new HashMap<>();
-        json.get("backups").forEach(b -> byName.put(Path.of(b.get("file").asText()).getFileName().toString(), b));
+        json.get("backups")
+                .forEach(b ->
+                        byName.put(Path.of(b.get("file").asText()).getFileName().toString(), b));
         return byName;
     }
 
@@ -70,40 +75,75 @@ class HostileFilesTest {
         Path inside = Fixtures.backup(backups.resolve("store"), "shop.sql.gz", "shop_20251222.gz");
         Files.createSymbolicLink(backups.resolve("backup_20251222_120000.gz"), inside);
         // sidecars: a FIFO and a link to /dev/zero (used to hang, and to take gigabytes)
-        Path withFifoSidecar = Fixtures.write(backups.resolve("backup_20251221_120000.gz"), Fixtures.bytes("shop.sql.gz"));
+        Path withFifoSidecar =
+                Fixtures.write(backups.resolve("backup_20251221_120000.gz"), Fixtures.bytes("shop.sql.gz"));
         mkfifo(backups.resolve("backup_20251221_120000.gz.meta.json"));
-        Path withZeroSidecar = Fixtures.write(backups.resolve("backup_20251220_120000.gz"), Fixtures.bytes("shop.sql.gz"));
+        Path withZeroSidecar =
+                Fixtures.write(backups.resolve("backup_20251220_120000.gz"), Fixtures.bytes("shop.sql.gz"));
         Files.createSymbolicLink(backups.resolve("backup_20251220_120000.gz.meta.json"), Path.of("/dev/zero"));
         Files.createSymbolicLink(backups.resolve("backup_20251220_120000.gz.sha256"), Path.of("/dev/zero"));
 
         Map<String, JsonNode> r = verifyAll(cli);
 
         assertThat(r.get(good.getFileName().toString()).get("status").asText()).isEqualTo("PASSED");
-        assertThat(r.get("backup_20251222_120000.gz").at("/checks/gzip_integrity/status").asText()).isEqualTo("PASSED");
-        assertThat(r.get("backup_20251226_120000.gz").at("/checks/format/message").asText())
+        assertThat(r.get("backup_20251222_120000.gz")
+                        .at("/checks/gzip_integrity/status")
+                        .asText())
+                .isEqualTo("PASSED");
+        assertThat(r.get("backup_20251226_120000.gz")
+                        .at("/checks/format/message")
+                        .asText())
                 .isEqualTo("backup_20251226_120000.gz is a FIFO (named pipe), not a regular file: not read");
         assertThat(r.get("backup_20251225_120000.gz").at("/checks/size/message").asText())
-                .contains("leads to /dev/zero, outside " + backups.toAbsolutePath()).contains("not read");
-        assertThat(r.get("backup_20251224_120000.gz").at("/checks/format/message").asText()).contains("leads to /dev/urandom");
-        assertThat(r.get("backup_20251223_120000.gz").at("/checks/format/message").asText())
+                .contains("leads to /dev/zero, outside " + backups.toAbsolutePath())
+                .contains("not read");
+        assertThat(r.get("backup_20251224_120000.gz")
+                        .at("/checks/format/message")
+                        .asText())
+                .contains("leads to /dev/urandom");
+        assertThat(r.get("backup_20251223_120000.gz")
+                        .at("/checks/format/message")
+                        .asText())
                 .contains("leads to " + outside.toRealPath() + ", outside ");
-        for (String refused : List.of("backup_20251226_120000.gz", "backup_20251225_120000.gz", "backup_20251224_120000.gz",
+        for (String refused : List.of(
+                "backup_20251226_120000.gz",
+                "backup_20251225_120000.gz",
+                "backup_20251224_120000.gz",
                 "backup_20251223_120000.gz")) {
             assertThat(r.get(refused).get("status").asText()).as(refused).isEqualTo("FAILED");
-            assertThat(r.get(refused).at("/checks/format/status").asText()).as(refused).isEqualTo("FAILED");
-            assertThat(r.get(refused).at("/checks/size/status").asText()).as(refused).isEqualTo("FAILED");
+            assertThat(r.get(refused).at("/checks/format/status").asText())
+                    .as(refused)
+                    .isEqualTo("FAILED");
+            assertThat(r.get(refused).at("/checks/size/status").asText())
+                    .as(refused)
+                    .isEqualTo("FAILED");
         }
-        assertThat(r.get(withFifoSidecar.getFileName().toString()).at("/checks/metadata/message").asText())
+        assertThat(r.get(withFifoSidecar.getFileName().toString())
+                        .at("/checks/metadata/message")
+                        .asText())
                 .contains("is a FIFO (named pipe), not a regular file");
-        assertThat(r.get(withFifoSidecar.getFileName().toString()).at("/checks/gzip_integrity/status").asText()).isEqualTo("PASSED");
-        assertThat(r.get(withZeroSidecar.getFileName().toString()).at("/checks/metadata/message").asText())
+        assertThat(r.get(withFifoSidecar.getFileName().toString())
+                        .at("/checks/gzip_integrity/status")
+                        .asText())
+                .isEqualTo("PASSED");
+        assertThat(r.get(withZeroSidecar.getFileName().toString())
+                        .at("/checks/metadata/message")
+                        .asText())
                 .contains("leads to /dev/zero");
-        assertThat(r.get(withZeroSidecar.getFileName().toString()).at("/checks/metadata/status").asText()).isEqualTo("FAILED");
+        assertThat(r.get(withZeroSidecar.getFileName().toString())
+                        .at("/checks/metadata/status")
+                        .asText())
+                .isEqualTo("FAILED");
         // the watcher's filter asks the same catalog: these are backups it hands over to be reported
         BackupCatalog catalog = new BackupCatalog(backups, List.of("*.gz"), List.of());
-        assertThat(catalog.list()).contains(fifo.toAbsolutePath().normalize(), backups.resolve("backup_20251225_120000.gz").toAbsolutePath());
-        assertThat(catalog.latest()).hasValueSatisfying(p -> assertThat(p.getFileName().toString())
-                .isNotIn("backup_20251226_120000.gz", "backup_20251225_120000.gz", "backup_20251224_120000.gz"));
+        assertThat(catalog.list())
+                .contains(
+                        fifo.toAbsolutePath().normalize(),
+                        backups.resolve("backup_20251225_120000.gz").toAbsolutePath());
+        assertThat(catalog.latest())
+                .hasValueSatisfying(p -> assertThat(p.getFileName().toString())
+                        .isNotIn(
+                                "backup_20251226_120000.gz", "backup_20251225_120000.gz", "backup_20251224_120000.gz"));
     }
 
     @Test
@@ -114,7 +154,8 @@ class HostileFilesTest {
         BackupCatalog catalog = new BackupCatalog(backups, List.of("*.gz"), List.of());
         assertThat(catalog.list()).isEmpty();
         assertThat(catalog.isSearchedDir(backups.resolve("daily"))).isFalse();
-        assertThat(catalog.isBackup(backups.resolve("daily/backup_20251227_120000.gz"))).isFalse();
+        assertThat(catalog.isBackup(backups.resolve("daily/backup_20251227_120000.gz")))
+                .isFalse();
     }
 
     private static Path gzipOfZeros(Path file, long bytes) throws IOException {
@@ -130,7 +171,8 @@ class HostileFilesTest {
 
     @Test
     void aGzipBombIsStoppedAtTheConfiguredBoundNotReadToTheEnd() throws Exception {
-        Path bomb = gzipOfZeros(backups.resolve("backup_20251227_120000.gz"), 512L << 20); // 512 MiB of zeros in ~0.5 MB
+        Path bomb =
+                gzipOfZeros(backups.resolve("backup_20251227_120000.gz"), 512L << 20); // 512 MiB of zeros in ~0.5 MB
         Path good = Fixtures.backup(backups, "shop.sql.gz", "backup_20251226_120000.gz");
         long started = System.nanoTime();
         Map<String, JsonNode> r = verifyAll(cli.env("MAX_EXPANDED_SIZE", "16MiB"));
@@ -148,17 +190,23 @@ class HostileFilesTest {
     void aGzipBombIsStoppedByItsExpansionRatioWithTheDefaults() throws Exception {
         Path bomb = gzipOfZeros(backups.resolve("backup_20251227_120000.gz"), 256L << 20);
         Map<String, JsonNode> r = verifyAll(cli);
-        assertThat(r.get(bomb.getFileName().toString()).at("/checks/gzip_integrity/message").asText())
-                .startsWith("Inflation stopped in member 1: ").contains("more than MAX_EXPANSION_RATIO 1000:1");
+        assertThat(r.get(bomb.getFileName().toString())
+                        .at("/checks/gzip_integrity/message")
+                        .asText())
+                .startsWith("Inflation stopped in member 1: ")
+                .contains("more than MAX_EXPANSION_RATIO 1000:1");
     }
 
     @Test
     void lyingAndHostileSidecarsFailOnlyTheirOwnBackup() throws Exception {
         Path future = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
-        Fixtures.sidecarText(future, "{\"created_at\": \"9999-12-31T00:00:00Z\", \"sha256\": \"" + Fixtures.sha256(future) + "\"}");
+        Fixtures.sidecarText(
+                future, "{\"created_at\": \"9999-12-31T00:00:00Z\", \"sha256\": \"" + Fixtures.sha256(future) + "\"}");
         Path dup = Fixtures.backup(backups, "shop.sql.gz", "backup_20251226_120000.gz");
-        Fixtures.sidecarText(dup, "{\"created_at\": \"2025-12-26T12:00:00Z\", \"sha256\": \"" + "0".repeat(64) + "\", \"sha256\": \""
-                + Fixtures.sha256(dup) + "\"}");
+        Fixtures.sidecarText(
+                dup,
+                "{\"created_at\": \"2025-12-26T12:00:00Z\", \"sha256\": \"" + "0".repeat(64) + "\", \"sha256\": \""
+                        + Fixtures.sha256(dup) + "\"}");
         Path deep = Fixtures.backup(backups, "shop.sql.gz", "backup_20251225_120000.gz");
         Fixtures.sidecarText(deep, "[".repeat(100_000));
         Path big = Fixtures.backup(backups, "shop.sql.gz", "backup_20251224_120000.gz");
@@ -168,41 +216,76 @@ class HostileFilesTest {
         Map<String, JsonNode> r = verifyAll(cli);
 
         assertThat(r).hasSize(5);
-        assertThat(r.get(future.getFileName().toString()).at("/checks/metadata/message").asText())
-                .contains("'created_at' 9999-12-31T00:00:00Z is in the future (more than 5m ahead of this host's clock)");
-        assertThat(r.get(dup.getFileName().toString()).at("/checks/metadata/message").asText()).contains("Duplicate field 'sha256'");
-        assertThat(r.get(deep.getFileName().toString()).at("/checks/metadata/message").asText())
-                .contains("is not valid JSON").contains("nesting depth");
-        assertThat(r.get(big.getFileName().toString()).at("/checks/metadata/message").asText()).contains("is larger than 1024 KiB");
+        assertThat(r.get(future.getFileName().toString())
+                        .at("/checks/metadata/message")
+                        .asText())
+                .contains(
+                        "'created_at' 9999-12-31T00:00:00Z is in the future (more than 5m ahead of this host's clock)");
+        assertThat(r.get(dup.getFileName().toString())
+                        .at("/checks/metadata/message")
+                        .asText())
+                .contains("Duplicate field 'sha256'");
+        assertThat(r.get(deep.getFileName().toString())
+                        .at("/checks/metadata/message")
+                        .asText())
+                .contains("is not valid JSON")
+                .contains("nesting depth");
+        assertThat(r.get(big.getFileName().toString())
+                        .at("/checks/metadata/message")
+                        .asText())
+                .contains("is larger than 1024 KiB");
         for (Path p : List.of(future, dup, deep, big)) {
-            assertThat(r.get(p.getFileName().toString()).at("/checks/metadata/status").asText()).isEqualTo("FAILED");
-            assertThat(r.get(p.getFileName().toString()).at("/checks/gzip_integrity/status").asText()).isEqualTo("PASSED");
+            assertThat(r.get(p.getFileName().toString())
+                            .at("/checks/metadata/status")
+                            .asText())
+                    .isEqualTo("FAILED");
+            assertThat(r.get(p.getFileName().toString())
+                            .at("/checks/gzip_integrity/status")
+                            .asText())
+                    .isEqualTo("PASSED");
         }
         assertThat(r.get(good.getFileName().toString()).get("status").asText()).isEqualTo("PASSED");
         // a date it cannot have never makes a backup the latest
-        assertThat(new BackupCatalog(backups, List.of("*.gz"), List.of()).latest()).isNotEqualTo(java.util.Optional.of(future));
+        assertThat(new BackupCatalog(backups, List.of("*.gz"), List.of()).latest())
+                .isNotEqualTo(java.util.Optional.of(future));
     }
 
     @Test
     void theFutureToleranceIsConfigurable() throws Exception {
         Path soon = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
         String in3Minutes = java.time.Instant.now().plusSeconds(180).toString();
-        Fixtures.sidecarText(soon, "{\"created_at\": \"" + in3Minutes + "\", \"sha256\": \"" + Fixtures.sha256(soon) + "\"}");
-        assertThat(verifyAll(cli).get(soon.getFileName().toString()).at("/checks/metadata/status").asText()).isEqualTo("PASSED");
-        assertThat(verifyAll(cli.env("METADATA_CLOCK_SKEW", "1m")).get(soon.getFileName().toString())
-                .at("/checks/metadata/status").asText()).isEqualTo("FAILED");
+        Fixtures.sidecarText(
+                soon, "{\"created_at\": \"" + in3Minutes + "\", \"sha256\": \"" + Fixtures.sha256(soon) + "\"}");
+        assertThat(verifyAll(cli)
+                        .get(soon.getFileName().toString())
+                        .at("/checks/metadata/status")
+                        .asText())
+                .isEqualTo("PASSED");
+        assertThat(verifyAll(cli.env("METADATA_CLOCK_SKEW", "1m"))
+                        .get(soon.getFileName().toString())
+                        .at("/checks/metadata/status")
+                        .asText())
+                .isEqualTo("FAILED");
     }
 
     @Test
     void thisProgramsOwnFilesAreNeverBackupsWhereverTheySit() throws Exception {
         Path good = Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz");
         // an old default log directory left in the backup directory while VERIFICATION_LOG_DIR points elsewhere
-        Fixtures.write(backups.resolve("verification_logs/state/results.db"), "SQLite format 3\0".getBytes(StandardCharsets.UTF_8));
-        Fixtures.write(backups.resolve("verification_logs/old.log.gz"), Fixtures.gzip("[INFO] x\n".getBytes(StandardCharsets.UTF_8)));
-        Fixtures.write(backups.resolve("verification_logs/verification_20250101_020000.log.gz"), Fixtures.gzip(new byte[10]));
-        Fixtures.write(backups.resolve("daily/restore_test_logs/restore_test_20250101_040000.log.gz"), Fixtures.gzip(new byte[10]));
+        Fixtures.write(
+                backups.resolve("verification_logs/state/results.db"),
+                "SQLite format 3\0".getBytes(StandardCharsets.UTF_8));
+        Fixtures.write(
+                backups.resolve("verification_logs/old.log.gz"),
+                Fixtures.gzip("[INFO] x\n".getBytes(StandardCharsets.UTF_8)));
+        Fixtures.write(
+                backups.resolve("verification_logs/verification_20250101_020000.log.gz"), Fixtures.gzip(new byte[10]));
+        Fixtures.write(
+                backups.resolve("daily/restore_test_logs/restore_test_20250101_040000.log.gz"),
+                Fixtures.gzip(new byte[10]));
         Fixtures.write(backups.resolve("results.db"), "SQLite format 3\0".getBytes(StandardCharsets.UTF_8));
-        Fixtures.write(backups.resolve("archive/verification_report_20250101_020000.json.gz"), Fixtures.gzip(new byte[10]));
+        Fixtures.write(
+                backups.resolve("archive/verification_report_20250101_020000.json.gz"), Fixtures.gzip(new byte[10]));
 
         Map<String, JsonNode> r = verifyAll(cli);
 
@@ -210,9 +293,12 @@ class HostileFilesTest {
         BackupCatalog catalog = new BackupCatalog(backups, List.of("*.gz", "*.db"), List.of(logs));
         assertThat(catalog.list()).containsExactly(good.toAbsolutePath().normalize());
         // the watcher's filter asks the same questions
-        assertThat(catalog.isBackup(backups.resolve("verification_logs/state/results.db"))).isFalse();
-        assertThat(catalog.isBackup(backups.resolve("verification_logs/old.log.gz"))).isFalse();
-        assertThat(catalog.isSearchedDir(backups.resolve("daily/restore_test_logs"))).isFalse();
+        assertThat(catalog.isBackup(backups.resolve("verification_logs/state/results.db")))
+                .isFalse();
+        assertThat(catalog.isBackup(backups.resolve("verification_logs/old.log.gz")))
+                .isFalse();
+        assertThat(catalog.isSearchedDir(backups.resolve("daily/restore_test_logs")))
+                .isFalse();
         assertThat(catalog.isBackup(backups.resolve("results.db"))).isFalse();
         assertThat(catalog.isBackup(good)).isTrue();
     }
@@ -226,14 +312,26 @@ class HostileFilesTest {
         Cli.Result r = assertTimeoutPreemptively(Duration.ofSeconds(90), () -> cli.run("verify", "--all"));
 
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out().lines()).noneMatch(l -> l.startsWith("[SUCCESS] forged")).allMatch(l -> l.startsWith("["));
-        assertThat(r.out()).contains("x\\n[SUCCESS] forged.gz").contains("\\x1b[32mgreen\\x1b[0m.gz").doesNotContain("\u001b");
+        assertThat(r.out().lines())
+                .noneMatch(l -> l.startsWith("[SUCCESS] forged"))
+                .allMatch(l -> l.startsWith("["));
+        assertThat(r.out())
+                .contains("x\\n[SUCCESS] forged.gz")
+                .contains("\\x1b[32mgreen\\x1b[0m.gz")
+                .doesNotContain("\u001b");
         List<String> logLines;
         try (Stream<Path> s = Files.list(logs)) {
-            Path log = s.filter(p -> p.getFileName().toString().startsWith("verification_")).findFirst().orElseThrow();
+            Path log = s.filter(p -> p.getFileName().toString().startsWith("verification_"))
+                    .findFirst()
+                    .orElseThrow();
             logLines = Files.readAllLines(log, StandardCharsets.UTF_8);
         }
-        assertThat(logLines).isNotEmpty().noneMatch(l -> l.startsWith("[SUCCESS] forged")).allMatch(l -> l.matches("^\\[\\d{4}-.*"));
-        assertThat(String.join("\n", logLines)).doesNotContain("\u001b").contains("Backup verification FAILED: x\\n[SUCCESS] forged.gz");
+        assertThat(logLines)
+                .isNotEmpty()
+                .noneMatch(l -> l.startsWith("[SUCCESS] forged"))
+                .allMatch(l -> l.matches("^\\[\\d{4}-.*"));
+        assertThat(String.join("\n", logLines))
+                .doesNotContain("\u001b")
+                .contains("Backup verification FAILED: x\\n[SUCCESS] forged.gz");
     }
 }

@@ -60,7 +60,8 @@ class FileChecksTest {
         Fixtures.flipByte(p, 600);
         Verification v = verify(p);
         assertThat(v.check("gzip_integrity").status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(v.check("gzip_integrity").message()).containsAnyOf("CRC32 mismatch in member 1", "Corrupt deflate data in member 1");
+        assertThat(v.check("gzip_integrity").message())
+                .containsAnyOf("CRC32 mismatch in member 1", "Corrupt deflate data in member 1");
         assertCheck(v, "checksum", CheckStatus.FAILED, "SHA256 checksum mismatch: expected ");
         assertCheck(v, "extractable", CheckStatus.FAILED, "gzip stream breaks");
         assertThat(v.status()).isEqualTo(CheckStatus.FAILED);
@@ -135,7 +136,8 @@ class FileChecksTest {
 
     @Test
     void notGzipAtAllFails() {
-        Path p = Fixtures.write(dir.resolve("backup_20251227_120000.gz"),
+        Path p = Fixtures.write(
+                dir.resolve("backup_20251227_120000.gz"),
                 "<html><body>502 Bad Gateway</body></html>\n".repeat(10).getBytes(StandardCharsets.US_ASCII));
         Fixtures.sidecar(p, "2025-12-27T12:00:00Z", null);
         Verification v = verify(p);
@@ -150,8 +152,11 @@ class FileChecksTest {
         String wrong = "0".repeat(64);
         Fixtures.sidecarText(p, "{\"created_at\": \"2025-12-27T12:00:00Z\", \"sha256\": \"" + wrong + "\"}");
         Verification v = verify(p);
-        assertCheck(v, "checksum", CheckStatus.FAILED, "SHA256 checksum mismatch: expected " + wrong + ", got "
-                + Fixtures.sha256(p));
+        assertCheck(
+                v,
+                "checksum",
+                CheckStatus.FAILED,
+                "SHA256 checksum mismatch: expected " + wrong + ", got " + Fixtures.sha256(p));
         assertCheck(v, "metadata", CheckStatus.PASSED, "valid");
         assertCheck(v, "gzip_integrity", CheckStatus.PASSED, "verified");
     }
@@ -185,23 +190,31 @@ class FileChecksTest {
     void sidecarWithBadTimestampFails() {
         Path p = Fixtures.write(dir.resolve("backup.gz"), bytes("shop.sql.gz"));
         Fixtures.sidecarText(p, "{\"created_at\": \"2025-13-45 12:00\", \"sha256\": \"" + Fixtures.sha256(p) + "\"}");
-        assertCheck(verify(p), "metadata", CheckStatus.FAILED, "'created_at' is not an ISO-8601 timestamp with offset or Z: '2025-13-45 12:00'");
+        assertCheck(
+                verify(p),
+                "metadata",
+                CheckStatus.FAILED,
+                "'created_at' is not an ISO-8601 timestamp with offset or Z: '2025-13-45 12:00'");
     }
 
     @Test
     void sidecarTimestampWithoutOffsetFails() {
         Path p = Fixtures.write(dir.resolve("backup.gz"), bytes("shop.sql.gz"));
-        Fixtures.sidecarText(p, "{\"created_at\": \"2025-12-27T12:00:00\", \"sha256\": \"" + Fixtures.sha256(p) + "\"}");
+        Fixtures.sidecarText(
+                p, "{\"created_at\": \"2025-12-27T12:00:00\", \"sha256\": \"" + Fixtures.sha256(p) + "\"}");
         assertCheck(verify(p), "metadata", CheckStatus.FAILED, "not an ISO-8601 timestamp with offset");
     }
 
     @Test
     void sidecarWithWrongSizeOrNameFails() throws Exception {
         Path p = Fixtures.write(dir.resolve("backup.gz"), bytes("shop.sql.gz"));
-        Fixtures.sidecarText(p, "{\"file\": \"other.gz\", \"created_at\": \"2025-12-27T12:00:00+01:00\", \"sha256\": \""
-                + Fixtures.sha256(p) + "\", \"size_bytes\": 12}");
+        Fixtures.sidecarText(
+                p,
+                "{\"file\": \"other.gz\", \"created_at\": \"2025-12-27T12:00:00+01:00\", \"sha256\": \""
+                        + Fixtures.sha256(p) + "\", \"size_bytes\": 12}");
         Verification v = verify(p);
-        assertCheck(v, "metadata", CheckStatus.FAILED, "'size_bytes' is 12 but the file has " + Files.size(p) + " bytes");
+        assertCheck(
+                v, "metadata", CheckStatus.FAILED, "'size_bytes' is 12 but the file has " + Files.size(p) + " bytes");
         assertThat(v.check("metadata").message()).contains("'file' is 'other.gz' but the backup is named 'backup.gz'");
     }
 
@@ -223,7 +236,9 @@ class FileChecksTest {
         // sha256sum -c fails one of the two lines; the first one alone made the checksum PASS
         Path p = Fixtures.write(dir.resolve("backup.gz"), bytes("shop.sql.gz"));
         Fixtures.sidecarText(p, "{\"created_at\": \"2025-12-27T12:00:00Z\"}");
-        Files.writeString(dir.resolve("backup.gz.sha256"), Fixtures.sha256(p) + "  backup.gz\n" + "0".repeat(64) + "  backup.gz\n");
+        Files.writeString(
+                dir.resolve("backup.gz.sha256"),
+                Fixtures.sha256(p) + "  backup.gz\n" + "0".repeat(64) + "  backup.gz\n");
         Verification v = verify(p);
         assertThat(v.check("checksum").status()).isNotEqualTo(CheckStatus.PASSED);
         assertThat(v.check("checksum").message()).contains("backup.gz.sha256 lists different checksums for backup.gz");
@@ -235,12 +250,16 @@ class FileChecksTest {
         String text = new String(sql(), StandardCharsets.UTF_8);
         // cut just after the data row that reads like the completion trailer
         int copy = text.indexOf("COPY public.raw_messages");
-        int cut = text.indexOf("-- PostgreSQL database dump complete\n", copy) + "-- PostgreSQL database dump complete\n--\n".length();
+        int cut = text.indexOf("-- PostgreSQL database dump complete\n", copy)
+                + "-- PostgreSQL database dump complete\n--\n".length();
         Path p = plainDump("backup.gz", text.substring(0, cut).getBytes(StandardCharsets.UTF_8));
         Verification v = verify(p);
         assertCheck(v, "gzip_integrity", CheckStatus.PASSED, "verified");
         assertCheck(v, "extractable", CheckStatus.PASSED, "read to the end");
-        assertCheck(v, "dump_complete", CheckStatus.FAILED,
+        assertCheck(
+                v,
+                "dump_complete",
+                CheckStatus.FAILED,
                 "Dump is incomplete: it ends inside the data of table public.raw_messages");
         assertThat(v.status()).isEqualTo(CheckStatus.FAILED);
     }
@@ -250,7 +269,8 @@ class FileChecksTest {
         String text = new String(sql(), StandardCharsets.UTF_8);
         int cut = text.indexOf("-- Name: order_items order_items_pkey");
         Verification v = verify(plainDump("backup.gz", text.substring(0, cut).getBytes(StandardCharsets.UTF_8)));
-        assertCheck(v, "dump_complete", CheckStatus.FAILED, "no '-- PostgreSQL database dump complete' trailer at its end");
+        assertCheck(
+                v, "dump_complete", CheckStatus.FAILED, "no '-- PostgreSQL database dump complete' trailer at its end");
     }
 
     @Test
@@ -263,8 +283,11 @@ class FileChecksTest {
     @Test
     void statementsAfterTheTrailerMeanItWasNotTheEnd() {
         String text = new String(sql(), StandardCharsets.UTF_8) + "CREATE TABLE public.late (id integer);\n";
-        assertCheck(verify(plainDump("backup.gz", text.getBytes(StandardCharsets.UTF_8))), "dump_complete",
-                CheckStatus.FAILED, "no '-- PostgreSQL database dump complete' trailer");
+        assertCheck(
+                verify(plainDump("backup.gz", text.getBytes(StandardCharsets.UTF_8))),
+                "dump_complete",
+                CheckStatus.FAILED,
+                "no '-- PostgreSQL database dump complete' trailer");
     }
 
     @Test
@@ -272,8 +295,11 @@ class FileChecksTest {
         String text = new String(sql(), StandardCharsets.UTF_8);
         text = text.substring(0, text.lastIndexOf("--\n-- PostgreSQL database dump complete"))
                 + "INSERT INTO public.notes (body) VALUES ('text\n--\n-- PostgreSQL database dump complete\n--\n";
-        assertCheck(verify(plainDump("backup.gz", text.getBytes(StandardCharsets.UTF_8))), "dump_complete",
-                CheckStatus.FAILED, "ends inside a quoted string");
+        assertCheck(
+                verify(plainDump("backup.gz", text.getBytes(StandardCharsets.UTF_8))),
+                "dump_complete",
+                CheckStatus.FAILED,
+                "ends inside a quoted string");
     }
 
     @Test
@@ -373,6 +399,7 @@ class FileChecksTest {
         Fixtures.sidecar(monthly, "2025-12-27T12:00:00Z", "monthly");
         assertThat(Fixtures.verify(weekly, dir).category()).isEqualTo("weekly");
         assertThat(Fixtures.verify(monthly, dir).category()).isEqualTo("monthly");
-        assertThat(Fixtures.verify(weekly, dir.resolve("weekly")).category()).isEqualTo("daily"); // only below the backup dir
+        assertThat(Fixtures.verify(weekly, dir.resolve("weekly")).category())
+                .isEqualTo("daily"); // only below the backup dir
     }
 }

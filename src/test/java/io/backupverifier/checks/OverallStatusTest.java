@@ -42,10 +42,14 @@ class OverallStatusTest {
 
     @Test
     void errorRanksBetweenFailedAndWarning() {
-        assertThat(of(CheckResult.warning("w"), CheckResult.error("e"), CheckResult.passed("p")).status()).isEqualTo(CheckStatus.ERROR);
+        assertThat(of(CheckResult.warning("w"), CheckResult.error("e"), CheckResult.passed("p"))
+                        .status())
+                .isEqualTo(CheckStatus.ERROR);
         assertThat(of(CheckResult.error("e"), CheckResult.failed("f")).status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(of(CheckResult.error("e"), CheckResult.warning("w")).status()).isEqualTo(CheckStatus.ERROR);
-        assertThat(of(CheckResult.skipped("s"), CheckResult.warning("w")).status()).isEqualTo(CheckStatus.WARNING);
+        assertThat(of(CheckResult.error("e"), CheckResult.warning("w")).status())
+                .isEqualTo(CheckStatus.ERROR);
+        assertThat(of(CheckResult.skipped("s"), CheckResult.warning("w")).status())
+                .isEqualTo(CheckStatus.WARNING);
     }
 
     @Test
@@ -53,9 +57,14 @@ class OverallStatusTest {
         BackupResult r = of(CheckResult.passed("p"), CheckResult.error("Test server unreachable: connection refused"));
         assertThat(r.isFailed()).isTrue();
         assertThat(r.failedChecks()).containsExactly("check1");
-        assertThat(VerificationLines.of(r).get(VerificationLines.of(r).size() - 1).toString())
-                .isEqualTo("[ERROR] Restore test could not complete (ERROR): b.gz (check1): the backup's state is unknown");
-        assertThat(VerificationLines.summary(List.of(r, of(CheckResult.passed("p")))).toString())
-                .isEqualTo("[ERROR] Restore-tested 2 backups: 1 passed, 0 with warnings, 0 failed, 1 could not be checked (ERROR)");
+        assertThat(VerificationLines.of(r)
+                        .get(VerificationLines.of(r).size() - 1)
+                        .toString())
+                .isEqualTo(
+                        "[ERROR] Restore test could not complete (ERROR): b.gz (check1): the backup's state is unknown");
+        assertThat(VerificationLines.summary(List.of(r, of(CheckResult.passed("p"))))
+                        .toString())
+                .isEqualTo(
+                        "[ERROR] Restore-tested 2 backups: 1 passed, 0 with warnings, 0 failed, 1 could not be checked (ERROR)");
     }
 }

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backupverifier.testing.Cli;
-import io.backupverifier.testing.TestPostgres;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
+import io.backupverifier.testing.TestPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -30,6 +30,7 @@ class CheckCommandTest {
 
     @TempDir
     Path root;
+
     Path backups;
     GreenMail smtp;
     int smtpPort;
@@ -54,34 +55,48 @@ class CheckCommandTest {
     }
 
     private Cli cli() {
-        return new Cli(root).env("BACKUP_DIR", backups.toString()).env("RESTORE_WORK_DIR", root.resolve("work").toString())
+        return new Cli(root)
+                .env("BACKUP_DIR", backups.toString())
+                .env("RESTORE_WORK_DIR", root.resolve("work").toString())
                 .env("ALERT_EMAIL", "ops@example.com");
     }
 
     private void freshBackup() {
         Path b = Fixtures.write(backups.resolve("backup_new.gz"), Fixtures.bytes("shop.sql.gz"));
-        Fixtures.sidecar(b, Instant.now().minus(1, ChronoUnit.HOURS).truncatedTo(ChronoUnit.SECONDS).toString(), null);
+        Fixtures.sidecar(
+                b,
+                Instant.now()
+                        .minus(1, ChronoUnit.HOURS)
+                        .truncatedTo(ChronoUnit.SECONDS)
+                        .toString(),
+                null);
     }
 
     @Test
     void aHealthyInstallationIsAllOk() throws Exception {
         freshBackup();
         smtp.setUser("bv", "bv", "secret");
-        Cli cli = cli().env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(smtpPort))
-                .env("SMTP_USER", "bv").env("SMTP_PASSWORD", "secret");
+        Cli cli = cli().env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(smtpPort))
+                .env("SMTP_USER", "bv")
+                .env("SMTP_PASSWORD", "secret");
         Cli.Result r = cli.run("check");
         assertThat(r.exit()).as(r.out()).isZero();
         List<String> items = r.out().lines().filter(l -> l.startsWith("  ")).toList();
         assertThat(items).allMatch(l -> l.contains(": OK ("));
         assertThat(r.out()).contains("  backup directory: OK (" + backups.toAbsolutePath() + " is readable, 1 backup)");
-        assertThat(r.out()).contains("  log directory: OK (" + backups.toAbsolutePath().resolve("verification_logs")
-                + " does not exist yet and will be created)");
-        assertThat(r.out()).contains("  SMTP server: OK (127.0.0.1:" + smtpPort + " answers EHLO and accepts the login of bv)");
+        assertThat(r.out())
+                .contains("  log directory: OK (" + backups.toAbsolutePath().resolve("verification_logs")
+                        + " does not exist yet and will be created)");
+        assertThat(r.out())
+                .contains("  SMTP server: OK (127.0.0.1:" + smtpPort + " answers EHLO and accepts the login of bv)");
         assertThat(r.out()).contains("  daily backups fresh: OK (Newest daily backup backup_new.gz is 1 h old");
         assertThat(r.out()).contains("  configuration keys: OK (every key is known)");
         assertThat(r.out()).contains("[SUCCESS] All " + items.size() + " checks OK");
         assertThat(smtp.getReceivedMessages()).as("check sends nothing").isEmpty();
-        assertThat(backups.resolve("verification_logs")).as("check creates nothing").doesNotExist();
+        assertThat(backups.resolve("verification_logs"))
+                .as("check creates nothing")
+                .doesNotExist();
 
         Cli.Result j = cli.run("check", "--json");
         assertThat(j.exit()).isZero();
@@ -94,8 +109,9 @@ class CheckCommandTest {
 
         Cli.Result wrong = cli.env("SMTP_PASSWORD", "wrong").run("check");
         assertThat(wrong.exit()).isEqualTo(1);
-        assertThat(wrong.out()).contains("  SMTP server: FAILED (127.0.0.1:" + smtpPort + " refuses the login of bv); "
-                + "fix: check SMTP_USER and SMTP_PASSWORD");
+        assertThat(wrong.out())
+                .contains("  SMTP server: FAILED (127.0.0.1:" + smtpPort + " refuses the login of bv); "
+                        + "fix: check SMTP_USER and SMTP_PASSWORD");
     }
 
     @Test
@@ -103,19 +119,29 @@ class CheckCommandTest {
         Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz"); // a year old: the backup job stopped
         Files.writeString(root.resolve("logs-is-a-file"), "x");
         int closed = freePort();
-        Cli cli = cli().env("VERIFICATION_LOG_DIR", root.resolve("logs-is-a-file").toString()).env("SMTP_HOST", "127.0.0.1")
-                .env("SMTP_PORT", Integer.toString(closed)).env("ALERT_EMIAL", "ops@example.com");
+        Cli cli = cli().env(
+                        "VERIFICATION_LOG_DIR", root.resolve("logs-is-a-file").toString())
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(closed))
+                .env("ALERT_EMIAL", "ops@example.com");
         Cli.Result r = cli.run("check");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("  log directory: FAILED (" + root.resolve("logs-is-a-file") + " is a file, not a directory); "
-                + "fix: remove the file, or set VERIFICATION_LOG_DIR (log.dir)");
-        assertThat(r.out()).containsPattern("  SMTP server: FAILED \\(127.0.0.1:" + closed + " does not answer: .+\\); fix: check SMTP_HOST");
+        assertThat(r.out())
+                .contains(
+                        "  log directory: FAILED (" + root.resolve("logs-is-a-file") + " is a file, not a directory); "
+                                + "fix: remove the file, or set VERIFICATION_LOG_DIR (log.dir)");
+        assertThat(r.out())
+                .containsPattern("  SMTP server: FAILED \\(127.0.0.1:" + closed
+                        + " does not answer: .+\\); fix: check SMTP_HOST");
         assertThat(r.out()).contains("  daily backups fresh: FAILED (Newest daily backup backup_20251227_120000.gz is");
-        assertThat(r.out()).contains("  configuration key ALERT_EMIAL: FAILED (ALERT_EMIAL: unknown, did you mean ALERT_EMAIL? "
-                + "(environment)); fix: correct or remove ALERT_EMIAL");
+        assertThat(r.out())
+                .contains("  configuration key ALERT_EMIAL: FAILED (ALERT_EMIAL: unknown, did you mean ALERT_EMAIL? "
+                        + "(environment)); fix: correct or remove ALERT_EMIAL");
         assertThat(r.out()).contains("  backup directory: OK");
-        assertThat(r.out()).contains("  state directory: FAILED (" + root.resolve("logs-is-a-file/state") + " cannot be created: "
-                + root.resolve("logs-is-a-file") + " is a file); fix: remove the file, or set STATE_DIR (state.dir)");
+        assertThat(r.out())
+                .contains("  state directory: FAILED (" + root.resolve("logs-is-a-file/state") + " cannot be created: "
+                        + root.resolve("logs-is-a-file")
+                        + " is a file); fix: remove the file, or set STATE_DIR (state.dir)");
         assertThat(r.out()).contains("  alert outbox directory: FAILED");
         assertThat(r.out()).containsPattern("\\[ERROR\\] 6 of \\d+ checks FAILED");
 
@@ -132,8 +158,9 @@ class CheckCommandTest {
     void aMissingBackupDirectoryAndABadValueAreNamed() throws Exception {
         Cli.Result r = cli().run("check");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("  backup directory: FAILED (" + backups.toAbsolutePath() + " is not a directory); "
-                + "fix: set BACKUP_DIR (backup.dir) to the directory the backup job writes to");
+        assertThat(r.out())
+                .contains("  backup directory: FAILED (" + backups.toAbsolutePath() + " is not a directory); "
+                        + "fix: set BACKUP_DIR (backup.dir) to the directory the backup job writes to");
         Cli.Result bad = cli().env("SMTP_PORT", "smtp").run("check", "--json");
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(JsonSchemas.errors("check.schema.json", bad.out())).isEmpty();
@@ -145,10 +172,13 @@ class CheckCommandTest {
     void anUnreachableResultsStoreIsNamedWithoutItsPassword() throws Exception {
         freshBackup();
         int closed = freePort();
-        Cli.Result r = cli().env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/bv?password=s3cret").run("check");
+        Cli.Result r = cli().env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:" + closed + "/bv?password=s3cret")
+                .run("check");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).containsPattern("  results store: FAILED \\(jdbc:postgresql://127.0.0.1:" + closed
-                + "/bv\\?password=\\*{8}: .*Connection.*refused.*\\); fix: check RESULTS_DB_URL \\(results.db-url\\)");
+        assertThat(r.out())
+                .containsPattern(
+                        "  results store: FAILED \\(jdbc:postgresql://127.0.0.1:" + closed
+                                + "/bv\\?password=\\*{8}: .*Connection.*refused.*\\); fix: check RESULTS_DB_URL \\(results.db-url\\)");
         assertThat(r.out()).doesNotContain("s3cret");
     }
 
@@ -157,13 +187,15 @@ class CheckCommandTest {
         freshBackup();
         Path emptyBin = Files.createDirectories(root.resolve("no-bin"));
         Cli cli = cli().env("PG_BIN_DIR", emptyBin.toString());
-        assertThat(cli.run("check").out()).contains("  pg_restore: OK (not found in " + emptyBin
-                + "; needed only for custom archives, and there are none)");
+        assertThat(cli.run("check").out())
+                .contains("  pg_restore: OK (not found in " + emptyBin
+                        + "; needed only for custom archives, and there are none)");
         Fixtures.backup(backups.resolve("monthly"), "shop.dump", "backup_20251201_040000.dump");
         Cli.Result r = cli.env("FRESHNESS_MONTHLY", "36500d").run("check");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("  pg_restore: FAILED (not found in " + emptyBin + ", and 1 backup is a custom archive); "
-                + "fix: install the PostgreSQL client tools, or set PG_BIN_DIR to where pg_restore is");
+        assertThat(r.out())
+                .contains("  pg_restore: FAILED (not found in " + emptyBin + ", and 1 backup is a custom archive); "
+                        + "fix: install the PostgreSQL client tools, or set PG_BIN_DIR to where pg_restore is");
     }
 
     @Test
@@ -172,32 +204,44 @@ class CheckCommandTest {
         freshBackup();
         Cli.Result r = cli().env("EMBEDDED_PG_USER", "root").run("check");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("  embedded test database: FAILED (running as root, and EMBEDDED_PG_USER is root); "
-                + "fix: set EMBEDDED_PG_USER to an unprivileged OS user, or TEST_DB_HOST");
+        assertThat(r.out())
+                .contains("  embedded test database: FAILED (running as root, and EMBEDDED_PG_USER is root); "
+                        + "fix: set EMBEDDED_PG_USER to an unprivileged OS user, or TEST_DB_HOST");
         Cli.Result missing = cli().env("EMBEDDED_PG_USER", "bv-no-such-user").run("check");
-        assertThat(missing.out()).contains("  embedded test database: FAILED (EMBEDDED_PG_USER bv-no-such-user is not a user of this host)");
+        assertThat(missing.out())
+                .contains(
+                        "  embedded test database: FAILED (EMBEDDED_PG_USER bv-no-such-user is not a user of this host)");
     }
 
     /** Needs PostgreSQL: the local server (127.0.0.1:5432, trust, user postgres), else an embedded one. */
     @Test
     void theTestDatabaseUserMustCreateDatabasesAndRoles() throws Exception {
         String server = TestPostgres.HOST + ":" + TestPostgres.port();
-        try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = TestPostgres.connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute("DROP ROLE IF EXISTS bv_check_weak");
             s.execute("CREATE ROLE bv_check_weak LOGIN");
         }
         try {
             freshBackup();
-            Cli.Result ok = cli().env("TEST_DB_HOST", TestPostgres.HOST).env("TEST_DB_PORT", Integer.toString(TestPostgres.port()))
-                    .env("TEST_DB_USER", "postgres").run("check");
-            assertThat(ok.out()).contains("  test database server: OK (" + server + " answers; postgres may create databases and roles)");
-            Cli.Result weak = cli().env("TEST_DB_HOST", TestPostgres.HOST).env("TEST_DB_PORT", Integer.toString(TestPostgres.port()))
-                    .env("TEST_DB_USER", "bv_check_weak").run("check");
+            Cli.Result ok = cli().env("TEST_DB_HOST", TestPostgres.HOST)
+                    .env("TEST_DB_PORT", Integer.toString(TestPostgres.port()))
+                    .env("TEST_DB_USER", "postgres")
+                    .run("check");
+            assertThat(ok.out())
+                    .contains("  test database server: OK (" + server
+                            + " answers; postgres may create databases and roles)");
+            Cli.Result weak = cli().env("TEST_DB_HOST", TestPostgres.HOST)
+                    .env("TEST_DB_PORT", Integer.toString(TestPostgres.port()))
+                    .env("TEST_DB_USER", "bv_check_weak")
+                    .run("check");
             assertThat(weak.exit()).isEqualTo(1);
-            assertThat(weak.out()).contains("  test database server: FAILED (" + server + " answers, but bv_check_weak lacks "
-                    + "CREATEDB and CREATEROLE); fix: ALTER ROLE bv_check_weak CREATEDB CREATEROLE");
+            assertThat(weak.out())
+                    .contains("  test database server: FAILED (" + server + " answers, but bv_check_weak lacks "
+                            + "CREATEDB and CREATEROLE); fix: ALTER ROLE bv_check_weak CREATEDB CREATEROLE");
         } finally {
-            try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
+            try (Connection c = TestPostgres.connect("postgres");
+                    Statement s = c.createStatement()) {
                 s.execute("DROP ROLE IF EXISTS bv_check_weak");
             }
         }

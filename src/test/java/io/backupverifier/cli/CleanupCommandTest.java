@@ -19,7 +19,9 @@ class CleanupCommandTest {
 
     private Cli cli(Path logs) throws Exception {
         Path backups = Files.createDirectories(root.resolve("backups"));
-        return new Cli(root).env("BACKUP_DIR", backups.toString()).env("VERIFICATION_LOG_DIR", logs.toString())
+        return new Cli(root)
+                .env("BACKUP_DIR", backups.toString())
+                .env("VERIFICATION_LOG_DIR", logs.toString())
                 .env("RESTORE_WORK_DIR", root.resolve("work").toString());
     }
 

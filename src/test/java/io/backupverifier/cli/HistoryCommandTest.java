@@ -26,6 +26,7 @@ class HistoryCommandTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Cli cli;
     DataSource ds;
@@ -48,8 +49,10 @@ class HistoryCommandTest {
         backups = root.resolve("backups");
         cli = new Cli(root).env("BACKUP_DIR", backups.toString());
         ds = DataSources.of("jdbc:sqlite:" + backups.resolve("verification_logs/state/results.db"), "", "");
-        older = Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251226_120000.gz").toAbsolutePath();
-        newer = Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz").toAbsolutePath();
+        older = Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251226_120000.gz")
+                .toAbsolutePath();
+        newer = Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz")
+                .toAbsolutePath();
         storeAt("2025-12-26T13:00:00Z").save(Fixtures.verify(older, backups));
         storeAt("2025-12-26T14:00:00Z").saveRestore(RestoreResults.passed(older, "daily", 4200, 800, rows(1000, 200)));
         storeAt("2025-12-27T13:00:00Z").save(Fixtures.verify(newer, backups));
@@ -64,8 +67,9 @@ class HistoryCommandTest {
         assertThat(r.out()).contains("History of " + newer + " (daily)");
         assertThat(r.out()).containsPattern("2025-12-27 \\d\\d:00  PASSED");
         assertThat(r.out()).contains("restore 3.9 s, checks 700 ms, 610 rows in 2 tables");
-        assertThat(r.out()).contains("[WARNING] row-count drift: public.orders 1,000 -> 400 rows (-60%) since the restore test of "
-                + "backup_20251226_120000.gz");
+        assertThat(r.out())
+                .contains("[WARNING] row-count drift: public.orders 1,000 -> 400 rows (-60%) since the restore test of "
+                        + "backup_20251226_120000.gz");
         assertThat(r.out()).doesNotContain("public.customers 200");
     }
 

@@ -60,13 +60,22 @@ class LauncherTest {
         Path bad = Fixtures.backup(backups, "shop.sql.gz", "backup_20251228_120000.gz");
         Fixtures.truncate(bad, 3000);
 
-        ProcessBuilder pb = new ProcessBuilder("bash", home.resolve("bin/backup-verifier").toString(), "verify", "--all",
-                "--dir", backups.toString()).redirectErrorStream(true).redirectOutput(root.resolve("out.txt").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        "bash",
+                        home.resolve("bin/backup-verifier").toString(),
+                        "verify",
+                        "--all",
+                        "--dir",
+                        backups.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("out.txt").toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
         env.put("PATH", root.resolve("fakebin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("BV_TEST_CP", System.getProperty("java.class.path"));
-        env.put("BV_TEST_JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        env.put(
+                "BV_TEST_JAVA",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString());
         env.put("BV_TEST_JVM_LOG", root.resolve("jvm.txt").toString());
         env.put("BACKUP_VERIFIER_CDS", "0");
         env.put("VERIFICATION_LOG_DIR", root.resolve("logs").toString());
@@ -78,7 +87,9 @@ class LauncherTest {
         assertThat(out).doesNotContain("Malformed input");
         assertThat(out).contains("café_backup.gz").contains("Backup verification FAILED: backup_20251228_120000.gz");
         assertThat(p.exitValue()).as("exit code (one backup failed)").isEqualTo(1);
-        assertThat(Files.readString(root.resolve("jvm.txt"))).startsWith("jvm: LC_ALL=C.UTF-8 ")
-                .contains(" -XX:+ExitOnOutOfMemoryError ").contains(" -Dfile.encoding=UTF-8 ");
+        assertThat(Files.readString(root.resolve("jvm.txt")))
+                .startsWith("jvm: LC_ALL=C.UTF-8 ")
+                .contains(" -XX:+ExitOnOutOfMemoryError ")
+                .contains(" -Dfile.encoding=UTF-8 ");
     }
 }

@@ -26,6 +26,7 @@ class ListCommandTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Cli cli;
 
@@ -49,20 +50,26 @@ class ListCommandTest {
         Path good = daily("backup_20251226_120000.gz", "2025-12-26T12:00:00Z", shop);
         // the newest lost most of its data: a valid gzip of the first hundredth of the dump
         byte[] plain = Fixtures.gunzip(shop);
-        Path shrunk = daily("backup_20251227_120000.gz", "2025-12-27T12:00:00Z",
+        Path shrunk = daily(
+                "backup_20251227_120000.gz",
+                "2025-12-27T12:00:00Z",
                 Fixtures.gzip(Arrays.copyOf(plain, plain.length / 100)));
         assertThat(cli.run("verify", "--all").exit()).isEqualTo(1); // the shrunk one fails; the list shows it
-        ResultsStore store = new ResultsStore(DataSources.of("jdbc:sqlite:" + backups.resolve("verification_logs/state/results.db"),
-                "", ""), Clock.systemUTC());
-        store.saveRestore(RestoreResults.passed(good.toAbsolutePath(), "daily", 1200, 300, Map.of("orders", 1000L, "customers", 234L)));
+        ResultsStore store = new ResultsStore(
+                DataSources.of("jdbc:sqlite:" + backups.resolve("verification_logs/state/results.db"), "", ""),
+                Clock.systemUTC());
+        store.saveRestore(RestoreResults.passed(
+                good.toAbsolutePath(), "daily", 1200, 300, Map.of("orders", 1000L, "customers", 234L)));
 
         Cli.Result r = cli.run("list");
         assertThat(r.exit()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
         assertThat(lines.get(0)).startsWith("CATEGORY").contains("VERIFIED", "RESTORE TEST", "BACKUP");
         assertThat(lines).hasSize(5);
-        assertThat(lines.get(1)).contains("daily", "2025-12-27", "FAILED", "never", "backup_20251227_120000.gz", "! shrank:");
-        assertThat(lines.get(2)).contains("2025-12-26", "PASSED", "PASSED", "1,234 rows", "backup_20251226_120000.gz")
+        assertThat(lines.get(1))
+                .contains("daily", "2025-12-27", "FAILED", "never", "backup_20251227_120000.gz", "! shrank:");
+        assertThat(lines.get(2))
+                .contains("2025-12-26", "PASSED", "PASSED", "1,234 rows", "backup_20251226_120000.gz")
                 .doesNotContain("!");
         assertThat(lines.get(4)).contains("backup_20251224_120000.gz");
 
@@ -73,7 +80,8 @@ class ListCommandTest {
         assertThat(json.get("version").asText()).isNotEmpty();
         assertThat(json.at("/summary/total").asInt()).isEqualTo(4);
         JsonNode first = json.get("backups").get(0);
-        assertThat(first.get("file").asText()).isEqualTo(shrunk.toAbsolutePath().normalize().toString());
+        assertThat(first.get("file").asText())
+                .isEqualTo(shrunk.toAbsolutePath().normalize().toString());
         assertThat(first.at("/last_verification/status").asText()).isEqualTo("FAILED");
         assertThat(first.at("/last_verification/failed_checks").toString()).contains("dump_complete");
         assertThat(first.get("size_anomaly").asText()).startsWith("shrank");
@@ -103,10 +111,13 @@ class ListCommandTest {
         assertThat(json.get("backups")).isEmpty();
         assertThat(json.has("generated_at")).isTrue();
         try (var files = Files.list(backups)) {
-            assertThat(files.toList()).as("list writes nothing, not even the results store").isEmpty();
+            assertThat(files.toList())
+                    .as("list writes nothing, not even the results store")
+                    .isEmpty();
         }
         Cli.Result text = cli.run("list");
-        assertThat(text.out().strip()).isEqualTo("[INFO] No backups in " + backups.toAbsolutePath().normalize());
+        assertThat(text.out().strip())
+                .isEqualTo("[INFO] No backups in " + backups.toAbsolutePath().normalize());
     }
 
     @Test
@@ -120,7 +131,8 @@ class ListCommandTest {
 
         Cli.Result usage = cli.run("list", "--json", "--bogus");
         assertThat(usage.exit()).isEqualTo(2);
-        assertThat(new ObjectMapper().readTree(usage.out()).at("/error/message").asText()).contains("--bogus");
+        assertThat(new ObjectMapper().readTree(usage.out()).at("/error/message").asText())
+                .contains("--bogus");
         assertThat(usage.out().getBytes(StandardCharsets.UTF_8)).isNotEmpty();
     }
 }

@@ -30,20 +30,31 @@ class LocaleTest {
     @Test
     void aNonAsciiNameIsVerifiedAndItsSidecarFoundWithNoLocale() throws Exception {
         Path backups = Files.createDirectories(root.resolve("backups"));
-        Path cafe = named(backups, "caf%C3%A9_backup.gz");               // café_backup.gz in UTF-8
+        Path cafe = named(backups, "caf%C3%A9_backup.gz"); // café_backup.gz in UTF-8
         Files.write(cafe, Fixtures.bytes("shop.sql.gz"));
-        Files.write(named(backups, "caf%C3%A9_backup.gz.meta.json"), ("{\"file\": \"caf\u00e9_backup.gz\", "
-                + "\"created_at\": \"2025-12-27T12:00:00Z\", \"sha256\": \"" + Fixtures.sha256(cafe) + "\"}").getBytes(StandardCharsets.UTF_8));
-        Fixtures.truncate(cafe, 3000);                                   // the sidecar's checksum no longer holds
-        Path latin1 = named(backups, "caf%E9_latin1.gz");               // not valid UTF-8 at all
+        Files.write(
+                named(backups, "caf%C3%A9_backup.gz.meta.json"),
+                ("{\"file\": \"caf\u00e9_backup.gz\", " + "\"created_at\": \"2025-12-27T12:00:00Z\", \"sha256\": \""
+                                + Fixtures.sha256(cafe) + "\"}")
+                        .getBytes(StandardCharsets.UTF_8));
+        Fixtures.truncate(cafe, 3000); // the sidecar's checksum no longer holds
+        Path latin1 = named(backups, "caf%E9_latin1.gz"); // not valid UTF-8 at all
         Files.write(latin1, Fixtures.bytes("shop.sql.gz"));
-        Files.write(named(backups, "caf%E9_latin1.gz.sha256"), (Fixtures.sha256(latin1) + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                named(backups, "caf%E9_latin1.gz.sha256"),
+                (Fixtures.sha256(latin1) + "\n").getBytes(StandardCharsets.UTF_8));
         Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
 
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
-                "io.backupverifier.cli.BackupVerifierCli", "verify", "--all")
-                .redirectErrorStream(true).redirectOutput(root.resolve("out.txt").toFile());
+        ProcessBuilder pb = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
+                        "io.backupverifier.cli.BackupVerifierCli",
+                        "verify",
+                        "--all")
+                .redirectErrorStream(true)
+                .redirectOutput(root.resolve("out.txt").toFile());
         pb.environment().clear(); // cron: no LANG, no LC_*
         pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         pb.environment().put("BACKUP_DIR", backups.toString());
@@ -59,7 +70,8 @@ class LocaleTest {
         assertThat(out).contains("Verified 3 backups: 1 passed, 0 with warnings, 2 failed");
         // the truncated café backup: FAILED, and its sidecar was found (the checksum in it disagrees)
         assertThat(out.lines().filter(l -> l.startsWith("[ERROR] Backup verification FAILED: caf")))
-                .anySatisfy(l -> assertThat(l).contains("_backup.gz (checksum, gzip_integrity, extractable, dump_complete)"));
+                .anySatisfy(l ->
+                        assertThat(l).contains("_backup.gz (checksum, gzip_integrity, extractable, dump_complete)"));
         // the Latin-1 name is read too (its .sha256 found by bytes): only the missing sidecar fails it
         assertThat(out.lines().filter(l -> l.startsWith("[ERROR] Backup verification FAILED: caf")))
                 .anySatisfy(l -> assertThat(l).contains("_latin1.gz (metadata)"));

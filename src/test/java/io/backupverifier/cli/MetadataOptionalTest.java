@@ -26,7 +26,9 @@ class MetadataOptionalTest {
     @Test
     void missingSidecarIsFailedByDefault() throws Exception {
         Path b = backupWithoutSidecar();
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).env("RESTORE_ON_SUSPECT", "false")
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", root.resolve("backups").toString())
+                .env("RESTORE_ON_SUSPECT", "false")
                 .run("verify", b.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("[ERROR] Metadata file missing: backup_20251227_120000.gz.meta.json");
@@ -35,30 +37,44 @@ class MetadataOptionalTest {
     @Test
     void missingSidecarIsAWarningWhenNotRequiredAndTheSha256FileStillCounts() throws Exception {
         Path b = backupWithoutSidecar();
-        Files.writeString(MetadataReader.sha256FileOf(b), Fixtures.sha256(b) + "  " + b.getFileName() + "\n", StandardCharsets.UTF_8);
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).env("METADATA_REQUIRED", "false")
+        Files.writeString(
+                MetadataReader.sha256FileOf(b),
+                Fixtures.sha256(b) + "  " + b.getFileName() + "\n",
+                StandardCharsets.UTF_8);
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", root.resolve("backups").toString())
+                .env("METADATA_REQUIRED", "false")
                 .run("verify", b.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("[WARNING] Metadata file missing: backup_20251227_120000.gz.meta.json (METADATA_REQUIRED=false; "
-                + "checksum from backup_20251227_120000.gz.sha256)");
+        assertThat(r.out())
+                .contains(
+                        "[WARNING] Metadata file missing: backup_20251227_120000.gz.meta.json (METADATA_REQUIRED=false; "
+                                + "checksum from backup_20251227_120000.gz.sha256)");
         assertThat(r.out()).contains("[SUCCESS] SHA256 checksum verified (backup_20251227_120000.gz.sha256)");
-        assertThat(r.out()).contains("[WARNING] Backup verification completed with warnings: backup_20251227_120000.gz");
+        assertThat(r.out())
+                .contains("[WARNING] Backup verification completed with warnings: backup_20251227_120000.gz");
     }
 
     @Test
     void withNothingKnownTheWarningSaysSoAndTheChecksumIsSkipped() throws Exception {
         Path b = backupWithoutSidecar();
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).env("METADATA_REQUIRED", "false")
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", root.resolve("backups").toString())
+                .env("METADATA_REQUIRED", "false")
                 .run("verify", b.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out()).contains("[WARNING] Metadata file missing: backup_20251227_120000.gz.meta.json (METADATA_REQUIRED=false; no checksum known)");
+        assertThat(r.out())
+                .contains(
+                        "[WARNING] Metadata file missing: backup_20251227_120000.gz.meta.json (METADATA_REQUIRED=false; no checksum known)");
         assertThat(r.out()).contains("checksum skipped");
     }
 
     @Test
     void aValueOtherThanTrueOrFalseIsAConfigurationError() throws Exception {
         Path b = backupWithoutSidecar();
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).env("METADATA_REQUIRED", "no")
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", root.resolve("backups").toString())
+                .env("METADATA_REQUIRED", "no")
                 .run("verify", b.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("METADATA_REQUIRED");

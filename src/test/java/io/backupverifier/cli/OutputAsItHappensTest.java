@@ -30,13 +30,16 @@ class OutputAsItHappensTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Cli cli;
 
     @BeforeEach
     void setUp() {
         backups = root.resolve("backups");
-        cli = new Cli(root).env("BACKUP_DIR", backups.toString()).env("RESTORE_WORK_DIR", root.resolve("work").toString())
+        cli = new Cli(root)
+                .env("BACKUP_DIR", backups.toString())
+                .env("RESTORE_WORK_DIR", root.resolve("work").toString())
                 .env("RESTORE_ON_SUSPECT", "false");
     }
 
@@ -49,7 +52,8 @@ class OutputAsItHappensTest {
             assertThat(JsonSchemas.errors("verify.schema.json", r.out())).isEmpty();
             JsonNode json = new ObjectMapper().readTree(r.out());
             assertThat(json.get("version").asText()).isEqualTo(JsonDocument.VERSION);
-            assertThat(json.at("/error/message").asText()).startsWith("No backups found in " + backups.toAbsolutePath());
+            assertThat(json.at("/error/message").asText())
+                    .startsWith("No backups found in " + backups.toAbsolutePath());
             assertThat(json.at("/error/exit_code").asInt()).isEqualTo(1);
         }
     }
@@ -68,8 +72,12 @@ class OutputAsItHappensTest {
     @Test
     void checkDbJsonCarriesVersionAndMatchesTheSchema() throws Exception {
         Path file = Fixtures.write(root.resolve("app.sqlite3"), Fixtures.bytes("shop.sqlite"));
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.toString()).env("DATABASE_TYPE", "sqlite").env("DB_NAME", file.toString())
-                .env("RESTORE_KEY_TABLES", "customers,orders").run("check-db", "--json");
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", root.toString())
+                .env("DATABASE_TYPE", "sqlite")
+                .env("DB_NAME", file.toString())
+                .env("RESTORE_KEY_TABLES", "customers,orders")
+                .run("check-db", "--json");
         assertThat(JsonSchemas.errors("verify.schema.json", r.out())).isEmpty();
         JsonNode json = new ObjectMapper().readTree(r.out());
         assertThat(json.get("version").asText()).isEqualTo(JsonDocument.VERSION);
@@ -85,9 +93,12 @@ class OutputAsItHappensTest {
         assertThat(r.exit()).isEqualTo(1);
         List<String> lines = r.out().lines().toList();
         assertThat(lines).allMatch(l -> l.startsWith("[ERROR] "), "only [ERROR] lines");
-        assertThat(lines).anyMatch(l -> l.contains("Backup verification FAILED: backup_20251226_120000.gz (metadata, checksum, gzip_integrity"));
+        assertThat(lines)
+                .anyMatch(l -> l.contains(
+                        "Backup verification FAILED: backup_20251226_120000.gz (metadata, checksum, gzip_integrity"));
         assertThat(lines).noneMatch(l -> l.contains("backup_20251227_120000.gz"));
-        assertThat(lines.get(lines.size() - 1)).startsWith("[ERROR] Verified 2 backups: 1 passed, 0 with warnings, 1 failed");
+        assertThat(lines.get(lines.size() - 1))
+                .startsWith("[ERROR] Verified 2 backups: 1 passed, 0 with warnings, 1 failed");
         assertThat(r.err()).as("no terminal: no progress noise").doesNotContain("[PROGRESS]");
     }
 
@@ -96,7 +107,8 @@ class OutputAsItHappensTest {
         Path good = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
         Cli.Result r = cli.run("verify", "-q", good.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out().lines().toList()).containsExactly("[SUCCESS] Verified 1 backup: 1 passed, 0 with warnings, 0 failed");
+        assertThat(r.out().lines().toList())
+                .containsExactly("[SUCCESS] Verified 1 backup: 1 passed, 0 with warnings, 0 failed");
     }
 
     /** Each backup's verdict reaches stdout while the run still works: its run log has no summary yet. */
@@ -125,11 +137,18 @@ class OutputAsItHappensTest {
             }
         };
         Map<String, String> env = new HashMap<>(Map.of("BACKUP_DIR", backups.toString()));
-        CliContext ctx = new CliContext(new PrintStream(watching, true, StandardCharsets.UTF_8),
-                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), env, root, Path.of("").toAbsolutePath(),
-                Clock.systemDefaultZone(), false);
+        CliContext ctx = new CliContext(
+                new PrintStream(watching, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                env,
+                root,
+                Path.of("").toAbsolutePath(),
+                Clock.systemDefaultZone(),
+                false);
         int exit = BackupVerifierCli.execute(ctx, "verify", "--all");
-        assertThat(exit).as(all.toString(StandardCharsets.UTF_8)).isEqualTo(1); // the 2025 backups are stale: freshness FAILED
+        assertThat(exit)
+                .as(all.toString(StandardCharsets.UTF_8))
+                .isEqualTo(1); // the 2025 backups are stale: freshness FAILED
         assertThat(summaryWrittenAtVerdict).hasSize(5).containsOnly(false);
         assertThat(all.toString(StandardCharsets.UTF_8)).contains("Verified 5 backups: 5 passed");
     }
@@ -140,7 +159,8 @@ class OutputAsItHappensTest {
         }
         try (Stream<Path> logs = Files.list(logDir)) {
             StringBuilder text = new StringBuilder();
-            for (Path p : logs.filter(p -> p.getFileName().toString().startsWith("verification_")).toList()) {
+            for (Path p : logs.filter(p -> p.getFileName().toString().startsWith("verification_"))
+                    .toList()) {
                 text.append(Files.readString(p));
             }
             return text.toString();
@@ -179,16 +199,24 @@ class OutputAsItHappensTest {
         Cli.Result r = cli.run("restore-test");
         assertThat(r.exit()).as(r.err()).isZero();
         // how the load goes (tables loaded of those seen, rows, rows/s), then the verdicts
-        List<String> loading = r.out().lines().filter(l -> l.startsWith("[INFO] Loading: ")).toList();
-        assertThat(loading).isNotEmpty().last().asString().matches("\\[INFO\\] Loading: 13/13 tables, \\d+ rows \\(\\d+ rows/s\\)");
-        List<String> lines = r.out().lines().filter(l -> !l.startsWith("[INFO] Loading: ")).toList();
+        List<String> loading =
+                r.out().lines().filter(l -> l.startsWith("[INFO] Loading: ")).toList();
+        assertThat(loading)
+                .isNotEmpty()
+                .last()
+                .asString()
+                .matches("\\[INFO\\] Loading: 13/13 tables, \\d+ rows \\(\\d+ rows/s\\)");
+        List<String> lines =
+                r.out().lines().filter(l -> !l.startsWith("[INFO] Loading: ")).toList();
         assertThat(lines.get(0)).startsWith("[INFO] Restore test of backup: ").endsWith("backup_20251227_120000.gz");
         assertThat(lines.get(1)).startsWith("[SUCCESS] Backup restored successfully");
-        assertThat(lines.get(lines.size() - 1)).startsWith("[SUCCESS] Restore test completed: backup_20251227_120000.gz");
+        assertThat(lines.get(lines.size() - 1))
+                .startsWith("[SUCCESS] Restore test completed: backup_20251227_120000.gz");
         assertThat(lines).as("each line once").doesNotHaveDuplicates().hasSize(10); // start, 8 checks, verdict
 
         Cli.Result quiet = cli.run("restore-test", "--quiet");
         assertThat(quiet.exit()).isZero();
-        assertThat(quiet.out().lines().toList()).containsExactly("[SUCCESS] Restore-tested 1 backup: 1 passed, 0 with warnings, 0 failed");
+        assertThat(quiet.out().lines().toList())
+                .containsExactly("[SUCCESS] Restore-tested 1 backup: 1 passed, 0 with warnings, 0 failed");
     }
 }

@@ -24,9 +24,12 @@ class SeedFlagsTest {
     @Test
     void backupFileVerifiesThatFile() {
         Path b = Fixtures.backup(root.resolve("backups"), "shop.sql.gz", "backup_20251227_120000.gz");
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.resolve("backups").toString()).run("--backup-file", b.toString());
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", root.resolve("backups").toString())
+                .run("--backup-file", b.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.err()).contains("[INFO] --backup-file is the old script's flag; running: backup-verifier verify " + b);
+        assertThat(r.err())
+                .contains("[INFO] --backup-file is the old script's flag; running: backup-verifier verify " + b);
         assertThat(r.out()).contains("[SUCCESS] Backup verification completed: backup_20251227_120000.gz");
     }
 

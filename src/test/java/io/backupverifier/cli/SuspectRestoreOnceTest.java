@@ -26,13 +26,16 @@ class SuspectRestoreOnceTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Cli cli;
 
     @BeforeEach
     void setUp() {
         backups = root.resolve("backups");
-        cli = new Cli(root).env("BACKUP_DIR", backups.toString()).env("RESTORE_WORK_DIR", root.resolve("work").toString());
+        cli = new Cli(root)
+                .env("BACKUP_DIR", backups.toString())
+                .env("RESTORE_WORK_DIR", root.resolve("work").toString());
     }
 
     /** The backup's restore check as {@code verify --json} prints it; the exit is 1 (the sidecar is missing). */
@@ -46,8 +49,10 @@ class SuspectRestoreOnceTest {
 
     /** How many restore tests the results store recorded. */
     private int restoreTests() throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + backups.resolve("verification_logs/state/results.db"));
-             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM bv_restore")) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:sqlite:" + backups.resolve("verification_logs/state/results.db"));
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM bv_restore")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -58,14 +63,19 @@ class SuspectRestoreOnceTest {
         Path b = Fixtures.write(backups.resolve("backup_20251227_120000.gz"), Fixtures.bytes("shop.sql.gz"));
         JsonNode first = restoreCheck(b);
         assertThat(first.at("/status").asText()).isEqualTo("PASSED");
-        assertThat(first.at("/message").asText()).startsWith("Data restorable despite the failed file checks").doesNotContain("unchanged since");
+        assertThat(first.at("/message").asText())
+                .startsWith("Data restorable despite the failed file checks")
+                .doesNotContain("unchanged since");
         assertThat(restoreTests()).isEqualTo(1);
 
         JsonNode second = restoreCheck(b);
         assertThat(second.at("/status").asText()).isEqualTo("PASSED");
-        assertThat(second.at("/message").asText()).startsWith(first.at("/message").asText())
+        assertThat(second.at("/message").asText())
+                .startsWith(first.at("/message").asText())
                 .matches(".*; restore-tested on \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC, unchanged since");
-        assertThat(restoreTests()).as("no second restore test of the same content").isEqualTo(1);
+        assertThat(restoreTests())
+                .as("no second restore test of the same content")
+                .isEqualTo(1);
 
         // touched: another modification time is another file as far as anyone can know
         Files.setLastModifiedTime(b, FileTime.from(Instant.now().minusSeconds(600)));
@@ -89,7 +99,9 @@ class SuspectRestoreOnceTest {
         assertThat(first.at("/message").asText()).startsWith("Data NOT restorable (table_count)");
         JsonNode second = restoreCheck(b);
         assertThat(second.at("/status").asText()).isEqualTo("FAILED");
-        assertThat(second.at("/message").asText()).startsWith("Data NOT restorable (table_count)").endsWith("unchanged since");
+        assertThat(second.at("/message").asText())
+                .startsWith("Data NOT restorable (table_count)")
+                .endsWith("unchanged since");
         assertThat(restoreTests()).isEqualTo(1);
     }
 

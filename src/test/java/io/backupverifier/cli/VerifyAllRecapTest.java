@@ -30,8 +30,9 @@ class VerifyAllRecapTest {
         List<String> lines = r.out().lines().toList();
         int summary = lines.size() - 1;
         assertThat(lines.get(summary)).startsWith("[ERROR] Verified 3 backups: 2 passed, 0 with warnings, 1 failed");
-        assertThat(lines.get(summary - 1)).isEqualTo("[ERROR] Failed: " + truncated.toAbsolutePath()
-                + " (metadata, checksum, gzip_integrity, extractable, dump_complete)");
+        assertThat(lines.get(summary - 1))
+                .isEqualTo("[ERROR] Failed: " + truncated.toAbsolutePath()
+                        + " (metadata, checksum, gzip_integrity, extractable, dump_complete)");
         assertThat(lines.stream().filter(l -> l.startsWith("[ERROR] Failed: "))).hasSize(1);
     }
 

@@ -21,6 +21,7 @@ class VerifyCommandTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Cli cli;
 
@@ -58,8 +59,16 @@ class VerifyCommandTest {
         json.get("history").forEach(c -> c.forEach(x -> assertThat(keys(x)).containsExactly("status", "message")));
         for (JsonNode b : json.get("backups")) {
             assertThat(keys(b)).containsExactly("file", "category", "size_bytes", "status", "checks");
-            assertThat(keys(b.get("checks"))).containsExactly("size", "metadata", "checksum", "gzip_integrity",
-                    "extractable", "format", "dump_complete", "size_anomaly");
+            assertThat(keys(b.get("checks")))
+                    .containsExactly(
+                            "size",
+                            "metadata",
+                            "checksum",
+                            "gzip_integrity",
+                            "extractable",
+                            "format",
+                            "dump_complete",
+                            "size_anomaly");
             b.get("checks").forEach(c -> assertThat(keys(c)).containsExactly("status", "message"));
         }
         JsonNode first = json.get("backups").get(0);
@@ -85,11 +94,12 @@ class VerifyCommandTest {
         Path good = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
         Cli.Result r = cli.run("verify", good.toString());
         assertThat(r.exit()).isZero();
-        assertThat(r.out().lines()).contains(
-                "[INFO] Verifying backup: " + good.toAbsolutePath(),
-                "[SUCCESS] Gzip integrity verified (1 member)",
-                "[SUCCESS] SHA256 checksum verified (sidecar)",
-                "[SUCCESS] Backup verification completed: backup_20251227_120000.gz");
+        assertThat(r.out().lines())
+                .contains(
+                        "[INFO] Verifying backup: " + good.toAbsolutePath(),
+                        "[SUCCESS] Gzip integrity verified (1 member)",
+                        "[SUCCESS] SHA256 checksum verified (sidecar)",
+                        "[SUCCESS] Backup verification completed: backup_20251227_120000.gz");
     }
 
     @Test
@@ -99,7 +109,8 @@ class VerifyCommandTest {
         Cli.Result r = cli.run("verify", bad.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("[ERROR] SHA256 checksum mismatch: expected ");
-        assertThat(r.out()).contains("[ERROR] Backup verification FAILED: backup_20251227_120000.gz (checksum, gzip_integrity");
+        assertThat(r.out())
+                .contains("[ERROR] Backup verification FAILED: backup_20251227_120000.gz (checksum, gzip_integrity");
     }
 
     @Test
@@ -120,11 +131,15 @@ class VerifyCommandTest {
         Path logs = backups.resolve("verification_logs");
         try (Stream<Path> files = Files.list(logs)) {
             Path log = files.filter(p -> p.getFileName().toString().matches("verification_\\d{8}_\\d{6}\\.log"))
-                    .findFirst().orElseThrow();
+                    .findFirst()
+                    .orElseThrow();
             List<String> lines = Files.readAllLines(log);
-            assertThat(lines).allMatch(l -> l.matches("\\[\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}] \\[(INFO|SUCCESS|WARNING|ERROR)] .+"));
+            assertThat(lines)
+                    .allMatch(l -> l.matches(
+                            "\\[\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}] \\[(INFO|SUCCESS|WARNING|ERROR)] .+"));
             assertThat(lines).anyMatch(l -> l.endsWith("[SUCCESS] Gzip integrity verified (1 member)"));
-            assertThat(lines.get(lines.size() - 1)).endsWith("[SUCCESS] Verified 1 backup: 1 passed, 0 with warnings, 0 failed");
+            assertThat(lines.get(lines.size() - 1))
+                    .endsWith("[SUCCESS] Verified 1 backup: 1 passed, 0 with warnings, 0 failed");
         }
     }
 
@@ -141,21 +156,24 @@ class VerifyCommandTest {
         Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
         Cli.Result r = cli.env("MIN_BACKUP_SIZE", "lots").run("verify", "--all");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo(
-                "[ERROR] MIN_BACKUP_SIZE (check.min-size): 'lots' is not a size such as 100B, 500MB or 100GB");
+        assertThat(r.err().strip())
+                .isEqualTo(
+                        "[ERROR] MIN_BACKUP_SIZE (check.min-size): 'lots' is not a size such as 100B, 500MB or 100GB");
         assertThat(r.out()).isEmpty();
     }
 
     @Test
     void missingBackupDirectoryIsAConfigurationError() {
-        Cli.Result r = cli.run("verify", "--all", "--dir", root.resolve("nowhere").toString());
+        Cli.Result r =
+                cli.run("verify", "--all", "--dir", root.resolve("nowhere").toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err()).contains("[ERROR] BACKUP_DIR (backup.dir): ").contains("nowhere is not a directory");
     }
 
     @Test
     void missingFileAndContradictoryArgumentsAreUsageErrors() {
-        assertThat(cli.run("verify", root.resolve("absent.gz").toString()).exit()).isEqualTo(2);
+        assertThat(cli.run("verify", root.resolve("absent.gz").toString()).exit())
+                .isEqualTo(2);
         Cli.Result both = cli.run("verify", "--all", "x.gz");
         assertThat(both.exit()).isEqualTo(2);
         assertThat(both.err()).contains("give FILE arguments or --all, not both");
@@ -177,7 +195,10 @@ class VerifyCommandTest {
         Cli.Result r = cli.run("verify", good.toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).contains("File too small");
-        assertThat(cli.env("MIN_BACKUP_SIZE", "100B").run("verify", good.toString()).exit()).isZero();
+        assertThat(cli.env("MIN_BACKUP_SIZE", "100B")
+                        .run("verify", good.toString())
+                        .exit())
+                .isZero();
     }
 
     @Test
@@ -198,10 +219,14 @@ class VerifyCommandTest {
 
     @Test
     void everyCommandHasHelp() {
-        for (String[] args : List.of(new String[] {"--help"}, new String[] {"verify", "--help"}, new String[] {"run", "--help"})) {
+        for (String[] args :
+                List.of(new String[] {"--help"}, new String[] {"verify", "--help"}, new String[] {"run", "--help"})) {
             Cli.Result r = cli.run(args);
             assertThat(r.exit()).as(String.join(" ", args)).isZero();
-            assertThat(r.out()).startsWith("Usage: backup-verifier").contains("Exit codes:").doesNotContain("[ERROR]");
+            assertThat(r.out())
+                    .startsWith("Usage: backup-verifier")
+                    .contains("Exit codes:")
+                    .doesNotContain("[ERROR]");
         }
     }
 }

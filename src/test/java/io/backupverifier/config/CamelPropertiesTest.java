@@ -35,24 +35,30 @@ class CamelPropertiesTest {
         assertThat(s.get("camel.main.name")).isEqualTo("backup-verifier");
         assertThat(s.source("camel.main.name")).isEqualTo("default");
         assertThat(s.camelKeys()).contains("camel.main.name", "camel.main.shutdown-timeout", "camel.metrics.enabled");
-        assertThat(s.camelProperties(true).getProperty("camel.main.shutdown-timeout")).isEqualTo("30");
+        assertThat(s.camelProperties(true).getProperty("camel.main.shutdown-timeout"))
+                .isEqualTo("30");
     }
 
     @Test
     void theOperatorsFileOverridesEachCamelKey() throws Exception {
-        Path config = Files.writeString(dir.resolve("application.properties"),
+        Path config = Files.writeString(
+                dir.resolve("application.properties"),
                 "camel.main.name = bv-test\ncamel.main.shutdown-timeout = 7\ncamel.health.exposureLevel = oneline\n");
         Settings s = load(config, env());
         assertThat(s.source("camel.main.name")).isEqualTo("application.properties");
         Properties service = s.camelProperties(true);
         assertThat(service.getProperty("camel.main.name")).isEqualTo("bv-test");
         assertThat(service.getProperty("camel.health.exposureLevel")).isEqualTo("oneline");
-        assertThat(service.getProperty("camel.metrics.enabled")).as("the jar's default, not overridden").isEqualTo("true");
+        assertThat(service.getProperty("camel.metrics.enabled"))
+                .as("the jar's default, not overridden")
+                .isEqualTo("true");
     }
 
     @Test
     void theModeDecidesWhatFollowsFromOurSettings() throws Exception {
-        Settings s = load(dir.resolve("absent.properties"), Map.of("BACKUP_DIR", "/srv/b", "HTTP_PORT", "9090", "WATCH_POLL_INTERVAL", "2m"));
+        Settings s = load(
+                dir.resolve("absent.properties"),
+                Map.of("BACKUP_DIR", "/srv/b", "HTTP_PORT", "9090", "WATCH_POLL_INTERVAL", "2m"));
         Properties service = s.camelProperties(true);
         assertThat(service.getProperty("camel.server.enabled")).isEqualTo("true");
         assertThat(service.getProperty("camel.management.port")).isEqualTo("9090");
@@ -62,21 +68,29 @@ class CamelPropertiesTest {
         Properties oneShot = s.camelProperties(false);
         assertThat(oneShot.getProperty("camel.main.jmxEnabled")).isEqualTo("false");
         assertThat(oneShot.getProperty("camel.metrics.enabled")).isEqualTo("false");
-        assertThat(oneShot.getProperty("camel.server.enabled")).as("no HTTP server in a command").isNull();
-        assertThat(load(dir.resolve("absent.properties"), Map.of("HTTP_PORT", "0")).camelProperties(true)
-                .getProperty("camel.management.enabled")).isEqualTo("false");
+        assertThat(oneShot.getProperty("camel.server.enabled"))
+                .as("no HTTP server in a command")
+                .isNull();
+        assertThat(load(dir.resolve("absent.properties"), Map.of("HTTP_PORT", "0"))
+                        .camelProperties(true)
+                        .getProperty("camel.management.enabled"))
+                .isEqualTo("false");
     }
 
     @Test
     void camelRunsWithTheOperatorsOverridesOverTheJarsDefaults() throws Exception {
         Path config = Files.writeString(dir.resolve("application.properties"), "camel.main.name = bv-test\n");
-        BackupVerifierApp app = new BackupVerifierApp(load(config, env()), Path.of(""), config, BackupVerifierApp.Mode.ONE_SHOT,
-                Clock.systemUTC());
+        BackupVerifierApp app = new BackupVerifierApp(
+                load(config, env()), Path.of(""), config, BackupVerifierApp.Mode.ONE_SHOT, Clock.systemUTC());
         try {
             CamelContext camel = app.start();
             assertThat(camel.getName()).as("the operator's value").isEqualTo("bv-test");
-            assertThat(camel.getShutdownStrategy().getTimeout()).as("the jar's default").isEqualTo(30);
-            assertThat(camel.getManagementStrategy().getManagementAgent()).as("no JMX in a one-shot command").isNull();
+            assertThat(camel.getShutdownStrategy().getTimeout())
+                    .as("the jar's default")
+                    .isEqualTo(30);
+            assertThat(camel.getManagementStrategy().getManagementAgent())
+                    .as("no JMX in a one-shot command")
+                    .isNull();
         } finally {
             app.stop();
         }

@@ -13,9 +13,13 @@ class ReadmeConfigurationTableTest {
     @Test
     void readmeTableListsEverySettingWithItsDefaultAndMeaning() throws Exception {
         List<String> documented = Files.readAllLines(Path.of("README.md")).stream()
-                .filter(l -> l.matches("^\\| `[A-Z_0-9]+` \\| `.*")).toList();
-        List<String> catalogue = Settings.ALL.stream().map(s -> "| `" + s.env() + "` | `" + s.property() + "` | "
-                + (s.defaultValue().isEmpty() ? "" : "`" + s.defaultValue() + "`") + " | " + s.description() + " |").toList();
+                .filter(l -> l.matches("^\\| `[A-Z_0-9]+` \\| `.*"))
+                .toList();
+        List<String> catalogue = Settings.ALL.stream()
+                .map(s -> "| `" + s.env() + "` | `" + s.property() + "` | "
+                        + (s.defaultValue().isEmpty() ? "" : "`" + s.defaultValue() + "`") + " | " + s.description()
+                        + " |")
+                .toList();
         assertThat(documented).containsExactlyElementsOf(catalogue);
     }
 }

@@ -11,8 +11,8 @@ class UnixCronTest {
     @Test
     void convertsWhatCrontabsSay() throws Exception {
         assertThat(UnixCron.toQuartz("0 2 * * *")).hasValue("0 0 2 * * ?");
-        assertThat(UnixCron.toQuartz("30 3 * * 0")).hasValue("0 30 3 ? * 1");   // Sunday: 0 in Unix, 1 in Quartz
-        assertThat(UnixCron.toQuartz("0 4 * * 7")).hasValue("0 0 4 ? * 1");     // 7 is Sunday too
+        assertThat(UnixCron.toQuartz("30 3 * * 0")).hasValue("0 30 3 ? * 1"); // Sunday: 0 in Unix, 1 in Quartz
+        assertThat(UnixCron.toQuartz("0 4 * * 7")).hasValue("0 0 4 ? * 1"); // 7 is Sunday too
         assertThat(UnixCron.toQuartz("0 1 * * 1-5")).hasValue("0 0 1 ? * 2-6");
         assertThat(UnixCron.toQuartz("0 5 * * MON,FRI")).hasValue("0 0 5 ? * MON,FRI");
         assertThat(UnixCron.toQuartz("*/15 * 1 * *")).hasValue("0 */15 * 1 * ?");
@@ -30,7 +30,9 @@ class UnixCronTest {
 
     @Test
     void namesTheClosestKnownKey() {
-        assertThat(UnknownKeys.closest("ALERT_EMIAL", java.util.List.of("ALERT_EMAIL", "ADMIN_EMAIL"))).hasValue("ALERT_EMAIL");
-        assertThat(UnknownKeys.closest("SMTP_PASS", java.util.List.of("SMTP_PORT", "SMTP_USER"))).isEmpty();
+        assertThat(UnknownKeys.closest("ALERT_EMIAL", java.util.List.of("ALERT_EMAIL", "ADMIN_EMAIL")))
+                .hasValue("ALERT_EMAIL");
+        assertThat(UnknownKeys.closest("SMTP_PASS", java.util.List.of("SMTP_PORT", "SMTP_USER")))
+                .isEmpty();
     }
 }

@@ -31,8 +31,11 @@ class HistoryChecksTest {
     }
 
     private CategoryChecks checks() {
-        return new CategoryChecks(catalog(), Map.of("daily", Duration.ofHours(26), "weekly", Duration.ofDays(8),
-                "monthly", Duration.ofDays(32)), Map.of("daily", 7, "weekly", 4, "monthly", 12), Clock.fixed(NOW, ZoneOffset.UTC));
+        return new CategoryChecks(
+                catalog(),
+                Map.of("daily", Duration.ofHours(26), "weekly", Duration.ofDays(8), "monthly", Duration.ofDays(32)),
+                Map.of("daily", 7, "weekly", 4, "monthly", 12),
+                Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     private Path backup(String name, Instant created, int sizeKb) {
@@ -44,7 +47,12 @@ class HistoryChecksTest {
     }
 
     private CheckResult check(String category, String id) {
-        return checks().evaluate().stream().filter(r -> r.category().equals(category)).findFirst().orElseThrow().checks().get(id);
+        return checks().evaluate().stream()
+                .filter(r -> r.category().equals(category))
+                .findFirst()
+                .orElseThrow()
+                .checks()
+                .get(id);
     }
 
     @Test
@@ -87,18 +95,25 @@ class HistoryChecksTest {
         Verification v = Fixtures.verify(small, dir);
         CheckResult r = new SizeAnomalyCheck(catalog(), 7, 0.3).evaluate(v);
         assertThat(r.status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(r.message()).startsWith("Backup shrank: ").contains("is 40% of the median").contains("previous 5 daily backups");
+        assertThat(r.message())
+                .startsWith("Backup shrank: ")
+                .contains("is 40% of the median")
+                .contains("previous 5 daily backups");
 
         Path bigger = backup("backup_20251228_030000.gz", NOW.minus(Duration.ofHours(9)), 140);
         CheckResult w = new SizeAnomalyCheck(catalog(), 7, 0.3).evaluate(Fixtures.verify(bigger, dir));
         assertThat(w.status()).as(w.message()).isEqualTo(CheckStatus.WARNING);
 
         // earlier backups known to be broken do not count: with all of them broken there is no history
-        assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3, c -> allBackups()).evaluate(Fixtures.verify(small, dir)).status())
+        assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3, c -> allBackups())
+                        .evaluate(Fixtures.verify(small, dir))
+                        .status())
                 .isEqualTo(CheckStatus.SKIPPED);
 
         Path first = dir.resolve("backup_20251226_020000.gz"); // made 6 days ago: the oldest
-        assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3).evaluate(Fixtures.verify(first, dir)).status())
+        assertThat(new SizeAnomalyCheck(catalog(), 7, 0.3)
+                        .evaluate(Fixtures.verify(first, dir))
+                        .status())
                 .isEqualTo(CheckStatus.SKIPPED); // the oldest has no history
     }
 
@@ -137,9 +152,11 @@ class HistoryChecksTest {
         assertThat(queries).isEqualTo(Map.of("daily", 1, "weekly", 1));
         assertThat(results.get(0).status()).isEqualTo(CheckStatus.SKIPPED); // the oldest has no history
         assertThat(results.get(29).status()).isEqualTo(CheckStatus.PASSED);
-        assertThat(results.get(29).message()).startsWith("Backup size as usual: ").endsWith(" is 100% of the median "
-                + io.backupverifier.scan.Bytes.human(java.nio.file.Files.size(dir.resolve("backup_d29.gz")))
-                + " of the previous 7 daily backups");
+        assertThat(results.get(29).message())
+                .startsWith("Backup size as usual: ")
+                .endsWith(" is 100% of the median "
+                        + io.backupverifier.scan.Bytes.human(java.nio.file.Files.size(dir.resolve("backup_d29.gz")))
+                        + " of the previous 7 daily backups");
         assertThat(results.get(35).message()).contains("of the previous 5 weekly backups");
     }
 
@@ -150,7 +167,8 @@ class HistoryChecksTest {
         }
         BackupCatalog catalog = catalog();
         SizeAnomalyCheck check = new SizeAnomalyCheck(catalog, 7, 0.3);
-        assertThat(check.evaluate(Fixtures.verify(dir.resolve("backup_20251225_020000.gz"), dir)).message())
+        assertThat(check.evaluate(Fixtures.verify(dir.resolve("backup_20251225_020000.gz"), dir))
+                        .message())
                 .contains("previous 4 daily backups");
         Path sixth = dump("backup_20251227_020000.gz", NOW.minus(Duration.ofDays(1)), null);
         assertThat(check.evaluate(Fixtures.verify(sixth, dir)).message()).contains("previous 5 daily backups");

@@ -45,33 +45,56 @@ class CheckDbRouteTest {
 
     @Configure
     void configure(MainConfigurationProperties main) throws Exception {
-        Path queries = Files.writeString(root.resolve("consistency.properties"),
+        Path queries = Files.writeString(
+                root.resolve("consistency.properties"),
                 "profiles_without_user = SELECT count(*) FROM core_userprofile p LEFT JOIN auth_user u ON u.id = p.user_id"
-                + " WHERE u.id IS NULL\n");
-        Settings settings = Settings.load(root.resolve("absent.properties"), root, Map.of("BACKUP_DIR", root.toString(),
-                "VERIFICATION_LOG_DIR", root.resolve("logs").toString(), "RESTORE_LOG_DIR", root.resolve("restore_logs").toString(),
-                "DB_HOST", TestPostgres.HOST, "DB_PORT", Integer.toString(TestPostgres.port()), "DB_USER", TestPostgres.USER,
-                "DB_NAME", db, "RESTORE_KEY_TABLES", "auth_user,core_userprofile,audit.event_log", "CONSISTENCY_CHECKS_FILE", queries.toString()),
+                        + " WHERE u.id IS NULL\n");
+        Settings settings = Settings.load(
+                root.resolve("absent.properties"),
+                root,
+                Map.of(
+                        "BACKUP_DIR",
+                        root.toString(),
+                        "VERIFICATION_LOG_DIR",
+                        root.resolve("logs").toString(),
+                        "RESTORE_LOG_DIR",
+                        root.resolve("restore_logs").toString(),
+                        "DB_HOST",
+                        TestPostgres.HOST,
+                        "DB_PORT",
+                        Integer.toString(TestPostgres.port()),
+                        "DB_USER",
+                        TestPostgres.USER,
+                        "DB_NAME",
+                        db,
+                        "RESTORE_KEY_TABLES",
+                        "auth_user,core_userprofile,audit.event_log",
+                        "CONSISTENCY_CHECKS_FILE",
+                        queries.toString()),
                 Map.of());
         Properties camel = settings.camelProperties(false);
-        main.addConfiguration(new CamelConfiguration() { // the placeholders the routes use, as the application sets them
-            @Override
-            public void configure(CamelContext context) {
-                context.getPropertiesComponent().setOverrideProperties(camel);
-            }
-        });
+        main.addConfiguration(
+                new CamelConfiguration() { // the placeholders the routes use, as the application sets them
+                    @Override
+                    public void configure(CamelContext context) {
+                        context.getPropertiesComponent().setOverrideProperties(camel);
+                    }
+                });
         main.addConfiguration(new AppBeans(settings, settings.consistencyQueries(root), Clock.systemUTC()));
         main.withRoutesIncludePattern("file:routes/check-db.yaml,file:routes/errors.yaml");
     }
 
     private void seed(boolean orphan) throws SQLException {
-        try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = TestPostgres.connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
         }
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+        try (Connection c = TestPostgres.connect(db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE auth_user (id int PRIMARY KEY)");
-            s.execute("CREATE TABLE core_userprofile (id int PRIMARY KEY, user_id int)"); // no foreign key: orphans possible
+            s.execute("CREATE TABLE core_userprofile (id int PRIMARY KEY, user_id int)"); // no foreign key: orphans
+            // possible
             s.execute("INSERT INTO auth_user VALUES (1), (2)");
             s.execute("INSERT INTO core_userprofile VALUES (1, 1), (2, 2)");
             if (orphan) {
@@ -85,7 +108,8 @@ class CheckDbRouteTest {
 
     @AfterEach
     void drop() throws SQLException {
-        try (Connection c = TestPostgres.connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = TestPostgres.connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         }
     }
@@ -101,34 +125,46 @@ class CheckDbRouteTest {
         seed(true);
         Map<String, CheckResult> checks = run();
         assertThat(checks.keySet()).containsExactly("connectivity", "key_tables", "blocked_locks", "consistency");
-        assertThat(checks.get("connectivity").message()).startsWith("Connected to postgresql://").contains("(PostgreSQL ");
+        assertThat(checks.get("connectivity").message())
+                .startsWith("Connected to postgresql://")
+                .contains("(PostgreSQL ");
         assertThat(checks.get("key_tables")).isEqualTo(CheckResult.failed("Key tables missing: audit.event_log"));
         assertThat(checks.get("blocked_locks").message()).isEqualTo("No blocked locks");
         CheckResult consistency = checks.get("consistency");
         assertThat(consistency.status()).hasToString("FAILED");
-        assertThat(consistency.message()).startsWith("Consistency checks failed: ").contains("profiles_without_user: 1");
+        assertThat(consistency.message())
+                .startsWith("Consistency checks failed: ")
+                .contains("profiles_without_user: 1");
     }
 
     @Test
     void aCleanDatabasePassesEveryCheck() throws Exception {
         seed(false);
         Map<String, CheckResult> checks = run();
-        assertThat(checks.values()).extracting(r -> r.status().toString()).containsExactly("PASSED", "PASSED", "PASSED", "PASSED");
-        assertThat(checks.get("key_tables").message()).isEqualTo("Key tables present: auth_user, core_userprofile, audit.event_log");
-        assertThat(checks.get("consistency").message()).isEqualTo("Data consistency verified: profiles_without_user all 0");
+        assertThat(checks.values())
+                .extracting(r -> r.status().toString())
+                .containsExactly("PASSED", "PASSED", "PASSED", "PASSED");
+        assertThat(checks.get("key_tables").message())
+                .isEqualTo("Key tables present: auth_user, core_userprofile, audit.event_log");
+        assertThat(checks.get("consistency").message())
+                .isEqualTo("Data consistency verified: profiles_without_user all 0");
     }
 
     @Test
     void theRoutesJdbcEndpointIsReadOnlyWithTimeouts() throws Exception {
         seed(false);
         String endpoint = "jdbc:liveDatabase?outputType=SelectOne"; // as routes/check-db.yaml calls it
-        assertThat(checkDb.requestBody(endpoint, "SHOW default_transaction_read_only", String.class)).isEqualTo("on");
-        assertThat(checkDb.requestBody(endpoint, "SHOW lock_timeout", String.class)).isEqualTo("3s");
-        assertThat(checkDb.requestBody(endpoint, "SHOW statement_timeout", String.class)).isEqualTo("1min");
+        assertThat(checkDb.requestBody(endpoint, "SHOW default_transaction_read_only", String.class))
+                .isEqualTo("on");
+        assertThat(checkDb.requestBody(endpoint, "SHOW lock_timeout", String.class))
+                .isEqualTo("3s");
+        assertThat(checkDb.requestBody(endpoint, "SHOW statement_timeout", String.class))
+                .isEqualTo("1min");
         assertThatThrownBy(() -> checkDb.requestBody(endpoint, "INSERT INTO auth_user VALUES (3)"))
                 .hasRootCauseMessage("ERROR: cannot execute INSERT in a read-only transaction");
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM auth_user")) {
+        try (Connection c = TestPostgres.connect(db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM auth_user")) {
             rs.next();
             assertThat(rs.getInt(1)).as("rows in auth_user").isEqualTo(2);
         }
@@ -144,12 +180,13 @@ class CheckDbRouteTest {
     @Test
     void aFunctionInPublicShadowingPgCatalogIsNeverCalled() throws Exception {
         seed(false);
-        try (Connection c = TestPostgres.connect(db); Statement s = c.createStatement()) {
+        try (Connection c = TestPostgres.connect(db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE FUNCTION public.to_regclass(varchar) RETURNS regclass LANGUAGE plpgsql AS"
                     + " $$BEGIN RAISE EXCEPTION 'attacker code ran as %', current_user; END$$");
         }
         Map<String, CheckResult> checks = run();
-        assertThat(checks.get("key_tables")).isEqualTo(CheckResult.passed("Key tables present: auth_user, core_userprofile,"
-                + " audit.event_log"));
+        assertThat(checks.get("key_tables"))
+                .isEqualTo(CheckResult.passed("Key tables present: auth_user, core_userprofile," + " audit.event_log"));
     }
 }

@@ -33,6 +33,7 @@ class CheckDbTest {
 
     @TempDir
     Path root;
+
     Cli cli;
 
     private Connection connect(String database) throws Exception {
@@ -41,11 +42,13 @@ class CheckDbTest {
 
     @BeforeEach
     void seed() throws Exception {
-        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
         }
-        try (Connection c = connect(db); Statement s = c.createStatement()) {
+        try (Connection c = connect(db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE auth_user (id int PRIMARY KEY, email text)");
             s.execute("CREATE TABLE core_userprofile (id serial PRIMARY KEY, user_id int REFERENCES auth_user)");
             s.execute("INSERT INTO auth_user VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x')");
@@ -53,17 +56,25 @@ class CheckDbTest {
             s.execute("CREATE TABLE written (id int)");
         }
         Path queries = root.resolve("consistency.properties");
-        Files.writeString(queries, "users_without_profiles = SELECT count(*) FROM auth_user u LEFT JOIN core_userprofile p"
-                + " ON p.user_id = u.id WHERE p.id IS NULL\n"
-                + "sneaky_write = WITH w AS (INSERT INTO written VALUES (1) RETURNING 1) SELECT count(*) - 1 FROM w\n");
-        cli = new Cli(root).env("BACKUP_DIR", root.toString()).env("DB_HOST", TestPostgres.HOST).env("DB_PORT", Integer.toString(TestPostgres.port()))
-                .env("DB_USER", "postgres").env("DB_NAME", db).env("RESTORE_KEY_TABLES", "auth_user,core_userprofile")
+        Files.writeString(
+                queries,
+                "users_without_profiles = SELECT count(*) FROM auth_user u LEFT JOIN core_userprofile p"
+                        + " ON p.user_id = u.id WHERE p.id IS NULL\n"
+                        + "sneaky_write = WITH w AS (INSERT INTO written VALUES (1) RETURNING 1) SELECT count(*) - 1 FROM w\n");
+        cli = new Cli(root)
+                .env("BACKUP_DIR", root.toString())
+                .env("DB_HOST", TestPostgres.HOST)
+                .env("DB_PORT", Integer.toString(TestPostgres.port()))
+                .env("DB_USER", "postgres")
+                .env("DB_NAME", db)
+                .env("RESTORE_KEY_TABLES", "auth_user,core_userprofile")
                 .env("CONSISTENCY_CHECKS_FILE", queries.toString());
     }
 
     @AfterEach
     void drop() throws Exception {
-        try (Connection c = connect("postgres"); Statement s = c.createStatement()) {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         } catch (java.sql.SQLException e) {
             // never created
@@ -75,14 +86,17 @@ class CheckDbTest {
         Cli.Result r = cli.run("check-db", "--json");
         assertThat(r.exit()).isEqualTo(1);
         JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
-        assertThat(b.get("file").asText()).isEqualTo("postgresql://postgres@127.0.0.1:" + TestPostgres.port() + "/" + db);
+        assertThat(b.get("file").asText())
+                .isEqualTo("postgresql://postgres@127.0.0.1:" + TestPostgres.port() + "/" + db);
         assertThat(b.at("/checks/connectivity/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/key_tables/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/blocked_locks/status").asText()).isEqualTo("PASSED");
         String consistency = b.at("/checks/consistency/message").asText();
         assertThat(consistency).contains("users_without_profiles: 2");
         assertThat(consistency).contains("sneaky_write: query failed").contains("read-only transaction");
-        try (Connection c = connect(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM written")) {
+        try (Connection c = connect(db);
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM written")) {
             rs.next();
             assertThat(rs.getInt(1)).as("rows written by check-db").isZero();
         }
@@ -90,7 +104,8 @@ class CheckDbTest {
 
     @Test
     void reportsABlockedLockWithTheBlockingQuery() throws Exception {
-        try (Connection holder = connect(db); Connection waiter = connect(db)) {
+        try (Connection holder = connect(db);
+                Connection waiter = connect(db)) {
             holder.setAutoCommit(false);
             try (Statement s = holder.createStatement()) {
                 s.execute("LOCK TABLE auth_user IN ACCESS EXCLUSIVE MODE");
@@ -108,14 +123,18 @@ class CheckDbTest {
             holder.rollback();
             blocked.get(10, TimeUnit.SECONDS);
             assertThat(r.exit()).isEqualTo(1);
-            assertThat(r.out()).containsPattern("\\[ERROR\\] Blocked locks: pid \\d+ waits for AccessShareLock on auth_user, held by pid \\d+");
+            assertThat(r.out())
+                    .containsPattern(
+                            "\\[ERROR\\] Blocked locks: pid \\d+ waits for AccessShareLock on auth_user, held by pid \\d+");
         }
     }
 
     /** Lock requests not granted in this database, seen from the holder's own connection. */
     private static long waitingLocks(Connection c) {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_catalog.pg_locks l"
-                + " JOIN pg_catalog.pg_database d ON d.oid = l.database WHERE NOT l.granted AND d.datname = pg_catalog.current_database()")) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM pg_catalog.pg_locks l"
+                                + " JOIN pg_catalog.pg_database d ON d.oid = l.database WHERE NOT l.granted AND d.datname = pg_catalog.current_database()")) {
             rs.next();
             return rs.getLong(1);
         } catch (java.sql.SQLException e) {
@@ -125,25 +144,38 @@ class CheckDbTest {
 
     @Test
     void sqliteDatabaseIsCheckedReadOnly() throws Exception {
-        Path file = io.backupverifier.testing.Fixtures.write(root.resolve("app.sqlite3"), io.backupverifier.testing.Fixtures.bytes("shop.sqlite"));
+        Path file = io.backupverifier.testing.Fixtures.write(
+                root.resolve("app.sqlite3"), io.backupverifier.testing.Fixtures.bytes("shop.sqlite"));
         byte[] before = Files.readAllBytes(file);
         Path queries = root.resolve("sqlite-consistency.properties");
-        Files.writeString(queries, "orders_without_customer = SELECT count(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id"
-                + " WHERE c.id IS NULL\nwrite_attempt = DELETE FROM orders RETURNING 1\n");
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", root.toString()).env("DATABASE_TYPE", "sqlite").env("DB_NAME", file.toString())
-                .env("RESTORE_KEY_TABLES", "customers,orders").env("CONSISTENCY_CHECKS_FILE", queries.toString()).run("check-db");
-        assertThat(r.out()).contains("[SUCCESS] Connected to sqlite:" + file + " (SQLite ")
+        Files.writeString(
+                queries,
+                "orders_without_customer = SELECT count(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id"
+                        + " WHERE c.id IS NULL\nwrite_attempt = DELETE FROM orders RETURNING 1\n");
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", root.toString())
+                .env("DATABASE_TYPE", "sqlite")
+                .env("DB_NAME", file.toString())
+                .env("RESTORE_KEY_TABLES", "customers,orders")
+                .env("CONSISTENCY_CHECKS_FILE", queries.toString())
+                .run("check-db");
+        assertThat(r.out())
+                .contains("[SUCCESS] Connected to sqlite:" + file + " (SQLite ")
                 .contains("[SUCCESS] Key tables present: customers, orders")
                 .contains("[INFO] blocked_locks skipped: SQLite has no lock table to inspect")
                 .contains("write_attempt: query failed");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(Files.readAllBytes(file)).as("the database file is unchanged").isEqualTo(before);
+        assertThat(Files.readAllBytes(file))
+                .as("the database file is unchanged")
+                .isEqualTo(before);
     }
 
     @Test
     void unreachableDatabaseIsOneClearLine() {
         Cli.Result r = cli.env("DB_PORT", "1").run("check-db");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("[ERROR] Cannot connect to postgresql://postgres@127.0.0.1:1/" + db + ": Connection to 127.0.0.1:1 refused");
+        assertThat(r.out())
+                .contains("[ERROR] Cannot connect to postgresql://postgres@127.0.0.1:1/" + db
+                        + ": Connection to 127.0.0.1:1 refused");
     }
 }

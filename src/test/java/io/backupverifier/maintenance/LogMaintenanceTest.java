@@ -29,7 +29,8 @@ class LogMaintenanceTest {
     }
 
     private LogMaintenance maintenance(long maxBytes) {
-        return new LogMaintenance(List.of(dir), Duration.ofDays(30), Duration.ofDays(90), maxBytes, Clock.fixed(NOW, ZoneOffset.UTC));
+        return new LogMaintenance(
+                List.of(dir), Duration.ofDays(30), Duration.ofDays(90), maxBytes, Clock.fixed(NOW, ZoneOffset.UTC));
     }
 
     @Test
@@ -66,7 +67,8 @@ class LogMaintenanceTest {
     }
 
     private static String sha256(Path p) throws Exception {
-        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
+        return java.util.HexFormat.of()
+                .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p)));
     }
 
     @Test
@@ -89,7 +91,9 @@ class LogMaintenanceTest {
         assertThat(Files.getLastModifiedTime(backup)).isEqualTo(mtime);
         assertThat(Files.size(backup)).isEqualTo(5135);
         assertThat(old).doesNotExist();
-        assertThat(Files.isSymbolicLink(archiveLink)).as("the planted link was replaced, not written through").isFalse();
+        assertThat(Files.isSymbolicLink(archiveLink))
+                .as("the planted link was replaced, not written through")
+                .isFalse();
         assertThat(Files.isSymbolicLink(logLink)).isTrue();
         assertThat(Files.isSymbolicLink(oldArchiveLink)).isTrue();
         assertThat(done).noneMatch(l -> l.contains("20260101") || l.contains("20250101"));

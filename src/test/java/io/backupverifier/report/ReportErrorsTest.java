@@ -16,18 +16,25 @@ import org.junit.jupiter.api.Test;
 class ReportErrorsTest {
 
     private final Instant t = Instant.parse("2025-12-27T12:00:00Z");
-    private final Report report = new Report(t, Path.of("/backups"), List.of(
-            new ReportRow(Path.of("/backups/daily/a.gz"), "daily", 1000, t, "PASSED", t, List.of(), null),
-            new ReportRow(Path.of("/backups/daily/b.gz"), "daily", 1000, t, "FAILED", t, List.of("checksum"), null),
-            new ReportRow(Path.of("/backups/daily/c.gz"), "daily", 1000, t, "ERROR", t, List.of("size"), null)),
-            List.of(), Map.of());
+    private final Report report = new Report(
+            t,
+            Path.of("/backups"),
+            List.of(
+                    new ReportRow(Path.of("/backups/daily/a.gz"), "daily", 1000, t, "PASSED", t, List.of(), null),
+                    new ReportRow(
+                            Path.of("/backups/daily/b.gz"), "daily", 1000, t, "FAILED", t, List.of("checksum"), null),
+                    new ReportRow(Path.of("/backups/daily/c.gz"), "daily", 1000, t, "ERROR", t, List.of("size"), null)),
+            List.of(),
+            Map.of());
 
     @Test
     void errorsAreCountedApartFromFailures() throws Exception {
         assertThat(report.failed()).isEqualTo(1);
         assertThat(report.errors()).isEqualTo(1);
         String text = TextReport.render(report, ZoneOffset.UTC);
-        assertThat(text).contains("\nFailed: 1\n").contains("\nErrors (could not be checked): 1\n")
+        assertThat(text)
+                .contains("\nFailed: 1\n")
+                .contains("\nErrors (could not be checked): 1\n")
                 .contains("size could not run for c.gz: " + Advice.forError())
                 .contains("checksum failed for b.gz: " + Advice.forCheck("checksum"));
         JsonNode json = new ObjectMapper().readTree(JsonReport.render(report));

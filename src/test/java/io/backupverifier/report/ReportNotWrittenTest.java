@@ -25,6 +25,7 @@ class ReportNotWrittenTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Path logs;
     Cli cli;
@@ -45,14 +46,16 @@ class ReportNotWrittenTest {
         LocalDateTime now = LocalDateTime.now();
         DateTimeFormatter stamp = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
         for (int s = 0; s < 120; s++) {
-            Path d = Files.createDirectories(logs.resolve("verification_report_" + now.plusSeconds(s).format(stamp) + ".json"));
+            Path d = Files.createDirectories(
+                    logs.resolve("verification_report_" + now.plusSeconds(s).format(stamp) + ".json"));
             Files.writeString(d.resolve("in-the-way"), "x");
         }
     }
 
     private long reportFiles(String ext) throws Exception {
         try (var files = Files.list(logs)) {
-            return files.filter(p -> p.getFileName().toString().endsWith("." + ext) && Files.isRegularFile(p)).count();
+            return files.filter(p -> p.getFileName().toString().endsWith("." + ext) && Files.isRegularFile(p))
+                    .count();
         }
     }
 
@@ -61,15 +64,20 @@ class ReportNotWrittenTest {
         blockJsonReports();
         Cli.Result r = cli.run("report");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.err()).contains("[ERROR] Cannot write the report into " + logs.toAbsolutePath() + ": ")
+        assertThat(r.err())
+                .contains("[ERROR] Cannot write the report into " + logs.toAbsolutePath() + ": ")
                 .doesNotContain("Report written");
         // the parts that could be written are not left behind as if the report existed
         assertThat(reportFiles("txt")).isZero();
         assertThat(reportFiles("html")).isZero();
 
         Cli.Result verify = cli.run("verify", "--all", "--report");
-        assertThat(verify.exit()).as("the backup passed, but the report asked for was not written").isEqualTo(1);
-        assertThat(verify.err()).contains("[ERROR] Cannot write the report into ").doesNotContain("Report written");
+        assertThat(verify.exit())
+                .as("the backup passed, but the report asked for was not written")
+                .isEqualTo(1);
+        assertThat(verify.err())
+                .contains("[ERROR] Cannot write the report into ")
+                .doesNotContain("Report written");
     }
 
     @Test
@@ -77,9 +85,12 @@ class ReportNotWrittenTest {
         Cli.Result r = cli.run("report");
         assertThat(r.exit()).isEqualTo(0);
         for (String ext : new String[] {"txt", "html", "json"}) {
-            String line = Arrays.stream(r.err().split("\n")).filter(l -> l.startsWith("[INFO] Report written: ")
-                    && l.endsWith("." + ext)).findFirst().orElseThrow();
-            assertThat(Path.of(line.substring("[INFO] Report written: ".length()))).isRegularFile();
+            String line = Arrays.stream(r.err().split("\n"))
+                    .filter(l -> l.startsWith("[INFO] Report written: ") && l.endsWith("." + ext))
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(Path.of(line.substring("[INFO] Report written: ".length())))
+                    .isRegularFile();
         }
     }
 
@@ -88,8 +99,11 @@ class ReportNotWrittenTest {
         Files.writeString(logs, "a file where the log directory should be");
         Cli.Result r = cli.run("verify", "--all");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err().strip()).isEqualTo("[ERROR] VERIFICATION_LOG_DIR (log.dir): cannot create " + logs.toAbsolutePath() + " (a file is in the way)")
-                .doesNotContain("\tat ").doesNotContain("Exception");
+        assertThat(r.err().strip())
+                .isEqualTo("[ERROR] VERIFICATION_LOG_DIR (log.dir): cannot create " + logs.toAbsolutePath()
+                        + " (a file is in the way)")
+                .doesNotContain("\tat ")
+                .doesNotContain("Exception");
         assertThat(r.err().strip().lines().count()).isEqualTo(1);
     }
 
@@ -98,14 +112,19 @@ class ReportNotWrittenTest {
         Path home = Files.createDirectories(root.resolve("install"));
         Files.createDirectories(home.resolve("config"));
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CliContext ctx = new CliContext(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+        CliContext ctx = new CliContext(
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8),
-                Map.of("BACKUP_DIR", backups.toString(), "VERIFICATION_LOG_DIR", logs.toString()), root, home,
-                Clock.systemDefaultZone(), false);
+                Map.of("BACKUP_DIR", backups.toString(), "VERIFICATION_LOG_DIR", logs.toString()),
+                root,
+                home,
+                Clock.systemDefaultZone(),
+                false);
         int exit = BackupVerifierCli.execute(ctx, "verify", "--all");
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8).strip())
-                .isEqualTo("[ERROR] Installation error: no routes directory at " + home.resolve("routes").toAbsolutePath()
+                .isEqualTo("[ERROR] Installation error: no routes directory at "
+                        + home.resolve("routes").toAbsolutePath()
                         + " (run from the installation directory or set BACKUP_VERIFIER_HOME)");
     }
 }

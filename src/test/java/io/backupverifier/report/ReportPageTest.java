@@ -30,9 +30,15 @@ class ReportPageTest {
         String[] categories = {"daily", "weekly", "monthly"};
         for (int i = 0; i < 25; i++) {
             String category = categories[i % 3];
-            rows.add(new ReportRow(Path.of("/backups/" + category + "/b" + i + ".gz"), category, 1000 + i,
-                    T.plus(Duration.ofHours(i)), i % 5 == 0 ? "FAILED" : "PASSED", T.plus(Duration.ofHours(i + 1)),
-                    i % 5 == 0 ? List.of("gzip_integrity") : List.of(), null));
+            rows.add(new ReportRow(
+                    Path.of("/backups/" + category + "/b" + i + ".gz"),
+                    category,
+                    1000 + i,
+                    T.plus(Duration.ofHours(i)),
+                    i % 5 == 0 ? "FAILED" : "PASSED",
+                    T.plus(Duration.ofHours(i + 1)),
+                    i % 5 == 0 ? List.of("gzip_integrity") : List.of(),
+                    null));
         }
         rows.sort(ReportRows.ORDER);
         return new Report(T.plus(Duration.ofDays(2)), Path.of("/backups"), rows, List.of(), Map.of());
@@ -40,7 +46,9 @@ class ReportPageTest {
 
     private static List<String> files(JsonNode json) {
         List<String> out = new ArrayList<>();
-        json.get("backups").forEach(b -> out.add(Path.of(b.get("file").asText()).getFileName().toString()));
+        json.get("backups")
+                .forEach(b ->
+                        out.add(Path.of(b.get("file").asText()).getFileName().toString()));
         return out;
     }
 
@@ -49,8 +57,10 @@ class ReportPageTest {
         String doc = JsonReport.render(report(), ReportPage.of("10", "0"));
         assertThat(JsonSchemas.errors("report.schema.json", doc)).isEmpty();
         JsonNode json = new ObjectMapper().readTree(doc);
-        assertThat(files(json)).containsExactly("b24.gz", "b23.gz", "b22.gz", "b21.gz", "b20.gz", "b19.gz", "b18.gz", "b17.gz",
-                "b16.gz", "b15.gz");
+        assertThat(files(json))
+                .containsExactly(
+                        "b24.gz", "b23.gz", "b22.gz", "b21.gz", "b20.gz", "b19.gz", "b18.gz", "b17.gz", "b16.gz",
+                        "b15.gz");
         assertThat(json.at("/summary/total").asInt()).isEqualTo(25);
         assertThat(json.at("/summary/failed").asInt()).isEqualTo(5);
         assertThat(json.at("/page/total").asInt()).isEqualTo(25);
@@ -75,7 +85,10 @@ class ReportPageTest {
         assertThat(JsonSchemas.errors("report.schema.json", doc)).isEmpty();
         JsonNode json = new ObjectMapper().readTree(doc);
         assertThat(json.has("page")).isFalse();
-        assertThat(files(json)).hasSize(25).startsWith("b24.gz", "b21.gz").endsWith("b4.gz", "b1.gz"); // daily, monthly, weekly
+        assertThat(files(json))
+                .hasSize(25)
+                .startsWith("b24.gz", "b21.gz")
+                .endsWith("b4.gz", "b1.gz"); // daily, monthly, weekly
         // only one of the two given: a page, the other at its default
         assertThat(ReportPage.orAll(null, "5")).isEqualTo(new ReportPage(5, ReportPage.DEFAULT_LIMIT));
         assertThat(ReportPage.orAll("7", null)).isEqualTo(new ReportPage(0, 7));
@@ -84,27 +97,40 @@ class ReportPageTest {
     @Test
     void theStatusPageShowsOnePageWithLinksToTheOthers() {
         String first = HtmlReport.render(report(), ZoneOffset.UTC, ReportPage.of("10", null));
-        assertThat(first).contains("Backups 1&#8211;10 of 25, newest first").contains("href=\"?limit=10&amp;offset=10\">older</a>")
-                .doesNotContain(">newer</a>").contains("b24.gz").contains("b15.gz").doesNotContain("b14.gz</td>")
+        assertThat(first)
+                .contains("Backups 1&#8211;10 of 25, newest first")
+                .contains("href=\"?limit=10&amp;offset=10\">older</a>")
+                .doesNotContain(">newer</a>")
+                .contains("b24.gz")
+                .contains("b15.gz")
+                .doesNotContain("b14.gz</td>")
                 .contains("<span class=\"muted\">Total backups</span><b class=\"\">25</b>");
         String middle = HtmlReport.render(report(), ZoneOffset.UTC, ReportPage.of("10", "10"));
-        assertThat(middle).contains("Backups 11&#8211;20 of 25").contains("href=\"?limit=10&amp;offset=0\">newer</a>")
+        assertThat(middle)
+                .contains("Backups 11&#8211;20 of 25")
+                .contains("href=\"?limit=10&amp;offset=0\">newer</a>")
                 .contains("href=\"?limit=10&amp;offset=20\">older</a>");
         assertThat(HtmlReport.render(report(), ZoneOffset.UTC, ReportPage.of(null, null)))
-                .contains("Backups 1&#8211;25 of 25").doesNotContain(">older</a>");
+                .contains("Backups 1&#8211;25 of 25")
+                .doesNotContain(">older</a>");
         // the written report: every backup, no paging line
-        assertThat(HtmlReport.render(report(), ZoneOffset.UTC)).doesNotContain("newest first").contains("b0.gz");
+        assertThat(HtmlReport.render(report(), ZoneOffset.UTC))
+                .doesNotContain("newest first")
+                .contains("b0.gz");
     }
 
     @Test
     void aBadLimitOrOffsetIsRefusedNamingIt() throws Exception {
-        assertThatThrownBy(() -> ReportPage.of("abc", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ReportPage.of("abc", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("limit must be a whole number from 1 to 10000, not 'abc'");
         assertThatThrownBy(() -> ReportPage.of("0", null)).hasMessageStartingWith("limit must be");
         assertThatThrownBy(() -> ReportPage.of("10001", null)).hasMessageStartingWith("limit must be");
-        assertThatThrownBy(() -> ReportPage.of(null, "-1")).hasMessageStartingWith("offset must be a whole number from 0");
+        assertThatThrownBy(() -> ReportPage.of(null, "-1"))
+                .hasMessageStartingWith("offset must be a whole number from 0");
         String error = JsonReport.error(T, "limit must be a whole number from 1 to 10000, not 'abc'");
         assertThat(JsonSchemas.errors("report.schema.json", error)).isEmpty();
-        assertThat(new ObjectMapper().readTree(error).at("/error/exit_code").asInt()).isEqualTo(2);
+        assertThat(new ObjectMapper().readTree(error).at("/error/exit_code").asInt())
+                .isEqualTo(2);
     }
 }

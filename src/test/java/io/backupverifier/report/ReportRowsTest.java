@@ -49,16 +49,20 @@ class ReportRowsTest {
     void batchedRowsOnPostgres() throws Exception {
         String db = "bv_store_report_" + ProcessHandle.current().pid();
         try (Connection c = DriverManager.getConnection(PG + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
         } catch (SQLException e) {
-            assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + "): skipping the PostgreSQL report rows test");
+            assumeTrue(
+                    false,
+                    "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage()
+                            + "): skipping the PostgreSQL report rows test");
         }
         try {
             mixedStoreGivesTheRowsOfEachBackup(PG + db, "postgres");
         } finally {
-            try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", ""); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             }
         }
@@ -69,10 +73,19 @@ class ReportRowsTest {
         Path backups = dir.resolve("backups");
         Path a = backup(backups, "daily", "a.sql.gz", "2026-11-20T10:00:00Z");
         // a store whose file is not there yet: no results, and nothing created
-        ReportRows reportRows = new ReportRows(new BackupCatalog(backups, List.of("*.sql.gz"), List.of()),
+        ReportRows reportRows = new ReportRows(
+                new BackupCatalog(backups, List.of("*.sql.gz"), List.of()),
                 ResultsQueries.of("jdbc:sqlite:" + dir.resolve("none.db"), "", ""));
-        assertThat(reportRows.rows(reportRows.backups())).containsExactly(new ReportRow(a, "daily", size(a),
-                Instant.parse("2026-11-20T10:00:00Z"), ReportRow.NOT_VERIFIED, null, List.of(), null));
+        assertThat(reportRows.rows(reportRows.backups()))
+                .containsExactly(new ReportRow(
+                        a,
+                        "daily",
+                        size(a),
+                        Instant.parse("2026-11-20T10:00:00Z"),
+                        ReportRow.NOT_VERIFIED,
+                        null,
+                        List.of(),
+                        null));
         assertThat(dir.resolve("none.db")).doesNotExist();
     }
 
@@ -89,7 +102,15 @@ class ReportRowsTest {
         try (Connection c = DriverManager.getConnection(url, user, "")) {
             // passed first, FAILED last: the latest counts, with its FAILED checks in id order (not ERROR, not PASSED)
             verification(c, "v1", failed, "PASSED", T, "gzip_integrity PASSED");
-            verification(c, "v2", failed, "FAILED", T + HOUR, "size PASSED", "gzip_integrity FAILED", "extractable FAILED",
+            verification(
+                    c,
+                    "v2",
+                    failed,
+                    "FAILED",
+                    T + HOUR,
+                    "size PASSED",
+                    "gzip_integrity FAILED",
+                    "extractable FAILED",
                     "checksum ERROR");
             // FAILED first, PASSED last; a restore test passed, a later one FAILED: the one that passed counts
             verification(c, "v3", restored, "FAILED", T, "gzip_integrity FAILED");
@@ -107,20 +128,57 @@ class ReportRowsTest {
             restore(c, "r5", backups.resolve("daily/gone.sql.gz"), "PASSED", T);
         }
 
-        ReportRows reportRows = new ReportRows(new BackupCatalog(backups, List.of("*.sql.gz"), List.of()), new ResultsQueries(data));
+        ReportRows reportRows =
+                new ReportRows(new BackupCatalog(backups, List.of("*.sql.gz"), List.of()), new ResultsQueries(data));
         List<ReportRow> rows = reportRows.rows(reportRows.backups());
 
-        assertThat(rows).containsExactly(
-                new ReportRow(failed, "daily", size(failed), Instant.parse("2026-11-20T10:00:00Z"), "FAILED",
-                        Instant.ofEpochMilli(T + HOUR), List.of("extractable", "gzip_integrity"), null),
-                new ReportRow(restored, "daily", size(restored), Instant.parse("2026-11-19T10:00:00Z"), "PASSED",
-                        Instant.ofEpochMilli(T + 2 * HOUR), List.of(), Instant.ofEpochMilli(T + 3 * HOUR)),
-                new ReportRow(warned, "daily", size(warned), Instant.parse("2026-11-18T10:00:00Z"), "WARNING",
-                        Instant.ofEpochMilli(T + 6 * HOUR), List.of(), null),
-                new ReportRow(never, "weekly", size(never), Instant.parse("2026-11-16T10:00:00Z"), ReportRow.NOT_VERIFIED,
-                        null, List.of(), null),
-                new ReportRow(error, "weekly", size(error), Instant.parse("2026-11-09T10:00:00Z"), "ERROR",
-                        Instant.ofEpochMilli(T + 5 * HOUR), List.of("size"), null));
+        assertThat(rows)
+                .containsExactly(
+                        new ReportRow(
+                                failed,
+                                "daily",
+                                size(failed),
+                                Instant.parse("2026-11-20T10:00:00Z"),
+                                "FAILED",
+                                Instant.ofEpochMilli(T + HOUR),
+                                List.of("extractable", "gzip_integrity"),
+                                null),
+                        new ReportRow(
+                                restored,
+                                "daily",
+                                size(restored),
+                                Instant.parse("2026-11-19T10:00:00Z"),
+                                "PASSED",
+                                Instant.ofEpochMilli(T + 2 * HOUR),
+                                List.of(),
+                                Instant.ofEpochMilli(T + 3 * HOUR)),
+                        new ReportRow(
+                                warned,
+                                "daily",
+                                size(warned),
+                                Instant.parse("2026-11-18T10:00:00Z"),
+                                "WARNING",
+                                Instant.ofEpochMilli(T + 6 * HOUR),
+                                List.of(),
+                                null),
+                        new ReportRow(
+                                never,
+                                "weekly",
+                                size(never),
+                                Instant.parse("2026-11-16T10:00:00Z"),
+                                ReportRow.NOT_VERIFIED,
+                                null,
+                                List.of(),
+                                null),
+                        new ReportRow(
+                                error,
+                                "weekly",
+                                size(error),
+                                Instant.parse("2026-11-09T10:00:00Z"),
+                                "ERROR",
+                                Instant.ofEpochMilli(T + 5 * HOUR),
+                                List.of("size"),
+                                null));
     }
 
     private static Path backup(Path backups, String category, String name, String createdAt) {
@@ -134,11 +192,14 @@ class ReportRowsTest {
     }
 
     /** One verification as the store keeps it; checks as "id STATUS". */
-    private static void verification(Connection c, String id, Path file, String status, long at, String... checks) throws SQLException {
-        try (PreparedStatement v = c.prepareStatement("INSERT INTO bv_verification (id, file_path, file_name, kind, category,"
-                + " size_bytes, status, verified_at, duration_ms) VALUES (?, ?, ?, 'plain', ?, 100, ?, ?, 5)");
-             PreparedStatement k = c.prepareStatement("INSERT INTO bv_check (verification_id, check_id, status, message)"
-                     + " VALUES (?, ?, ?, 'as stored')")) {
+    private static void verification(Connection c, String id, Path file, String status, long at, String... checks)
+            throws SQLException {
+        try (PreparedStatement v = c.prepareStatement(
+                        "INSERT INTO bv_verification (id, file_path, file_name, kind, category,"
+                                + " size_bytes, status, verified_at, duration_ms) VALUES (?, ?, ?, 'plain', ?, 100, ?, ?, 5)");
+                PreparedStatement k =
+                        c.prepareStatement("INSERT INTO bv_check (verification_id, check_id, status, message)"
+                                + " VALUES (?, ?, ?, 'as stored')")) {
             v.setString(1, id);
             v.setString(2, file.toString());
             v.setString(3, file.getFileName().toString());
@@ -160,8 +221,9 @@ class ReportRowsTest {
     }
 
     private static void restore(Connection c, String id, Path file, String status, long at) throws SQLException {
-        try (PreparedStatement r = c.prepareStatement("INSERT INTO bv_restore (id, file_path, file_name, kind, category, status,"
-                + " target, tested_at, restore_ms, checks_ms) VALUES (?, ?, ?, 'plain', ?, ?, 'embedded', ?, 10, 10)")) {
+        try (PreparedStatement r = c.prepareStatement(
+                "INSERT INTO bv_restore (id, file_path, file_name, kind, category, status,"
+                        + " target, tested_at, restore_ms, checks_ms) VALUES (?, ?, ?, 'plain', ?, ?, 'embedded', ?, 10, 10)")) {
             r.setString(1, id);
             r.setString(2, file.toString());
             r.setString(3, file.getFileName().toString());

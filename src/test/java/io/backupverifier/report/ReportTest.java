@@ -32,6 +32,7 @@ class ReportTest {
 
     @TempDir
     Path root;
+
     Path backups;
     Path logs;
 
@@ -43,15 +44,21 @@ class ReportTest {
         Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251226_120000.gz");
         Path bad = Fixtures.backup(backups.resolve("weekly"), "shop.sql.gz", "backup_20251221_030000.gz");
         Fixtures.flipByte(bad, 600);
-        Cli.Result r = new Cli(root).env("BACKUP_DIR", backups.toString()).env("VERIFICATION_LOG_DIR", logs.toString())
-                .env("RESTORE_ON_SUSPECT", "false").clock(NOW).run("verify", "--all", "--report");
+        Cli.Result r = new Cli(root)
+                .env("BACKUP_DIR", backups.toString())
+                .env("VERIFICATION_LOG_DIR", logs.toString())
+                .env("RESTORE_ON_SUSPECT", "false")
+                .clock(NOW)
+                .run("verify", "--all", "--report");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).contains("[INFO] Report written: ");
     }
 
     private Path report(String ext) throws Exception {
         try (Stream<Path> files = Files.list(logs)) {
-            List<Path> found = files.filter(p -> p.getFileName().toString().matches("verification_report_20251228_000000\\." + ext)).toList();
+            List<Path> found = files.filter(
+                            p -> p.getFileName().toString().matches("verification_report_20251228_000000\\." + ext))
+                    .toList();
             assertThat(found).hasSize(1);
             return found.get(0);
         }
@@ -67,18 +74,23 @@ class ReportTest {
     void textReportHasTheSeedLayoutAndTheRightNumbers() throws Exception {
         String text = Files.readString(report("txt"));
         assertThat(text).startsWith("=".repeat(80) + "\nBACKUP VERIFICATION REPORT\n" + "=".repeat(80));
-        assertThat(text).contains("\nSUMMARY\n", "\nBACKUP CATEGORIES\n", "\nCHECKS PERFORMED\n", "\nRECOMMENDATIONS\n");
-        assertThat(value(text, "Backup Directory")).isEqualTo(backups.toAbsolutePath().toString());
+        assertThat(text)
+                .contains("\nSUMMARY\n", "\nBACKUP CATEGORIES\n", "\nCHECKS PERFORMED\n", "\nRECOMMENDATIONS\n");
+        assertThat(value(text, "Backup Directory"))
+                .isEqualTo(backups.toAbsolutePath().toString());
         assertThat(value(text, "Total Backups")).isEqualTo("3");
         assertThat(value(text, "Verified")).isEqualTo("2");
         assertThat(value(text, "Failed")).isEqualTo("1");
         assertThat(value(text, "Pass Rate")).isEqualTo("2/3 = 66.7%");
-        assertThat(text).contains("gzip_integrity failed for backup_20251221_030000.gz: Re-run backup, check disk space and I/O");
+        assertThat(text)
+                .contains(
+                        "gzip_integrity failed for backup_20251221_030000.gz: Re-run backup, check disk space and I/O");
     }
 
     @Test
     void jsonReportSaysTheSame() throws Exception {
-        assertThat(JsonSchemas.errors("report.schema.json", Files.readString(report("json")))).isEmpty();
+        assertThat(JsonSchemas.errors("report.schema.json", Files.readString(report("json"))))
+                .isEmpty();
         JsonNode json = new ObjectMapper().readTree(report("json").toFile());
         assertThat(json.at("/version").asText()).isEqualTo(JsonReport.VERSION);
         assertThat(java.time.Instant.parse(json.at("/generated_at").asText())).isNotNull();
@@ -109,11 +121,18 @@ class ReportTest {
         f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
         Document doc = f.newDocumentBuilder().parse(new ByteArrayInputStream(html.getBytes(StandardCharsets.UTF_8)));
         assertThat(doc.getElementsByTagName("svg").getLength()).isEqualTo(2);
-        assertThat(doc.getElementsByTagName("rect").getLength()).isGreaterThan(0);     // bars per day
-        assertThat(doc.getElementsByTagName("polyline").getLength()).isEqualTo(2);     // size line per category
-        assertThat(html).doesNotContain("<script").doesNotContain("<link").doesNotContain("src=").doesNotContain("href=")
-                .doesNotContain("url(").doesNotContain("@import");
-        assertThat(html.replace("http://www.w3.org/2000/svg", "")).doesNotContain("http://").doesNotContain("https://");
+        assertThat(doc.getElementsByTagName("rect").getLength()).isGreaterThan(0); // bars per day
+        assertThat(doc.getElementsByTagName("polyline").getLength()).isEqualTo(2); // size line per category
+        assertThat(html)
+                .doesNotContain("<script")
+                .doesNotContain("<link")
+                .doesNotContain("src=")
+                .doesNotContain("href=")
+                .doesNotContain("url(")
+                .doesNotContain("@import");
+        assertThat(html.replace("http://www.w3.org/2000/svg", ""))
+                .doesNotContain("http://")
+                .doesNotContain("https://");
         assertThat(html).contains("backup_20251221_030000.gz").contains("66.7%");
     }
 }

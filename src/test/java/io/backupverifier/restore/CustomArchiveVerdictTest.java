@@ -20,10 +20,12 @@ class CustomArchiveVerdictTest {
 
     @Test
     void onlySuperuserObjectsFailingIsARestoreWithThemCounted() {
-        RestoreOutcome o = CustomArchiveRestorer.verdict(1, EVENT_TRIGGER + "pg_restore: warning: errors ignored on restore: 2\n", 5);
+        RestoreOutcome o = CustomArchiveRestorer.verdict(
+                1, EVENT_TRIGGER + "pg_restore: warning: errors ignored on restore: 2\n", 5);
         assertThat(o.ok()).isTrue();
-        assertThat(o.superuserMessage()).isEqualTo("2 statements need superuser and were not restored: "
-                + "CREATE EVENT TRIGGER noop ON ddl_command_end ..., COMMENT ON EVENT TRIGGER noop IS 'x';");
+        assertThat(o.superuserMessage())
+                .isEqualTo("2 statements need superuser and were not restored: "
+                        + "CREATE EVENT TRIGGER noop ON ddl_command_end ..., COMMENT ON EVENT TRIGGER noop IS 'x';");
     }
 
     @Test
@@ -67,8 +69,9 @@ class CustomArchiveVerdictTest {
                 """;
         RestoreOutcome o = CustomArchiveRestorer.verdict(1, stderr, 5);
         assertThat(o.ok()).isTrue();
-        assertThat(o.superuserMessage()).startsWith("7 statements need superuser and were not restored: "
-                + "CREATE TYPE public.city_budget;, CREATE AGGREGATE public.test_percentile_disc");
+        assertThat(o.superuserMessage())
+                .startsWith("7 statements need superuser and were not restored: "
+                        + "CREATE TYPE public.city_budget;, CREATE AGGREGATE public.test_percentile_disc");
         // an unknown access method that no refused statement created is the dump's own error
         RestoreOutcome other = CustomArchiveRestorer.verdict(1, """
                 pg_restore: error: could not set default_table_access_method: ERROR:  invalid value for parameter "default_table_access_method": "nowhere"
@@ -87,8 +90,9 @@ class CustomArchiveVerdictTest {
                 """;
         RestoreOutcome o = CustomArchiveRestorer.verdict(1, stderr, 5);
         assertThat(o.ok()).isFalse();
-        assertThat(o.error()).isEqualTo("pg_restore failed (exit 1): pg_restore: error: COPY failed for table \"accounts\": "
-                + "ERROR:  invalid input syntax for type integer: \"x\"");
+        assertThat(o.error())
+                .isEqualTo("pg_restore failed (exit 1): pg_restore: error: COPY failed for table \"accounts\": "
+                        + "ERROR:  invalid input syntax for type integer: \"x\"");
     }
 
     @Test
@@ -100,13 +104,18 @@ class CustomArchiveVerdictTest {
                 """;
         RestoreOutcome o = CustomArchiveRestorer.verdict(1, stderr, 5);
         assertThat(o.ok()).isFalse();
-        assertThat(o.error()).contains("permission denied for table accounts").contains("(in: INSERT INTO public.accounts VALUES (1);)");
+        assertThat(o.error())
+                .contains("permission denied for table accounts")
+                .contains("(in: INSERT INTO public.accounts VALUES (1);)");
     }
 
     @Test
     void anArchivePgRestoreCannotReadFails() {
-        RestoreOutcome o = CustomArchiveRestorer.verdict(1, "pg_restore: error: could not read from input file: end of file\n", 5);
+        RestoreOutcome o =
+                CustomArchiveRestorer.verdict(1, "pg_restore: error: could not read from input file: end of file\n", 5);
         assertThat(o.ok()).isFalse();
-        assertThat(o.error()).isEqualTo("pg_restore failed (exit 1): pg_restore: error: could not read from input file: end of file");
+        assertThat(o.error())
+                .isEqualTo(
+                        "pg_restore failed (exit 1): pg_restore: error: could not read from input file: end of file");
     }
 }

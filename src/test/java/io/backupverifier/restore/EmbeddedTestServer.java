@@ -20,7 +20,9 @@ public final class EmbeddedTestServer implements AutoCloseable {
     }
 
     public static EmbeddedTestServer start(Path workDir) throws IOException {
-        return new EmbeddedTestServer(EmbeddedServer.start(workDir, EmbeddedTarget.DEFAULT_OS_USER,
+        return new EmbeddedTestServer(EmbeddedServer.start(
+                workDir,
+                EmbeddedTarget.DEFAULT_OS_USER,
                 Map.of("fsync", "off", "synchronous_commit", "off", "timezone", "UTC")));
     }
 

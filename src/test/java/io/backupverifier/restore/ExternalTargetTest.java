@@ -2,9 +2,9 @@ package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupverifier.maintenance.Maintained;
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.maintenance.Maintained;
 import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.TestPostgres;
@@ -27,15 +27,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ExternalTargetTest {
 
-    private final ExternalTarget server = new ExternalTarget(TestPostgres.HOST, TestPostgres.port(), TestPostgres.USER, "");
+    private final ExternalTarget server =
+            new ExternalTarget(TestPostgres.HOST, TestPostgres.port(), TestPostgres.USER, "");
 
     @TempDir
     Path dir;
 
     private List<String> databases(String like) throws Exception {
         List<String> names = new ArrayList<>();
-        try (Connection c = server.admin(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT datname FROM pg_database WHERE datname LIKE '" + like + "' ORDER BY 1")) {
+        try (Connection c = server.admin();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT datname FROM pg_database WHERE datname LIKE '" + like + "' ORDER BY 1")) {
             while (rs.next()) {
                 names.add(rs.getString(1));
             }
@@ -45,16 +48,27 @@ class ExternalTargetTest {
 
     @Test
     void restoresIntoItsOwnDatabaseAndDropsIt() throws Exception {
-        RestoreTester.Options o = new RestoreTester.Options("bvext", 2, dir, "", 10, List.of("customers"), true, Map.of());
-        RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
-                new MetadataReader(), Clock.systemDefaultZone()).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
-        assertThat(r.target()).startsWith("PostgreSQL server 127.0.0.1:" + TestPostgres.port() + ", database bvext_test_");
-        assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+        RestoreTester.Options o =
+                new RestoreTester.Options("bvext", 2, dir, "", 10, List.of("customers"), true, Map.of());
+        RestoreResult r = new RestoreTester(
+                        o,
+                        () -> server,
+                        true,
+                        new BackupCatalog(dir, List.of("*"), List.of()),
+                        new MetadataReader(),
+                        Clock.systemDefaultZone())
+                .test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
+        assertThat(r.target())
+                .startsWith("PostgreSQL server 127.0.0.1:" + TestPostgres.port() + ", database bvext_test_");
+        assertThat(r.checks().get("restore").status())
+                .as(r.checks().get("restore").message())
+                .isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("key_tables").status()).isEqualTo(CheckStatus.PASSED);
         assertThat(r.rowCounts()).containsEntry("public.orders", 3L);
         assertThat(databases("bvext_test_%")).as("test databases left behind").isEmpty();
-        try (Connection c = server.admin(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bv_restore_bvext%'")) {
+        try (Connection c = server.admin();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_roles WHERE rolname LIKE 'bv_restore_bvext%'")) {
             rs.next();
             assertThat(rs.getInt(1)).as("restore roles left behind").isZero();
         }
@@ -63,26 +77,40 @@ class ExternalTargetTest {
     @Test
     void verifyOnlyKeepsTheDatabaseUntilRetentionAndOrphanCleanupLeavesIt() throws Exception {
         RestoreTester.Options o = new RestoreTester.Options("bvkeep", 2, dir, "", 10, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()),
-                new MetadataReader(), Clock.systemDefaultZone()).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);
+        RestoreResult r = new RestoreTester(
+                        o,
+                        () -> server,
+                        true,
+                        new BackupCatalog(dir, List.of("*"), List.of()),
+                        new MetadataReader(),
+                        Clock.systemDefaultZone())
+                .test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);
         TestDatabase db = r.keptDatabase();
         try {
             assertThat(db).isNotNull();
             r.release(); // what restore-test --verify-only does after printing "Test database kept"
-            assertThat(databases(db.database())).as("kept database after release").containsExactly(db.database());
-            try (Connection c = db.connect(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT count(*) FROM public.customers")) {
+            assertThat(databases(db.database()))
+                    .as("kept database after release")
+                    .containsExactly(db.database());
+            try (Connection c = db.connect();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM public.customers")) {
                 rs.next();
-                assertThat(rs.getInt(1)).as("the user can connect with the printed role and password").isEqualTo(5);
+                assertThat(rs.getInt(1))
+                        .as("the user can connect with the printed role and password")
+                        .isEqualTo(5);
             }
             assertThat(new TestDatabaseCleanup(server, dir, 7, Clock.systemDefaultZone()).removeOrphans())
-                    .as("kept on purpose: not an orphan").isEmpty();
+                    .as("kept on purpose: not an orphan")
+                    .isEmpty();
             Clock later = Clock.offset(Clock.systemDefaultZone(), java.time.Duration.ofDays(8));
-            assertThat(new TestDatabaseCleanup(server, dir, 7, later).run().stream().map(Maintained::message))
+            assertThat(new TestDatabaseCleanup(server, dir, 7, later)
+                            .run().stream().map(Maintained::message))
                     .contains("Dropped test database " + db.database() + " (older than 7 days)");
             assertThat(databases(db.database())).isEmpty();
         } finally {
-            try (Connection c = server.admin(); Statement s = c.createStatement()) {
+            try (Connection c = server.admin();
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + db.database() + " WITH (FORCE)");
                 s.execute("DROP ROLE IF EXISTS " + db.role());
             }
@@ -91,7 +119,8 @@ class ExternalTargetTest {
 
     @Test
     void cleanupDropsOnlyOldTestDatabases() throws Exception {
-        try (Connection c = server.admin(); Statement s = c.createStatement()) {
+        try (Connection c = server.admin();
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS bvclean_test_20200101_000000");
             s.execute("DROP DATABASE IF EXISTS bvclean_test_20991231_000000");
             s.execute("DROP DATABASE IF EXISTS bvclean_keep");
@@ -101,11 +130,13 @@ class ExternalTargetTest {
         }
         try {
             Clock now = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
-            List<String> done = new TestDatabaseCleanup(server, dir, 7, now).run().stream().map(Maintained::message).toList();
+            List<String> done = new TestDatabaseCleanup(server, dir, 7, now)
+                    .run().stream().map(Maintained::message).toList();
             assertThat(done).contains("Dropped test database bvclean_test_20200101_000000 (older than 7 days)");
             assertThat(databases("bvclean%")).containsExactly("bvclean_keep", "bvclean_test_20991231_000000");
         } finally {
-            try (Connection c = server.admin(); Statement s = c.createStatement()) {
+            try (Connection c = server.admin();
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS bvclean_test_20991231_000000");
                 s.execute("DROP DATABASE IF EXISTS bvclean_keep");
             }

@@ -40,13 +40,20 @@ class FidelityTest {
     @BeforeAll
     static void start() throws Exception {
         spool = Files.createTempDirectory("bv-fidelity");
-        server = EmbeddedPostgres.builder().setPort(0).setLocaleConfig("locale", "C").setServerConfig("fsync", "off").start();
+        server = EmbeddedPostgres.builder()
+                .setPort(0)
+                .setLocaleConfig("locale", "C")
+                .setServerConfig("fsync", "off")
+                .start();
         snapshotSql = text("fidelity/snapshot.sql");
-        try (Connection c = server.getPostgresDatabase().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SHOW server_version_num")) {
+        try (Connection c = server.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SHOW server_version_num")) {
             rs.next();
-            assertThat(rs.getString(1)).as("the expected snapshots were made on the embedded PostgreSQL of their time: "
-                    + "run scripts/make-fidelity-fixtures.sh after changing its version").isEqualTo(text("fidelity/server-version.txt").strip());
+            assertThat(rs.getString(1))
+                    .as("the expected snapshots were made on the embedded PostgreSQL of their time: "
+                            + "run scripts/make-fidelity-fixtures.sh after changing its version")
+                    .isEqualTo(text("fidelity/server-version.txt").strip());
         }
     }
 
@@ -56,10 +63,27 @@ class FidelityTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"default", "inserts", "column-inserts", "rows-per-insert", "create", "clean-if-exists",
-        "quote-all-identifiers", "no-owner", "load-via-partition-root", "crlf", "latin1", "superuser-objects"})
+    @ValueSource(
+            strings = {
+                "default",
+                "inserts",
+                "column-inserts",
+                "rows-per-insert",
+                "create",
+                "clean-if-exists",
+                "quote-all-identifiers",
+                "no-owner",
+                "load-via-partition-root",
+                "crlf",
+                "latin1",
+                "superuser-objects"
+            })
     void restoresWhatPsqlRestores(String mode) throws Exception {
-        TestDatabase db = create(server.getPostgresDatabase()::getConnection, "localhost", server.getPort(), "fidelity_" + mode.replace('-', '_'));
+        TestDatabase db = create(
+                server.getPostgresDatabase()::getConnection,
+                "localhost",
+                server.getPort(),
+                "fidelity_" + mode.replace('-', '_'));
         RestoreOutcome outcome = new PlainDumpRestorer(db::connectForRestore, 3, spool)
                 .restore(new ByteArrayInputStream(Fixtures.gunzip(Fixtures.bytes("fidelity/" + mode + ".sql.gz"))));
         assertThat(outcome.error()).isNull();
@@ -67,22 +91,34 @@ class FidelityTest {
             // what psql's restore fails on too: the extension, the C and internal functions, the publication,
             // the subscription, the event trigger, and the comments on them
             assertThat(outcome.superuserOnly().count()).isEqualTo(10);
-            assertThat(outcome.superuserMessage()).startsWith("10 statements need superuser and were not restored: "
-                    + "CREATE EXTENSION IF NOT EXISTS file_fdw WITH SCHEMA public; (line 25), COMMENT ON EXTENSION file_fdw IS ");
-            assertThat(outcome.superuserOnly().first()).extracting(RestoreOutcome.Skip::line).containsExactly(25L, 32L, 39L, 50L, 57L);
+            assertThat(outcome.superuserMessage())
+                    .startsWith(
+                            "10 statements need superuser and were not restored: "
+                                    + "CREATE EXTENSION IF NOT EXISTS file_fdw WITH SCHEMA public; (line 25), COMMENT ON EXTENSION file_fdw IS ");
+            assertThat(outcome.superuserOnly().first())
+                    .extracting(RestoreOutcome.Skip::line)
+                    .containsExactly(25L, 32L, 39L, 50L, 57L);
         } else {
             assertThat(outcome.superuserMessage()).isNull();
         }
-        assertThat(snapshot(db)).containsExactlyElementsOf(text("fidelity/" + mode + ".snapshot.txt").lines().toList());
+        assertThat(snapshot(db))
+                .containsExactlyElementsOf(
+                        text("fidelity/" + mode + ".snapshot.txt").lines().toList());
         if (mode.equals("clean-if-exists")) {
-            // the DROP section of an empty database: pg_dump's unguarded ALTER DOMAIN ... DROP CONSTRAINT fails, as under psql
-            // the same error, on the same line, as psql's restore reported (make-fidelity-fixtures.sh kept psql's errors)
-            String psqlLine = text("fidelity/clean-if-exists.psql-errors.txt").lines()
-                    .filter(l -> l.endsWith("ERROR:  schema \"app\" does not exist")).findFirst().orElseThrow()
+            // the DROP section of an empty database: pg_dump's unguarded ALTER DOMAIN ... DROP CONSTRAINT fails, as
+            // under psql
+            // the same error, on the same line, as psql's restore reported (make-fidelity-fixtures.sh kept psql's
+            // errors)
+            String psqlLine = text("fidelity/clean-if-exists.psql-errors.txt")
+                    .lines()
+                    .filter(l -> l.endsWith("ERROR:  schema \"app\" does not exist"))
+                    .findFirst()
+                    .orElseThrow()
                     .replaceAll("^line (\\d+):.*", "$1");
-            assertThat(outcome.cleanErrorMessage()).isEqualTo("1 statement of the dump's leading DROP section "
-                    + "failed (as under psql, the restore went on): ALTER DOMAIN app.positive DROP CONSTRAINT IF EXISTS ... "
-                    + "(line " + psqlLine + ": ERROR: schema \"app\" does not exist)");
+            assertThat(outcome.cleanErrorMessage())
+                    .isEqualTo("1 statement of the dump's leading DROP section "
+                            + "failed (as under psql, the restore went on): ALTER DOMAIN app.positive DROP CONSTRAINT IF EXISTS ... "
+                            + "(line " + psqlLine + ": ERROR: schema \"app\" does not exist)");
         } else {
             assertThat(outcome.cleanErrorMessage()).isNull();
         }
@@ -96,7 +132,8 @@ class FidelityTest {
     @ParameterizedTest
     @ValueSource(strings = {"default", "clean-if-exists", "crlf", "latin1", "superuser-objects"})
     void pgDumpOfTheRestoreEqualsPgDumpOfAPsqlRestoreOnALocalServer(String mode) throws Exception {
-        Assumptions.assumeTrue(localServer(), "needs psql, pg_dump and a PostgreSQL server at 127.0.0.1:5432 (user postgres)");
+        Assumptions.assumeTrue(
+                localServer(), "needs psql, pg_dump and a PostgreSQL server at 127.0.0.1:5432 (user postgres)");
         byte[] dump = Fixtures.gunzip(Fixtures.bytes("fidelity/" + mode + ".sql.gz"));
         String suffix = mode.replace('-', '_');
         TestDatabase byPsql = create(FidelityTest::local, "127.0.0.1", 5432, "bv_fidelity_psql_" + suffix);
@@ -104,9 +141,24 @@ class FidelityTest {
         try {
             Path file = spool.resolve(mode + ".sql");
             Files.write(file, dump);
-            run(List.of("psql", "-X", "-q", "-o", "/dev/null", "-h", "127.0.0.1", "-U", byPsql.role(), "-d", byPsql.database(),
-                    "-f", file.toString()), byPsql.password());
-            RestoreOutcome outcome = new PlainDumpRestorer(byUs::connectForRestore, 3, spool).restore(new ByteArrayInputStream(dump));
+            run(
+                    List.of(
+                            "psql",
+                            "-X",
+                            "-q",
+                            "-o",
+                            "/dev/null",
+                            "-h",
+                            "127.0.0.1",
+                            "-U",
+                            byPsql.role(),
+                            "-d",
+                            byPsql.database(),
+                            "-f",
+                            file.toString()),
+                    byPsql.password());
+            RestoreOutcome outcome =
+                    new PlainDumpRestorer(byUs::connectForRestore, 3, spool).restore(new ByteArrayInputStream(dump));
             assertThat(outcome.error()).isNull();
             assertThat(pgDump(byUs)).isEqualTo(pgDump(byPsql));
         } finally {
@@ -118,10 +170,23 @@ class FidelityTest {
     }
 
     private static String pgDump(TestDatabase db) throws Exception {
-        String out = run(List.of("pg_dump", "--no-owner", "--no-privileges", "-h", "127.0.0.1", "-U", "postgres", "-d", db.database()), null);
+        String out = run(
+                List.of(
+                        "pg_dump",
+                        "--no-owner",
+                        "--no-privileges",
+                        "-h",
+                        "127.0.0.1",
+                        "-U",
+                        "postgres",
+                        "-d",
+                        db.database()),
+                null);
         // pg_dump's random \restrict key and the database's own name differ between the two restores
-        return out.lines().filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
-                .map(l -> l.replace(db.database(), "DB")).reduce("", (a, b) -> a + b + "\n");
+        return out.lines()
+                .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
+                .map(l -> l.replace(db.database(), "DB"))
+                .reduce("", (a, b) -> a + b + "\n");
     }
 
     private static String run(List<String> command, String password) throws Exception {
@@ -146,7 +211,8 @@ class FidelityTest {
     private static TestDatabase create(Admin admin, String host, int port, String name) throws SQLException {
         String role = name + "_owner";
         String password = Long.toHexString(System.nanoTime());
-        try (Connection c = admin.connect(); Statement s = c.createStatement()) {
+        try (Connection c = admin.connect();
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("DROP ROLE IF EXISTS " + role);
             s.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + password + "'");
@@ -157,7 +223,9 @@ class FidelityTest {
 
     private static List<String> snapshot(TestDatabase db) throws SQLException {
         List<String> lines = new ArrayList<>();
-        try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(snapshotSql)) {
+        try (Connection c = db.connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(snapshotSql)) {
             while (rs.next()) {
                 lines.addAll(rs.getString(1).lines().toList()); // as psql -At prints it: a value's own line breaks too
             }

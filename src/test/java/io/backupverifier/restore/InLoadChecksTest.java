@@ -46,8 +46,14 @@ class InLoadChecksTest {
     }
 
     private RestoreTester tester(boolean reindex) {
-        RestoreTester.Options o = new RestoreTester.Options("inload", 2, work, "", 1, List.of(), false, Map.of()).withReindex(reindex);
-        return new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()), new MetadataReader(),
+        RestoreTester.Options o =
+                new RestoreTester.Options("inload", 2, work, "", 1, List.of(), false, Map.of()).withReindex(reindex);
+        return new RestoreTester(
+                o,
+                () -> server,
+                true,
+                new BackupCatalog(dir, List.of("*"), List.of()),
+                new MetadataReader(),
                 Clock.systemDefaultZone());
     }
 
@@ -60,14 +66,16 @@ class InLoadChecksTest {
     private Path shopWith(String name, String extra) {
         String d = new String(Fixtures.gunzip(Fixtures.bytes("shop.sql.gz")), StandardCharsets.UTF_8);
         int at = d.lastIndexOf("--\n-- PostgreSQL database dump complete");
-        return Fixtures.write(dir.resolve(name), Fixtures.gzip((d.substring(0, at) + extra + "\n" + d.substring(at))
-                .getBytes(StandardCharsets.UTF_8)));
+        return Fixtures.write(
+                dir.resolve(name),
+                Fixtures.gzip((d.substring(0, at) + extra + "\n" + d.substring(at)).getBytes(StandardCharsets.UTF_8)));
     }
 
     /** count(*) of every table of a kept test database, as the restore role. */
     private static Map<String, Long> countStar(TestDatabase db, Iterable<String> tables) throws Exception {
         Map<String, Long> counts = new LinkedHashMap<>();
-        try (Connection c = db.connectForChecks(); Statement s = c.createStatement()) {
+        try (Connection c = db.connectForChecks();
+                Statement s = c.createStatement()) {
             for (String t : tables) {
                 try (ResultSet rs = s.executeQuery("SELECT pg_catalog.count(*) FROM " + t)) {
                     rs.next();
@@ -83,9 +91,12 @@ class InLoadChecksTest {
         RestoreResult r = tester(false).test(Fixtures.backup(dir, "shop.sql.gz", "backup_20251227_120000.gz"), true);
         try {
             assertThat(r.status()).isEqualTo(CheckStatus.PASSED);
-            assertThat(r.outcome().loaded().copyRows()).as("counts taken from the COPY results").isNotEmpty();
+            assertThat(r.outcome().loaded().copyRows())
+                    .as("counts taken from the COPY results")
+                    .isNotEmpty();
             assertThat(r.rowCounts()).hasSize(13).containsEntry("public.customers", 5L);
-            assertThat(r.rowCounts()).isEqualTo(countStar(r.keptDatabase(), r.rowCounts().keySet()));
+            assertThat(r.rowCounts())
+                    .isEqualTo(countStar(r.keptDatabase(), r.rowCounts().keySet()));
         } finally {
             r.release();
         }
@@ -93,36 +104,49 @@ class InLoadChecksTest {
 
     @Test
     void tableLoadedByCopyThenInsertAndByTwoCopiesCountsEveryRow() throws Exception {
-        String sql = "CREATE TABLE public.a (id int);\nCREATE TABLE public.b (id int);\nCREATE TABLE public.c (id int);\n"
-                + "COPY public.a (id) FROM stdin;\n1\n2\n3\n\\.\n"
-                + "COPY public.b (id) FROM stdin;\n1\n\\.\n"
-                + "COPY public.b (id) FROM stdin;\n2\n3\n\\.\n"
-                + "INSERT INTO public.a VALUES (4), (5);\nINSERT INTO public.c VALUES (1);\n";
+        String sql =
+                "CREATE TABLE public.a (id int);\nCREATE TABLE public.b (id int);\nCREATE TABLE public.c (id int);\n"
+                        + "COPY public.a (id) FROM stdin;\n1\n2\n3\n\\.\n"
+                        + "COPY public.b (id) FROM stdin;\n1\n\\.\n"
+                        + "COPY public.b (id) FROM stdin;\n2\n3\n\\.\n"
+                        + "INSERT INTO public.a VALUES (4), (5);\nINSERT INTO public.c VALUES (1);\n";
         RestoreResult r = tester(false).test(plainDump("copy-insert.sql.gz", sql), true);
         try {
-            assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
-            assertThat(r.rowCounts()).containsExactlyInAnyOrderEntriesOf(Map.of("public.a", 5L, "public.b", 3L, "public.c", 1L));
-            assertThat(r.rowCounts()).isEqualTo(countStar(r.keptDatabase(), r.rowCounts().keySet()));
+            assertThat(r.checks().get("restore").status())
+                    .as(r.checks().get("restore").message())
+                    .isEqualTo(CheckStatus.PASSED);
+            assertThat(r.rowCounts())
+                    .containsExactlyInAnyOrderEntriesOf(Map.of("public.a", 5L, "public.b", 3L, "public.c", 1L));
+            assertThat(r.rowCounts())
+                    .isEqualTo(countStar(r.keptDatabase(), r.rowCounts().keySet()));
         } finally {
             r.release();
         }
         // without the INSERTs the COPY results are the counts: two blocks into one table summed
         RestoreResult copies = tester(false).test(plainDump("copies.sql.gz", sql.substring(0, sql.indexOf("INSERT"))));
         assertThat(copies.outcome().loaded().copyRows()).isNotNull();
-        assertThat(copies.rowCounts()).containsEntry("public.a", 3L).containsEntry("public.b", 3L).containsEntry("public.c", 0L);
+        assertThat(copies.rowCounts())
+                .containsEntry("public.a", 3L)
+                .containsEntry("public.b", 3L)
+                .containsEntry("public.c", 0L);
     }
 
     @Test
     void indexBrokenAfterItsBuildStillFailsAmcheck() {
         // the index is built from f's rows, then f changes: the index no longer matches its heap.
         // (a separate REINDEX would have rebuilt it and hidden that; the restore's own builds report reindex)
-        RestoreResult r = tester(false).test(shopWith("broken-index.sql.gz",
-                "CREATE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT $1';\n"
-                        + "CREATE TABLE public.bi (id int);\n"
-                        + "COPY public.bi (id) FROM stdin;\n1\n2\n3\n4\n5\n\\.\n"
-                        + "CREATE INDEX bi_f ON public.bi USING btree (public.f(id));\n"
-                        + "CREATE OR REPLACE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT $1 + 1000';\n"));
-        assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+        RestoreResult r = tester(false)
+                .test(
+                        shopWith(
+                                "broken-index.sql.gz",
+                                "CREATE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT $1';\n"
+                                        + "CREATE TABLE public.bi (id int);\n"
+                                        + "COPY public.bi (id) FROM stdin;\n1\n2\n3\n4\n5\n\\.\n"
+                                        + "CREATE INDEX bi_f ON public.bi USING btree (public.f(id));\n"
+                                        + "CREATE OR REPLACE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT $1 + 1000';\n"));
+        assertThat(r.checks().get("restore").status())
+                .as(r.checks().get("restore").message())
+                .isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("reindex").status()).isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("amcheck").message()).startsWith("Index corruption found by amcheck: public.bi_f: ");
@@ -130,16 +154,22 @@ class InLoadChecksTest {
 
     @Test
     void analyzeFailingWhileOtherTablesLoadFailsTheAnalyzeCheckNotTheRestore() {
-        RestoreResult r = tester(false).test(shopWith("analyze.sql.gz",
-                "CREATE FUNCTION public.g(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN"
-                        + " IF pg_catalog.current_query() OPERATOR(pg_catalog.~) 'ANALYZE' THEN RAISE EXCEPTION 'no statistics here';"
-                        + " END IF; RETURN $1; END$$;\n"
-                        + "CREATE TABLE public.an (id int);\n"
-                        + "COPY public.an (id) FROM stdin;\n1\n2\n\\.\n"
-                        + "CREATE INDEX an_g ON public.an USING btree (public.g(id));\n"));
-        assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+        RestoreResult r = tester(false)
+                .test(shopWith(
+                        "analyze.sql.gz",
+                        "CREATE FUNCTION public.g(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN"
+                                + " IF pg_catalog.current_query() OPERATOR(pg_catalog.~) 'ANALYZE' THEN RAISE EXCEPTION 'no statistics here';"
+                                + " END IF; RETURN $1; END$$;\n"
+                                + "CREATE TABLE public.an (id int);\n"
+                                + "COPY public.an (id) FROM stdin;\n1\n2\n\\.\n"
+                                + "CREATE INDEX an_g ON public.an USING btree (public.g(id));\n"));
+        assertThat(r.checks().get("restore").status())
+                .as(r.checks().get("restore").message())
+                .isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("analyze").status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(r.checks().get("analyze").message()).startsWith("Database ANALYZE failed: ").contains("no statistics here");
+        assertThat(r.checks().get("analyze").message())
+                .startsWith("Database ANALYZE failed: ")
+                .contains("no statistics here");
         assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.PASSED);
     }
 
@@ -148,7 +178,8 @@ class InLoadChecksTest {
         Path backup = Fixtures.backup(dir, "shop.sql.gz", "backup.gz");
         RestoreResult own = tester(false).test(backup);
         assertThat(own.checks().get("reindex").status()).isEqualTo(CheckStatus.PASSED);
-        assertThat(own.checks().get("reindex").message()).matches("[1-9]\\d* indexes built from the restored data in \\d+\\.\\d s");
+        assertThat(own.checks().get("reindex").message())
+                .matches("[1-9]\\d* indexes built from the restored data in \\d+\\.\\d s");
         assertThat(own.checks().get("analyze").message()).matches("Database ANALYZE completed \\(\\d+\\.\\d s\\)");
         RestoreResult separate = tester(true).test(backup);
         assertThat(separate.checks().get("reindex").message()).matches("Database REINDEX completed \\(\\d+\\.\\d s\\)");
@@ -164,8 +195,8 @@ class InLoadChecksTest {
      */
     @Test
     void functionDeletingRowsFromStatementsThatAreNotDmlStillCountsTheRowsLeft() throws Exception {
-        String victim = "CREATE TABLE public.victim (id int);\n"
-                + "COPY public.victim (id) FROM stdin;\n1\n2\n3\n\\.\n";
+        String victim =
+                "CREATE TABLE public.victim (id int);\n" + "COPY public.victim (id) FROM stdin;\n1\n2\n3\n\\.\n";
         String wipe = victim
                 + "CREATE FUNCTION public.wipe() RETURNS bigint LANGUAGE plpgsql AS $$BEGIN DELETE FROM public.victim;"
                 + " RETURN 1; END$$;\n"
@@ -174,22 +205,32 @@ class InLoadChecksTest {
         calls.put("setval", "CREATE SEQUENCE public.s;\nSELECT pg_catalog.setval('public.s', public.wipe(), true);\n");
         calls.put("set_config", "SELECT pg_catalog.set_config('application_name', public.wipe()::text, false);\n");
         calls.put("create-table-as", "CREATE TABLE public.x AS SELECT public.wipe() AS w;\n");
-        calls.put("default", "CREATE TABLE public.d (id int, w bigint DEFAULT public.wipe());\n"
-                + "COPY public.d (id) FROM stdin;\n1\n\\.\n");
-        calls.put("index", "CREATE TABLE public.i (id int);\nCOPY public.i (id) FROM stdin;\n1\n\\.\n"
-                + "CREATE INDEX i_w ON public.i USING btree (public.iwipe(id));\n");
-        calls.put("check", "CREATE TABLE public.k (id int);\nCOPY public.k (id) FROM stdin;\n1\n\\.\n"
-                + "ALTER TABLE public.k ADD CONSTRAINT k_w CHECK (public.wipe() > 0);\n");
+        calls.put(
+                "default",
+                "CREATE TABLE public.d (id int, w bigint DEFAULT public.wipe());\n"
+                        + "COPY public.d (id) FROM stdin;\n1\n\\.\n");
+        calls.put(
+                "index",
+                "CREATE TABLE public.i (id int);\nCOPY public.i (id) FROM stdin;\n1\n\\.\n"
+                        + "CREATE INDEX i_w ON public.i USING btree (public.iwipe(id));\n");
+        calls.put(
+                "check",
+                "CREATE TABLE public.k (id int);\nCOPY public.k (id) FROM stdin;\n1\n\\.\n"
+                        + "ALTER TABLE public.k ADD CONSTRAINT k_w CHECK (public.wipe() > 0);\n");
         calls.replaceAll((name, sql) -> wipe + sql);
         calls.put("explain-analyze", victim + "EXPLAIN ANALYZE DELETE FROM public.victim;\n");
-        calls.put("ctas-with-delete", victim + "CREATE TABLE public.y AS WITH d AS (DELETE FROM public.victim RETURNING id)"
-                + " SELECT id FROM d;\n");
+        calls.put(
+                "ctas-with-delete",
+                victim + "CREATE TABLE public.y AS WITH d AS (DELETE FROM public.victim RETURNING id)"
+                        + " SELECT id FROM d;\n");
         for (Map.Entry<String, String> call : calls.entrySet()) {
             RestoreResult r = tester(false).test(plainDump(call.getKey() + ".sql.gz", call.getValue()), true);
             try {
-                assertThat(r.checks().get("restore").status()).as(call.getKey() + ": " + r.checks().get("restore").message())
+                assertThat(r.checks().get("restore").status())
+                        .as(call.getKey() + ": " + r.checks().get("restore").message())
                         .isEqualTo(CheckStatus.PASSED);
-                assertThat(countStar(r.keptDatabase(), List.of("public.victim"))).as(call.getKey())
+                assertThat(countStar(r.keptDatabase(), List.of("public.victim")))
+                        .as(call.getKey())
                         .containsEntry("public.victim", 0L);
                 assertThat(r.rowCounts()).as(call.getKey()).containsEntry("public.victim", 0L);
             } finally {
@@ -212,7 +253,9 @@ class InLoadChecksTest {
                 + "COPY public.p (id) FROM stdin;\n3\n4\n5\n\\.\n";
         RestoreResult r = tester(false).test(plainDump("partition-twice.sql.gz", sql), true);
         try {
-            assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+            assertThat(r.checks().get("restore").status())
+                    .as(r.checks().get("restore").message())
+                    .isEqualTo(CheckStatus.PASSED);
             assertThat(countStar(r.keptDatabase(), List.of("public.p1"))).containsEntry("public.p1", 5L);
             assertThat(r.rowCounts()).containsEntry("public.p1", 5L);
         } finally {
@@ -235,7 +278,9 @@ class InLoadChecksTest {
                 + "COPY public.b (id) FROM stdin;\n1\n\\.\n";
         RestoreResult r = tester(false).test(plainDump("set-config-call.sql.gz", sql), true);
         try {
-            assertThat(r.checks().get("restore").status()).as(r.checks().get("restore").message()).isEqualTo(CheckStatus.PASSED);
+            assertThat(r.checks().get("restore").status())
+                    .as(r.checks().get("restore").message())
+                    .isEqualTo(CheckStatus.PASSED);
             assertThat(countStar(r.keptDatabase(), List.of("public.calls"))).containsEntry("public.calls", 1L);
         } finally {
             r.release();

@@ -1,8 +1,8 @@
 package io.backupverifier.restore;
 
-import io.backupverifier.maintenance.Maintained;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.backupverifier.maintenance.Maintained;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -40,11 +40,18 @@ class OrphanCleanupTest {
 
     /** Starts an OrphanMaker, waits for READY, kills it with SIGKILL; returns its READY line's words. */
     private String[] killedMaker(Path work, String... external) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), OrphanMaker.class.getName(), work.toString()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                OrphanMaker.class.getName(),
+                work.toString()));
         cmd.addAll(List.of(external));
-        Process maker = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(maker.getInputStream(), StandardCharsets.UTF_8))) {
+        Process maker = new ProcessBuilder(cmd)
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(maker.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null && !line.startsWith("READY ")) {
                 // zonky and slf4j chatter
@@ -66,15 +73,19 @@ class OrphanCleanupTest {
 
         // a server of this (live) process in the same directory is not touched
         try (EmbeddedTarget mine = new EmbeddedTarget(work)) {
-            List<String> done = new TestDatabaseCleanup(null, work, 7, Clock.systemDefaultZone()).removeOrphans().stream()
-                    .map(Maintained::message).toList();
+            List<String> done = new TestDatabaseCleanup(null, work, 7, Clock.systemDefaultZone())
+                    .removeOrphans().stream().map(Maintained::message).toList();
             assertThat(done).contains("Removed leftover " + home);
-            assertThat(done.get(0)).startsWith("Stopped the embedded PostgreSQL (pid " + postmaster.get().pid() + ")");
-            assertThat(postmaster.get().onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+            assertThat(done.get(0))
+                    .startsWith("Stopped the embedded PostgreSQL (pid "
+                            + postmaster.get().pid() + ")");
+            assertThat(postmaster.get().onExit().get(30, TimeUnit.SECONDS).isAlive())
+                    .isFalse();
             assertThat(home).doesNotExist();
             assertThat(postmasterOf(mine.home())).as("a live process's server").isPresent();
             try (Stream<Path> left = Files.list(work)) {
-                assertThat(left.map(p -> p.getFileName().toString()).toList()).containsExactly(mine.home().getFileName().toString());
+                assertThat(left.map(p -> p.getFileName().toString()).toList())
+                        .containsExactly(mine.home().getFileName().toString());
             }
         }
     }
@@ -84,23 +95,29 @@ class OrphanCleanupTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(localServer(), "no PostgreSQL server at 127.0.0.1:5432: skipping");
         ExternalTarget server = new ExternalTarget("127.0.0.1", 5432, "postgres", "");
         String name = "bvorphan_test_20991231_000000";
-        try (Connection c = server.admin(); Statement s = c.createStatement()) {
+        try (Connection c = server.admin();
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name);
             s.execute("DROP ROLE IF EXISTS " + TestDatabases.roleFor(name));
         }
         Path work = Files.createDirectories(dir.resolve("work"));
         killedMaker(work, "5432", name);
-        assertThat(count(server, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")).isEqualTo(1);
+        assertThat(count(server, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'"))
+                .isEqualTo(1);
 
-        List<String> done = new TestDatabaseCleanup(server, work, 7, Clock.systemDefaultZone()).removeOrphans().stream()
-                .map(Maintained::message).toList();
+        List<String> done = new TestDatabaseCleanup(server, work, 7, Clock.systemDefaultZone())
+                .removeOrphans().stream().map(Maintained::message).toList();
         assertThat(done).contains("Dropped test database " + name + " (its restore test's process is gone)");
-        assertThat(count(server, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'")).isZero();
-        assertThat(count(server, "SELECT count(*) FROM pg_roles WHERE rolname = '" + TestDatabases.roleFor(name) + "'")).isZero();
+        assertThat(count(server, "SELECT count(*) FROM pg_database WHERE datname = '" + name + "'"))
+                .isZero();
+        assertThat(count(server, "SELECT count(*) FROM pg_roles WHERE rolname = '" + TestDatabases.roleFor(name) + "'"))
+                .isZero();
     }
 
     private static int count(ExternalTarget server, String sql) throws Exception {
-        try (Connection c = server.admin(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        try (Connection c = server.admin();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
         }
@@ -108,7 +125,8 @@ class OrphanCleanupTest {
 
     private static Optional<ProcessHandle> postmasterOf(Path home) throws Exception {
         Path pointer = home.resolve(EmbeddedServer.DATA_POINTER);
-        Path data = Files.exists(pointer) ? Path.of(Files.readString(pointer).strip()) : home.resolve(EmbeddedServer.DATA);
+        Path data =
+                Files.exists(pointer) ? Path.of(Files.readString(pointer).strip()) : home.resolve(EmbeddedServer.DATA);
         return OrphanServers.postmaster(data);
     }
 }

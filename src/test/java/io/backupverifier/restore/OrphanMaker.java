@@ -9,14 +9,14 @@ import java.nio.file.Path;
  */
 public final class OrphanMaker {
 
-    private OrphanMaker() {
-    }
+    private OrphanMaker() {}
 
     public static void main(String[] args) throws Exception {
         EmbeddedTarget embedded = new EmbeddedTarget(Path.of(args[0]));
         String line = "READY " + embedded.home();
         if (args.length > 2) {
-            TestDatabase db = new ExternalTarget("127.0.0.1", Integer.parseInt(args[1]), "postgres", "").create(args[2]);
+            TestDatabase db =
+                    new ExternalTarget("127.0.0.1", Integer.parseInt(args[1]), "postgres", "").create(args[2]);
             line += " " + db.database();
         }
         System.out.println(line);

@@ -51,16 +51,17 @@ class RestoreLogStepTimesTest {
         SteppedClock clock = new SteppedClock();
         List<String> heard = new ArrayList<>();
         RestoreResult r = new RestoreResult(dir.resolve("backup_20260105_010000.gz"), "daily", 100);
-        r.observe(new RestoreProgress() {
-            @Override
-            public void started(Path backup) {
-            }
+        r.observe(
+                new RestoreProgress() {
+                    @Override
+                    public void started(Path backup) {}
 
-            @Override
-            public void recorded(Path backup, String checkId, CheckResult result) {
-                heard.add(checkId + " " + result.status());
-            }
-        }, clock);
+                    @Override
+                    public void recorded(Path backup, String checkId, CheckResult result) {
+                        heard.add(checkId + " " + result.status());
+                    }
+                },
+                clock);
         clock.advance(Duration.ofMinutes(90));
         r.record("restore", CheckResult.passed("Backup restored successfully"));
         clock.advance(Duration.ofMinutes(5));
@@ -72,11 +73,13 @@ class RestoreLogStepTimesTest {
         log.write(r, file);
 
         assertThat(heard).containsExactly("restore PASSED", "reindex PASSED");
-        assertThat(Files.readAllLines(Path.of(file))).containsExactly(
-                "[2026-01-05 03:36:00] [INFO] Starting restore test",
-                "[2026-01-05 02:00:00] [INFO] Restore test of backup: " + dir.resolve("backup_20260105_010000.gz").toAbsolutePath(),
-                "[2026-01-05 03:30:00] [SUCCESS] Backup restored successfully",
-                "[2026-01-05 03:35:00] [SUCCESS] Database REINDEX completed",
-                "[2026-01-05 03:36:00] [SUCCESS] Restore test completed: backup_20260105_010000.gz");
+        assertThat(Files.readAllLines(Path.of(file)))
+                .containsExactly(
+                        "[2026-01-05 03:36:00] [INFO] Starting restore test",
+                        "[2026-01-05 02:00:00] [INFO] Restore test of backup: "
+                                + dir.resolve("backup_20260105_010000.gz").toAbsolutePath(),
+                        "[2026-01-05 03:30:00] [SUCCESS] Backup restored successfully",
+                        "[2026-01-05 03:35:00] [SUCCESS] Database REINDEX completed",
+                        "[2026-01-05 03:36:00] [SUCCESS] Restore test completed: backup_20260105_010000.gz");
     }
 }

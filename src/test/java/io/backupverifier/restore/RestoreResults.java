@@ -7,10 +7,10 @@ import java.util.Map;
 /** Restore results as the restore route makes them, for tests of what reads them back (history, list). */
 public final class RestoreResults {
 
-    private RestoreResults() {
-    }
+    private RestoreResults() {}
 
-    public static RestoreResult passed(Path file, String category, long restoreMs, long checksMs, Map<String, Long> rowCounts) {
+    public static RestoreResult passed(
+            Path file, String category, long restoreMs, long checksMs, Map<String, Long> rowCounts) {
         RestoreResult r = new RestoreResult(file, category, 1000);
         r.kind("postgresql-plain");
         r.target("embedded");

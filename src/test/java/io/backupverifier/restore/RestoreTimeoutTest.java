@@ -38,10 +38,13 @@ class RestoreTimeoutTest {
     @BeforeAll
     static void start() throws Exception {
         // a work directory the server's user can reach: its data directory goes inside it
-        work = Files.createTempDirectory("bv-timeout-test", java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+        work = Files.createTempDirectory(
+                "bv-timeout-test",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         server = new EmbeddedTarget(work);
-        assertThat(server.home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION")).exists();
+        assertThat(server.home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION"))
+                .exists();
     }
 
     @AfterAll
@@ -56,30 +59,43 @@ class RestoreTimeoutTest {
 
     /** @param reindex RESTORE_REINDEX: a separate REINDEX DATABASE after the restore */
     private RestoreResult restoreTest(Path backup, Duration whole, Duration statement, boolean reindex) {
-        RestoreTester.Options o = new RestoreTester.Options("slow", 2, work, "", 1, List.of(), false,
-                Map.of("orders", "SELECT count(*) FROM orders")).withTimeouts(whole, statement).withReindex(reindex);
-        return new RestoreTester(o, () -> server, true, new BackupCatalog(dir, List.of("*"), List.of()), new MetadataReader(),
-                Clock.systemDefaultZone()).test(backup);
+        RestoreTester.Options o = new RestoreTester.Options(
+                        "slow", 2, work, "", 1, List.of(), false, Map.of("orders", "SELECT count(*) FROM orders"))
+                .withTimeouts(whole, statement)
+                .withReindex(reindex);
+        return new RestoreTester(
+                        o,
+                        () -> server,
+                        true,
+                        new BackupCatalog(dir, List.of("*"), List.of()),
+                        new MetadataReader(),
+                        Clock.systemDefaultZone())
+                .test(backup);
     }
 
     private Path shopDumpWith(String name, String extra) {
         String d = new String(Fixtures.gunzip(Fixtures.bytes("shop.sql.gz")), StandardCharsets.UTF_8);
         int at = d.lastIndexOf("--\n-- PostgreSQL database dump complete");
-        return Fixtures.write(dir.resolve(name), Fixtures.gzip((d.substring(0, at) + extra + "\n" + d.substring(at))
-                .getBytes(StandardCharsets.UTF_8)));
+        return Fixtures.write(
+                dir.resolve(name),
+                Fixtures.gzip((d.substring(0, at) + extra + "\n" + d.substring(at)).getBytes(StandardCharsets.UTF_8)));
     }
 
     private static int lineOf(Path gz, String text) throws java.io.IOException {
-        List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(gz)), StandardCharsets.UTF_8).lines().toList();
+        List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(gz)), StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         return lines.indexOf(text) + 1;
     }
 
     /** Nothing of the test database is left: no backend, no database, no role. */
     private static void nothingLeft() throws Exception {
-        try (Connection c = server.admin(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname LIKE 'slow\\_test\\_%'),"
-                     + " (SELECT count(*) FROM pg_catalog.pg_database WHERE datname LIKE 'slow\\_test\\_%'),"
-                     + " (SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname LIKE 'bv\\_restore\\_slow%')")) {
+        try (Connection c = server.admin();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname LIKE 'slow\\_test\\_%'),"
+                                + " (SELECT count(*) FROM pg_catalog.pg_database WHERE datname LIKE 'slow\\_test\\_%'),"
+                                + " (SELECT count(*) FROM pg_catalog.pg_roles WHERE rolname LIKE 'bv\\_restore\\_slow%')")) {
             rs.next();
             assertThat(rs.getInt(1)).as("backends left").isZero();
             assertThat(rs.getInt(2)).as("test databases left").isZero();
@@ -95,8 +111,9 @@ class RestoreTimeoutTest {
         assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(60));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("restore").message())
-                .startsWith("Restore failed: a statement ran longer than RESTORE_STATEMENT_TIMEOUT (2s) and was cancelled: Line "
-                        + lineOf(backup, "SELECT pg_catalog.pg_sleep(3600);") + ":")
+                .startsWith(
+                        "Restore failed: a statement ran longer than RESTORE_STATEMENT_TIMEOUT (2s) and was cancelled: Line "
+                                + lineOf(backup, "SELECT pg_catalog.pg_sleep(3600);") + ":")
                 .contains("pg_sleep(3600)");
         nothingLeft();
     }
@@ -106,7 +123,8 @@ class RestoreTimeoutTest {
         Path backup = shopDumpWith("loop.sql.gz", "DO $$BEGIN LOOP END LOOP; END$$;");
         RestoreResult r = restoreTest(backup, Duration.ofMinutes(5), Duration.ofSeconds(2));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(r.checks().get("restore").message()).contains("RESTORE_STATEMENT_TIMEOUT (2s)")
+        assertThat(r.checks().get("restore").message())
+                .contains("RESTORE_STATEMENT_TIMEOUT (2s)")
                 .contains("Line " + lineOf(backup, "DO $$BEGIN LOOP END LOOP; END$$;") + ":");
         nothingLeft();
     }
@@ -114,14 +132,16 @@ class RestoreTimeoutTest {
     @Test
     void loopThatCatchesTheCancelIsTerminatedWithinTheStatementTimeout() throws Exception {
         // a cancel is an exception PL/pgSQL may catch: the loop then ran until RESTORE_TIMEOUT
-        String loop = "DO $$BEGIN LOOP BEGIN PERFORM pg_catalog.pg_sleep(3600); EXCEPTION WHEN query_canceled THEN NULL; END;"
-                + " END LOOP; END$$;";
+        String loop =
+                "DO $$BEGIN LOOP BEGIN PERFORM pg_catalog.pg_sleep(3600); EXCEPTION WHEN query_canceled THEN NULL; END;"
+                        + " END LOOP; END$$;";
         Path backup = shopDumpWith("catch.sql.gz", loop);
         long t = System.nanoTime();
         RestoreResult r = restoreTest(backup, Duration.ofMinutes(5), Duration.ofSeconds(2));
         assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(60));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(r.checks().get("restore").message()).contains("RESTORE_STATEMENT_TIMEOUT (2s)")
+        assertThat(r.checks().get("restore").message())
+                .contains("RESTORE_STATEMENT_TIMEOUT (2s)")
                 .contains("Line " + lineOf(backup, loop) + ":");
         nothingLeft();
     }
@@ -129,16 +149,19 @@ class RestoreTimeoutTest {
     @Test
     void indexFunctionLoopingDuringReindexFailsReindexNamingTheTimeout() throws Exception {
         // restored fine; REINDEX runs the index's function, which loops and catches its cancel
-        Path backup = shopDumpWith("reindex.sql.gz", "CREATE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS"
-                + " $$BEGIN IF pg_catalog.current_query() OPERATOR(pg_catalog.~) 'REINDEX' THEN LOOP BEGIN PERFORM pg_catalog.pg_sleep(3600);"
-                + " EXCEPTION WHEN query_canceled THEN NULL; END; END LOOP; END IF; RETURN $1; END$$;"
-                + " CREATE TABLE public.rl (id int); INSERT INTO public.rl VALUES (1); CREATE INDEX rl_f ON public.rl (public.f(id));");
+        Path backup = shopDumpWith(
+                "reindex.sql.gz",
+                "CREATE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS"
+                        + " $$BEGIN IF pg_catalog.current_query() OPERATOR(pg_catalog.~) 'REINDEX' THEN LOOP BEGIN PERFORM pg_catalog.pg_sleep(3600);"
+                        + " EXCEPTION WHEN query_canceled THEN NULL; END; END LOOP; END IF; RETURN $1; END$$;"
+                        + " CREATE TABLE public.rl (id int); INSERT INTO public.rl VALUES (1); CREATE INDEX rl_f ON public.rl (public.f(id));");
         long t = System.nanoTime();
         RestoreResult r = restoreTest(backup, Duration.ofMinutes(5), Duration.ofSeconds(2), true);
         assertThat(Duration.ofNanos(System.nanoTime() - t)).isLessThan(Duration.ofSeconds(60));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("reindex").status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(r.checks().get("reindex").message()).startsWith("reindex ran longer than RESTORE_STATEMENT_TIMEOUT (2s) and was cancelled");
+        assertThat(r.checks().get("reindex").message())
+                .startsWith("reindex ran longer than RESTORE_STATEMENT_TIMEOUT (2s) and was cancelled");
         nothingLeft();
     }
 
@@ -147,27 +170,35 @@ class RestoreTimeoutTest {
         Path backup = shopDumpWith("long.sql.gz", "SELECT pg_catalog.pg_sleep(3600);");
         RestoreResult r = restoreTest(backup, Duration.ofSeconds(3), Duration.ofHours(1));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.ERROR);
-        assertThat(r.checks().get("restore").message()).startsWith("Restore did not finish within RESTORE_TIMEOUT (3s)");
+        assertThat(r.checks().get("restore").message())
+                .startsWith("Restore did not finish within RESTORE_TIMEOUT (3s)");
         nothingLeft();
     }
 
     @Test
     void pgRestoreBuildingAnEndlessIndexFails() throws Exception {
-        assumeTrue(CustomArchiveRestorer.find("").isPresent(), "pg_restore is not installed: skipping the custom archive");
-        RestoreResult r = restoreTest(Fixtures.backup(dir, "hostile/slow-index.dump", "slow.dump"), Duration.ofMinutes(5),
+        assumeTrue(
+                CustomArchiveRestorer.find("").isPresent(), "pg_restore is not installed: skipping the custom archive");
+        RestoreResult r = restoreTest(
+                Fixtures.backup(dir, "hostile/slow-index.dump", "slow.dump"),
+                Duration.ofMinutes(5),
                 Duration.ofSeconds(2));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
-        assertThat(r.checks().get("restore").message()).contains("RESTORE_STATEMENT_TIMEOUT (2s)").contains("t_slow");
+        assertThat(r.checks().get("restore").message())
+                .contains("RESTORE_STATEMENT_TIMEOUT (2s)")
+                .contains("t_slow");
         nothingLeft();
     }
 
     @Test
     void sqliteRecursiveViewIsStoppedByTheStatementTimeout() throws Exception {
         Path db = dir.resolve("recursive.sqlite");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY)");
             // the operator's consistency query counts "orders": here an endless recursive view
-            s.execute("CREATE VIEW orders AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n");
+            s.execute(
+                    "CREATE VIEW orders AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n");
         }
         long t = System.nanoTime();
         RestoreResult r = restoreTest(db, Duration.ofMinutes(5), Duration.ofSeconds(1));
@@ -175,6 +206,7 @@ class RestoreTimeoutTest {
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("consistency").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("consistency").message())
-                .startsWith("Consistency checks failed: a query ran longer than RESTORE_STATEMENT_TIMEOUT (1s) and was stopped");
+                .startsWith(
+                        "Consistency checks failed: a query ran longer than RESTORE_STATEMENT_TIMEOUT (1s) and was stopped");
     }
 }

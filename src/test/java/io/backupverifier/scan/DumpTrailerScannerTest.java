@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 /** The completion-trailer scanner on its own, including how the data is cut into chunks. */
 class DumpTrailerScannerTest {
 
-    private static final String DUMP = new String(Fixtures.gunzip(Fixtures.bytes("shop.sql.gz")), StandardCharsets.UTF_8);
+    private static final String DUMP =
+            new String(Fixtures.gunzip(Fixtures.bytes("shop.sql.gz")), StandardCharsets.UTF_8);
 
     private static DumpTrailerScanner.Verdict scan(String text, Random chunking) {
         byte[] b = text.getBytes(StandardCharsets.UTF_8);
@@ -39,7 +40,9 @@ class DumpTrailerScannerTest {
         // wherever a dump dies, the scanner must not call it complete (step through many cut points)
         int trailer = DUMP.lastIndexOf("-- PostgreSQL database dump complete");
         for (int cut = 0; cut < trailer; cut += 97) {
-            assertThat(scan(DUMP.substring(0, cut), null).complete()).as("cut at %d", cut).isFalse();
+            assertThat(scan(DUMP.substring(0, cut), null).complete())
+                    .as("cut at %d", cut)
+                    .isFalse();
         }
     }
 
@@ -49,7 +52,9 @@ class DumpTrailerScannerTest {
                 + "-- PostgreSQL database dump complete\n\\\\.\nCOPY public.x FROM stdin;\n";
         // still inside the first COPY: "\\." is an escaped backslash and a dot, not the end marker
         assertThat(scan(dump, null).message()).contains("inside the data of table public.t");
-        assertThat(scan(dump + "\\.\n\n--\n-- PostgreSQL database dump complete\n--\n\n", null).complete()).isTrue();
+        assertThat(scan(dump + "\\.\n\n--\n-- PostgreSQL database dump complete\n--\n\n", null)
+                        .complete())
+                .isTrue();
     }
 
     @Test
@@ -57,13 +62,21 @@ class DumpTrailerScannerTest {
         String body = "CREATE FUNCTION f() RETURNS text AS $fn$\n--\n-- PostgreSQL database dump complete\n--\n";
         assertThat(scan(body, null).complete()).isFalse();
         assertThat(scan(body + "$fn$ LANGUAGE sql;\n", null).complete()).isFalse();
-        assertThat(scan("/* outer /* inner */\n-- PostgreSQL database dump complete\n", null).complete()).isFalse();
-        assertThat(scan("SELECT E'it''s \\' still\n-- PostgreSQL database dump complete\n", null).complete()).isFalse();
+        assertThat(scan("/* outer /* inner */\n-- PostgreSQL database dump complete\n", null)
+                        .complete())
+                .isFalse();
+        assertThat(scan("SELECT E'it''s \\' still\n-- PostgreSQL database dump complete\n", null)
+                        .complete())
+                .isFalse();
     }
 
     @Test
     void clusterDumpTrailerCounts() {
-        assertThat(scan("--\n-- PostgreSQL database cluster dump\n--\nSET x = 1;\n\n--\n"
-                + "-- PostgreSQL database cluster dump complete\n--\n\n", null).complete()).isTrue();
+        assertThat(scan(
+                                "--\n-- PostgreSQL database cluster dump\n--\nSET x = 1;\n\n--\n"
+                                        + "-- PostgreSQL database cluster dump complete\n--\n\n",
+                                null)
+                        .complete())
+                .isTrue();
     }
 }

@@ -21,10 +21,10 @@ class GzipDecoderTest {
         byte[] simple = Fixtures.gzip(plain);
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         b.writeBytes(new byte[] {0x1f, (byte) 0x8b, 8, 2 | 4 | 8 | 16, 0, 0, 0, 0, 0, 3});
-        b.writeBytes(new byte[] {4, 0, 'A', 'B', 'C', 'D'});                // FEXTRA
-        b.writeBytes("backup.sql\0".getBytes(StandardCharsets.ISO_8859_1));   // FNAME
+        b.writeBytes(new byte[] {4, 0, 'A', 'B', 'C', 'D'}); // FEXTRA
+        b.writeBytes("backup.sql\0".getBytes(StandardCharsets.ISO_8859_1)); // FNAME
         b.writeBytes("made by test\0".getBytes(StandardCharsets.ISO_8859_1)); // FCOMMENT
-        b.writeBytes(new byte[] {0x12, 0x34});                               // FHCRC (not checked by gzip either)
+        b.writeBytes(new byte[] {0x12, 0x34}); // FHCRC (not checked by gzip either)
         b.writeBytes(Arrays.copyOfRange(simple, 10, simple.length));
         return b.toByteArray();
     }
@@ -56,7 +56,8 @@ class GzipDecoderTest {
     @Test
     void cutInsideTheTrailerOrHeaderIsTruncation() throws Exception {
         byte[] gz = Fixtures.gzip("hello".getBytes(StandardCharsets.US_ASCII));
-        assertThat(decode(Arrays.copyOf(gz, gz.length - 3), new ByteArrayOutputStream()).message())
+        assertThat(decode(Arrays.copyOf(gz, gz.length - 3), new ByteArrayOutputStream())
+                        .message())
                 .isEqualTo("File is truncated: member 1 is missing its 8-byte CRC32/ISIZE trailer");
         assertThat(decode(Arrays.copyOf(gz, 5), new ByteArrayOutputStream()).message())
                 .isEqualTo("File is truncated inside the header of member 1");
@@ -75,7 +76,8 @@ class GzipDecoderTest {
     void unknownCompressionMethodIsCorruption() throws Exception {
         byte[] gz = Fixtures.gzip("hello".getBytes(StandardCharsets.US_ASCII));
         gz[2] = 7;
-        assertThat(decode(gz, new ByteArrayOutputStream()).message()).isEqualTo("Unsupported compression method 7 in the header of member 1");
+        assertThat(decode(gz, new ByteArrayOutputStream()).message())
+                .isEqualTo("Unsupported compression method 7 in the header of member 1");
     }
 
     @Test
@@ -101,14 +103,16 @@ class GzipDecoderTest {
         };
         GzipReport r = new GzipDecoder(10L << 20, 0).decode(new ByteArrayInputStream(gz.toByteArray()), counting);
         assertThat(r.problem()).isEqualTo(GzipReport.Problem.TOO_LARGE);
-        assertThat(r.message()).startsWith("Inflation stopped in member 3: content larger than MAX_EXPANDED_SIZE (10.0 MiB)");
+        assertThat(r.message())
+                .startsWith("Inflation stopped in member 3: content larger than MAX_EXPANDED_SIZE (10.0 MiB)");
         assertThat(r.intact()).isFalse();
     }
 
     @Test
     void aRealDumpIsFarBelowTheDefaultRatio() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        GzipReport r = new GzipDecoder(Long.MAX_VALUE, 1000).decode(new ByteArrayInputStream(Fixtures.bytes("shop.sql.gz")), out);
+        GzipReport r = new GzipDecoder(Long.MAX_VALUE, 1000)
+                .decode(new ByteArrayInputStream(Fixtures.bytes("shop.sql.gz")), out);
         assertThat(r.intact()).as(r.message()).isTrue();
     }
 }

@@ -30,13 +30,15 @@ class SqlLexerTest {
 
     @Test
     void semicolonsInsideQuotesBodiesAndCommentsDoNotEndStatements() {
-        assertThat(split("SELECT 'a;b'; SELECT \"x;y\" FROM t;")).containsExactly("SELECT 'a;b';", "SELECT \"x;y\" FROM t;");
+        assertThat(split("SELECT 'a;b'; SELECT \"x;y\" FROM t;"))
+                .containsExactly("SELECT 'a;b';", "SELECT \"x;y\" FROM t;");
         assertThat(split("SELECT 'it''s;'; SELECT 2;")).containsExactly("SELECT 'it''s;';", "SELECT 2;");
         assertThat(split("SELECT E'a\\';b'; SELECT 2;")).containsExactly("SELECT E'a\\';b';", "SELECT 2;");
         assertThat(split("SELECT 'a\\'; SELECT 2;")).containsExactly("SELECT 'a\\';", "SELECT 2;"); // standard strings
         assertThat(split("CREATE FUNCTION f() AS $$ BEGIN; END; $$; SELECT 1;"))
                 .containsExactly("CREATE FUNCTION f() AS $$ BEGIN; END; $$;", "SELECT 1;");
-        assertThat(split("DO $body$ x; $$; $b$; $body$; SELECT 1;")).containsExactly("DO $body$ x; $$; $b$; $body$;", "SELECT 1;");
+        assertThat(split("DO $body$ x; $$; $b$; $body$; SELECT 1;"))
+                .containsExactly("DO $body$ x; $$; $b$; $body$;", "SELECT 1;");
         assertThat(split("SELECT 1 -- c;\n; SELECT /* a; /* nested; */ b; */ 2;"))
                 .containsExactly("SELECT 1 -- c;\n;", "SELECT /* a; /* nested; */ b; */ 2;");
         assertThat(split("SELECT $1; SELECT a$b; SELECT 3;")).containsExactly("SELECT $1;", "SELECT a$b;", "SELECT 3;");
@@ -47,12 +49,15 @@ class SqlLexerTest {
     @Test
     void semicolonsInsideParenthesesDoNotEndStatements() {
         // a multi-action rule, as pg_dump writes it
-        assertThat(split("CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id); INSERT INTO log VALUES (-NEW.id));\n"
-                + "SELECT 1;")).containsExactly(
-                "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id); INSERT INTO log VALUES (-NEW.id));",
-                "SELECT 1;");
+        assertThat(split(
+                        "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id); INSERT INTO log VALUES (-NEW.id));\n"
+                                + "SELECT 1;"))
+                .containsExactly(
+                        "CREATE RULE r AS ON INSERT TO t DO ALSO (INSERT INTO log VALUES (NEW.id); INSERT INTO log VALUES (-NEW.id));",
+                        "SELECT 1;");
         assertThat(split("SELECT ')'; SELECT (1;")).containsExactly("SELECT ')';"); // psql waits for the ')' too
-        assertThat(split("SELECT 1); SELECT 2;")).containsExactly("SELECT 1);", "SELECT 2;"); // a stray ')' does not go negative
+        assertThat(split("SELECT 1); SELECT 2;"))
+                .containsExactly("SELECT 1);", "SELECT 2;"); // a stray ')' does not go negative
     }
 
     @Test
@@ -65,16 +70,36 @@ class SqlLexerTest {
         assertThat(split(p + " SELECT 2;")).containsExactly(p, "SELECT 2;");
         // outside CREATE FUNCTION/PROCEDURE, BEGIN is a transaction and ends at its semicolon
         assertThat(split("BEGIN; SELECT 1; END;")).containsExactly("BEGIN;", "SELECT 1;", "END;");
-        assertThat(split("CREATE TABLE begin_end (begin int); SELECT 1;")).containsExactly("CREATE TABLE begin_end (begin int);",
-                "SELECT 1;");
+        assertThat(split("CREATE TABLE begin_end (begin int); SELECT 1;"))
+                .containsExactly("CREATE TABLE begin_end (begin int);", "SELECT 1;");
         // a plpgsql body is a dollar-quoted string: its BEGIN does not count
         assertThat(split("CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; END$$; SELECT 1;"))
-                .containsExactly("CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; END$$;", "SELECT 1;");
+                .containsExactly(
+                        "CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; END$$;", "SELECT 1;");
     }
 
     private static final String[] PIECES = {
-        "'a;b'", "'it''s'", "E'x\\'y;'", "\"q;d\"", "$$ a; b $$", "$t$ $$; $t$", "-- line; comment\n",
-        "/* c; /* n; */ ; */", "ident", "42", " ", "\n", "(a; 'b;' (c;))", "()", ")", ",", "-", "/", "*", "begin", "end",
+        "'a;b'",
+        "'it''s'",
+        "E'x\\'y;'",
+        "\"q;d\"",
+        "$$ a; b $$",
+        "$t$ $$; $t$",
+        "-- line; comment\n",
+        "/* c; /* n; */ ; */",
+        "ident",
+        "42",
+        " ",
+        "\n",
+        "(a; 'b;' (c;))",
+        "()",
+        ")",
+        ",",
+        "-",
+        "/",
+        "*",
+        "begin",
+        "end",
     };
 
     @RepeatedTest(50)
@@ -88,6 +113,8 @@ class SqlLexerTest {
             }
             statements.add(st.append(';').toString());
         }
-        assertThat(split(String.join("\n", statements))).containsExactlyElementsOf(statements.stream().map(String::strip).toList());
+        assertThat(split(String.join("\n", statements)))
+                .containsExactlyElementsOf(
+                        statements.stream().map(String::strip).toList());
     }
 }

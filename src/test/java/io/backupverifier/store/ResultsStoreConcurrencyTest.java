@@ -55,11 +55,15 @@ class ResultsStoreConcurrencyTest {
 
     @Test
     void theOutageWarningEscapesTheBackupsName() throws Exception {
-        // the store's file cannot be opened (a directory stands there): the result waits in the spool, said once on stderr
+        // the store's file cannot be opened (a directory stands there): the result waits in the spool, said once on
+        // stderr
         java.nio.file.Files.createDirectories(dir.resolve("results.db"));
-        ResultsStore store = new ResultsStore(DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", ""),
-                Clock.systemUTC(), dir.resolve("spool"));
-        Verification v = Fixtures.verify(Fixtures.backup(dir, "shop.sql.gz", "backup_x\n[SUCCESS] forged\u001b[31m.gz"));
+        ResultsStore store = new ResultsStore(
+                DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", ""),
+                Clock.systemUTC(),
+                dir.resolve("spool"));
+        Verification v =
+                Fixtures.verify(Fixtures.backup(dir, "shop.sql.gz", "backup_x\n[SUCCESS] forged\u001b[31m.gz"));
         java.io.PrintStream err = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));

@@ -50,25 +50,34 @@ class ResultsStoreMigrationTest {
     /** Rows of every kind the old version wrote. */
     private static void oldRows(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
-            s.execute("INSERT INTO bv_verification (id, file_path, file_name, kind, category, size_bytes, status, verified_at,"
-                    + " duration_ms) VALUES ('v1', '/b/daily/a.gz', 'a.gz', 'plain', 'daily', 5000, 'FAILED', 1000, 12)");
-            s.execute("INSERT INTO bv_check (verification_id, check_id, status, message) VALUES ('v1', 'gzip_integrity',"
-                    + " 'FAILED', 'truncated')");
-            s.execute("INSERT INTO bv_restore (id, file_path, file_name, kind, category, status, target, tested_at, restore_ms,"
-                    + " checks_ms) VALUES ('r1', '/b/daily/a.gz', 'a.gz', 'plain', 'daily', 'PASSED', 'embedded', 2000, 5, 6)");
-            s.execute("INSERT INTO bv_restore_check (restore_id, check_id, status, message) VALUES ('r1', 'restore', 'PASSED', 'ok')");
-            s.execute("INSERT INTO bv_restore_table (restore_id, table_name, row_count) VALUES ('r1', 'public.users', 42)");
-            s.execute("INSERT INTO bv_alert_state (subject, category, status, checks, since) VALUES ('/b/daily/a.gz', 'daily',"
-                    + " 'FAILED', 'gzip_integrity', 3000)");
+            s.execute(
+                    "INSERT INTO bv_verification (id, file_path, file_name, kind, category, size_bytes, status, verified_at,"
+                            + " duration_ms) VALUES ('v1', '/b/daily/a.gz', 'a.gz', 'plain', 'daily', 5000, 'FAILED', 1000, 12)");
+            s.execute(
+                    "INSERT INTO bv_check (verification_id, check_id, status, message) VALUES ('v1', 'gzip_integrity',"
+                            + " 'FAILED', 'truncated')");
+            s.execute(
+                    "INSERT INTO bv_restore (id, file_path, file_name, kind, category, status, target, tested_at, restore_ms,"
+                            + " checks_ms) VALUES ('r1', '/b/daily/a.gz', 'a.gz', 'plain', 'daily', 'PASSED', 'embedded', 2000, 5, 6)");
+            s.execute(
+                    "INSERT INTO bv_restore_check (restore_id, check_id, status, message) VALUES ('r1', 'restore', 'PASSED', 'ok')");
+            s.execute(
+                    "INSERT INTO bv_restore_table (restore_id, table_name, row_count) VALUES ('r1', 'public.users', 42)");
+            s.execute(
+                    "INSERT INTO bv_alert_state (subject, category, status, checks, since) VALUES ('/b/daily/a.gz', 'daily',"
+                            + " 'FAILED', 'gzip_integrity', 3000)");
         }
     }
 
     private static List<String> rows(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement()) {
-            for (String q : List.of("SELECT id || ' ' || status || ' ' || size_bytes FROM bv_verification",
-                    "SELECT check_id || ' ' || message FROM bv_check", "SELECT id || ' ' || target FROM bv_restore",
-                    "SELECT check_id FROM bv_restore_check", "SELECT table_name || ' ' || row_count FROM bv_restore_table",
+            for (String q : List.of(
+                    "SELECT id || ' ' || status || ' ' || size_bytes FROM bv_verification",
+                    "SELECT check_id || ' ' || message FROM bv_check",
+                    "SELECT id || ' ' || target FROM bv_restore",
+                    "SELECT check_id FROM bv_restore_check",
+                    "SELECT table_name || ' ' || row_count FROM bv_restore_table",
                     "SELECT subject || ' ' || checks FROM bv_alert_state")) {
                 try (ResultSet rs = s.executeQuery(q)) {
                     while (rs.next()) {
@@ -83,9 +92,9 @@ class ResultsStoreMigrationTest {
     private static List<String> versions(Connection c) throws SQLException {
         List<String> out = new ArrayList<>();
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT version, type FROM " + ResultsStore.HISTORY_TABLE
-                     + " WHERE success = " + (c.getMetaData().getURL().startsWith("jdbc:sqlite") ? "1" : "true")
-                     + " ORDER BY installed_rank")) {
+                ResultSet rs = s.executeQuery("SELECT version, type FROM " + ResultsStore.HISTORY_TABLE
+                        + " WHERE success = " + (c.getMetaData().getURL().startsWith("jdbc:sqlite") ? "1" : "true")
+                        + " ORDER BY installed_rank")) {
             while (rs.next()) {
                 out.add(rs.getString(1) + " " + rs.getString(2));
             }
@@ -93,8 +102,13 @@ class ResultsStoreMigrationTest {
         return out;
     }
 
-    private static final List<String> OLD_ROWS = List.of("v1 FAILED 5000", "gzip_integrity truncated", "r1 embedded", "restore",
-            "public.users 42", "/b/daily/a.gz gzip_integrity");
+    private static final List<String> OLD_ROWS = List.of(
+            "v1 FAILED 5000",
+            "gzip_integrity truncated",
+            "r1 embedded",
+            "restore",
+            "public.users 42",
+            "/b/daily/a.gz gzip_integrity");
 
     /** The upgrade keeps the rows, records version 1 as the baseline, and the new code reads and writes them. */
     private void upgradeKeepsEveryRow(String url, String user, String... versions) throws Exception {
@@ -115,7 +129,8 @@ class ResultsStoreMigrationTest {
         Path good = Fixtures.backup(dir, "shop.sql.gz", "b.gz");
         Verification v = Fixtures.verify(good);
         store.save(v);
-        assertThat(queries.verificationsOf(good.toAbsolutePath().toString(), null)).hasSize(1);
+        assertThat(queries.verificationsOf(good.toAbsolutePath().toString(), null))
+                .hasSize(1);
         assertThat(queries.verificationsOf("/b/daily/a.gz", null)).hasSize(1);
     }
 
@@ -128,15 +143,17 @@ class ResultsStoreMigrationTest {
     void aPostgresStoreOfTheVersionBeforeIsUpgradedWithEveryRow() throws Exception {
         String db = "bv_migration_" + ProcessHandle.current().pid();
         try (Connection c = DriverManager.getConnection(PG + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
         }
         try {
             // PostgreSQL also gets the cluster's tables (the watcher's lock rows, Quartz's JobStore)
-            upgradeKeepsEveryRow(PG + db, "postgres", "1 BASELINE", "2 SQL", "2.1 SQL", "2.2 SQL", "3 SQL", "3.1 SQL", "5 SQL");
+            upgradeKeepsEveryRow(
+                    PG + db, "postgres", "1 BASELINE", "2 SQL", "2.1 SQL", "2.2 SQL", "3 SQL", "3.1 SQL", "5 SQL");
         } finally {
-            try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", ""); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
+                    Statement s = c.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
             }
         }
@@ -145,9 +162,11 @@ class ResultsStoreMigrationTest {
     @Test
     void aNewStoreBesideTheWatchersTableGetsEveryMigration() throws Exception {
         String url = "jdbc:sqlite:" + dir.resolve("results.db");
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
             // the watcher's idempotent table may be there first: the store is not empty, yet none of ours exists
-            s.execute("CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(100), createdAt TIMESTAMP)");
+            s.execute(
+                    "CREATE TABLE CAMEL_MESSAGEPROCESSED (processorName VARCHAR(255), messageId VARCHAR(100), createdAt TIMESTAMP)");
         }
         DataSource data = DataSources.of(url, "", "");
         ResultsStore store = new ResultsStore(data, Clock.systemUTC());
@@ -158,6 +177,8 @@ class ResultsStoreMigrationTest {
         }
         Path good = Fixtures.backup(dir, "shop.sql.gz", "b.gz");
         store.save(Fixtures.verify(good));
-        assertThat(new ResultsQueries(data).verificationsOf(good.toAbsolutePath().toString(), null)).hasSize(1);
+        assertThat(new ResultsQueries(data)
+                        .verificationsOf(good.toAbsolutePath().toString(), null))
+                .hasSize(1);
     }
 }

@@ -6,15 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backupverifier.testing.Fixtures;
-import io.backupverifier.testing.TestPostgres;
 import io.backupverifier.testing.Service;
 import io.backupverifier.testing.ServiceProcess;
-import jakarta.mail.internet.MimeMessage;
+import io.backupverifier.testing.TestPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -39,6 +37,7 @@ class ResultsStoreOutageTest {
 
     @TempDir
     Path root;
+
     GreenMail smtp;
     int port;
 
@@ -57,8 +56,12 @@ class ResultsStoreOutageTest {
     }
 
     private Service service() {
-        return new Service(root).env("SMTP_HOST", "127.0.0.1").env("SMTP_PORT", Integer.toString(port))
-                .env("ALERT_EMAIL", "ops@example.com").env("RESTORE_ON_SUSPECT", "false").env("ALERT_RETRY_DELAY", "100ms")
+        return new Service(root)
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(port))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("RESTORE_ON_SUSPECT", "false")
+                .env("ALERT_RETRY_DELAY", "100ms")
                 .env("FRESHNESS_DAILY", "36500d");
     }
 
@@ -79,7 +82,10 @@ class ResultsStoreOutageTest {
     }
 
     private static HealthCheck.Result health(Service service) {
-        return service.camel().getRegistry().lookupByNameAndType("resultsStoreHealth", HealthCheck.class).call();
+        return service.camel()
+                .getRegistry()
+                .lookupByNameAndType("resultsStoreHealth", HealthCheck.class)
+                .call();
     }
 
     @Test
@@ -87,10 +93,14 @@ class ResultsStoreOutageTest {
         try (Service service = service().start()) {
             String url = "jdbc:sqlite:" + service.own.resolve("logs/state/results.db");
             Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
-            await("first backup recorded", Duration.ofSeconds(20), () -> ServiceProcess.verdicts(url, "", first).size() == 1);
+            await(
+                    "first backup recorded",
+                    Duration.ofSeconds(20),
+                    () -> ServiceProcess.verdicts(url, "", first).size() == 1);
 
             // the results database emptied under the running service (dropped and created again)
-            try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(url);
+                    Statement s = c.createStatement()) {
                 List<String> tables = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
                     while (rs.next()) {
@@ -104,8 +114,14 @@ class ResultsStoreOutageTest {
             }
 
             Path bad = broken(service, "backup_20251227_120000.gz");
-            await("the failed backup alerted", Duration.ofSeconds(30), () -> mailed("FAILED backup_20251227_120000.gz"));
-            await("its result recorded", Duration.ofSeconds(20), () -> ServiceProcess.verdicts(url, "", bad).equals(List.of("FAILED")));
+            await(
+                    "the failed backup alerted",
+                    Duration.ofSeconds(30),
+                    () -> mailed("FAILED backup_20251227_120000.gz"));
+            await(
+                    "its result recorded",
+                    Duration.ofSeconds(20),
+                    () -> ServiceProcess.verdicts(url, "", bad).equals(List.of("FAILED")));
             assertThat(health(service).getState()).isEqualTo(HealthCheck.State.UP);
         }
     }
@@ -114,32 +130,45 @@ class ResultsStoreOutageTest {
     void loginRevokedWhileRunningStillVerifiesAndAlertsAndTheResultIsWrittenWhenTheStoreIsBack() throws Exception {
         String role = "bv_outage_" + ProcessHandle.current().pid();
         try (Connection admin = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = admin.createStatement()) {
+                Statement s = admin.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + role);
             s.execute("DROP ROLE IF EXISTS " + role);
             s.execute("CREATE ROLE " + role + " LOGIN");
             s.execute("CREATE DATABASE " + role + " OWNER " + role);
         }
         String url = SERVER + role;
-        try (Service service = service().env("RESULTS_DB_URL", url).env("RESULTS_DB_USER", role).start()) {
+        try (Service service = service()
+                .env("RESULTS_DB_URL", url)
+                .env("RESULTS_DB_USER", role)
+                .start()) {
             Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
-            await("first backup recorded", Duration.ofSeconds(20), () -> ServiceProcess.verdicts(url, "postgres", first).size() == 1);
+            await(
+                    "first backup recorded",
+                    Duration.ofSeconds(20),
+                    () -> ServiceProcess.verdicts(url, "postgres", first).size() == 1);
 
             admin("ALTER ROLE " + role + " NOLOGIN");
             admin("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + role + "'");
 
             Path bad = broken(service, "backup_20251227_120000.gz");
-            await("the failed backup alerted without the store", Duration.ofSeconds(30),
+            await(
+                    "the failed backup alerted without the store",
+                    Duration.ofSeconds(30),
                     () -> mailed("FAILED backup_20251227_120000.gz"));
             await("health DOWN", Duration.ofSeconds(10), () -> health(service).getState() == HealthCheck.State.DOWN);
-            assertThat(health(service).getMessage()).hasValueSatisfying(m -> assertThat(m).contains(role));
+            assertThat(health(service).getMessage())
+                    .hasValueSatisfying(m -> assertThat(m).contains(role));
             assertThat(ServiceProcess.verdicts(url, "postgres", bad)).isEmpty();
 
             admin("ALTER ROLE " + role + " LOGIN");
-            await("its result written once the store is back", Duration.ofSeconds(20),
+            await(
+                    "its result written once the store is back",
+                    Duration.ofSeconds(20),
                     () -> ServiceProcess.verdicts(url, "postgres", bad).equals(List.of("FAILED")));
             await("health UP", Duration.ofSeconds(10), () -> health(service).getState() == HealthCheck.State.UP);
-            assertThat(ServiceProcess.verdicts(url, "postgres", first)).as("verified once, not again during the outage").hasSize(1);
+            assertThat(ServiceProcess.verdicts(url, "postgres", first))
+                    .as("verified once, not again during the outage")
+                    .hasSize(1);
         } finally {
             admin("DROP DATABASE IF EXISTS " + role + " WITH (FORCE)");
             admin("DROP ROLE IF EXISTS " + role);
@@ -148,7 +177,7 @@ class ResultsStoreOutageTest {
 
     private static void admin(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute(sql);
         }
     }

@@ -32,7 +32,7 @@ class ResultsStorePostgresTest {
     @BeforeEach
     void createDatabase() throws Exception {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db);
             s.execute("CREATE DATABASE " + db);
         }
@@ -41,7 +41,7 @@ class ResultsStorePostgresTest {
     @AfterEach
     void dropDatabase() throws Exception {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
-             Statement s = c.createStatement()) {
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
         } catch (java.sql.SQLException e) {
             // nothing was created
@@ -58,11 +58,12 @@ class ResultsStorePostgresTest {
         Fixtures.truncate(bad, 2000);
         Verification v = Fixtures.verify(bad);
         store.save(v);
-        assertThat(new ResultsQueries(data).verificationsOf(bad.toAbsolutePath().toString(), null)).hasSize(1);
+        assertThat(new ResultsQueries(data).verificationsOf(bad.toAbsolutePath().toString(), null))
+                .hasSize(1);
         try (Connection c = DriverManager.getConnection(SERVER + db, "postgres", "");
-             Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT v.status, v.kind, c.status, c.message FROM bv_verification v"
-                     + " JOIN bv_check c ON c.verification_id = v.id WHERE c.check_id = 'gzip_integrity'")) {
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT v.status, v.kind, c.status, c.message FROM bv_verification v"
+                        + " JOIN bv_check c ON c.verification_id = v.id WHERE c.check_id = 'gzip_integrity'")) {
             assertThat(rs.next()).isTrue();
             assertThat(rs.getString(1)).isEqualTo("FAILED");
             assertThat(rs.getString(2)).isEqualTo("plain");
@@ -73,8 +74,10 @@ class ResultsStorePostgresTest {
 
     @Test
     void unreachableStoreSaysSoInOneLine() {
-        ResultsStore store = new ResultsStore(DataSources.of("jdbc:postgresql://127.0.0.1:1/none", "x", ""), Clock.systemUTC());
-        org.assertj.core.api.Assertions.assertThatThrownBy(store::init).isInstanceOf(ResultsStoreException.class)
+        ResultsStore store =
+                new ResultsStore(DataSources.of("jdbc:postgresql://127.0.0.1:1/none", "x", ""), Clock.systemUTC());
+        org.assertj.core.api.Assertions.assertThatThrownBy(store::init)
+                .isInstanceOf(ResultsStoreException.class)
                 .hasMessageStartingWith("Results store unavailable: ");
     }
 }

@@ -19,8 +19,8 @@ class WatcherIdempotencyTest {
     void aVerifiedKeyIsAnsweredWithoutTheStoreAtEveryLaterPoll() throws Exception {
         DataSource store = DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", "");
         AtomicInteger connections = new AtomicInteger();
-        DataSource counted = (DataSource) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DataSource.class},
-                (proxy, method, args) -> {
+        DataSource counted = (DataSource) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
                         connections.incrementAndGet();
                     }
@@ -40,7 +40,9 @@ class WatcherIdempotencyTest {
             assertThat(afterRestart.contains("a")).isTrue();
         }
         assertThat(connections.get()).isEqualTo(before);
-        assertThat(afterRestart.contains("b")).as("a new backup is still asked of the store").isFalse();
+        assertThat(afterRestart.contains("b"))
+                .as("a new backup is still asked of the store")
+                .isFalse();
         assertThat(connections.get()).isGreaterThan(before);
         ((AutoCloseable) store).close();
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 /** Runs the command line in-process, as bin/backup-verifier would, capturing stdout and stderr. */
 public final class Cli {
 
-    public record Result(int exit, String out, String err) { }
+    public record Result(int exit, String out, String err) {}
 
     private final Map<String, String> env = new HashMap<>();
     private final Path workDir;
@@ -37,9 +37,14 @@ public final class Cli {
     public Result run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        CliContext ctx = new CliContext(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), env, workDir, Path.of("").toAbsolutePath(),
-                clock, false);
+        CliContext ctx = new CliContext(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8),
+                env,
+                workDir,
+                Path.of("").toAbsolutePath(),
+                clock,
+                false);
         int exit = BackupVerifierCli.execute(ctx, args);
         return new Result(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }

@@ -9,10 +9,10 @@ import io.backupverifier.checks.ExtractableCheck;
 import io.backupverifier.checks.FormatCheck;
 import io.backupverifier.checks.GzipIntegrityCheck;
 import io.backupverifier.checks.MetadataCheck;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.checks.SizeCheck;
 import io.backupverifier.checks.Verification;
 import io.backupverifier.scan.BackupScanner;
+import io.backupverifier.sidecar.MetadataReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,8 +33,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public final class Fixtures {
 
-    private Fixtures() {
-    }
+    private Fixtures() {}
 
     public static byte[] bytes(String fixture) {
         try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + fixture)) {
@@ -69,7 +68,8 @@ public final class Fixtures {
         try {
             String json = "{\n  \"file\": \"" + backup.getFileName() + "\",\n  \"created_at\": \"" + createdAt + "\",\n"
                     + "  \"sha256\": \"" + sha256(backup) + "\",\n  \"size_bytes\": " + Files.size(backup) + ",\n"
-                    + "  \"database\": \"shop\"" + (category == null ? "" : ",\n  \"category\": \"" + category + "\"") + "\n}\n";
+                    + "  \"database\": \"shop\"" + (category == null ? "" : ",\n  \"category\": \"" + category + "\"")
+                    + "\n}\n";
             return write(MetadataReader.sidecarOf(backup), json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -136,8 +136,14 @@ public final class Fixtures {
 
     /** The file checks in the order of the verify route, with the default limits. */
     public static List<Check> fileChecks() {
-        return List.of(new SizeCheck(100, 100L * 1000 * 1000 * 1000), new MetadataCheck(), new ChecksumCheck(),
-                new GzipIntegrityCheck(), new ExtractableCheck(), new FormatCheck(), new DumpCompleteCheck());
+        return List.of(
+                new SizeCheck(100, 100L * 1000 * 1000 * 1000),
+                new MetadataCheck(),
+                new ChecksumCheck(),
+                new GzipIntegrityCheck(),
+                new ExtractableCheck(),
+                new FormatCheck(),
+                new DumpCompleteCheck());
     }
 
     /** Runs the one pass and every file check on a backup, as the verify route does. */

@@ -19,8 +19,7 @@ public final class JsonSchemas {
     private static final Path DIR = Path.of("docs", "schema");
     private static final String ID_PREFIX = "https://backup-verifier.example/schema/";
 
-    private JsonSchemas() {
-    }
+    private JsonSchemas() {}
 
     /** The ways {@code json} breaks {@code docs/schema/<schemaFile>}; empty when it matches. */
     public static List<String> errors(String schemaFile, String json) {
@@ -32,8 +31,13 @@ public final class JsonSchemas {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SchemaRegistry registry = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b.schemas(schemas));
-        return registry.getSchema(com.networknt.schema.SchemaLocation.of(ID_PREFIX + schemaFile))
-                .validate(json, InputFormat.JSON).stream().map(Error::toString).toList();
+        SchemaRegistry registry =
+                SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b.schemas(schemas));
+        return registry
+                .getSchema(com.networknt.schema.SchemaLocation.of(ID_PREFIX + schemaFile))
+                .validate(json, InputFormat.JSON)
+                .stream()
+                .map(Error::toString)
+                .toList();
     }
 }

@@ -47,7 +47,8 @@ public final class Service implements AutoCloseable {
         java.nio.file.Files.createDirectories(backups);
         Path config = Path.of("config/application.properties");
         Settings settings = Settings.load(config, own, env, Map.of());
-        app = new BackupVerifierApp(settings, Path.of(""), config, BackupVerifierApp.Mode.SERVICE, Clock.systemDefaultZone());
+        app = new BackupVerifierApp(
+                settings, Path.of(""), config, BackupVerifierApp.Mode.SERVICE, Clock.systemDefaultZone());
         camel = app.start();
         return this;
     }
@@ -67,12 +68,16 @@ public final class Service implements AutoCloseable {
 
     /** How many verifications of this backup are recorded. */
     public int verifications(Path backup) {
-        return queries().verificationsOf(backup.toAbsolutePath().normalize().toString(), null).size();
+        return queries()
+                .verificationsOf(backup.toAbsolutePath().normalize().toString(), null)
+                .size();
     }
 
     /** The status of the backup's latest recorded verification; null when there is none. */
     public String latestStatus(Path backup) {
-        ResultsQueries.VerificationRow latest = queries().latestVerifications().get(backup.toAbsolutePath().normalize().toString());
+        ResultsQueries.VerificationRow latest = queries()
+                .latestVerifications()
+                .get(backup.toAbsolutePath().normalize().toString());
         return latest == null ? null : latest.status();
     }
 
@@ -82,9 +87,13 @@ public final class Service implements AutoCloseable {
      * would take again would have been taken by then. An event, not a timed wait: a slow machine waits longer.
      */
     public void awaitWatcherPolls(int polls) throws InterruptedException {
-        ScheduledPollConsumer watcher = (ScheduledPollConsumer) camel.getRoute("watch-backups").getConsumer();
+        ScheduledPollConsumer watcher =
+                (ScheduledPollConsumer) camel.getRoute("watch-backups").getConsumer();
         long started = watcher.getCounter(); // counts each poll as it begins
-        await(polls + " whole polls of the watcher", Duration.ofSeconds(30), () -> watcher.getCounter() > started + polls);
+        await(
+                polls + " whole polls of the watcher",
+                Duration.ofSeconds(30),
+                () -> watcher.getCounter() > started + polls);
     }
 
     public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {

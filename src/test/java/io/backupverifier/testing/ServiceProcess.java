@@ -79,9 +79,14 @@ public final class ServiceProcess implements AutoCloseable {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "-Dbackup-verifier.home=" + home,
-                "io.backupverifier.cli.BackupVerifierCli", "run"));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+        cmd.addAll(List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dbackup-verifier.home=" + home,
+                "io.backupverifier.cli.BackupVerifierCli",
+                "run"));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
         pb.environment().putAll(env);
         process = pb.start();
@@ -152,7 +157,8 @@ public final class ServiceProcess implements AutoCloseable {
     /** The recorded verdicts of a backup, oldest first, from any results store; none while it cannot answer. */
     public static List<String> verdicts(String url, String user, Path backup) {
         try (Connection c = DriverManager.getConnection(url, user, "");
-             PreparedStatement q = c.prepareStatement("SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at")) {
+                PreparedStatement q = c.prepareStatement(
+                        "SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at")) {
             q.setString(1, backup.toAbsolutePath().normalize().toString());
             List<String> out = new ArrayList<>();
             try (ResultSet rs = q.executeQuery()) {

@@ -28,13 +28,14 @@ public final class TestPostgres {
     private static int port;
     private static EmbeddedTestServer embedded;
 
-    private TestPostgres() {
-    }
+    private TestPostgres() {}
 
     /** The server's port: 5432, or the embedded server's. */
     public static synchronized int port() {
         if (port == 0) {
-            port = !"embedded".equals(System.getProperty("bv.test.postgres")) && localAnswers() ? LOCAL_PORT : startEmbedded();
+            port = !"embedded".equals(System.getProperty("bv.test.postgres")) && localAnswers()
+                    ? LOCAL_PORT
+                    : startEmbedded();
         }
         return port;
     }
@@ -56,8 +57,8 @@ public final class TestPostgres {
     }
 
     private static boolean localAnswers() {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + LOCAL_PORT + "/postgres?connectTimeout=3",
-                USER, "")) {
+        try (Connection c = DriverManager.getConnection(
+                "jdbc:postgresql://" + HOST + ":" + LOCAL_PORT + "/postgres?connectTimeout=3", USER, "")) {
             return c.isValid(3);
         } catch (SQLException e) {
             return false;
@@ -72,15 +73,19 @@ public final class TestPostgres {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            embedded.close(); // removes the server's own directory
-            try {
-                Files.deleteIfExists(dir);
-            } catch (IOException e) {
-                // the JVM is going away
-            }
-        }, "bv-test-postgres-stop"));
-        try (Connection c = embedded.admin(); Statement s = c.createStatement()) {
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            embedded.close(); // removes the server's own directory
+                            try {
+                                Files.deleteIfExists(dir);
+                            } catch (IOException e) {
+                                // the JVM is going away
+                            }
+                        },
+                        "bv-test-postgres-stop"));
+        try (Connection c = embedded.admin();
+                Statement s = c.createStatement()) {
             // like the local test server: trust on loopback (this throw-away server listens on nothing else)
             String hba;
             try (ResultSet rs = s.executeQuery("SHOW hba_file")) {
@@ -101,7 +106,8 @@ public final class TestPostgres {
     private static void awaitTrust(int embeddedPort) throws SQLException, InterruptedException {
         long end = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + HOST + ":" + embeddedPort + "/postgres", USER, "")) {
+            try (Connection c = DriverManager.getConnection(
+                    "jdbc:postgresql://" + HOST + ":" + embeddedPort + "/postgres", USER, "")) {
                 return;
             } catch (SQLException e) {
                 if (System.nanoTime() > end) {

@@ -9,9 +9,11 @@ public final class ThrowsError {
 
     /** The same from a thread of its own, outside any route. */
     public void inThread() {
-        Thread t = new Thread(() -> {
-            throw new NoClassDefFoundError("raised by a test thread");
-        }, "test-thread");
+        Thread t = new Thread(
+                () -> {
+                    throw new NoClassDefFoundError("raised by a test thread");
+                },
+                "test-thread");
         t.start();
     }
 }
