@@ -20,35 +20,13 @@ home=$(cd "${BV_HOME:-.}" && pwd)
 bv="$home/bin/backup-verifier"
 [ -f "$home/target/backup-verifier.jar" ] || (cd "$home" && mvn -q -B package -DskipTests)
 work=${BENCH_WORK:-bench/work/scale}
-fixture=src/test/resources/fixtures/shop.sql.gz
 pg_host=${PG_HOST:-127.0.0.1} pg_port=${PG_PORT:-5432} pg_user=${PG_USER:-postgres}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 psql_() { psql -X -q -h "$pg_host" -p "$pg_port" -U "$pg_user" -d postgres -v ON_ERROR_STOP=1 "$@"; }
 
-fixture_size=$(stat -c %s "$fixture")
-fixture_sha=$(sha256sum "$fixture" | cut -d' ' -f1)
 
-generate() { # N dir: as bench/scale.sh (70% daily, 20% weekly, 10% monthly, one hour apart, newest now)
-  local n=$1 dir=$2 i cat name created names=()
-  [ -f "$dir/.complete" ] && return
-  rm -rf "$dir"; mkdir -p "$dir/daily" "$dir/weekly" "$dir/monthly"
-  local now t at; printf -v now '%(%s)T' -1
-  for ((i = 0; i < n; i++)); do
-    case $((i % 10)) in 7|8) cat=weekly ;; 9) cat=monthly ;; *) cat=daily ;; esac
-    t=$((now - 3600 * (n - i)))
-    printf -v created '%(%Y%m%d_%H%M%S)T' "$t"
-    printf -v at '%(%Y-%m-%dT%H:%M:%SZ)T' "$t"
-    name="$cat/shop_${i}_$created.sql.gz"
-    names+=("$dir/$name")
-    printf '{\n  "file": "%s",\n  "created_at": "%s",\n  "sha256": "%s",\n  "size_bytes": %s,\n  "database": "shop",\n  "category": "%s"\n}\n' \
-      "$(basename "$name")" "$at" "$fixture_sha" "$fixture_size" "$cat" \
-      > "$dir/$name.meta.json"
-  done
-  printf '%s\0' "${names[@]}" | xargs -0 -n 500 sh -c 'tee "$@" < "'"$fixture"'" > /dev/null' sh
-  printf '%s\0' "${names[@]}" | xargs -0 -n 500 touch -d '-1 hour'
-  touch "$dir/.complete"
-}
+. bench/backups.sh
 
 pass() { # N backups runDir nodes: "seconds results" until each of N backups has a result in the store
   local n=$1 backups=$2 run=$3 count=$4 t0 t1 i done=0 # db and pids: global, for the EXIT trap
