@@ -230,14 +230,14 @@ public final class ResultsQueries {
                 Map.of());
     }
 
-    /** When each file last passed a restore test (epoch ms), by file path as stored: one query. */
+    /** When each file last passed a restore test (epoch ms; ERROR, a test that could not run, proves nothing), by path: one query. */
     public Map<String, Long> lastSuccessfulRestores() {
         return read(
                 c -> {
                     Map<String, Long> out = new HashMap<>();
                     try (Statement s = c.createStatement();
                             ResultSet rs = s.executeQuery("SELECT file_path, max(tested_at) FROM bv_restore"
-                                    + " WHERE status <> 'FAILED' GROUP BY file_path")) {
+                                    + " WHERE status IN ('PASSED', 'WARNING') GROUP BY file_path")) {
                         while (rs.next()) {
                             out.put(rs.getString(1), rs.getLong(2));
                         }
@@ -327,8 +327,8 @@ public final class ResultsQueries {
                             }
                         }
                         long lastRestore;
-                        try (ResultSet rs =
-                                s.executeQuery("SELECT max(tested_at) FROM bv_restore WHERE status <> 'FAILED'")) {
+                        try (ResultSet rs = s.executeQuery(
+                                "SELECT max(tested_at) FROM bv_restore WHERE status IN ('PASSED', 'WARNING')")) {
                             rs.next();
                             lastRestore = rs.getLong(1);
                         }
