@@ -15,6 +15,7 @@ public final class Verification implements BackupResult {
     private final Metadata metadata;
     private final String category;
     private final Map<String, CheckResult> checks = new LinkedHashMap<>();
+    private volatile String restoreTestedSha256;
 
     public Verification(ScanResult scan, Metadata metadata, String category) {
         this.scan = scan;
@@ -51,6 +52,18 @@ public final class Verification implements BackupResult {
 
     public CheckResult check(String id) {
         return checks().get(id);
+    }
+
+    /**
+     * The SHA-256 of the file as the restore test attached here read it (the content its verdict is
+     * about); null when there was none, or it did not read the whole file.
+     */
+    public String restoreTestedSha256() {
+        return restoreTestedSha256;
+    }
+
+    public void restoreTestedSha256(String sha256) {
+        this.restoreTestedSha256 = sha256;
     }
 
     @Override

@@ -275,7 +275,10 @@ public final class Settings {
         return CamelProperties.of(this, service);
     }
 
-    /** Named consistency queries from the configured file (name = SQL returning one count). */
+    /**
+     * Named consistency queries from the configured file (name = SQL returning one count). Each must
+     * be one statement that reads ({@link ReadOnlyQuery}): one that is not stops start-up naming it.
+     */
     public Map<String, String> consistencyQueries(Path home) throws ConfigException {
         String configured = get("restore.consistency-file");
         Path file = configured.isEmpty()
@@ -295,9 +298,16 @@ public final class Settings {
             throw new ConfigException(
                     label("restore.consistency-file") + ": cannot read " + file + ": " + e.getMessage());
         }
-        p.stringPropertyNames().stream()
-                .sorted()
-                .forEach(k -> queries.put(k, p.getProperty(k).strip()));
+        for (String k : p.stringPropertyNames().stream().sorted().toList()) {
+            String sql = p.getProperty(k).strip();
+            try {
+                ReadOnlyQuery.check(sql);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(
+                        label("restore.consistency-file") + ": " + file + ": " + k + " " + e.getMessage());
+            }
+            queries.put(k, sql);
+        }
         return queries;
     }
 }

@@ -18,7 +18,8 @@ import org.sqlite.SQLiteDataSource;
  * SQL on {@code jdbc:liveDatabase}; this bean supplies the statements and turns their rows into
  * verdicts. The data source makes every connection read-only before the first statement
  * (PostgreSQL: {@code default_transaction_read_only}, lock and statement timeouts as session
- * options; SQLite: a read-only connection), so nothing can be written, whatever a configured
+ * options; SQLite: a read-only connection), and each consistency query is one statement that
+ * reads, run in a READ ONLY transaction of its own: nothing can be written, whatever a configured
  * query tries.
  */
 public final class LiveDatabaseCheck {
@@ -190,16 +191,12 @@ public final class LiveDatabaseCheck {
 
     /**
      * The consistency queries, run and judged by {@link ConsistencyCheck} on one connection of the
-     * same read-only data source, in one transaction that is rolled back: nothing is ever committed.
+     * same read-only data source: each one statement that reads, in a READ ONLY transaction of its
+     * own that is rolled back (PostgreSQL): nothing is ever committed.
      */
     public void consistency(LiveDatabaseResult r) {
         try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                r.record("consistency", ConsistencyCheck.run(c, consistency));
-            } finally {
-                c.rollback();
-            }
+            r.record("consistency", ConsistencyCheck.run(c, consistency));
         } catch (SQLException e) {
             r.record("consistency", CheckResult.failed("Consistency checks failed: " + firstLine(e)));
         }

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Restores a pg_dump custom archive with the real {@code pg_restore --no-owner --no-acl -j N},
- * when one is installed (PG_BIN_DIR, else the PATH). A gzip-wrapped archive is inflated into
- * the work directory first: pg_restore -j needs a seekable file.
+ * when one is installed (PG_BIN_DIR, else the PATH), from a copy in the work directory (a
+ * gzip-wrapped archive inflated: pg_restore -j needs a seekable file).
  */
 public final class CustomArchiveRestorer implements ContentRestorer {
 
@@ -49,12 +49,13 @@ public final class CustomArchiveRestorer implements ContentRestorer {
                         + "install the PostgreSQL client tools (e.g. apt-get install postgresql-client) or set PG_BIN_DIR";
     }
 
+    /**
+     * pg_restore reads a private copy, never the backup: what it restores is then exactly what was
+     * read and hashed ({@link RestoreResult#contentSha256}), even if the backup is replaced meanwhile.
+     */
     @Override
     public RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result) throws IOException {
-        if (!BackupContent.gzip(backup)) {
-            return restore(backup, db, timeout);
-        }
-        Path archive = content.copy(backup, WorkFiles.ARCHIVE, workDir);
+        Path archive = content.copy(backup, WorkFiles.ARCHIVE, workDir, result::contentRead);
         try {
             return restore(archive, db, timeout);
         } finally {

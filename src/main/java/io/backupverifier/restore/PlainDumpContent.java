@@ -22,7 +22,7 @@ final class PlainDumpContent implements ContentRestorer {
     /** Restores as the restore role; the checks that run inside the restore's schedule with search_path pg_catalog, pg_temp. */
     @Override
     public RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result) throws IOException {
-        try (InputStream dump = content.open(backup)) {
+        try (InputStream dump = content.open(backup, result::contentRead)) {
             return new PlainDumpRestorer(
                             db::connectForRestore, db::connectForChecks, parallelism, spoolDir, maxStatement)
                     .restore(dump, result::loading);

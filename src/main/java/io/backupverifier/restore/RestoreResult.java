@@ -29,6 +29,7 @@ public final class RestoreResult implements BackupResult {
     private volatile RestoreProgress progress = RestoreProgress.NONE;
     private volatile Clock clock = Clock.systemUTC();
     private Instant startedAt = Instant.now();
+    private volatile String contentSha256;
 
     public RestoreResult(Path file, String category, long sizeBytes) {
         this.file = file;
@@ -149,5 +150,17 @@ public final class RestoreResult implements BackupResult {
 
     void outcome(RestoreOutcome o) {
         this.outcome = o;
+    }
+
+    /**
+     * The SHA-256 (hex) of the backup file as this test read it, when it read all of it: the content
+     * its verdict is about. Null when the test stopped before the end of the file or read nothing.
+     */
+    public String contentSha256() {
+        return contentSha256;
+    }
+
+    void contentRead(String sha256) {
+        this.contentSha256 = sha256;
     }
 }

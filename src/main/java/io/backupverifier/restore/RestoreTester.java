@@ -324,7 +324,7 @@ public final class RestoreTester {
 
     private void sqlite(RestoreResult result, Path file) throws IOException {
         // always a copy: opening the backup itself could change it
-        Path copy = content.copy(file, WorkFiles.SQLITE, workDir());
+        Path copy = content.copy(file, WorkFiles.SQLITE, workDir(), result::contentRead);
         try {
             long t = System.currentTimeMillis();
             result.target("temporary copy");

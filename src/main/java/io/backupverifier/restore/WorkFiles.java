@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 enum WorkFiles {
 
-    /** A gzip-wrapped custom archive, inflated for pg_restore -j (which needs a seekable file). */
+    /** A custom archive's copy (inflated when gzip) that pg_restore -j reads: seekable, and exactly what was hashed. */
     ARCHIVE("archive-", ".dump"),
     /** The private copy of an SQLite backup that is opened (never the backup itself). */
     SQLITE("sqlite-", ".db"),

@@ -14,8 +14,8 @@ import java.util.Optional;
  * A backup FAILED only on its sidecar or checksum while its data read cleanly is restore-tested
  * once per content of the file, not on every run: the verdict is remembered in the results store
  * under the file's path, size, modification time and SHA-256 (all known from the streaming pass),
- * and later verifications of the same content reuse it, saying when the test ran, until the file
- * changes.
+ * when the restore test read the same bytes, and later verifications of the same content reuse it,
+ * saying when the test ran, until the file changes.
  */
 public final class SuspectRestores {
 
@@ -70,12 +70,16 @@ public final class SuspectRestores {
     /**
      * Remembers the verdict of the restore test just attached to the verification. One that
      * could not run or was not possible (ERROR, SKIPPED) is not a verdict on the data: the next
-     * verification tries again.
+     * verification tries again. Nor is one on other content: the restore test reads the file
+     * again, and only when it read all of it and its SHA-256 is the verification's is its verdict
+     * about the content remembered under that hash (the file may be replaced in between, and its
+     * modification time set back).
      */
     public Verification remember(Verification v) {
         CheckResult restore = v.check(CheckId.RESTORE.id());
         if (restore == null
                 || !keyed(v)
+                || !v.scan().sha256().equals(v.restoreTestedSha256())
                 || restore.status() == CheckStatus.ERROR
                 || restore.status() == CheckStatus.SKIPPED) {
             return v;

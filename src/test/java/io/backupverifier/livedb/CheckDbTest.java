@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
+import io.backupverifier.restore.ConsistencyCheck;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Files;
@@ -14,6 +17,8 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -54,13 +59,16 @@ class CheckDbTest {
             s.execute("INSERT INTO auth_user VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x')");
             s.execute("INSERT INTO core_userprofile (user_id) VALUES (1)"); // users 2 and 3 have no profile
             s.execute("CREATE TABLE written (id int)");
+            s.execute("CREATE TABLE kept (id int)");
+            s.execute("INSERT INTO kept VALUES (1), (2), (3)");
         }
         Path queries = root.resolve("consistency.properties");
         Files.writeString(
                 queries,
                 "users_without_profiles = SELECT count(*) FROM auth_user u LEFT JOIN core_userprofile p"
                         + " ON p.user_id = u.id WHERE p.id IS NULL\n"
-                        + "sneaky_write = WITH w AS (INSERT INTO written VALUES (1) RETURNING 1) SELECT count(*) - 1 FROM w\n");
+                        + "sneaky_write = WITH w AS (INSERT INTO written VALUES (1) RETURNING 1) SELECT count(*) - 1 FROM w\n"
+                        + "sneaky_delete = WITH d AS (DELETE FROM kept RETURNING 1) SELECT count(*) FROM d\n");
         cli = new Cli(root)
                 .env("BACKUP_DIR", root.toString())
                 .env("DB_HOST", TestPostgres.HOST)
@@ -94,11 +102,63 @@ class CheckDbTest {
         String consistency = b.at("/checks/consistency/message").asText();
         assertThat(consistency).contains("users_without_profiles: 2");
         assertThat(consistency).contains("sneaky_write: query failed").contains("read-only transaction");
-        try (Connection c = connect(db);
+        assertThat(consistency).contains("sneaky_delete: query failed").contains("in a read-only transaction)");
+        assertThat(count(db, "written")).as("rows written by check-db").isZero();
+        assertThat(count(db, "kept")).as("rows left after check-db").isEqualTo(3);
+    }
+
+    private long count(String database, String table) throws Exception {
+        try (Connection c = connect(database);
                 Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT count(*) FROM written")) {
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
             rs.next();
-            assertThat(rs.getInt(1)).as("rows written by check-db").isZero();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void aQueryOfSeveralStatementsStopsStartUpNamingIt() throws Exception {
+        Path queries = root.resolve("several.properties");
+        // pgjdbc sends every statement of the string: this one would commit a DELETE on the live database
+        Files.writeString(queries, "wipe = SET TRANSACTION READ WRITE; DELETE FROM kept; COMMIT; SELECT 0\n");
+        Cli.Result r = cli.env("CONSISTENCY_CHECKS_FILE", queries.toString()).run("check-db");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out() + r.err())
+                .contains(
+                        "CONSISTENCY_CHECKS_FILE (restore.consistency-file): " + queries
+                                + ": wipe holds 4 statements: a consistency query is one SELECT, WITH, VALUES or TABLE statement");
+        assertThat(count(db, "kept")).isEqualTo(3);
+    }
+
+    /**
+     * The consistency queries are read-only by themselves, not only thanks to check-db's session: on a
+     * connection whose transactions are read-write (a restored test database's), a data-modifying WITH
+     * fails and a string of statements is refused; a query that reads runs as before.
+     */
+    @Test
+    void consistencyQueriesCannotWriteOnAReadWriteConnection() throws Exception {
+        Map<String, String> queries = new LinkedHashMap<>();
+        queries.put("kept_rows", "SELECT count(*) - 3 FROM kept");
+        queries.put("sneaky_delete", "WITH d AS (DELETE FROM kept RETURNING 1) SELECT count(*) FROM d");
+        queries.put("several", "SET TRANSACTION READ WRITE; DELETE FROM kept; COMMIT; SELECT 0");
+        queries.put("with_then_delete", "WITH x AS (SELECT 1) DELETE FROM kept WHERE id IN (SELECT * FROM x)");
+        try (Connection c = connect(db)) {
+            CheckResult r = ConsistencyCheck.run(c, queries);
+            assertThat(r.status()).isEqualTo(CheckStatus.FAILED);
+            assertThat(r.message())
+                    .doesNotContain("kept_rows")
+                    // PostgreSQL names the statement: a SELECT whose WITH deletes
+                    .contains("sneaky_delete: query failed (ERROR: cannot execute SELECT in a read-only transaction)")
+                    .contains("several: query refused (holds 4 statements")
+                    .contains(
+                            "with_then_delete: query failed (ERROR: cannot execute DELETE in a read-only transaction)");
+            assertThat(c.getAutoCommit()).as("the connection as it was").isTrue();
+        }
+        assertThat(count(db, "kept")).isEqualTo(3);
+        try (Connection c = connect(db)) {
+            assertThat(ConsistencyCheck.run(c, Map.of("kept_rows", "SELECT count(*) - 3 FROM kept"))
+                            .message())
+                    .isEqualTo("Data consistency verified: kept_rows all 0");
         }
     }
 
@@ -151,7 +211,9 @@ class CheckDbTest {
         Files.writeString(
                 queries,
                 "orders_without_customer = SELECT count(*) FROM orders o LEFT JOIN customers c ON c.id = o.customer_id"
-                        + " WHERE c.id IS NULL\nwrite_attempt = DELETE FROM orders RETURNING 1\n");
+                        + " WHERE c.id IS NULL\n"
+                        // begins with WITH, yet deletes: the read-only connection refuses it
+                        + "write_attempt = WITH o AS (SELECT id FROM orders) DELETE FROM orders WHERE id IN (SELECT id FROM o)\n");
         Cli.Result r = new Cli(root)
                 .env("BACKUP_DIR", root.toString())
                 .env("DATABASE_TYPE", "sqlite")

@@ -83,7 +83,9 @@ class RestoreTesterTest {
 
     @Test
     void goodDumpPassesEveryRestoreCheckWithExactRowCounts() {
-        RestoreResult r = tester().test(Fixtures.backup(dir, "shop.sql.gz", "backup_20251227_120000.gz"));
+        Path backup = Fixtures.backup(dir, "shop.sql.gz", "backup_20251227_120000.gz");
+        RestoreResult r = tester().test(backup);
+        assertThat(r.contentSha256()).as("the content it restored").isEqualTo(Fixtures.sha256(backup));
         assertThat(r.checks().keySet()).containsExactlyElementsOf(RestoreTester.CHECK_IDS);
         r.checks()
                 .forEach((id, c) ->
@@ -188,8 +190,12 @@ class RestoreTesterTest {
         assumeTrue(
                 CustomArchiveRestorer.find("").isPresent(),
                 "pg_restore is not installed: skipping the custom-archive restore");
-        RestoreResult r = tester().test(Fixtures.backup(dir, "shop.dump", "backup.dump"));
+        Path backup = Fixtures.backup(dir, "shop.dump", "backup.dump");
+        RestoreResult r = tester().test(backup);
         assertThat(r.checks().get("restore").message()).contains("(pg_restore)");
+        assertThat(r.contentSha256())
+                .as("pg_restore read a copy of exactly this")
+                .isEqualTo(Fixtures.sha256(backup));
         r.checks()
                 .forEach((id, c) ->
                         assertThat(c.status()).as(id + ": " + c.message()).isEqualTo(CheckStatus.PASSED));
