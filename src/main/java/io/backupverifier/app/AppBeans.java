@@ -1,5 +1,6 @@
 package io.backupverifier.app;
 
+import io.backupverifier.alert.AlertMail;
 import io.backupverifier.alert.AlertMailRenderer;
 import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.alert.AlertState;
@@ -22,6 +23,8 @@ import io.backupverifier.history.SizeAnomalyCheck;
 import io.backupverifier.livedb.LiveDatabaseCheck;
 import io.backupverifier.maintenance.LogMaintenance;
 import io.backupverifier.ops.BackupDirectoryHealthCheck;
+import io.backupverifier.ops.ClusterHealthCheck;
+import io.backupverifier.ops.ClusterView;
 import io.backupverifier.ops.Metrics;
 import io.backupverifier.ops.ResultsStoreHealthCheck;
 import io.backupverifier.report.ReportRows;
@@ -33,27 +36,43 @@ import io.backupverifier.restore.RestoreAttachment;
 import io.backupverifier.restore.RestoreTarget;
 import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.restore.TestDatabaseCleanup;
+import io.backupverifier.run.BackupDone;
+import io.backupverifier.run.Runs;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
 import io.backupverifier.sidecar.Category;
 import io.backupverifier.store.ClusterNode;
+import io.backupverifier.store.ClusteredTimers;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResilientMessageIdRepository;
 import io.backupverifier.store.ResultsQueries;
 import io.backupverifier.store.ResultsStore;
 import io.backupverifier.store.SuspectRestores;
 import io.backupverifier.store.WatchReadLock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The beans the routes call by name. Everything is plain Java built from {@link Settings};
@@ -61,8 +80,7 @@ import org.apache.camel.spi.Registry;
  */
 public final class AppBeans implements CamelConfiguration {
 
-    private static final io.micrometer.core.instrument.MeterRegistry FALLBACK_REGISTRY =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private static final MeterRegistry FALLBACK_REGISTRY = new SimpleMeterRegistry();
 
     private final Settings settings;
     private final Map<String, String> consistency;
@@ -101,7 +119,7 @@ public final class AppBeans implements CamelConfiguration {
      * The one scanner: made by {@link #scanAhead} before Camel runs (its own daemon pool), else at
      * configure time on Camel's pool, shut down when Camel stops.
      */
-    private synchronized BackupScanner scanner(java.util.function.Supplier<java.util.concurrent.ExecutorService> pool) {
+    private synchronized BackupScanner scanner(Supplier<ExecutorService> pool) {
         if (scanner == null) {
             scanner = new BackupScanner(pool.get(), progress, settings.maxExpandedSize(), settings.maxExpansionRatio());
         }
@@ -109,7 +127,7 @@ public final class AppBeans implements CamelConfiguration {
     }
 
     /** Starts reading a backup before Camel has started; the verify route's scan of it takes the result. */
-    void scanAhead(java.nio.file.Path file) {
+    void scanAhead(Path file) {
         scanner(BackupScanner::ownPool).scanAhead(file, catalog().files());
     }
 
@@ -177,12 +195,9 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("watchReadLock", watchReadLock(context, results, verified));
         if (settings.flag("cluster.enabled")) {
             // several nodes: every metric (Camel's and the product's) carries this node's name as the label node
-            java.util.Set<io.micrometer.core.instrument.MeterRegistry> made =
-                    r.findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            Set<MeterRegistry> made = r.findByType(MeterRegistry.class);
             if (made.isEmpty()) {
-                io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
-                        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 metrics.config().commonTags("node", ClusterNode.name());
                 r.bind(
                         "metricsRegistry",
@@ -191,8 +206,8 @@ public final class AppBeans implements CamelConfiguration {
                 made.forEach(m -> m.config().commonTags("node", ClusterNode.name()));
             }
             // several nodes share this store: the timers fire once between them
-            context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
-                    .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
+            context.getComponent("quartz", QuartzComponent.class)
+                    .setProperties(ClusteredTimers.quartzProperties(results));
         }
 
         r.bind("reportRows", new ReportRows(catalog, queries));
@@ -205,11 +220,11 @@ public final class AppBeans implements CamelConfiguration {
                         queries,
                         clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
-        r.bind("runs", new io.backupverifier.run.Runs());
-        r.bind("backupDone", new io.backupverifier.run.BackupDone());
+        r.bind("runs", new Runs());
+        r.bind("backupDone", new BackupDone());
         boolean clustered = settings.flag("cluster.enabled");
         Duration resendAfter = Units.duration(settings.get("alert.resend-interval"));
-        java.util.function.Consumer<io.backupverifier.alert.AlertMail> keepAlert;
+        Consumer<AlertMail> keepAlert;
         if (clustered) {
             // several nodes: the outbox is a table they share, and they take the alert decisions in turn
             SharedAlertOutbox shared =
@@ -260,14 +275,14 @@ public final class AppBeans implements CamelConfiguration {
                 : () -> new EmbeddedTarget(settings.restoreWorkDir(), settings.get("restore.embedded-user"));
         // when the application stops (after in-flight restore tests), no embedded server outlives it
         try {
-            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
                     EmbeddedTarget.closeAll();
-                    if (pool instanceof java.io.Closeable closeable) { // the results store's connection pool
+                    if (pool instanceof Closeable closeable) { // the results store's connection pool
                         try {
                             closeable.close();
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             // closing: nothing left to do
                         }
                     }
@@ -299,17 +314,16 @@ public final class AppBeans implements CamelConfiguration {
                         clock));
         r.bind("metrics", new Metrics(() -> {
             // Camel's Prometheus registry when metrics are on (service mode), else a private one
-            java.util.Set<io.micrometer.core.instrument.MeterRegistry> found =
-                    context.getRegistry().findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            Set<MeterRegistry> found = context.getRegistry().findByType(MeterRegistry.class);
             return found.isEmpty() ? FALLBACK_REGISTRY : found.iterator().next();
         }));
         r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
         r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));
         // the status page asks it only with CLUSTER_ENABLED (it reads the cluster's tables on PostgreSQL)
-        io.backupverifier.ops.ClusterView cluster = new io.backupverifier.ops.ClusterView(results, ClusterNode.name());
+        ClusterView cluster = new ClusterView(results, ClusterNode.name());
         r.bind("clusterView", cluster);
         if (settings.flag("cluster.enabled")) {
-            r.bind("clusterHealth", new io.backupverifier.ops.ClusterHealthCheck(cluster));
+            r.bind("clusterHealth", new ClusterHealthCheck(cluster));
         }
         LiveDatabaseCheck live = new LiveDatabaseCheck(
                 new LiveDatabaseCheck.Target(
@@ -345,7 +359,7 @@ public final class AppBeans implements CamelConfiguration {
      * The watcher's read lock: the stable-for check, and with CLUSTER_ENABLED (several nodes share the
      * backup directory and the PostgreSQL results store) a lock row there, so one node verifies a backup.
      */
-    private GenericFileExclusiveReadLockStrategy<java.io.File> watchReadLock(
+    private GenericFileExclusiveReadLockStrategy<File> watchReadLock(
             CamelContext context, DataSource results, ResilientMessageIdRepository verified) {
         long stableFor = Units.duration(settings.get("watch.stable-for")).toMillis();
         // looks a few times per stable time, so a file is taken soon after it became stable

@@ -2,10 +2,14 @@ package io.backupverifier.checks;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.scan.BackupScanner;
+import io.backupverifier.scan.ContentKind;
+import io.backupverifier.scan.ContentReport;
+import io.backupverifier.scan.GzipReport;
 import io.backupverifier.scan.ScanResult;
 import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
 import java.io.File;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -61,7 +65,7 @@ public final class BackupInspector {
     private static Path pathOf(String s) {
         try {
             return Path.of(s);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             StringBuilder safe = new StringBuilder();
             s.codePoints().forEach(c -> safe.append(c < 128 ? Character.toString(c) : "?"));
             return Path.of(safe.toString());
@@ -75,10 +79,8 @@ public final class BackupInspector {
                 null,
                 why,
                 null,
-                new io.backupverifier.scan.GzipReport(
-                        false, 0, 0, 0, io.backupverifier.scan.GzipReport.Problem.UNREADABLE, why),
-                new io.backupverifier.scan.ContentReport(
-                        io.backupverifier.scan.ContentKind.UNKNOWN, why, 0, why, null, null),
+                new GzipReport(false, 0, 0, 0, GzipReport.Problem.UNREADABLE, why),
+                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null),
                 0);
     }
 }

@@ -11,6 +11,7 @@ import io.backupverifier.history.CategoryResult;
 import io.backupverifier.restore.CustomArchiveRestorer;
 import io.backupverifier.store.ResultsQueries;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -28,6 +29,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -192,7 +194,7 @@ final class InstallationChecks {
             t.connect(host, port, auth ? user : null, auth ? settings.get("smtp.password") : null);
             return Item.ok(
                     "smtp", "SMTP server", where + " answers EHLO" + (auth ? " and accepts the login of " + user : ""));
-        } catch (jakarta.mail.AuthenticationFailedException e) {
+        } catch (AuthenticationFailedException e) {
             return Item.failed(
                     "smtp",
                     "SMTP server",
@@ -380,7 +382,7 @@ final class InstallationChecks {
             CheckResult f = r.checks().get("freshness");
             String id = "freshness_" + r.category();
             String name = r.category() + " backups fresh";
-            String key = "FRESHNESS_" + r.category().toUpperCase(java.util.Locale.ROOT);
+            String key = "FRESHNESS_" + r.category().toUpperCase(Locale.ROOT);
             out.add(
                     f.status() == CheckStatus.FAILED
                             ? Item.failed(

@@ -2,6 +2,7 @@ package io.backupverifier.restore;
 
 import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -179,7 +180,7 @@ public final class AmcheckCheck implements RestoreCheck {
                 try (ResultSet rs = taken.executeQuery()) {
                     if (rs.next()) { // the dump has a schema of that name: ours gets another
                         byte[] b = new byte[4];
-                        new java.security.SecureRandom().nextBytes(b);
+                        new SecureRandom().nextBytes(b);
                         schema = SCHEMA + "_" + HexFormat.of().formatHex(b);
                     }
                 }

@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -7,7 +8,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The default restore target: an embedded PostgreSQL (zonky's binaries, newest major) started
@@ -17,7 +21,7 @@ import java.util.Map;
 public final class EmbeddedTarget implements RestoreTarget {
 
     /** Servers running now: stopped by {@link #closeAll()} when the application stops. */
-    private static final java.util.Set<EmbeddedTarget> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<EmbeddedTarget> OPEN = ConcurrentHashMap.newKeySet();
 
     private static final Object STARTING = new Object();
 
@@ -44,7 +48,7 @@ public final class EmbeddedTarget implements RestoreTarget {
      */
     public static void closeAll() {
         synchronized (STARTING) {
-            for (EmbeddedTarget t : java.util.List.copyOf(OPEN)) {
+            for (EmbeddedTarget t : List.copyOf(OPEN)) {
                 t.close();
             }
         }
@@ -81,7 +85,7 @@ public final class EmbeddedTarget implements RestoreTarget {
 
     /** Memory for one index build: an eighth of this machine's, within 64 MB and 1 GB. */
     static long maintenanceWorkMemMb() {
-        long total = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        long total = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getTotalMemorySize()
                 : 2L << 30;
         return Math.max(64, Math.min(1024, total / 8 / (1 << 20)));

@@ -1,6 +1,7 @@
 package io.backupverifier.restore;
 
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
@@ -409,7 +410,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(frozenSql, in);
                 c.commit();
                 return n;
-            } catch (SQLException | java.io.IOException e) {
+            } catch (SQLException | IOException e) {
                 c.rollback();
                 throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
             }

@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
@@ -95,9 +96,9 @@ public final class ResultsQueries {
      * Whether the store answers and has its tables: empty when it does, else why not. A store
      * that does not exist yet answers (the first result creates it).
      */
-    public java.util.Optional<String> problem() {
+    public Optional<String> problem() {
         if (dataSource == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {
@@ -105,9 +106,9 @@ public final class ResultsQueries {
                     List.of("bv_verification", "bv_check", "bv_restore", "bv_restore_check", "bv_restore_table")) {
                 s.executeQuery("SELECT count(*) FROM " + table + " WHERE 1 = 0").close();
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (SQLException e) {
-            return java.util.Optional.of(
+            return Optional.of(
                     ResultsStore.missingSchema(e)
                             ? "tables missing (" + e.getMessage().strip() + ")"
                             : e.getMessage().strip());
@@ -422,7 +423,7 @@ public final class ResultsQueries {
     }
 
     /** The latest remembered restore verdict for this exact content of the file, if it was restore-tested. */
-    public java.util.Optional<ResultsStore.RestoreVerdict> restoreVerdict(
+    public Optional<ResultsStore.RestoreVerdict> restoreVerdict(
             Path file, long sizeBytes, long modifiedAt, String sha256) {
         return read(
                 c -> {
@@ -435,12 +436,12 @@ public final class ResultsQueries {
                         q.setString(4, sha256);
                         try (ResultSet rs = q.executeQuery()) {
                             return rs.next()
-                                    ? java.util.Optional.of(new ResultsStore.RestoreVerdict(
+                                    ? Optional.of(new ResultsStore.RestoreVerdict(
                                             rs.getString(1), rs.getString(2), rs.getLong(3)))
-                                    : java.util.Optional.empty();
+                                    : Optional.empty();
                         }
                     }
                 },
-                java.util.Optional.empty());
+                Optional.empty());
     }
 }

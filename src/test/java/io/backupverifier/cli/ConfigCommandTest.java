@@ -8,6 +8,7 @@ import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.JsonSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +46,8 @@ class ConfigCommandTest {
         Cli.Result r = cli.run("config", "--config", props.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out())
-                .containsPattern("BACKUP_DIR +"
-                        + java.util.regex.Pattern.quote(root.resolve("backups").toString()) + " +environment");
+                .containsPattern(
+                        "BACKUP_DIR +" + Pattern.quote(root.resolve("backups").toString()) + " +environment");
         assertThat(r.out()).containsPattern("SMTP_PASSWORD +\\*{8} +\\.env");
         assertThat(r.out()).containsPattern("MIN_BACKUP_SIZE +100B +default");
         assertThat(r.out()).containsPattern("DAILY_VERIFY_CRON +0 0 2 \\* \\* \\? +environment");

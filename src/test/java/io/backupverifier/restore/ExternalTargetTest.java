@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -103,7 +104,7 @@ class ExternalTargetTest {
             assertThat(new TestDatabaseCleanup(server, dir, 7, Clock.systemDefaultZone()).removeOrphans())
                     .as("kept on purpose: not an orphan")
                     .isEmpty();
-            Clock later = Clock.offset(Clock.systemDefaultZone(), java.time.Duration.ofDays(8));
+            Clock later = Clock.offset(Clock.systemDefaultZone(), Duration.ofDays(8));
             assertThat(new TestDatabaseCleanup(server, dir, 7, later)
                             .run().stream().map(Maintained::message))
                     .contains("Dropped test database " + db.database() + " (older than 7 days)");

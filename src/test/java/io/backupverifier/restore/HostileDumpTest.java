@@ -1,12 +1,15 @@
 package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,9 +18,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -129,15 +136,13 @@ class HostileDumpTest {
     void aDumpThatSetsItsDatabasesRoleCannotTurnTheAdminIntoTheRestoreRole() throws Exception {
         // ALTER DATABASE ... SET role applies to every later session, the admin's too: its amcheck
         // install then ran as the restore role and amcheck was SKIPPED, blamed on the test server
-        String dump = new String(
-                Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), java.nio.charset.StandardCharsets.UTF_8);
+        String dump = new String(Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), StandardCharsets.UTF_8);
         int trailer = dump.indexOf("-- PostgreSQL database dump complete");
         String hostile =
                 dump.substring(0, trailer) + "DO $$BEGIN EXECUTE pg_catalog.format('ALTER DATABASE %I SET role = %L',"
                         + " pg_catalog.current_database(), CURRENT_USER); END$$;\n\n" + dump.substring(trailer);
         Path backup = Fixtures.write(
-                dir.resolve("role_20251227_120000.sql.gz"),
-                Fixtures.gzip(hostile.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                dir.resolve("role_20251227_120000.sql.gz"), Fixtures.gzip(hostile.getBytes(StandardCharsets.UTF_8)));
         RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
         RestoreResult r = new RestoreTester(
                         o,
@@ -158,10 +163,10 @@ class HostileDumpTest {
     /** A gzip backup whose content starts as {@code head} and goes on with 20 MB of {@code filler}. */
     private Path bomb(String name, byte[] head, byte filler) throws Exception {
         Path file = dir.resolve(name);
-        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+        try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
             out.write(head);
             byte[] chunk = new byte[1 << 20];
-            java.util.Arrays.fill(chunk, filler);
+            Arrays.fill(chunk, filler);
             for (int i = 0; i < 20; i++) {
                 out.write(chunk);
             }
@@ -185,8 +190,7 @@ class HostileDumpTest {
     @Test
     void gzipBombIsNotCopiedIntoTheWorkDirectoryBeyondMaxExpandedSize() throws Exception {
         // a gzip'd SQLite file is copied inflated into the work directory: a bomb filled the disk
-        Path backup = bomb(
-                "bomb.sqlite.gz", "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), (byte) 0);
+        Path backup = bomb("bomb.sqlite.gz", "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII), (byte) 0);
         RestoreResult r = restoreTestWithin10Mb(backup);
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("restore").message())
@@ -202,9 +206,8 @@ class HostileDumpTest {
     @Test
     void plainDumpGzipBombStopsAtMaxExpandedSize() throws Exception {
         Path backup = bomb(
-                "bomb.sql.gz",
-                "--\n-- PostgreSQL database dump\n--\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                (byte) '\n');
+                "bomb.sql.gz", "--\n-- PostgreSQL database dump\n--\n\n".getBytes(StandardCharsets.US_ASCII), (byte)
+                        '\n');
         RestoreResult r = restoreTestWithin10Mb(backup);
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("restore").message())
@@ -231,8 +234,7 @@ class HostileDumpTest {
     @Test
     void thousandsOfSessionSettingsFailTheRestoreInsteadOfSlowingItForHours() throws Exception {
         // every SET copied all earlier ones into a new snapshot: 30,000 of them took 13 s, a million hours
-        String dump = new String(
-                Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), java.nio.charset.StandardCharsets.UTF_8);
+        String dump = new String(Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), StandardCharsets.UTF_8);
         int at = dump.indexOf("CREATE TABLE");
         StringBuilder sets = new StringBuilder();
         for (int i = 0; i < 5000; i++) {
@@ -240,17 +242,14 @@ class HostileDumpTest {
         }
         Path backup = Fixtures.write(
                 dir.resolve("sets_20251227_120000.sql.gz"),
-                Fixtures.gzip((dump.substring(0, at) + sets + dump.substring(at))
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                Fixtures.gzip((dump.substring(0, at) + sets + dump.substring(at)).getBytes(StandardCharsets.UTF_8)));
         RestoreResult r = restoreTestWithin10Mb(backup);
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                        "Restore failed: Line (\\d+): the dump sets more than 1000 different "
-                                + "session settings: not a dump pg_dump writes \\(it sets about ten\\)")
+        Matcher m = Pattern.compile("Restore failed: Line (\\d+): the dump sets more than 1000 different "
+                        + "session settings: not a dump pg_dump writes \\(it sets about ten\\)")
                 .matcher(r.checks().get("restore").message());
         assertThat(m.matches()).as(r.checks().get("restore").message()).isTrue();
-        List<String> lines = new String(
-                        Fixtures.gunzip(Files.readAllBytes(backup)), java.nio.charset.StandardCharsets.UTF_8)
+        List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(backup)), StandardCharsets.UTF_8)
                 .lines()
                 .toList();
         assertThat(lines.get(Integer.parseInt(m.group(1)) - 1))
@@ -314,11 +313,11 @@ class HostileDumpTest {
     @Test
     void rootOrAnUnknownUserForTheServerIsRefusedNamingTheSetting() {
         assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: EMBEDDED_PG_USER does not apply");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "root"))
+        assertThatThrownBy(() -> new EmbeddedTarget(work, "root"))
                 .hasMessage(
                         "Cannot start the embedded PostgreSQL: the embedded PostgreSQL never runs as root: set EMBEDDED_PG_USER "
                                 + "to an unprivileged OS user, or TEST_DB_HOST to a server of yours");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "bv-no-such-user"))
+        assertThatThrownBy(() -> new EmbeddedTarget(work, "bv-no-such-user"))
                 .hasMessageContaining("EMBEDDED_PG_USER bv-no-such-user is not an OS user here");
     }
 
@@ -335,7 +334,7 @@ class HostileDumpTest {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p)) {
-            org.assertj.core.api.Assertions.fail("connected as the admin without a password");
+            fail("connected as the admin without a password");
         } catch (SQLException expected) {
             assertThat(expected.getMessage()).containsIgnoringCase("password");
         }

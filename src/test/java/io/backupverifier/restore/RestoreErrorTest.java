@@ -8,6 +8,7 @@ import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.zip.ZipException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,7 +59,7 @@ class RestoreErrorTest {
         RestoreResult r = restoreTest(
                 dir.resolve("work"),
                 () -> {
-                    throw new java.io.UncheckedIOException(
+                    throw new UncheckedIOException(
                             new IOException("Cannot start the embedded PostgreSQL: initdb failed"));
                 },
                 Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
@@ -103,7 +105,7 @@ class RestoreErrorTest {
         assertThat(RestoreTester.environmentFault(
                         "Line 12: ERROR: could not extend file \"base/1/2\": No space left on device"))
                 .isTrue();
-        assertThat(RestoreTester.environmentFault(new java.util.zip.ZipException("Not in GZIP format")))
+        assertThat(RestoreTester.environmentFault(new ZipException("Not in GZIP format")))
                 .isFalse();
         // what the test server's build or installation lacks is not the backup's fault
         assertThat(RestoreTester.environmentFault("Line 8209: ERROR: compression method lz4 not supported "

@@ -1,6 +1,7 @@
 package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.backupverifier.catalog.BackupCatalog;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.List;
@@ -260,8 +262,8 @@ class RestoreTesterTest {
         }
         kept.release();
         try (Connection c = db.connectAdmin()) {
-            org.assertj.core.api.Assertions.fail("the test database should be gone");
-        } catch (java.sql.SQLException expected) {
+            fail("the test database should be gone");
+        } catch (SQLException expected) {
             assertThat(expected.getMessage()).contains("does not exist");
         }
     }

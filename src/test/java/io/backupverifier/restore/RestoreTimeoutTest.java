@@ -7,9 +7,11 @@ import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -39,9 +41,7 @@ class RestoreTimeoutTest {
     static void start() throws Exception {
         // a work directory the server's user can reach: its data directory goes inside it
         work = Files.createTempDirectory(
-                "bv-timeout-test",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
+                "bv-timeout-test", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
         server = new EmbeddedTarget(work);
         assertThat(server.home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION"))
                 .exists();
@@ -81,7 +81,7 @@ class RestoreTimeoutTest {
                 Fixtures.gzip((d.substring(0, at) + extra + "\n" + d.substring(at)).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static int lineOf(Path gz, String text) throws java.io.IOException {
+    private static int lineOf(Path gz, String text) throws IOException {
         List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(gz)), StandardCharsets.UTF_8)
                 .lines()
                 .toList();
