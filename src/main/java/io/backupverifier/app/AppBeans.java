@@ -87,6 +87,9 @@ public final class AppBeans implements CamelConfiguration {
     private final Clock clock;
 
     private final boolean schemaInBackground;
+    private BackupCatalog catalog;
+    private final ScanProgress progress = new ScanProgress();
+    private BackupScanner scanner;
 
     /** @param consistency the named consistency queries (read at start-up, so a bad file stops it) */
     public AppBeans(Settings settings, Map<String, String> consistency, Clock clock) {
@@ -103,10 +106,6 @@ public final class AppBeans implements CamelConfiguration {
         this.clock = clock;
         this.schemaInBackground = schemaInBackground;
     }
-
-    private BackupCatalog catalog;
-    private final ScanProgress progress = new ScanProgress();
-    private BackupScanner scanner;
 
     private synchronized BackupCatalog catalog() {
         if (catalog == null) {

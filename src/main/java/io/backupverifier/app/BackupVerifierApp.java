@@ -30,6 +30,17 @@ public final class BackupVerifierApp {
         ONE_SHOT
     }
 
+    /** The MBean's name. */
+    public static final ObjectName OBJECT_NAME;
+
+    static {
+        try {
+            OBJECT_NAME = new ObjectName("io.backupverifier:type=BackupVerifier");
+        } catch (MalformedObjectNameException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Main main = new Main();
     private final AppBeans beans;
 
@@ -125,17 +136,6 @@ public final class BackupVerifierApp {
                 camel.getRegistry().lookupByNameAndType("backupCatalog", BackupCatalog.class),
                 camel.getRegistry().lookupByNameAndType("resultsQueries", ResultsQueries.class));
         camel.getManagementStrategy().getManagementAgent().register(ops, OBJECT_NAME);
-    }
-
-    /** The MBean's name. */
-    public static final ObjectName OBJECT_NAME;
-
-    static {
-        try {
-            OBJECT_NAME = new ObjectName("io.backupverifier:type=BackupVerifier");
-        } catch (MalformedObjectNameException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     public void stop() throws Exception {

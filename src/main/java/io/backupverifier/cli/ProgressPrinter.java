@@ -23,6 +23,9 @@ import org.apache.camel.spi.ExecutorServiceManager;
  */
 final class ProgressPrinter implements AutoCloseable {
 
+    /** Longer names are cut: a progress line wider than the terminal wraps, and {@code \r} then clears only its last part. */
+    static final int MAX_NAME = 40;
+
     private final ScanProgress progress;
     private final PrintStream err;
     private final ExecutorServiceManager threads;
@@ -138,9 +141,6 @@ final class ProgressPrinter implements AutoCloseable {
         }
         return this;
     }
-
-    /** Longer names are cut: a progress line wider than the terminal wraps, and {@code \r} then clears only its last part. */
-    static final int MAX_NAME = 40;
 
     /** {@code restore-testing NAME} or {@code restore-testing NAME and 2 more}. */
     static String restoring(List<Path> tests) {

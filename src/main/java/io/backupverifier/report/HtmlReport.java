@@ -20,6 +20,12 @@ import java.util.Map;
 public final class HtmlReport {
 
     private static final String[] COLORS = {"#2563eb", "#9333ea", "#ea580c"};
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+    private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm");
+
+    /** At most this many dates under the size chart: each label is ~70 px wide, the plot 630 px. */
+    static final int MAX_DATE_LABELS = 5;
 
     private HtmlReport() {}
 
@@ -192,9 +198,6 @@ public final class HtmlReport {
                 .toString();
     }
 
-    /** At most this many dates under the size chart: each label is ~70 px wide, the plot 630 px. */
-    static final int MAX_DATE_LABELS = 5;
-
     /**
      * The size chart's x-axis labels: the first and the last backup's time and evenly spaced
      * times between them, as many as fit without overlapping; day precision when they are a day
@@ -221,10 +224,6 @@ public final class HtmlReport {
         }
         return out;
     }
-
-    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
-    private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-    private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm");
 
     /** One line per category: each backup's size at its time, the dates under the x-axis. */
     static String sizeChart(Report r, ZoneId zone) {

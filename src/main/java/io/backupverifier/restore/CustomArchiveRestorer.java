@@ -23,6 +23,9 @@ import java.util.regex.Pattern;
  */
 public final class CustomArchiveRestorer implements ContentRestorer {
 
+    private static final Pattern COULD_NOT_SET =
+            Pattern.compile("^could not set (\\w+): ERROR: .*\"([A-Za-z0-9_]+)\"$");
+
     private final Optional<Path> pgRestore;
     private final int jobs;
     private final Duration timeout;
@@ -190,9 +193,6 @@ public final class CustomArchiveRestorer implements ContentRestorer {
                 })
                 .toList();
     }
-
-    private static final Pattern COULD_NOT_SET =
-            Pattern.compile("^could not set (\\w+): ERROR: .*\"([A-Za-z0-9_]+)\"$");
 
     /**
      * The outcome from pg_restore's exit code and errors: errors only about objects a superuser must

@@ -28,6 +28,27 @@ public final class EmbeddedTarget implements RestoreTarget {
     /** When the JVM runs as root, the server runs as this OS user (EMBEDDED_PG_USER). */
     public static final String DEFAULT_OS_USER = "nobody";
 
+    /**
+     * Tuned as a throw-away load (the server is removed after the test): no fsync, no full-page
+     * writes, minimal WAL and few checkpoints, no autovacuum, index builds with memory sized to
+     * this machine (an eighth of it, 64 MB to 1 GB; each restore connection builds one index).
+     */
+    private static final Map<String, String> CONFIG = new LinkedHashMap<>();
+
+    static {
+        CONFIG.put("fsync", "off");
+        CONFIG.put("synchronous_commit", "off");
+        CONFIG.put("full_page_writes", "off");
+        CONFIG.put("wal_level", "minimal");
+        CONFIG.put("max_wal_senders", "0");
+        CONFIG.put("max_wal_size", "8GB");
+        CONFIG.put("checkpoint_timeout", "1h");
+        CONFIG.put("autovacuum", "off");
+        CONFIG.put("maintenance_work_mem", maintenanceWorkMemMb() + "MB");
+        CONFIG.put("shared_buffers", "256MB");
+        CONFIG.put("timezone", "UTC");
+    }
+
     private final EmbeddedServer server;
 
     public EmbeddedTarget(Path workDir) {
@@ -60,27 +81,6 @@ public final class EmbeddedTarget implements RestoreTarget {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start the embedded PostgreSQL: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Tuned as a throw-away load (the server is removed after the test): no fsync, no full-page
-     * writes, minimal WAL and few checkpoints, no autovacuum, index builds with memory sized to
-     * this machine (an eighth of it, 64 MB to 1 GB; each restore connection builds one index).
-     */
-    private static final Map<String, String> CONFIG = new LinkedHashMap<>();
-
-    static {
-        CONFIG.put("fsync", "off");
-        CONFIG.put("synchronous_commit", "off");
-        CONFIG.put("full_page_writes", "off");
-        CONFIG.put("wal_level", "minimal");
-        CONFIG.put("max_wal_senders", "0");
-        CONFIG.put("max_wal_size", "8GB");
-        CONFIG.put("checkpoint_timeout", "1h");
-        CONFIG.put("autovacuum", "off");
-        CONFIG.put("maintenance_work_mem", maintenanceWorkMemMb() + "MB");
-        CONFIG.put("shared_buffers", "256MB");
-        CONFIG.put("timezone", "UTC");
     }
 
     /** Memory for one index build: an eighth of this machine's, within 64 MB and 1 GB. */

@@ -51,6 +51,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     /** Different session settings a dump may make; pg_dump makes about ten. */
     static final int MAX_SETTINGS = 1000;
 
+    private static final long PROGRESS_EVERY_SECONDS = 5;
+
     /** A failure already described, with its line. */
     static final class Failed extends Exception {
         private static final long serialVersionUID = 1L;
@@ -430,8 +432,6 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             progress.loading(copyBlocks.get(), copiesSeen.get(), rows.get(), rows.get() / seconds);
         }
     }
-
-    private static final long PROGRESS_EVERY_SECONDS = 5;
 
     /**
      * The table of a COPY that just loaded {@code n} rows, by OID, as the COPY's own connection (the

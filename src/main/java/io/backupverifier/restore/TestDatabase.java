@@ -16,6 +16,8 @@ import java.util.Properties;
 public record TestDatabase(
         String host, int port, String database, String role, String password, String adminUser, String adminPassword) {
 
+    private static final String SAFE_PATH = "pg_catalog, pg_temp";
+
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
     }
@@ -88,8 +90,6 @@ public record TestDatabase(
         }
         return c;
     }
-
-    private static final String SAFE_PATH = "pg_catalog, pg_temp";
 
     private static Connection pinned(Connection c, String searchPath) throws SQLException {
         // row_security off: a policy the dump forces on its own table (FORCE ROW LEVEL SECURITY binds its owner, the

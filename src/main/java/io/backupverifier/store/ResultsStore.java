@@ -43,6 +43,9 @@ public final class ResultsStore {
     /** The columns that hold text and may be null; the other nullable ones are numbers. */
     private static final Set<String> TEXT_COLUMNS = Set.of("sha256", "message");
 
+    /** Flyway's record of the migrations applied to the results store. */
+    static final String HISTORY_TABLE = "bv_schema_history";
+
     private final DataSource dataSource;
     private final Clock clock;
     private final ResultsSpool spool;
@@ -105,9 +108,6 @@ public final class ResultsStore {
                     : new String[] {shared};
         }
     }
-
-    /** Flyway's record of the migrations applied to the results store. */
-    static final String HISTORY_TABLE = "bv_schema_history";
 
     private boolean hasTable(String name) throws SQLException {
         try (Connection c = dataSource.getConnection()) {

@@ -17,13 +17,13 @@ import org.springframework.dao.DataIntegrityViolationException;
  */
 final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository {
 
-    WatchLockRepository(DataSource dataSource, String processorName, CamelContext context) {
-        super(dataSource, processorName, context);
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(WatchLockRepository.class);
 
     private volatile boolean down;
+
+    WatchLockRepository(DataSource dataSource, String processorName, CamelContext context) {
+        super(dataSource, processorName, context);
+    }
 
     /**
      * Takes the lock. While the store cannot be reached the nodes cannot agree, and a backup is

@@ -93,6 +93,8 @@ public final class WatchReadLock {
         private final IdempotentRepository verified;
         private final DataSource dataSource;
 
+        private GenericFileEndpoint<File> endpoint;
+
         Clustered(IdempotentRepository verified, DataSource dataSource) {
             this.verified = verified;
             this.dataSource = dataSource;
@@ -102,8 +104,6 @@ public final class WatchReadLock {
         public IdempotentRepository locks() {
             return getIdempotentRepository();
         }
-
-        private GenericFileEndpoint<File> endpoint;
 
         @Override
         public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint)

@@ -44,12 +44,17 @@ class ClusterServiceTest {
     private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
     /** The orphan-lock timeout of the test: a dead node's backup is taken over after this. */
     private static final Duration LOCK_MAX_AGE = Duration.ofSeconds(6);
+    /** The test timer: the freshness check every 10 s (Quartz cron), on both nodes' configuration. */
+    private static final String TICK_CRON = "0/10 * * * * ?";
+
+    private static final String TICK_LINE = "Freshness check for the tick of ";
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
     Path root;
 
     private String database;
     private final List<ServiceProcess> nodes = new ArrayList<>();
+    private final Map<ServiceProcess, Integer> ports = new HashMap<>();
 
     @BeforeEach
     void createDatabase() throws SQLException {
@@ -77,13 +82,6 @@ class ClusterServiceTest {
     private Path backups() {
         return root.resolve("backups");
     }
-
-    /** The test timer: the freshness check every 10 s (Quartz cron), on both nodes' configuration. */
-    private static final String TICK_CRON = "0/10 * * * * ?";
-
-    private static final String TICK_LINE = "Freshness check for the tick of ";
-
-    private final Map<ServiceProcess, Integer> ports = new HashMap<>();
 
     /** A node: its own state and logs, the shared backup directory and results store, HTTP on a port of its own. */
     private ServiceProcess node(String name) throws Exception {

@@ -35,6 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** What an operator does with the running service: JMX, health, metrics, the status page. */
 class OperationsTest {
 
+    private static final String OPS = "Basic " + Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
+
     @TempDir
     Path root;
 
@@ -236,8 +238,6 @@ class OperationsTest {
             assertThat(get(port, "/?offset=x").statusCode()).isEqualTo(400);
         }
     }
-
-    private static final String OPS = "Basic " + Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
 
     private Path users() throws Exception {
         Path users = root.resolve("users.properties");
