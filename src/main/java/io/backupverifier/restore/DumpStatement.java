@@ -2,6 +2,7 @@ package io.backupverifier.restore;
 
 import io.backupverifier.restore.SqlTokens.Token;
 import io.backupverifier.restore.SqlTokens.Type;
+import io.backupverifier.scan.CopyTarget;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -398,12 +399,8 @@ final class DumpStatement {
 
     /** The table a {@code COPY} statement names, as written in the dump ({@code public.t}, {@code "S"."T"}), or null. */
     String copyTarget() {
-        if (!startsWith("COPY") || tokens.size() < 2) {
-            return null;
-        }
-        int end = afterName(1);
-        return end > 1
-                ? sql.substring(tokens.get(1).start(), tokens.get(end - 1).end())
+        return startsWith("COPY") && tokens.size() > 1
+                ? CopyTarget.nameAt(sql, tokens.get(1).start())
                 : null;
     }
 
