@@ -17,7 +17,6 @@ import io.backupverifier.checks.GzipIntegrityCheck;
 import io.backupverifier.checks.MetadataCheck;
 import io.backupverifier.checks.SizeCheck;
 import io.backupverifier.config.Settings;
-import io.backupverifier.config.Units;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.SizeAnomalyCheck;
 import io.backupverifier.livedb.LiveDatabaseCheck;
@@ -150,8 +149,8 @@ public final class AppBeans implements CamelConfiguration {
         Map<String, Duration> maxAge = new HashMap<>();
         Map<String, Integer> keep = new HashMap<>();
         for (String c : Category.ids()) {
-            maxAge.put(c, Units.duration(settings.get("history.max-age-" + c)));
-            keep.put(c, Integer.parseInt(settings.get("history.keep-" + c)));
+            maxAge.put(c, settings.duration("history.max-age-" + c));
+            keep.put(c, settings.count("history.keep-" + c));
         }
         r.bind("categoryChecks", new CategoryChecks(catalog, maxAge, keep, clock));
 
@@ -182,8 +181,8 @@ public final class AppBeans implements CamelConfiguration {
                 "sizeAnomalyCheck",
                 new SizeAnomalyCheck(
                         catalog,
-                        Integer.parseInt(settings.get("history.size-backups")),
-                        Double.parseDouble(settings.get("history.size-ratio")),
+                        settings.count("history.size-backups"),
+                        settings.fraction("history.size-ratio"),
                         queries::failedIn));
         r.bind("resultsStore", store);
         r.bind("resultsQueries", queries);
@@ -222,7 +221,7 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("runs", new Runs());
         r.bind("backupDone", new BackupDone());
         boolean clustered = settings.flag("cluster.enabled");
-        Duration resendAfter = Units.duration(settings.get("alert.resend-interval"));
+        Duration resendAfter = settings.duration("alert.resend-interval");
         Consumer<AlertMail> keepAlert;
         if (clustered) {
             // several nodes: the outbox is a table they share, and they take the alert decisions in turn
@@ -245,13 +244,13 @@ public final class AppBeans implements CamelConfiguration {
                         keepAlert));
         r.bind(
                 "mailProperties",
-                SmtpDeadline.guard(settings.mailProperties(), Units.duration(settings.get("alert.smtp-timeout"))));
+                SmtpDeadline.guard(settings.mailProperties(), settings.duration("alert.smtp-timeout")));
         // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
         ExternalTarget external = settings.get("test-db.host").isEmpty()
                 ? null
                 : new ExternalTarget(
                         settings.get("test-db.host"),
-                        Integer.parseInt(settings.get("test-db.port")),
+                        settings.port("test-db.port"),
                         settings.get("test-db.user"),
                         settings.get("test-db.password"));
         RestoreTester.Options options = new RestoreTester.Options(
@@ -264,9 +263,9 @@ public final class AppBeans implements CamelConfiguration {
                         settings.flag("restore.key-tables-not-empty"),
                         consistency)
                 .withLimits(
-                        Units.duration(settings.get("restore.timeout")),
-                        Units.duration(settings.get("restore.statement-timeout")),
-                        Units.size(settings.get("restore.max-statement")))
+                        settings.duration("restore.timeout"),
+                        settings.duration("restore.statement-timeout"),
+                        settings.size("restore.max-statement"))
                 .withExpansionLimits(settings.maxExpandedSize(), settings.maxExpansionRatio())
                 .withReindex(settings.flag("restore.reindex"));
         Supplier<RestoreTarget> targets = external != null
@@ -298,18 +297,15 @@ public final class AppBeans implements CamelConfiguration {
         r.bind(
                 "testDatabaseCleanup",
                 new TestDatabaseCleanup(
-                        external,
-                        settings.restoreWorkDir(),
-                        Integer.parseInt(settings.get("test-db.retention-days")),
-                        clock));
+                        external, settings.restoreWorkDir(), settings.count("test-db.retention-days"), clock));
 
         r.bind(
                 "logMaintenance",
                 new LogMaintenance(
                         List.of(settings.logDir(), settings.restoreLogDir()),
-                        Units.duration(settings.get("logs.archive-after")),
-                        Units.duration(settings.get("logs.delete-after")),
-                        Units.size(settings.get("logs.max-size")),
+                        settings.duration("logs.archive-after"),
+                        settings.duration("logs.delete-after"),
+                        settings.size("logs.max-size"),
                         clock));
         r.bind("metrics", new Metrics(() -> {
             // Camel's Prometheus registry when metrics are on (service mode), else a private one
@@ -328,7 +324,7 @@ public final class AppBeans implements CamelConfiguration {
                 new LiveDatabaseCheck.Target(
                         settings.get("database.type"),
                         settings.get("db.host"),
-                        Integer.parseInt(settings.get("db.port").strip()),
+                        settings.port("db.port"),
                         settings.get("db.user"),
                         settings.get("db.password"),
                         settings.get("db.name")),
@@ -346,9 +342,9 @@ public final class AppBeans implements CamelConfiguration {
      * (each within SMTP_TIMEOUT, with doubling back-off) may take, so only a dead node's claim runs out.
      */
     private Duration claimLease() {
-        int retries = Integer.parseInt(settings.get("alert.retries").strip());
-        Duration smtp = Units.duration(settings.get("alert.smtp-timeout"));
-        Duration delay = Units.duration(settings.get("alert.retry-delay"));
+        int retries = settings.count("alert.retries");
+        Duration smtp = settings.duration("alert.smtp-timeout");
+        Duration delay = settings.duration("alert.retry-delay");
         return smtp.multipliedBy(retries + 1L)
                 .plus(delay.multipliedBy(1L << Math.min(retries + 1, 20)))
                 .plusMinutes(1);
@@ -360,17 +356,17 @@ public final class AppBeans implements CamelConfiguration {
      */
     private GenericFileExclusiveReadLockStrategy<File> watchReadLock(
             CamelContext context, DataSource results, ResilientMessageIdRepository verified) {
-        long stableFor = Units.duration(settings.get("watch.stable-for")).toMillis();
+        long stableFor = settings.duration("watch.stable-for").toMillis();
         // looks a few times per stable time, so a file is taken soon after it became stable
         WatchReadLock.Timing timing = new WatchReadLock.Timing(
                 Math.max(100, stableFor / 4),
                 stableFor,
-                Units.duration(settings.get("watch.lock-timeout")).toMillis());
+                settings.duration("watch.lock-timeout").toMillis());
         if (!settings.flag("cluster.enabled")) {
             return WatchReadLock.single(timing);
         }
-        WatchReadLock.Clustered lock = WatchReadLock.clustered(
-                timing, results, context, verified, Units.duration(settings.get("watch.lock-max-age")));
+        WatchReadLock.Clustered lock =
+                WatchReadLock.clustered(timing, results, context, verified, settings.duration("watch.lock-max-age"));
         try {
             context.addService(lock.locks()); // its table, and the keep-alive of this node's rows, with the application
         } catch (Exception e) {

@@ -76,7 +76,7 @@ public final class BackupVerifierApp {
                             "No SMTP_HOST configured: alerts are kept only in " + "the outbox {}",
                             settings.outboxDir().toAbsolutePath());
         }
-        if (mode == Mode.SERVICE && settings.get("http.port").strip().equals("0")) {
+        if (mode == Mode.SERVICE && settings.port("http.port") == 0) {
             main.configure().withRoutesExcludePattern(routes + "http-*.yaml"); // HTTP turned off: no pages
         }
         if (mode == Mode.ONE_SHOT) {

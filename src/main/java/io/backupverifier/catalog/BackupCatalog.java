@@ -1,7 +1,6 @@
 package io.backupverifier.catalog;
 
 import io.backupverifier.config.Settings;
-import io.backupverifier.config.Units;
 import io.backupverifier.sidecar.Category;
 import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
@@ -68,10 +67,7 @@ public final class BackupCatalog {
     /** The catalog of the configured backup directory, patterns and own directories. */
     public static BackupCatalog of(Settings settings) {
         return new BackupCatalog(
-                settings.backupDir(),
-                settings.include(),
-                settings.ownDirs(),
-                Units.duration(settings.get("metadata.clock-skew")));
+                settings.backupDir(), settings.include(), settings.ownDirs(), settings.duration("metadata.clock-skew"));
     }
 
     /** A sidecar reader under this catalog's rules (which files may be opened, how far ahead created_at may be). */

@@ -5,7 +5,6 @@ import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.config.ConfigNotice;
 import io.backupverifier.config.Settings;
-import io.backupverifier.config.Units;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.CategoryResult;
 import io.backupverifier.restore.CustomArchiveRestorer;
@@ -181,7 +180,7 @@ final class InstallationChecks {
                     "SMTP_HOST not set: alerts wait in "
                             + settings.outboxDir().toAbsolutePath().normalize() + " and are not mailed");
         }
-        int port = Integer.parseInt(settings.get("smtp.port").strip());
+        int port = settings.port("smtp.port");
         String protocol = port == 465 ? "smtps" : "smtp";
         Properties p = new Properties();
         settings.mailProperties()
@@ -364,18 +363,18 @@ final class InstallationChecks {
                 BackupCatalog.of(settings),
                 Map.of(
                         "daily",
-                        Units.duration(settings.get("history.max-age-daily")),
+                        settings.duration("history.max-age-daily"),
                         "weekly",
-                        Units.duration(settings.get("history.max-age-weekly")),
+                        settings.duration("history.max-age-weekly"),
                         "monthly",
-                        Units.duration(settings.get("history.max-age-monthly"))),
+                        settings.duration("history.max-age-monthly")),
                 Map.of(
                         "daily",
-                        Integer.parseInt(settings.get("history.keep-daily").strip()),
+                        settings.count("history.keep-daily"),
                         "weekly",
-                        Integer.parseInt(settings.get("history.keep-weekly").strip()),
+                        settings.count("history.keep-weekly"),
                         "monthly",
-                        Integer.parseInt(settings.get("history.keep-monthly").strip())),
+                        settings.count("history.keep-monthly")),
                 clock);
         List<Item> out = new ArrayList<>();
         for (CategoryResult r : checks.evaluate()) {

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.config.Setting;
+import io.backupverifier.config.SettingType;
+import io.backupverifier.config.Settings;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.JsonSchemas;
 import java.nio.file.Files;
@@ -80,6 +83,11 @@ class ConfigCommandTest {
         assertThat(json.at("/settings/BACKUP_INCLUDE/source").asText()).isEqualTo("default");
         assertThat(json.at("/camel/camel.component.smtp.password/value").asText())
                 .isEqualTo("********");
+        for (Setting s : Settings.ALL) {
+            assertThat(json.at("/settings/" + s.env() + "/secret").asBoolean())
+                    .as("%s is masked exactly when its type is secret", s.env())
+                    .isEqualTo(s.type() == SettingType.SECRET);
+        }
         assertThat(json.get("notices").findValuesAsText("key"))
                 .contains("ALERT_EMIAL", "BACKUP_DIRR", "check.min-szie", "schedule.daily-verify");
         assertThat(r.out()).doesNotContain("hunter2");
