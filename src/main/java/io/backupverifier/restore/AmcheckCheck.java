@@ -43,7 +43,7 @@ public final class AmcheckCheck implements RestoreCheck {
             + " AND c.relpersistence OPERATOR(pg_catalog.<>) 't')"
             + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
             + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+            + UserObjects.SCHEMA_OF_C
             + " WHERE " + UserObjects.USER_SCHEMA
             + " ORDER BY 1";
 

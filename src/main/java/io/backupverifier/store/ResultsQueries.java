@@ -58,6 +58,12 @@ public final class ResultsQueries {
     public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) {}
 
     private static final long DAY_MS = 86_400_000L;
+    /** The columns a {@link VerificationRow} is read from, in its order. */
+    private static final String VERIFICATIONS =
+            "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification";
+    /** The columns a {@link RestoreRow} is read from, in its order. */
+    private static final String RESTORES =
+            "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore";
 
     private final DataSource dataSource;
 
@@ -123,10 +129,7 @@ public final class ResultsQueries {
     /** The latest verification of every file, by file path as stored. */
     public Map<String, VerificationRow> latestVerifications() {
         Map<String, VerificationRow> out = new LinkedHashMap<>();
-        for (VerificationRow r : verifications(
-                "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms"
-                        + " FROM bv_verification ORDER BY verified_at",
-                List.of())) {
+        for (VerificationRow r : verifications(VERIFICATIONS + " ORDER BY verified_at", List.of())) {
             out.put(r.file(), r);
         }
         return out;
@@ -135,11 +138,7 @@ public final class ResultsQueries {
     /** The latest restore test of every file, by file path as stored (without table counts). */
     public Map<String, RestoreRow> latestRestores() {
         Map<String, RestoreRow> out = new LinkedHashMap<>();
-        for (RestoreRow r : restores(
-                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded"
-                        + " FROM bv_restore ORDER BY tested_at",
-                List.of(),
-                false)) {
+        for (RestoreRow r : restores(RESTORES + " ORDER BY tested_at", List.of(), false)) {
             out.put(r.file(), r);
         }
         return out;
@@ -147,33 +146,25 @@ public final class ResultsQueries {
 
     /** Verifications of one file (its path as stored) or, with {@code category}, of a category; oldest first. */
     public List<VerificationRow> verificationsOf(String filePath, String category) {
-        return filePath != null
-                ? verifications(
-                        "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
-                                + " WHERE file_path = ? ORDER BY verified_at",
-                        List.of(filePath))
-                : verifications(
-                        "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
-                                + " WHERE category = ? ORDER BY verified_at",
-                        List.of(category));
+        String column = filePath != null ? "file_path" : "category";
+        return verifications(
+                VERIFICATIONS + " WHERE " + column + " = ? ORDER BY verified_at",
+                List.of(filePath != null ? filePath : category));
     }
 
     /** Restore tests of a category, with their per-table row counts; oldest first. */
     public List<RestoreRow> restoresOfCategory(String category) {
-        return restores(
-                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
-                        + " WHERE category = ? ORDER BY tested_at",
-                List.of(category),
-                true);
+        return restoresWhere("category", category);
     }
 
     /** Restore tests of one file, with their per-table row counts; oldest first. */
     public List<RestoreRow> restoresOfFile(String filePath) {
-        return restores(
-                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
-                        + " WHERE file_path = ? ORDER BY tested_at",
-                List.of(filePath),
-                true);
+        return restoresWhere("file_path", filePath);
+    }
+
+    /** Restore tests whose {@code column} (a column name of this class, never input) is {@code value}; oldest first. */
+    private List<RestoreRow> restoresWhere(String column, String value) {
+        return restores(RESTORES + " WHERE " + column + " = ? ORDER BY tested_at", List.of(value), true);
     }
 
     /** The categories that have verifications or restore tests (for a helpful "no such category"). */
