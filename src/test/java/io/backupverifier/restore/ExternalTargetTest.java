@@ -2,10 +2,8 @@ package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.maintenance.Maintained;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Path;
@@ -51,14 +49,7 @@ class ExternalTargetTest {
     void restoresIntoItsOwnDatabaseAndDropsIt() throws Exception {
         RestoreTester.Options o =
                 new RestoreTester.Options("bvext", 2, dir, "", 10, List.of("customers"), true, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
+        RestoreResult r = Testers.of(o, () -> server, dir).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
         assertThat(r.target())
                 .startsWith("PostgreSQL server 127.0.0.1:" + TestPostgres.port() + ", database bvext_test_");
         assertThat(r.checks().get("restore").status())
@@ -78,14 +69,7 @@ class ExternalTargetTest {
     @Test
     void verifyOnlyKeepsTheDatabaseUntilRetentionAndOrphanCleanupLeavesIt() throws Exception {
         RestoreTester.Options o = new RestoreTester.Options("bvkeep", 2, dir, "", 10, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);
+        RestoreResult r = Testers.of(o, () -> server, dir).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);
         TestDatabase db = r.keptDatabase();
         try {
             assertThat(db).isNotNull();

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,7 +15,6 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -25,10 +22,9 @@ import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,23 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileDumpTest {
 
     static final Path MARKER = Path.of("/tmp/bv_hostile_marker");
-    static Path work;
-    static EmbeddedTarget server;
+
+    @RegisterExtension
+    static final EmbeddedServerPerClass PG = new EmbeddedServerPerClass("bv-hostile-test");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        work = Files.createTempDirectory("bv-hostile-test");
-        server = new EmbeddedTarget(work);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-        OrphanServers.deleteTree(work);
-    }
 
     @BeforeEach
     void noMarker() throws Exception {
@@ -67,24 +52,17 @@ class HostileDumpTest {
         RestoreTester.Options o = new RestoreTester.Options(
                 "hostile",
                 2,
-                work,
+                PG.work(),
                 "",
                 2,
                 List.of("accounts", "entries"),
                 true,
                 Map.of("accounts_without_name", "SELECT count(*) FROM accounts WHERE name = ''"));
-        return new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, fixture, name), true);
+        return Testers.of(o, PG::server, dir).test(Fixtures.backup(dir, fixture, name), true);
     }
 
     private static boolean roleExists(String role) throws SQLException {
-        try (Connection c = server.admin();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '" + role + "'")) {
             return rs.next();
@@ -143,15 +121,8 @@ class HostileDumpTest {
                         + " pg_catalog.current_database(), CURRENT_USER); END$$;\n\n" + dump.substring(trailer);
         Path backup = Fixtures.write(
                 dir.resolve("role_20251227_120000.sql.gz"), Fixtures.gzip(hostile.getBytes(StandardCharsets.UTF_8)));
-        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(backup, false);
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, PG.work(), "", 2, List.of(), false, Map.of());
+        RestoreResult r = Testers.of(o, PG::server, dir).test(backup, false);
         assertThat(r.checks().get("amcheck").status())
                 .as(r.checks().get("amcheck").message())
                 .isEqualTo(CheckStatus.PASSED);
@@ -175,16 +146,9 @@ class HostileDumpTest {
     }
 
     private RestoreResult restoreTestWithin10Mb(Path backup) {
-        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of())
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, PG.work(), "", 2, List.of(), false, Map.of())
                 .withExpansionLimits(10_000_000, 1000);
-        return new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(backup, false);
+        return Testers.of(o, PG::server, dir).test(backup, false);
     }
 
     @Test
@@ -196,7 +160,7 @@ class HostileDumpTest {
         assertThat(r.checks().get("restore").message())
                 .isEqualTo("Cannot read the backup: the backup's content is larger than "
                         + "MAX_EXPANDED_SIZE (9.5 MiB): not read further");
-        try (var left = Files.list(work)) {
+        try (var left = Files.list(PG.work())) {
             assertThat(left.filter(f -> f.getFileName().toString().startsWith("sqlite-")))
                     .as("copies left in the work directory")
                     .isEmpty();
@@ -259,15 +223,9 @@ class HostileDumpTest {
 
     @Test
     void keptDatabaseIsTheBackupsWithoutTheCheckingTools() throws Exception {
-        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, "hostile/hostile.sql.gz", "h.sql.gz"), true);
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, PG.work(), "", 2, List.of(), false, Map.of());
+        RestoreResult r =
+                Testers.of(o, PG::server, dir).test(Fixtures.backup(dir, "hostile/hostile.sql.gz", "h.sql.gz"), true);
         try (Connection c = r.keptDatabase().connectForChecks();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
@@ -290,7 +248,7 @@ class HostileDumpTest {
     void embeddedServerRunsAsAnUnprivilegedUserWhoCannotWriteTheBackups() throws Exception {
         assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: the server runs as its user anyway");
         Path backups = Files.createDirectories(dir.resolve("backups"));
-        try (Connection c = server.admin();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement()) {
             int pid;
             try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
@@ -313,11 +271,11 @@ class HostileDumpTest {
     @Test
     void rootOrAnUnknownUserForTheServerIsRefusedNamingTheSetting() {
         assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: EMBEDDED_PG_USER does not apply");
-        assertThatThrownBy(() -> new EmbeddedTarget(work, "root"))
+        assertThatThrownBy(() -> new EmbeddedTarget(PG.work(), "root"))
                 .hasMessage(
                         "Cannot start the embedded PostgreSQL: the embedded PostgreSQL never runs as root: set EMBEDDED_PG_USER "
                                 + "to an unprivileged OS user, or TEST_DB_HOST to a server of yours");
-        assertThatThrownBy(() -> new EmbeddedTarget(work, "bv-no-such-user"))
+        assertThatThrownBy(() -> new EmbeddedTarget(PG.work(), "bv-no-such-user"))
                 .hasMessageContaining("EMBEDDED_PG_USER bv-no-such-user is not an OS user here");
     }
 
@@ -325,7 +283,7 @@ class HostileDumpTest {
     @Test
     void adminAccountNeedsItsPassword() throws Exception {
         int port;
-        try (Connection c = server.admin();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pg_catalog.current_setting('port')")) {
             rs.next();

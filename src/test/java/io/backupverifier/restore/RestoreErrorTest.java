@@ -3,9 +3,7 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +11,6 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -32,14 +29,7 @@ class RestoreErrorTest {
 
     private RestoreResult restoreTest(Path work, Supplier<RestoreTarget> targets, Path backup) {
         RestoreTester.Options o = new RestoreTester.Options("err", 2, work, "", 1, List.of(), false, Map.of());
-        return new RestoreTester(
-                        o,
-                        targets,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(backup);
+        return Testers.of(o, targets, dir).test(backup);
     }
 
     @Test
