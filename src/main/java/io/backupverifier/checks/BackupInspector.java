@@ -2,9 +2,6 @@ package io.backupverifier.checks;
 
 import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.scan.BackupScanner;
-import io.backupverifier.scan.ContentKind;
-import io.backupverifier.scan.ContentReport;
-import io.backupverifier.scan.GzipReport;
 import io.backupverifier.scan.ScanResult;
 import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
@@ -49,7 +46,7 @@ public final class BackupInspector {
         try {
             scan = scanner.scan(file, catalog.files());
         } catch (RuntimeException e) {
-            scan = unread(
+            scan = ScanResult.unread(
                     file,
                     "Cannot verify file: "
                             + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
@@ -70,17 +67,5 @@ public final class BackupInspector {
             s.codePoints().forEach(c -> safe.append(c < 128 ? Character.toString(c) : "?"));
             return Path.of(safe.toString());
         }
-    }
-
-    private static ScanResult unread(Path file, String why) {
-        return new ScanResult(
-                file,
-                -1,
-                null,
-                why,
-                null,
-                new GzipReport(false, 0, 0, 0, GzipReport.Problem.UNREADABLE, why),
-                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null),
-                0);
     }
 }

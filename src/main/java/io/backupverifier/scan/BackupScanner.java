@@ -121,9 +121,9 @@ public final class BackupScanner {
             real = files.check(file);
             attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (RegularFiles.RefusedFileException e) {
-            return unread(file, e.getMessage());
+            return ScanResult.unread(file, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            return unread(file, "Cannot read file: " + describe(e));
+            return ScanResult.unread(file, "Cannot read file: " + describe(e));
         }
         ChunkPipe raw = new ChunkPipe(8, CHUNK);
         ChunkPipe content = new ChunkPipe(8, CHUNK);
@@ -170,18 +170,6 @@ public final class BackupScanner {
         } finally {
             progress.end(handle);
         }
-    }
-
-    private static ScanResult unread(Path file, String why) {
-        return new ScanResult(
-                file,
-                -1,
-                null,
-                why,
-                null,
-                GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
-                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null),
-                0);
     }
 
     /** The calling thread's stage: inflate (or pass through) and drain, so hashing sees every byte. */
