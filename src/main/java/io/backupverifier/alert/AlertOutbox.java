@@ -12,6 +12,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -169,7 +170,7 @@ public final class AlertOutbox {
         try {
             Files.move(file, claimed, StandardCopyOption.ATOMIC_MOVE);
             // the claim's age counts from now, not from when the alert was kept
-            Files.setLastModifiedTime(claimed, java.nio.file.attribute.FileTime.from(java.time.Instant.now()));
+            Files.setLastModifiedTime(claimed, FileTime.from(Instant.now()));
         } catch (NoSuchFileException | FileAlreadyExistsException e) {
             return null; // another sender renamed it first
         } catch (IOException e) {
@@ -203,7 +204,7 @@ public final class AlertOutbox {
         try {
             return Files.getLastModifiedTime(claim)
                     .toInstant()
-                    .isBefore(java.time.Instant.now().minus(CLAIM_LIFETIME));
+                    .isBefore(Instant.now().minus(CLAIM_LIFETIME));
         } catch (IOException e) {
             return false; // gone: someone took it
         }

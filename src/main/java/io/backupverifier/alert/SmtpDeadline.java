@@ -2,6 +2,7 @@ package io.backupverifier.alert;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.Properties;
@@ -60,22 +61,22 @@ public final class SmtpDeadline extends SocketFactory {
     @Override
     public Socket createSocket(String host, int port) throws IOException {
         Socket s = createSocket();
-        s.connect(new java.net.InetSocketAddress(host, port));
+        s.connect(new InetSocketAddress(host, port));
         return s;
     }
 
     @Override
     public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
         Socket s = createSocket();
-        s.bind(new java.net.InetSocketAddress(localHost, localPort));
-        s.connect(new java.net.InetSocketAddress(host, port));
+        s.bind(new InetSocketAddress(localHost, localPort));
+        s.connect(new InetSocketAddress(host, port));
         return s;
     }
 
     @Override
     public Socket createSocket(InetAddress host, int port) throws IOException {
         Socket s = createSocket();
-        s.connect(new java.net.InetSocketAddress(host, port));
+        s.connect(new InetSocketAddress(host, port));
         return s;
     }
 
@@ -83,8 +84,8 @@ public final class SmtpDeadline extends SocketFactory {
     public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
             throws IOException {
         Socket s = createSocket();
-        s.bind(new java.net.InetSocketAddress(localAddress, localPort));
-        s.connect(new java.net.InetSocketAddress(address, port));
+        s.bind(new InetSocketAddress(localAddress, localPort));
+        s.connect(new InetSocketAddress(address, port));
         return s;
     }
 

@@ -1,5 +1,6 @@
 package io.backupverifier.app;
 
+import io.backupverifier.alert.AlertMail;
 import io.backupverifier.alert.AlertMailRenderer;
 import io.backupverifier.alert.AlertOutbox;
 import io.backupverifier.alert.AlertState;
@@ -16,12 +17,13 @@ import io.backupverifier.checks.GzipIntegrityCheck;
 import io.backupverifier.checks.MetadataCheck;
 import io.backupverifier.checks.SizeCheck;
 import io.backupverifier.config.Settings;
-import io.backupverifier.config.Units;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.SizeAnomalyCheck;
 import io.backupverifier.livedb.LiveDatabaseCheck;
 import io.backupverifier.maintenance.LogMaintenance;
 import io.backupverifier.ops.BackupDirectoryHealthCheck;
+import io.backupverifier.ops.ClusterHealthCheck;
+import io.backupverifier.ops.ClusterView;
 import io.backupverifier.ops.Metrics;
 import io.backupverifier.ops.ResultsStoreHealthCheck;
 import io.backupverifier.report.ReportRows;
@@ -33,27 +35,43 @@ import io.backupverifier.restore.RestoreAttachment;
 import io.backupverifier.restore.RestoreTarget;
 import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.restore.TestDatabaseCleanup;
+import io.backupverifier.run.BackupDone;
+import io.backupverifier.run.Runs;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.scan.ScanProgress;
 import io.backupverifier.sidecar.Category;
 import io.backupverifier.store.ClusterNode;
+import io.backupverifier.store.ClusteredTimers;
 import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResilientMessageIdRepository;
 import io.backupverifier.store.ResultsQueries;
 import io.backupverifier.store.ResultsStore;
 import io.backupverifier.store.SuspectRestores;
 import io.backupverifier.store.WatchReadLock;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.Closeable;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.file.GenericFileExclusiveReadLockStrategy;
+import org.apache.camel.component.quartz.QuartzComponent;
 import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
 
 /**
  * The beans the routes call by name. Everything is plain Java built from {@link Settings};
@@ -61,14 +79,16 @@ import org.apache.camel.spi.Registry;
  */
 public final class AppBeans implements CamelConfiguration {
 
-    private static final io.micrometer.core.instrument.MeterRegistry FALLBACK_REGISTRY =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private static final MeterRegistry FALLBACK_REGISTRY = new SimpleMeterRegistry();
 
     private final Settings settings;
     private final Map<String, String> consistency;
     private final Clock clock;
 
     private final boolean schemaInBackground;
+    private BackupCatalog catalog;
+    private final ScanProgress progress = new ScanProgress();
+    private BackupScanner scanner;
 
     /** @param consistency the named consistency queries (read at start-up, so a bad file stops it) */
     public AppBeans(Settings settings, Map<String, String> consistency, Clock clock) {
@@ -86,10 +106,6 @@ public final class AppBeans implements CamelConfiguration {
         this.schemaInBackground = schemaInBackground;
     }
 
-    private BackupCatalog catalog;
-    private final ScanProgress progress = new ScanProgress();
-    private BackupScanner scanner;
-
     private synchronized BackupCatalog catalog() {
         if (catalog == null) {
             catalog = BackupCatalog.of(settings);
@@ -101,7 +117,7 @@ public final class AppBeans implements CamelConfiguration {
      * The one scanner: made by {@link #scanAhead} before Camel runs (its own daemon pool), else at
      * configure time on Camel's pool, shut down when Camel stops.
      */
-    private synchronized BackupScanner scanner(java.util.function.Supplier<java.util.concurrent.ExecutorService> pool) {
+    private synchronized BackupScanner scanner(Supplier<ExecutorService> pool) {
         if (scanner == null) {
             scanner = new BackupScanner(pool.get(), progress, settings.maxExpandedSize(), settings.maxExpansionRatio());
         }
@@ -109,7 +125,7 @@ public final class AppBeans implements CamelConfiguration {
     }
 
     /** Starts reading a backup before Camel has started; the verify route's scan of it takes the result. */
-    void scanAhead(java.nio.file.Path file) {
+    void scanAhead(Path file) {
         scanner(BackupScanner::ownPool).scanAhead(file, catalog().files());
     }
 
@@ -133,8 +149,8 @@ public final class AppBeans implements CamelConfiguration {
         Map<String, Duration> maxAge = new HashMap<>();
         Map<String, Integer> keep = new HashMap<>();
         for (String c : Category.ids()) {
-            maxAge.put(c, Units.duration(settings.get("history.max-age-" + c)));
-            keep.put(c, Integer.parseInt(settings.get("history.keep-" + c)));
+            maxAge.put(c, settings.duration("history.max-age-" + c));
+            keep.put(c, settings.count("history.keep-" + c));
         }
         r.bind("categoryChecks", new CategoryChecks(catalog, maxAge, keep, clock));
 
@@ -165,8 +181,8 @@ public final class AppBeans implements CamelConfiguration {
                 "sizeAnomalyCheck",
                 new SizeAnomalyCheck(
                         catalog,
-                        Integer.parseInt(settings.get("history.size-backups")),
-                        Double.parseDouble(settings.get("history.size-ratio")),
+                        settings.count("history.size-backups"),
+                        settings.fraction("history.size-ratio"),
                         queries::failedIn));
         r.bind("resultsStore", store);
         r.bind("resultsQueries", queries);
@@ -177,12 +193,9 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("watchReadLock", watchReadLock(context, results, verified));
         if (settings.flag("cluster.enabled")) {
             // several nodes: every metric (Camel's and the product's) carries this node's name as the label node
-            java.util.Set<io.micrometer.core.instrument.MeterRegistry> made =
-                    r.findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            Set<MeterRegistry> made = r.findByType(MeterRegistry.class);
             if (made.isEmpty()) {
-                io.micrometer.prometheusmetrics.PrometheusMeterRegistry metrics =
-                        new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+                PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 metrics.config().commonTags("node", ClusterNode.name());
                 r.bind(
                         "metricsRegistry",
@@ -191,8 +204,8 @@ public final class AppBeans implements CamelConfiguration {
                 made.forEach(m -> m.config().commonTags("node", ClusterNode.name()));
             }
             // several nodes share this store: the timers fire once between them
-            context.getComponent("quartz", org.apache.camel.component.quartz.QuartzComponent.class)
-                    .setProperties(io.backupverifier.store.ClusteredTimers.quartzProperties(results));
+            context.getComponent("quartz", QuartzComponent.class)
+                    .setProperties(ClusteredTimers.quartzProperties(results));
         }
 
         r.bind("reportRows", new ReportRows(catalog, queries));
@@ -205,11 +218,11 @@ public final class AppBeans implements CamelConfiguration {
                         queries,
                         clock));
         r.bind("runLog", new RunLog(settings.logDir(), clock));
-        r.bind("runs", new io.backupverifier.run.Runs());
-        r.bind("backupDone", new io.backupverifier.run.BackupDone());
+        r.bind("runs", new Runs());
+        r.bind("backupDone", new BackupDone());
         boolean clustered = settings.flag("cluster.enabled");
-        Duration resendAfter = Units.duration(settings.get("alert.resend-interval"));
-        java.util.function.Consumer<io.backupverifier.alert.AlertMail> keepAlert;
+        Duration resendAfter = settings.duration("alert.resend-interval");
+        Consumer<AlertMail> keepAlert;
         if (clustered) {
             // several nodes: the outbox is a table they share, and they take the alert decisions in turn
             SharedAlertOutbox shared =
@@ -231,13 +244,13 @@ public final class AppBeans implements CamelConfiguration {
                         keepAlert));
         r.bind(
                 "mailProperties",
-                SmtpDeadline.guard(settings.mailProperties(), Units.duration(settings.get("alert.smtp-timeout"))));
+                SmtpDeadline.guard(settings.mailProperties(), settings.duration("alert.smtp-timeout")));
         // restore tests: an embedded server per test, or the external TEST_DB_HOST shared by all
         ExternalTarget external = settings.get("test-db.host").isEmpty()
                 ? null
                 : new ExternalTarget(
                         settings.get("test-db.host"),
-                        Integer.parseInt(settings.get("test-db.port")),
+                        settings.port("test-db.port"),
                         settings.get("test-db.user"),
                         settings.get("test-db.password"));
         RestoreTester.Options options = new RestoreTester.Options(
@@ -250,9 +263,9 @@ public final class AppBeans implements CamelConfiguration {
                         settings.flag("restore.key-tables-not-empty"),
                         consistency)
                 .withLimits(
-                        Units.duration(settings.get("restore.timeout")),
-                        Units.duration(settings.get("restore.statement-timeout")),
-                        Units.size(settings.get("restore.max-statement")))
+                        settings.duration("restore.timeout"),
+                        settings.duration("restore.statement-timeout"),
+                        settings.size("restore.max-statement"))
                 .withExpansionLimits(settings.maxExpandedSize(), settings.maxExpansionRatio())
                 .withReindex(settings.flag("restore.reindex"));
         Supplier<RestoreTarget> targets = external != null
@@ -260,14 +273,14 @@ public final class AppBeans implements CamelConfiguration {
                 : () -> new EmbeddedTarget(settings.restoreWorkDir(), settings.get("restore.embedded-user"));
         // when the application stops (after in-flight restore tests), no embedded server outlives it
         try {
-            context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            context.addService(new ServiceSupport() {
                 @Override
                 protected void doStop() {
                     EmbeddedTarget.closeAll();
-                    if (pool instanceof java.io.Closeable closeable) { // the results store's connection pool
+                    if (pool instanceof Closeable closeable) { // the results store's connection pool
                         try {
                             closeable.close();
-                        } catch (java.io.IOException e) {
+                        } catch (IOException e) {
                             // closing: nothing left to do
                         }
                     }
@@ -284,38 +297,34 @@ public final class AppBeans implements CamelConfiguration {
         r.bind(
                 "testDatabaseCleanup",
                 new TestDatabaseCleanup(
-                        external,
-                        settings.restoreWorkDir(),
-                        Integer.parseInt(settings.get("test-db.retention-days")),
-                        clock));
+                        external, settings.restoreWorkDir(), settings.count("test-db.retention-days"), clock));
 
         r.bind(
                 "logMaintenance",
                 new LogMaintenance(
                         List.of(settings.logDir(), settings.restoreLogDir()),
-                        Units.duration(settings.get("logs.archive-after")),
-                        Units.duration(settings.get("logs.delete-after")),
-                        Units.size(settings.get("logs.max-size")),
+                        settings.duration("logs.archive-after"),
+                        settings.duration("logs.delete-after"),
+                        settings.size("logs.max-size"),
                         clock));
         r.bind("metrics", new Metrics(() -> {
             // Camel's Prometheus registry when metrics are on (service mode), else a private one
-            java.util.Set<io.micrometer.core.instrument.MeterRegistry> found =
-                    context.getRegistry().findByType(io.micrometer.core.instrument.MeterRegistry.class);
+            Set<MeterRegistry> found = context.getRegistry().findByType(MeterRegistry.class);
             return found.isEmpty() ? FALLBACK_REGISTRY : found.iterator().next();
         }));
         r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
         r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));
         // the status page asks it only with CLUSTER_ENABLED (it reads the cluster's tables on PostgreSQL)
-        io.backupverifier.ops.ClusterView cluster = new io.backupverifier.ops.ClusterView(results, ClusterNode.name());
+        ClusterView cluster = new ClusterView(results, ClusterNode.name());
         r.bind("clusterView", cluster);
         if (settings.flag("cluster.enabled")) {
-            r.bind("clusterHealth", new io.backupverifier.ops.ClusterHealthCheck(cluster));
+            r.bind("clusterHealth", new ClusterHealthCheck(cluster));
         }
         LiveDatabaseCheck live = new LiveDatabaseCheck(
                 new LiveDatabaseCheck.Target(
                         settings.get("database.type"),
                         settings.get("db.host"),
-                        Integer.parseInt(settings.get("db.port").strip()),
+                        settings.port("db.port"),
                         settings.get("db.user"),
                         settings.get("db.password"),
                         settings.get("db.name")),
@@ -333,9 +342,9 @@ public final class AppBeans implements CamelConfiguration {
      * (each within SMTP_TIMEOUT, with doubling back-off) may take, so only a dead node's claim runs out.
      */
     private Duration claimLease() {
-        int retries = Integer.parseInt(settings.get("alert.retries").strip());
-        Duration smtp = Units.duration(settings.get("alert.smtp-timeout"));
-        Duration delay = Units.duration(settings.get("alert.retry-delay"));
+        int retries = settings.count("alert.retries");
+        Duration smtp = settings.duration("alert.smtp-timeout");
+        Duration delay = settings.duration("alert.retry-delay");
         return smtp.multipliedBy(retries + 1L)
                 .plus(delay.multipliedBy(1L << Math.min(retries + 1, 20)))
                 .plusMinutes(1);
@@ -345,19 +354,19 @@ public final class AppBeans implements CamelConfiguration {
      * The watcher's read lock: the stable-for check, and with CLUSTER_ENABLED (several nodes share the
      * backup directory and the PostgreSQL results store) a lock row there, so one node verifies a backup.
      */
-    private GenericFileExclusiveReadLockStrategy<java.io.File> watchReadLock(
+    private GenericFileExclusiveReadLockStrategy<File> watchReadLock(
             CamelContext context, DataSource results, ResilientMessageIdRepository verified) {
-        long stableFor = Units.duration(settings.get("watch.stable-for")).toMillis();
+        long stableFor = settings.duration("watch.stable-for").toMillis();
         // looks a few times per stable time, so a file is taken soon after it became stable
         WatchReadLock.Timing timing = new WatchReadLock.Timing(
                 Math.max(100, stableFor / 4),
                 stableFor,
-                Units.duration(settings.get("watch.lock-timeout")).toMillis());
+                settings.duration("watch.lock-timeout").toMillis());
         if (!settings.flag("cluster.enabled")) {
             return WatchReadLock.single(timing);
         }
-        WatchReadLock.Clustered lock = WatchReadLock.clustered(
-                timing, results, context, verified, Units.duration(settings.get("watch.lock-max-age")));
+        WatchReadLock.Clustered lock =
+                WatchReadLock.clustered(timing, results, context, verified, settings.duration("watch.lock-max-age"));
         try {
             context.addService(lock.locks()); // its table, and the keep-alive of this node's rows, with the application
         } catch (Exception e) {

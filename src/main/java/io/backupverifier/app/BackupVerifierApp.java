@@ -1,11 +1,21 @@
 package io.backupverifier.app;
 
+import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.config.ConfigException;
 import io.backupverifier.config.Settings;
+import io.backupverifier.store.ResultsQueries;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import javax.management.MalformedObjectNameException;
+import javax.management.ObjectName;
 import org.apache.camel.CamelContext;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the Camel application: routes from {@code routes/*.yaml} on disk, configuration from
@@ -18,6 +28,17 @@ public final class BackupVerifierApp {
     public enum Mode {
         SERVICE,
         ONE_SHOT
+    }
+
+    /** The MBean's name. */
+    public static final ObjectName OBJECT_NAME;
+
+    static {
+        try {
+            OBJECT_NAME = new ObjectName("io.backupverifier:type=BackupVerifier");
+        } catch (MalformedObjectNameException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private final Main main = new Main();
@@ -39,7 +60,7 @@ public final class BackupVerifierApp {
     }
 
     /** The endpoints a command sends to, and those its routes could call but will not in this run. */
-    public record RouteUse(java.util.Collection<String> entries, java.util.Collection<String> unreached) {}
+    public record RouteUse(Collection<String> entries, Collection<String> unreached) {}
 
     private BackupVerifierApp(Settings settings, Path home, Path configFile, Mode mode, Clock clock, RouteUse uses)
             throws ConfigException {
@@ -50,18 +71,18 @@ public final class BackupVerifierApp {
         String routes = "file:" + home.toAbsolutePath().resolve("routes") + "/";
         main.configure().withRoutesIncludePattern(routes + "*.yaml");
         if (mode == Mode.SERVICE && !settings.mailEnabled()) {
-            org.slf4j.LoggerFactory.getLogger(BackupVerifierApp.class)
+            LoggerFactory.getLogger(BackupVerifierApp.class)
                     .warn(
                             "No SMTP_HOST configured: alerts are kept only in " + "the outbox {}",
                             settings.outboxDir().toAbsolutePath());
         }
-        if (mode == Mode.SERVICE && settings.get("http.port").strip().equals("0")) {
+        if (mode == Mode.SERVICE && settings.port("http.port") == 0) {
             main.configure().withRoutesExcludePattern(routes + "http-*.yaml"); // HTTP turned off: no pages
         }
         if (mode == Mode.ONE_SHOT) {
-            java.util.List<String> serviceOnly = java.util.List.of("watch-", "schedule-", "http-");
-            java.util.Optional<java.util.List<Path>> needed = uses == null
-                    ? java.util.Optional.empty()
+            List<String> serviceOnly = List.of("watch-", "schedule-", "http-");
+            Optional<List<Path>> needed = uses == null
+                    ? Optional.empty()
                     : RouteFiles.select(
                             home.toAbsolutePath().resolve("routes"), serviceOnly, uses.entries(), uses.unreached());
             if (needed.isPresent()) {
@@ -112,21 +133,9 @@ public final class BackupVerifierApp {
         }
         BackupVerifierOperations ops = new BackupVerifierOperations(
                 camel,
-                camel.getRegistry().lookupByNameAndType("backupCatalog", io.backupverifier.catalog.BackupCatalog.class),
-                camel.getRegistry()
-                        .lookupByNameAndType("resultsQueries", io.backupverifier.store.ResultsQueries.class));
+                camel.getRegistry().lookupByNameAndType("backupCatalog", BackupCatalog.class),
+                camel.getRegistry().lookupByNameAndType("resultsQueries", ResultsQueries.class));
         camel.getManagementStrategy().getManagementAgent().register(ops, OBJECT_NAME);
-    }
-
-    /** The MBean's name. */
-    public static final javax.management.ObjectName OBJECT_NAME;
-
-    static {
-        try {
-            OBJECT_NAME = new javax.management.ObjectName("io.backupverifier:type=BackupVerifier");
-        } catch (javax.management.MalformedObjectNameException e) {
-            throw new ExceptionInInitializerError(e);
-        }
     }
 
     public void stop() throws Exception {
@@ -140,14 +149,14 @@ public final class BackupVerifierApp {
     public int run() throws Exception {
         FatalErrors fatal = new FatalErrors(main::completed);
         Thread.setDefaultUncaughtExceptionHandler(fatal);
-        main.addMainListener(new org.apache.camel.main.MainListenerSupport() {
+        main.addMainListener(new MainListenerSupport() {
             @Override
-            public void beforeStart(org.apache.camel.main.BaseMainSupport m) {
+            public void beforeStart(BaseMainSupport m) {
                 m.getCamelContext().getManagementStrategy().addEventNotifier(fatal);
             }
 
             @Override
-            public void afterStart(org.apache.camel.main.BaseMainSupport m) {
+            public void afterStart(BaseMainSupport m) {
                 try {
                     registerMBean(m.getCamelContext());
                 } catch (Exception e) {

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +93,7 @@ public final class RouteFiles {
             }
         }
         Deque<String> todo = new ArrayDeque<>(entries);
-        Set<String> seen = new java.util.HashSet<>(unreached);
+        Set<String> seen = new HashSet<>(unreached);
         while (!todo.isEmpty()) {
             String endpoint = todo.pop();
             if (!seen.add(endpoint)) {

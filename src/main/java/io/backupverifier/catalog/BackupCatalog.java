@@ -1,5 +1,6 @@
 package io.backupverifier.catalog;
 
+import io.backupverifier.config.Settings;
 import io.backupverifier.sidecar.Category;
 import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
@@ -15,9 +16,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -61,12 +65,9 @@ public final class BackupCatalog {
     }
 
     /** The catalog of the configured backup directory, patterns and own directories. */
-    public static BackupCatalog of(io.backupverifier.config.Settings settings) {
+    public static BackupCatalog of(Settings settings) {
         return new BackupCatalog(
-                settings.backupDir(),
-                settings.include(),
-                settings.ownDirs(),
-                io.backupverifier.config.Units.duration(settings.get("metadata.clock-skew")));
+                settings.backupDir(), settings.include(), settings.ownDirs(), settings.duration("metadata.clock-skew"));
     }
 
     /** A sidecar reader under this catalog's rules (which files may be opened, how far ahead created_at may be). */
@@ -186,7 +187,7 @@ public final class BackupCatalog {
                 // gone, unreadable or refused: its own verification says so
             }
         }
-        return new CatalogSnapshot(taken, new java.util.HashSet<>(found), out);
+        return new CatalogSnapshot(taken, new HashSet<>(found), out);
     }
 
     /**
@@ -232,7 +233,7 @@ public final class BackupCatalog {
 
     /** The latest backup of each category (the weekly restore test's list), in category order. */
     public List<Path> latestPerCategory() {
-        java.util.Map<String, Entry> latest = new java.util.TreeMap<>();
+        Map<String, Entry> latest = new TreeMap<>();
         for (Entry e : entries()) {
             latest.merge(e.category(), e, (a, b) -> OLDEST_FIRST.compare(a, b) >= 0 ? a : b);
         }

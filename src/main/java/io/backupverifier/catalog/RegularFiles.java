@@ -1,10 +1,12 @@
 package io.backupverifier.catalog;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -132,7 +134,7 @@ public final class RegularFiles {
             raw = raw.substring(0, raw.length() - 1);
         }
         String last = raw.substring(raw.lastIndexOf('/') + 1);
-        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int i = 0; i < last.length(); i++) {
             char c = last.charAt(i);
             if (c == '%' && i + 2 < last.length()) {
@@ -142,7 +144,7 @@ public final class RegularFiles {
                 bytes.write(c);
             }
         }
-        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
+        return bytes.toString(StandardCharsets.UTF_8);
     }
 
     private static Path realOr(Path p) {

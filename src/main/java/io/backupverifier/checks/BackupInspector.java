@@ -6,6 +6,7 @@ import io.backupverifier.scan.ScanResult;
 import io.backupverifier.sidecar.Metadata;
 import io.backupverifier.sidecar.MetadataReader;
 import java.io.File;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
 /**
@@ -45,7 +46,7 @@ public final class BackupInspector {
         try {
             scan = scanner.scan(file, catalog.files());
         } catch (RuntimeException e) {
-            scan = unread(
+            scan = ScanResult.unread(
                     file,
                     "Cannot verify file: "
                             + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
@@ -61,24 +62,10 @@ public final class BackupInspector {
     private static Path pathOf(String s) {
         try {
             return Path.of(s);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             StringBuilder safe = new StringBuilder();
             s.codePoints().forEach(c -> safe.append(c < 128 ? Character.toString(c) : "?"));
             return Path.of(safe.toString());
         }
-    }
-
-    private static ScanResult unread(Path file, String why) {
-        return new ScanResult(
-                file,
-                -1,
-                null,
-                why,
-                null,
-                new io.backupverifier.scan.GzipReport(
-                        false, 0, 0, 0, io.backupverifier.scan.GzipReport.Problem.UNREADABLE, why),
-                new io.backupverifier.scan.ContentReport(
-                        io.backupverifier.scan.ContentKind.UNKNOWN, why, 0, why, null, null),
-                0);
     }
 }

@@ -1,5 +1,7 @@
 package io.backupverifier.checks;
 
+import io.backupverifier.report.LogLine;
+import io.backupverifier.scan.ContentKind;
 import io.backupverifier.scan.ScanResult;
 import io.backupverifier.sidecar.Metadata;
 import java.nio.file.Path;
@@ -84,8 +86,8 @@ public final class Verification implements BackupResult {
         List<String> failed = failedChecks();
         return !failed.isEmpty()
                 && List.of(CheckId.METADATA.id(), CheckId.CHECKSUM.id()).containsAll(failed)
-                && scan.content().kind() != io.backupverifier.scan.ContentKind.UNKNOWN
-                && scan.content().kind() != io.backupverifier.scan.ContentKind.EMPTY;
+                && scan.content().kind() != ContentKind.UNKNOWN
+                && scan.content().kind() != ContentKind.EMPTY;
     }
 
     /**
@@ -93,7 +95,7 @@ public final class Verification implements BackupResult {
      * Camel expression is converted by reading the file), control characters escaped.
      */
     public String logName() {
-        return io.backupverifier.report.LogLine.printable(file().toString());
+        return LogLine.printable(file().toString());
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 
 /** Times and ages as the operator commands print them: local time to the minute, ages in two units. */
 final class Ages {
@@ -41,7 +42,7 @@ final class Ages {
             return ms + " ms";
         }
         if (ms < 60_000) {
-            return String.format(java.util.Locale.ROOT, "%.1f s", ms / 1000.0);
+            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
         }
         return ms / 60_000 + " min " + ms % 60_000 / 1000 + " s";
     }

@@ -2,6 +2,7 @@ package io.backupverifier.cli;
 
 import io.backupverifier.config.ConfigException;
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -63,7 +64,7 @@ public final class BackupVerifierCli implements Callable<Integer> {
     /** Runs a command line and returns its exit code; tests call this in-process. */
     public static int execute(CliContext ctx, String... given) {
         String[] args = SeedFlags.translate(given, ctx.err());
-        boolean json = java.util.Arrays.asList(args).contains("--json");
+        boolean json = Arrays.asList(args).contains("--json");
         CommandLine cli = new CommandLine(new BackupVerifierCli(ctx), new CommandLine.IFactory() {
             @Override
             public <K> K create(Class<K> cls) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.config.ConfigNotice;
 import io.backupverifier.config.Setting;
+import io.backupverifier.config.SettingType;
 import io.backupverifier.config.Settings;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -30,10 +31,15 @@ final class ConfigCommand extends OperatorCommand {
         super(ctx);
     }
 
-    /** Whether a key holds a secret: its value is never printed. */
+    /**
+     * Whether a key holds a secret, whose value is never printed: a setting of type
+     * {@link SettingType#SECRET}; one of Camel's own keys (no type here) whose name says password or secret.
+     */
     static boolean secret(String key) {
-        return key.toLowerCase(Locale.ROOT).contains("password")
-                || key.toLowerCase(Locale.ROOT).contains("secret");
+        return Settings.setting(key).map(Setting::secret).orElseGet(() -> {
+            String name = key.toLowerCase(Locale.ROOT);
+            return name.contains("password") || name.contains("secret");
+        });
     }
 
     /** The value as it may be shown: secrets masked, a password inside a JDBC URL too. */
@@ -41,7 +47,7 @@ final class ConfigCommand extends OperatorCommand {
         if (secret(key)) {
             return value.isEmpty() ? "" : MASK;
         }
-        if (key.equals("results.db-url")) {
+        if (Settings.setting(key).filter(s -> s.type() == SettingType.JDBC_URL).isPresent()) {
             return URL_USERINFO
                     .matcher(URL_PASSWORD.matcher(value).replaceAll("$1" + MASK))
                     .replaceAll("$1" + MASK + "$2");

@@ -5,12 +5,12 @@ import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.config.ConfigNotice;
 import io.backupverifier.config.Settings;
-import io.backupverifier.config.Units;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.CategoryResult;
 import io.backupverifier.restore.CustomArchiveRestorer;
 import io.backupverifier.store.ResultsQueries;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -179,7 +180,7 @@ final class InstallationChecks {
                     "SMTP_HOST not set: alerts wait in "
                             + settings.outboxDir().toAbsolutePath().normalize() + " and are not mailed");
         }
-        int port = Integer.parseInt(settings.get("smtp.port").strip());
+        int port = settings.port("smtp.port");
         String protocol = port == 465 ? "smtps" : "smtp";
         Properties p = new Properties();
         settings.mailProperties()
@@ -192,7 +193,7 @@ final class InstallationChecks {
             t.connect(host, port, auth ? user : null, auth ? settings.get("smtp.password") : null);
             return Item.ok(
                     "smtp", "SMTP server", where + " answers EHLO" + (auth ? " and accepts the login of " + user : ""));
-        } catch (jakarta.mail.AuthenticationFailedException e) {
+        } catch (AuthenticationFailedException e) {
             return Item.failed(
                     "smtp",
                     "SMTP server",
@@ -362,25 +363,25 @@ final class InstallationChecks {
                 BackupCatalog.of(settings),
                 Map.of(
                         "daily",
-                        Units.duration(settings.get("history.max-age-daily")),
+                        settings.duration("history.max-age-daily"),
                         "weekly",
-                        Units.duration(settings.get("history.max-age-weekly")),
+                        settings.duration("history.max-age-weekly"),
                         "monthly",
-                        Units.duration(settings.get("history.max-age-monthly"))),
+                        settings.duration("history.max-age-monthly")),
                 Map.of(
                         "daily",
-                        Integer.parseInt(settings.get("history.keep-daily").strip()),
+                        settings.count("history.keep-daily"),
                         "weekly",
-                        Integer.parseInt(settings.get("history.keep-weekly").strip()),
+                        settings.count("history.keep-weekly"),
                         "monthly",
-                        Integer.parseInt(settings.get("history.keep-monthly").strip())),
+                        settings.count("history.keep-monthly")),
                 clock);
         List<Item> out = new ArrayList<>();
         for (CategoryResult r : checks.evaluate()) {
             CheckResult f = r.checks().get("freshness");
             String id = "freshness_" + r.category();
             String name = r.category() + " backups fresh";
-            String key = "FRESHNESS_" + r.category().toUpperCase(java.util.Locale.ROOT);
+            String key = "FRESHNESS_" + r.category().toUpperCase(Locale.ROOT);
             out.add(
                     f.status() == CheckStatus.FAILED
                             ? Item.failed(

@@ -59,10 +59,7 @@ final class ListCommand extends OperatorCommand {
                 .map(Map.Entry::getKey)
                 .collect(Collectors.toSet());
         Map<Path, String> marks = SizeMarks.of(
-                all,
-                Integer.parseInt(settings.get("history.size-backups").strip()),
-                Double.parseDouble(settings.get("history.size-ratio").strip()),
-                broken);
+                all, settings.count("history.size-backups"), settings.fraction("history.size-ratio"), broken);
         List<BackupCatalog.Entry> shown = all.stream()
                 .filter(e -> category == null || e.category().equals(category))
                 .sorted(Comparator.comparing(BackupCatalog.Entry::time)

@@ -1,6 +1,7 @@
 package io.backupverifier.cli;
 
 import io.backupverifier.alert.AlertOutbox;
+import io.backupverifier.alert.SharedAlertOutbox;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.ConfigException;
 import io.backupverifier.config.Settings;
@@ -12,6 +13,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
@@ -28,7 +30,7 @@ final class OneShot implements AutoCloseable {
     private final Settings settings;
 
     OneShot(CliContext ctx, CommonOptions common, Settings settings) throws Exception {
-        this(ctx, common, settings, null, java.util.List.of());
+        this(ctx, common, settings, null, List.of());
     }
 
     /**
@@ -40,7 +42,7 @@ final class OneShot implements AutoCloseable {
             CommonOptions common,
             Settings settings,
             BackupVerifierApp.RouteUse uses,
-            java.util.List<Path> scanFirst)
+            List<Path> scanFirst)
             throws Exception {
         requireInstallation(ctx.home(), settings);
         this.ctx = ctx;
@@ -103,14 +105,14 @@ final class OneShot implements AutoCloseable {
         // the node's directory, or with CLUSTER_ENABLED the table the nodes share
         int waiting = kept instanceof AlertOutbox outbox
                 ? outbox.pending().size()
-                : ((io.backupverifier.alert.SharedAlertOutbox) kept).pending().size();
+                : ((SharedAlertOutbox) kept).pending().size();
         if (waiting > 0) {
             ctx.err()
                     .println((settings.mailEnabled() ? "[WARNING] " : "[INFO] ") + waiting
                             + (waiting == 1 ? " alert waits" : " alerts wait") + " in "
                             + (kept instanceof AlertOutbox outbox
                                     ? outbox.dir().toAbsolutePath()
-                                    : ((io.backupverifier.alert.SharedAlertOutbox) kept).where())
+                                    : ((SharedAlertOutbox) kept).where())
                             + (settings.mailEnabled()
                                     ? ": not delivered now; the next command that alerts, or the service, sends it"
                                     : ": no SMTP_HOST is set to send it"));

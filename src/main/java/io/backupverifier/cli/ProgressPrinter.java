@@ -5,7 +5,11 @@ import io.backupverifier.report.LogLine;
 import io.backupverifier.scan.Bytes;
 import io.backupverifier.scan.ScanProgress;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,6 +23,9 @@ import org.apache.camel.spi.ExecutorServiceManager;
  */
 final class ProgressPrinter implements AutoCloseable {
 
+    /** Longer names are cut: a progress line wider than the terminal wraps, and {@code \r} then clears only its last part. */
+    static final int MAX_NAME = 40;
+
     private final ScanProgress progress;
     private final PrintStream err;
     private final ExecutorServiceManager threads;
@@ -28,7 +35,7 @@ final class ProgressPrinter implements AutoCloseable {
     private final AtomicInteger doneBackups = new AtomicInteger();
     private final AtomicLong doneBytes = new AtomicLong();
     /** Backups whose data is being restore-tested (FAILED only on the sidecar or checksum): the wait is shown, not ETA 0:00. */
-    private final java.util.Set<java.nio.file.Path> restoring = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final Set<Path> restoring = ConcurrentHashMap.newKeySet();
 
     private final long started = System.nanoTime();
     private volatile boolean running = true;
@@ -57,7 +64,7 @@ final class ProgressPrinter implements AutoCloseable {
     }
 
     /** A restore test of this backup's data began (the verify route tests a suspect backup). */
-    void restoring(java.nio.file.Path backup) {
+    void restoring(Path backup) {
         restoring.add(backup);
     }
 
@@ -107,7 +114,7 @@ final class ProgressPrinter implements AutoCloseable {
                 + progress.running().stream()
                         .mapToLong(ScanProgress.Scan::bytesRead)
                         .sum();
-        java.util.List<java.nio.file.Path> tests = java.util.List.copyOf(restoring);
+        List<Path> tests = List.copyOf(restoring);
         if (tests.isEmpty() || !progress.running().isEmpty()) {
             String line = runLine(doneBackups.get(), totalBackups, bytes, totalBytes, seconds);
             return tests.isEmpty() ? line : line + ", " + restoring(tests);
@@ -135,11 +142,8 @@ final class ProgressPrinter implements AutoCloseable {
         return this;
     }
 
-    /** Longer names are cut: a progress line wider than the terminal wraps, and {@code \r} then clears only its last part. */
-    static final int MAX_NAME = 40;
-
     /** {@code restore-testing NAME} or {@code restore-testing NAME and 2 more}. */
-    static String restoring(java.util.List<java.nio.file.Path> tests) {
+    static String restoring(List<Path> tests) {
         String name = LogLine.printable(tests.get(0).getFileName().toString());
         if (name.length() > MAX_NAME) {
             name = name.substring(0, MAX_NAME - 3) + "...";

@@ -2,6 +2,7 @@ package io.backupverifier.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.report.JsonResult;
 import io.backupverifier.report.LogLine;
 import io.backupverifier.report.VerificationLines;
@@ -91,9 +92,7 @@ final class ResultPrinter {
                 ctx.out()
                         .println(new LogLine(
                                 LogLine.ERROR,
-                                (r.status() == io.backupverifier.checks.CheckStatus.FAILED
-                                                ? "Failed: "
-                                                : "Could not be checked: ")
+                                (r.status() == CheckStatus.FAILED ? "Failed: " : "Could not be checked: ")
                                         + LogLine.printable(r.location()) + " (" + String.join(", ", r.failedChecks())
                                         + ")"));
             }

@@ -57,14 +57,14 @@ final class RunCommand implements Callable<Integer> {
 
     /** A port already taken fails the start here: the HTTP server would only log it and the service run on without it. */
     private static void requireFreePort(Settings settings) throws ConfigException {
-        String port = settings.get("http.port").strip();
-        if (port.equals("0")) {
+        int port = settings.port("http.port");
+        if (port == 0) {
             return;
         }
-        String host = settings.get("http.host").strip();
+        String host = settings.get("http.host");
         try (ServerSocket probe = new ServerSocket()) {
             probe.setReuseAddress(true); // as the HTTP server binds: a port in TIME_WAIT is free
-            probe.bind(new InetSocketAddress(host, Integer.parseInt(port)));
+            probe.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
             throw new ConfigException(Settings.label("http.port") + ": cannot listen on " + host + ":" + port + " ("
                     + e.getMessage() + "); another service may be using it");

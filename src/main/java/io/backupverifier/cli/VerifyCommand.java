@@ -2,12 +2,14 @@ package io.backupverifier.cli;
 
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.catalog.BackupCatalog;
+import io.backupverifier.checks.CheckResult;
 import io.backupverifier.config.Settings;
 import io.backupverifier.restore.RestoreProgress;
 import io.backupverifier.restore.RestoreTester;
 import io.backupverifier.run.BackupDone;
 import io.backupverifier.run.RunResult;
 import io.backupverifier.scan.ScanProgress;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,8 +121,7 @@ final class VerifyCommand extends OperatorCommand {
                                 }
 
                                 @Override
-                                public void recorded(
-                                        Path backup, String checkId, io.backupverifier.checks.CheckResult result) {}
+                                public void recorded(Path backup, String checkId, CheckResult result) {}
                             })
                             : () -> {}) {
                 run = app.run(
@@ -176,7 +177,7 @@ final class VerifyCommand extends OperatorCommand {
         for (Path p : targets) {
             try {
                 total += Files.size(p);
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // a backup that vanished is reported by its verification; the ETA just counts it as empty
             }
         }

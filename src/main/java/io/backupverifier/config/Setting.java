@@ -13,6 +13,11 @@ public record Setting(String property, String env, String defaultValue, SettingT
         return env + " (" + property + ")";
     }
 
+    /** Whether the value is a secret (a password): never shown. */
+    public boolean secret() {
+        return type == SettingType.SECRET;
+    }
+
     /** Whether the key may be left empty (its default is empty). */
     public boolean optional() {
         return defaultValue.isEmpty();

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.function.Supplier;
 
@@ -106,6 +107,11 @@ public final class Settings {
                 .filter(k -> k.startsWith(Layers.CAMEL_PREFIX))
                 .sorted()
                 .toList();
+    }
+
+    /** The setting of a property, if it is one of ours (Camel's own keys are not). */
+    public static Optional<Setting> setting(String property) {
+        return Catalogue.find(property);
     }
 
     /** How messages name a key: {@code ENV_NAME (property)}. */

@@ -1,6 +1,7 @@
 package io.backupverifier.ops;
 
 import io.backupverifier.store.ResultsStore;
+import io.backupverifier.store.ResultsStoreException;
 import java.util.Map;
 import org.apache.camel.health.HealthCheckResultBuilder;
 import org.apache.camel.impl.health.AbstractHealthCheck;
@@ -23,7 +24,7 @@ public final class ResultsStoreHealthCheck extends AbstractHealthCheck {
         try {
             store.ping();
             builder.up();
-        } catch (io.backupverifier.store.ResultsStoreException e) {
+        } catch (ResultsStoreException e) {
             builder.message(e.getMessage()).down();
         } catch (Exception e) {
             builder.message("Results store unreachable: " + e.getMessage()).down();

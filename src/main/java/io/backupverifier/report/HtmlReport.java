@@ -2,8 +2,12 @@ package io.backupverifier.report;
 
 import io.backupverifier.history.CategoryResult;
 import io.backupverifier.scan.Bytes;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +20,12 @@ import java.util.Map;
 public final class HtmlReport {
 
     private static final String[] COLORS = {"#2563eb", "#9333ea", "#ea580c"};
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd");
+    private static final DateTimeFormatter FULL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
+    private static final DateTimeFormatter DAY_TIME = DateTimeFormatter.ofPattern("MM-dd HH:mm");
+
+    /** At most this many dates under the size chart: each label is ~70 px wide, the plot 630 px. */
+    static final int MAX_DATE_LABELS = 5;
 
     private HtmlReport() {}
 
@@ -188,42 +198,32 @@ public final class HtmlReport {
                 .toString();
     }
 
-    /** At most this many dates under the size chart: each label is ~70 px wide, the plot 630 px. */
-    static final int MAX_DATE_LABELS = 5;
-
     /**
      * The size chart's x-axis labels: the first and the last backup's time and evenly spaced
      * times between them, as many as fit without overlapping; day precision when they are a day
      * or more apart, else with the time of day (one backup: its date and time). Time (epoch ms) -> label, in order.
      */
     static Map<Long, String> dateLabels(long minT, long maxT, ZoneId zone) {
-        Map<Long, String> out = new java.util.LinkedHashMap<>();
+        Map<Long, String> out = new LinkedHashMap<>();
         if (maxT <= minT) {
-            out.put(minT, FULL.format(java.time.Instant.ofEpochMilli(minT).atZone(zone)));
+            out.put(minT, FULL.format(Instant.ofEpochMilli(minT).atZone(zone)));
             return out;
         }
         int n = MAX_DATE_LABELS;
-        while (n > 2 && (maxT - minT) / (n - 1) < java.time.Duration.ofHours(1).toMillis()) {
+        while (n > 2 && (maxT - minT) / (n - 1) < Duration.ofHours(1).toMillis()) {
             n--; // minutes apart would repeat the same label
         }
-        boolean days = (maxT - minT) / (n - 1) >= java.time.Duration.ofDays(1).toMillis();
-        java.time.format.DateTimeFormatter f = days ? DAY : DAY_TIME;
+        boolean days = (maxT - minT) / (n - 1) >= Duration.ofDays(1).toMillis();
+        DateTimeFormatter f = days ? DAY : DAY_TIME;
         for (int i = 0; i < n; i++) {
             long t = i == n - 1 ? maxT : minT + (maxT - minT) / (n - 1) * i;
-            String label = f.format(java.time.Instant.ofEpochMilli(t).atZone(zone));
+            String label = f.format(Instant.ofEpochMilli(t).atZone(zone));
             if (!out.containsValue(label)) {
                 out.put(t, label);
             }
         }
         return out;
     }
-
-    private static final java.time.format.DateTimeFormatter DAY =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd");
-    private static final java.time.format.DateTimeFormatter FULL =
-            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
-    private static final java.time.format.DateTimeFormatter DAY_TIME =
-            java.time.format.DateTimeFormatter.ofPattern("MM-dd HH:mm");
 
     /** One line per category: each backup's size at its time, the dates under the x-axis. */
     static String sizeChart(Report r, ZoneId zone) {

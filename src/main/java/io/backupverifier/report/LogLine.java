@@ -1,5 +1,7 @@
 package io.backupverifier.report;
 
+import io.backupverifier.checks.CheckStatus;
+
 /** A seed-style output line: {@code [LEVEL] message}. */
 public record LogLine(String level, String message) {
 
@@ -9,7 +11,7 @@ public record LogLine(String level, String message) {
     public static final String ERROR = "ERROR";
 
     /** The seed's level for a check status: PASSED is SUCCESS, FAILED and ERROR are ERROR, SKIPPED is INFO. */
-    public static String levelOf(io.backupverifier.checks.CheckStatus status) {
+    public static String levelOf(CheckStatus status) {
         return switch (status) {
             case PASSED -> SUCCESS;
             case WARNING -> WARNING;

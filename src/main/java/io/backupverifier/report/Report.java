@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /** Everything a report says, computed once; the text, HTML and JSON renderings show the same. */
 public record Report(
@@ -65,8 +66,8 @@ public record Report(
                 }
             }
         }
-        Map<String, List<String>> byCheck = new java.util.TreeMap<>();
-        Map<String, List<String>> couldNotRun = new java.util.TreeMap<>();
+        Map<String, List<String>> byCheck = new TreeMap<>();
+        Map<String, List<String>> couldNotRun = new TreeMap<>();
         for (ReportRow r : rows) {
             for (String check : r.failedChecks()) {
                 ("ERROR".equals(r.status()) ? couldNotRun : byCheck)

@@ -6,6 +6,8 @@ import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.store.ResultsQueries;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -118,10 +120,10 @@ public final class ReportWriter {
 
     /** java.nio's exceptions carry only the path: say what went wrong. */
     private static String describe(IOException e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied (" + e.getMessage() + ")";
         }
-        if (e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null) {
+        if (e instanceof FileSystemException fs && fs.getReason() != null) {
             return fs.getReason() + " (" + fs.getFile() + ")";
         }
         return e.getMessage();

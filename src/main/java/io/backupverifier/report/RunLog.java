@@ -5,6 +5,7 @@ import io.backupverifier.restore.RestoreResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
@@ -110,7 +111,7 @@ public final class RunLog {
                     StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE,
                     StandardOpenOption.APPEND,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             throw new RunLogNotWrittenException("Cannot write the run log " + file + ": " + e.getMessage(), e);
         }

@@ -2,6 +2,7 @@ package io.backupverifier.restore;
 
 import io.backupverifier.checks.CheckId;
 import io.backupverifier.checks.CheckResult;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,7 +43,7 @@ public final class AmcheckCheck implements RestoreCheck {
             + " AND c.relpersistence OPERATOR(pg_catalog.<>) 't')"
             + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
             + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+            + UserObjects.SCHEMA_OF_C
             + " WHERE " + UserObjects.USER_SCHEMA
             + " ORDER BY 1";
 
@@ -179,7 +180,7 @@ public final class AmcheckCheck implements RestoreCheck {
                 try (ResultSet rs = taken.executeQuery()) {
                     if (rs.next()) { // the dump has a schema of that name: ours gets another
                         byte[] b = new byte[4];
-                        new java.security.SecureRandom().nextBytes(b);
+                        new SecureRandom().nextBytes(b);
                         schema = SCHEMA + "_" + HexFormat.of().formatHex(b);
                     }
                 }

@@ -17,18 +17,12 @@ import java.util.List;
  * {@code search_path = pg_catalog, pg_temp}. Foreign tables are left out, as a database-wide
  * {@code ANALYZE} leaves them.
  */
-final class AnalyzeCheck implements RestoreCheck {
+record AnalyzeCheck(RestoreOutcome.Loaded loaded) implements RestoreCheck {
 
     private static final String RELATIONS = "SELECT c.oid, c.oid::pg_catalog.regclass::pg_catalog.text"
-            + " FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+            + " FROM pg_catalog.pg_class c" + UserObjects.SCHEMA_OF_C
             + " WHERE c.relkind OPERATOR(pg_catalog.=) ANY (ARRAY['r', 'p', 'm']::pg_catalog.\"char\"[])"
             + " AND c.relpersistence OPERATOR(pg_catalog.<>) 't' AND " + UserObjects.USER_SCHEMA + " ORDER BY 2";
-
-    private final RestoreOutcome.Loaded loaded;
-
-    AnalyzeCheck(RestoreOutcome.Loaded loaded) {
-        this.loaded = loaded;
-    }
 
     @Override
     public String id() {

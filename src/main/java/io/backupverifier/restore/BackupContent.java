@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 
@@ -45,7 +46,7 @@ record BackupContent(long maxExpanded, int maxRatio) {
     Path copy(Path file, WorkFiles kind, Path dir, Consumer<String> read) throws IOException {
         Path copy = kind.create(dir);
         try (InputStream in = open(file, read)) {
-            Files.copy(in, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(copy);
             throw e;

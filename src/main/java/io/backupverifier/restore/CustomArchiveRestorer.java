@@ -6,9 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Restores a pg_dump custom archive with the real {@code pg_restore --no-owner --no-acl -j N},
@@ -16,6 +22,9 @@ import java.util.concurrent.TimeUnit;
  * gzip-wrapped archive inflated: pg_restore -j needs a seekable file).
  */
 public final class CustomArchiveRestorer implements ContentRestorer {
+
+    private static final Pattern COULD_NOT_SET =
+            Pattern.compile("^could not set (\\w+): ERROR: .*\"([A-Za-z0-9_]+)\"$");
 
     private final Optional<Path> pgRestore;
     private final int jobs;
@@ -178,16 +187,13 @@ public final class CustomArchiveRestorer implements ContentRestorer {
         // command: it is written back, so that it can be recognised as naming an object not created
         return found.stream()
                 .map(f -> {
-                    java.util.regex.Matcher m = COULD_NOT_SET.matcher(f.message());
+                    Matcher m = COULD_NOT_SET.matcher(f.message());
                     return f.command().isEmpty() && m.find()
                             ? new Failure(f.message(), "SET " + m.group(1) + " = " + m.group(2) + ";")
                             : f;
                 })
                 .toList();
     }
-
-    private static final java.util.regex.Pattern COULD_NOT_SET =
-            java.util.regex.Pattern.compile("^could not set (\\w+): ERROR: .*\"([A-Za-z0-9_]+)\"$");
 
     /**
      * The outcome from pg_restore's exit code and errors: errors only about objects a superuser must
@@ -199,9 +205,9 @@ public final class CustomArchiveRestorer implements ContentRestorer {
             return new RestoreOutcome(null, 0, 0, 0, 0, millis);
         }
         List<Failure> all = failures(stderr);
-        java.util.Set<String> notCreated = new java.util.HashSet<>();
+        Set<String> notCreated = new HashSet<>();
         // by identity: two failures with the same message and command are two statements
-        java.util.Set<Failure> superuser = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Failure> superuser = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Failure f : all) {
             DumpStatement st = DumpStatement.of(f.command());
             String m = f.message();

@@ -2,6 +2,7 @@ package io.backupverifier.restore;
 
 import io.backupverifier.restore.SqlTokens.Token;
 import io.backupverifier.restore.SqlTokens.Type;
+import io.backupverifier.scan.CopyTarget;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -53,6 +54,62 @@ final class DumpStatement {
             "idle_in_transaction_session_timeout",
             "idle_session_timeout",
             "transaction_timeout");
+    private static final Set<String> TABLE_MODIFIERS = Set.of("GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "UNLOGGED");
+    private static final Set<String> ROW_CHANGING = Set.of(
+            "INSERT",
+            "UPDATE",
+            "DELETE",
+            "MERGE",
+            "TRUNCATE",
+            "COPY",
+            "SELECT",
+            "CALL",
+            "DO",
+            "WITH",
+            "EXECUTE",
+            "VALUES",
+            "TABLE",
+            "REFRESH",
+            "IMPORT",
+            "EXPLAIN");
+    private static final Set<String> KIND_WORDS = Set.of(
+            "EVENT",
+            "TRIGGER",
+            "TRUSTED",
+            "PROCEDURAL",
+            "LANGUAGE",
+            "FUNCTION",
+            "PROCEDURE",
+            "EXTENSION",
+            "PUBLICATION",
+            "SUBSCRIPTION",
+            "FOREIGN",
+            "DATA",
+            "WRAPPER",
+            "SERVER",
+            "TEXT",
+            "SEARCH",
+            "PARSER",
+            "TEMPLATE",
+            "ACCESS",
+            "METHOD",
+            "OPERATOR",
+            "CLASS",
+            "FAMILY",
+            "AGGREGATE",
+            "CONVERSION",
+            "DEFAULT",
+            "TYPE",
+            "TABLE",
+            "UNLOGGED",
+            "VIEW",
+            "MATERIALIZED",
+            "SEQUENCE",
+            "DOMAIN",
+            "INDEX",
+            "UNIQUE",
+            "RECURSIVE",
+            "TEMPORARY");
 
     private final String sql;
     private final List<Token> tokens;
@@ -342,12 +399,8 @@ final class DumpStatement {
 
     /** The table a {@code COPY} statement names, as written in the dump ({@code public.t}, {@code "S"."T"}), or null. */
     String copyTarget() {
-        if (!startsWith("COPY") || tokens.size() < 2) {
-            return null;
-        }
-        int end = afterName(1);
-        return end > 1
-                ? sql.substring(tokens.get(1).start(), tokens.get(end - 1).end())
+        return startsWith("COPY") && tokens.size() > 1
+                ? CopyTarget.nameAt(sql, tokens.get(1).start())
                 : null;
     }
 
@@ -406,8 +459,6 @@ final class DumpStatement {
         return false;
     }
 
-    private static final Set<String> TABLE_MODIFIERS = Set.of("GLOBAL", "LOCAL", "TEMP", "TEMPORARY", "UNLOGGED");
-
     /**
      * A function that may write rows when called from any later statement (a DEFAULT, a CHECK, an
      * index expression, setval's or set_config's argument): {@code CREATE FUNCTION} without
@@ -456,24 +507,6 @@ final class DumpStatement {
                 || startsWith("CREATE", "OR", "REPLACE", "TRIGGER")
                 || startsWith("CREATE", "OR", "REPLACE", "CONSTRAINT", "TRIGGER");
     }
-
-    private static final Set<String> ROW_CHANGING = Set.of(
-            "INSERT",
-            "UPDATE",
-            "DELETE",
-            "MERGE",
-            "TRUNCATE",
-            "COPY",
-            "SELECT",
-            "CALL",
-            "DO",
-            "WITH",
-            "EXECUTE",
-            "VALUES",
-            "TABLE",
-            "REFRESH",
-            "IMPORT",
-            "EXPLAIN");
 
     /** The tables a COPY, index, key or foreign key statement works on (to keep two jobs off one table). */
     Set<String> tables() {
@@ -602,45 +635,6 @@ final class DumpStatement {
         String name = i < tokens.size() ? nameAt(i) : "";
         return name.isEmpty() ? null : name;
     }
-
-    private static final Set<String> KIND_WORDS = Set.of(
-            "EVENT",
-            "TRIGGER",
-            "TRUSTED",
-            "PROCEDURAL",
-            "LANGUAGE",
-            "FUNCTION",
-            "PROCEDURE",
-            "EXTENSION",
-            "PUBLICATION",
-            "SUBSCRIPTION",
-            "FOREIGN",
-            "DATA",
-            "WRAPPER",
-            "SERVER",
-            "TEXT",
-            "SEARCH",
-            "PARSER",
-            "TEMPLATE",
-            "ACCESS",
-            "METHOD",
-            "OPERATOR",
-            "CLASS",
-            "FAMILY",
-            "AGGREGATE",
-            "CONVERSION",
-            "DEFAULT",
-            "TYPE",
-            "TABLE",
-            "UNLOGGED",
-            "VIEW",
-            "MATERIALIZED",
-            "SEQUENCE",
-            "DOMAIN",
-            "INDEX",
-            "UNIQUE",
-            "RECURSIVE",
-            "TEMPORARY");
 
     /** True when the statement names {@code name} (as {@link #createdName()} gives it) outside literals. */
     boolean mentions(String name) {

@@ -1,12 +1,15 @@
 package io.backupverifier.restore;
 
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -15,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -26,6 +30,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.tukaani.xz.XZInputStream;
@@ -95,7 +100,7 @@ final class EmbeddedServer implements AutoCloseable {
                                 + "OS user, or TEST_DB_HOST to a server of yours");
             }
             ids = ids(osUser);
-            Path setpriv = java.util.stream.Stream.of("/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv")
+            Path setpriv = Stream.of("/usr/bin/setpriv", "/bin/setpriv", "/usr/sbin/setpriv")
                     .map(Path::of)
                     .filter(Files::isExecutable)
                     .findFirst()
@@ -374,7 +379,7 @@ final class EmbeddedServer implements AutoCloseable {
                 hash = HexFormat.of()
                         .formatHex(MessageDigest.getInstance("SHA-256").digest(archive))
                         .substring(0, 16);
-            } catch (java.security.NoSuchAlgorithmException e) {
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
             Files.createDirectories(workDir);
@@ -385,7 +390,7 @@ final class EmbeddedServer implements AutoCloseable {
             }
             Path tmp = Files.createTempDirectory(workDir, WorkFiles.BINARIES_UNPACKING);
             try (TarArchiveInputStream tar =
-                    new TarArchiveInputStream(new XZInputStream(new java.io.ByteArrayInputStream(archive)))) {
+                    new TarArchiveInputStream(new XZInputStream(new ByteArrayInputStream(archive)))) {
                 for (TarArchiveEntry e = tar.getNextEntry(); e != null; e = tar.getNextEntry()) {
                     Path out = tmp.resolve(e.getName()).normalize();
                     if (!out.startsWith(tmp)) {
@@ -416,7 +421,7 @@ final class EmbeddedServer implements AutoCloseable {
             }
             try {
                 Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (java.nio.file.FileAlreadyExistsException | java.nio.file.DirectoryNotEmptyException e) {
+            } catch (FileAlreadyExistsException | DirectoryNotEmptyException e) {
                 OrphanServers.deleteTree(tmp); // another process extracted them at the same time
                 if (!complete(target)) {
                     throw new IOException("cannot prepare the PostgreSQL binaries in " + target);

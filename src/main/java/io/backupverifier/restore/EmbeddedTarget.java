@@ -1,5 +1,6 @@
 package io.backupverifier.restore;
 
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -7,7 +8,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The default restore target: an embedded PostgreSQL (zonky's binaries, newest major) started
@@ -17,46 +21,12 @@ import java.util.Map;
 public final class EmbeddedTarget implements RestoreTarget {
 
     /** Servers running now: stopped by {@link #closeAll()} when the application stops. */
-    private static final java.util.Set<EmbeddedTarget> OPEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final Set<EmbeddedTarget> OPEN = ConcurrentHashMap.newKeySet();
 
     private static final Object STARTING = new Object();
 
     /** When the JVM runs as root, the server runs as this OS user (EMBEDDED_PG_USER). */
     public static final String DEFAULT_OS_USER = "nobody";
-
-    private final EmbeddedServer server;
-
-    public EmbeddedTarget(Path workDir) {
-        this(workDir, DEFAULT_OS_USER);
-    }
-
-    /** @param osUser the OS user the server runs as when this JVM is root */
-    public EmbeddedTarget(Path workDir, String osUser) {
-        synchronized (STARTING) { // closeAll() waits for a server that is starting, so none escapes it
-            server = start(workDir, osUser);
-            OPEN.add(this);
-        }
-    }
-
-    /**
-     * Stops every embedded server still running (the application stops: Camel calls this
-     * after in-flight restore tests finished, or gave up waiting for them).
-     */
-    public static void closeAll() {
-        synchronized (STARTING) {
-            for (EmbeddedTarget t : java.util.List.copyOf(OPEN)) {
-                t.close();
-            }
-        }
-    }
-
-    private static EmbeddedServer start(Path workDir, String osUser) {
-        try {
-            return EmbeddedServer.start(workDir, osUser, CONFIG);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot start the embedded PostgreSQL: " + e.getMessage(), e);
-        }
-    }
 
     /**
      * Tuned as a throw-away load (the server is removed after the test): no fsync, no full-page
@@ -79,9 +49,43 @@ public final class EmbeddedTarget implements RestoreTarget {
         CONFIG.put("timezone", "UTC");
     }
 
+    private final EmbeddedServer server;
+
+    public EmbeddedTarget(Path workDir) {
+        this(workDir, DEFAULT_OS_USER);
+    }
+
+    /** @param osUser the OS user the server runs as when this JVM is root */
+    public EmbeddedTarget(Path workDir, String osUser) {
+        synchronized (STARTING) { // closeAll() waits for a server that is starting, so none escapes it
+            server = start(workDir, osUser);
+            OPEN.add(this);
+        }
+    }
+
+    /**
+     * Stops every embedded server still running (the application stops: Camel calls this
+     * after in-flight restore tests finished, or gave up waiting for them).
+     */
+    public static void closeAll() {
+        synchronized (STARTING) {
+            for (EmbeddedTarget t : List.copyOf(OPEN)) {
+                t.close();
+            }
+        }
+    }
+
+    private static EmbeddedServer start(Path workDir, String osUser) {
+        try {
+            return EmbeddedServer.start(workDir, osUser, CONFIG);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
     /** Memory for one index build: an eighth of this machine's, within 64 MB and 1 GB. */
     static long maintenanceWorkMemMb() {
-        long total = ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+        long total = ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
                 ? os.getTotalMemorySize()
                 : 2L << 30;
         return Math.max(64, Math.min(1024, total / 8 / (1 << 20)));

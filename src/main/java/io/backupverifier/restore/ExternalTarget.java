@@ -3,6 +3,7 @@ package io.backupverifier.restore;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -56,7 +57,7 @@ public final class ExternalTarget implements RestoreTarget {
     @Override
     public boolean keep(TestDatabase db) {
         try (Connection admin = admin();
-                java.sql.Statement s = admin.createStatement()) {
+                Statement s = admin.createStatement()) {
             s.execute("COMMENT ON ROLE " + TestDatabases.ident(db.role()) + " IS "
                     + TestDatabases.literal(TestDatabases.KEPT + " " + OwnerMarker.ofThisProcess()));
         } catch (SQLException e) {

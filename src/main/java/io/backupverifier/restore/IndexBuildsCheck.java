@@ -16,19 +16,13 @@ import java.util.List;
  * {@code REINDEX DATABASE} would prove again. Reported from those builds; any index left not
  * valid fails. amcheck with heapallindexed remains the independent proof of every btree index.
  */
-final class IndexBuildsCheck implements RestoreCheck {
+record IndexBuildsCheck(RestoreOutcome.Loaded loaded) implements RestoreCheck {
 
     private static final String INDEXES = "SELECT c.oid::pg_catalog.regclass::pg_catalog.text,"
             + " i.indisvalid AND i.indisready AND i.indislive"
             + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
-            + " JOIN pg_catalog.pg_namespace n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace"
+            + UserObjects.SCHEMA_OF_C
             + " WHERE c.relkind OPERATOR(pg_catalog.=) 'i' AND " + UserObjects.USER_SCHEMA + " ORDER BY 1";
-
-    private final RestoreOutcome.Loaded loaded;
-
-    IndexBuildsCheck(RestoreOutcome.Loaded loaded) {
-        this.loaded = loaded;
-    }
 
     @Override
     public String id() {

@@ -1,5 +1,7 @@
 package io.backupverifier.restore;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -45,8 +47,8 @@ record OwnerMarker(long pid, long startMillis, String host) {
 
     static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName().replaceAll("\\s", "_");
-        } catch (java.net.UnknownHostException e) {
+            return InetAddress.getLocalHost().getHostName().replaceAll("\\s", "_");
+        } catch (UnknownHostException e) {
             return "localhost";
         }
     }

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -40,7 +41,7 @@ final class PostgresRestoreTest {
             ContentRestorer restorer,
             RestoreResult result,
             boolean keep,
-            java.util.function.Consumer<RestoreTarget> firstTarget) {
+            Consumer<RestoreTarget> firstTarget) {
         RestoreTarget target;
         try {
             target = targets.get();

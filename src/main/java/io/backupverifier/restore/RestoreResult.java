@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,7 +26,7 @@ public final class RestoreResult implements BackupResult {
     private long checksMillis;
     private RestoreOutcome outcome;
     private Runnable release = () -> {};
-    private final Map<String, Instant> recordedAt = new java.util.HashMap<>();
+    private final Map<String, Instant> recordedAt = new HashMap<>();
     private volatile RestoreProgress progress = RestoreProgress.NONE;
     private volatile Clock clock = Clock.systemUTC();
     private Instant startedAt = Instant.now();

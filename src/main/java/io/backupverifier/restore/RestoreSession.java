@@ -1,6 +1,7 @@
 package io.backupverifier.restore;
 
 import java.io.BufferedInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.Charset;
@@ -49,6 +50,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RestoreSession.class);
     /** Different session settings a dump may make; pg_dump makes about ten. */
     static final int MAX_SETTINGS = 1000;
+
+    private static final long PROGRESS_EVERY_SECONDS = 5;
 
     /** A failure already described, with its line. */
     static final class Failed extends Exception {
@@ -409,7 +412,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 long n = c.unwrap(PGConnection.class).getCopyAPI().copyIn(frozenSql, in);
                 c.commit();
                 return n;
-            } catch (SQLException | java.io.IOException e) {
+            } catch (SQLException | IOException e) {
                 c.rollback();
                 throw e instanceof SQLException sql ? sql : new SQLException(e.getMessage(), e);
             }
@@ -429,8 +432,6 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             progress.loading(copyBlocks.get(), copiesSeen.get(), rows.get(), rows.get() / seconds);
         }
     }
-
-    private static final long PROGRESS_EVERY_SECONDS = 5;
 
     /**
      * The table of a COPY that just loaded {@code n} rows, by OID, as the COPY's own connection (the

@@ -93,6 +93,32 @@ public final class RestoreTester {
         }
 
         public Options withLimits(Duration restore, Duration statement, long maxStatementBytes) {
+            return withTuning(restore, statement, maxStatementBytes, maxExpanded, maxRatio, reindex);
+        }
+
+        /** MAX_EXPANDED_SIZE and MAX_EXPANSION_RATIO, as the verification applies them. */
+        public Options withExpansionLimits(long maxExpandedBytes, int maxExpansionRatio) {
+            return withTuning(
+                    restoreTimeout, statementTimeout, maxStatement, maxExpandedBytes, maxExpansionRatio, reindex);
+        }
+
+        /** RESTORE_REINDEX: true runs a separate REINDEX DATABASE after the restore. */
+        public Options withReindex(boolean separateReindex) {
+            return withTuning(restoreTimeout, statementTimeout, maxStatement, maxExpanded, maxRatio, separateReindex);
+        }
+
+        public Options withTimeouts(Duration restore, Duration statement) {
+            return withLimits(restore, statement, maxStatement);
+        }
+
+        /** These options with other limits: the one place that copies the rest. */
+        private Options withTuning(
+                Duration restore,
+                Duration statement,
+                long maxStatementBytes,
+                long expanded,
+                int ratio,
+                boolean reindexAfter) {
             return new Options(
                     dbName,
                     parallelism,
@@ -105,51 +131,9 @@ public final class RestoreTester {
                     restore,
                     statement,
                     maxStatementBytes,
-                    maxExpanded,
-                    maxRatio,
-                    reindex);
-        }
-
-        /** MAX_EXPANDED_SIZE and MAX_EXPANSION_RATIO, as the verification applies them. */
-        public Options withExpansionLimits(long maxExpandedBytes, int maxExpansionRatio) {
-            return new Options(
-                    dbName,
-                    parallelism,
-                    workDir,
-                    pgBinDir,
-                    minTables,
-                    keyTables,
-                    keyTablesNotEmpty,
-                    consistency,
-                    restoreTimeout,
-                    statementTimeout,
-                    maxStatement,
-                    maxExpandedBytes,
-                    maxExpansionRatio,
-                    reindex);
-        }
-
-        /** RESTORE_REINDEX: true runs a separate REINDEX DATABASE after the restore. */
-        public Options withReindex(boolean separateReindex) {
-            return new Options(
-                    dbName,
-                    parallelism,
-                    workDir,
-                    pgBinDir,
-                    minTables,
-                    keyTables,
-                    keyTablesNotEmpty,
-                    consistency,
-                    restoreTimeout,
-                    statementTimeout,
-                    maxStatement,
-                    maxExpanded,
-                    maxRatio,
-                    separateReindex);
-        }
-
-        public Options withTimeouts(Duration restore, Duration statement) {
-            return withLimits(restore, statement, maxStatement);
+                    expanded,
+                    ratio,
+                    reindexAfter);
         }
     }
 

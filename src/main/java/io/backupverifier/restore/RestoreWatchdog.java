@@ -5,10 +5,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Time limits of one restore test, enforced from outside the test database: a dump cannot
@@ -45,12 +49,12 @@ final class RestoreWatchdog implements AutoCloseable {
     });
     private final AtomicReference<String> cancelled = new AtomicReference<>();
     /** Statements cancelled (pid and start), and when: one that catches its cancel is terminated after {@link #CANCEL_GRACE_NANOS}. */
-    private final java.util.Map<String, Long> cancelledAt = new java.util.HashMap<>();
+    private final Map<String, Long> cancelledAt = new HashMap<>();
 
     private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
     private volatile boolean expired;
     private boolean warned;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RestoreWatchdog.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RestoreWatchdog.class);
 
     RestoreWatchdog(Admin admin, String database, Duration statementTimeout, Duration totalTimeout) {
         this.admin = admin;

@@ -1,16 +1,22 @@
 package io.backupverifier.restore;
 
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.checks.CheckStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.sqlite.SQLiteConnection;
 
 /**
  * Restore checks of a SQLite backup, on a decompressed temporary copy: {@code PRAGMA
@@ -23,14 +29,14 @@ final class SqliteRestoreTester {
     private final List<String> keyTables;
     private final boolean keyTablesNotEmpty;
     private final Map<String, String> consistency;
-    private final java.time.Duration statementTimeout;
+    private final Duration statementTimeout;
 
     SqliteRestoreTester(
             int minTables,
             List<String> keyTables,
             boolean keyTablesNotEmpty,
             Map<String, String> consistency,
-            java.time.Duration statementTimeout) {
+            Duration statementTimeout) {
         this.minTables = minTables;
         this.keyTables = keyTables;
         this.keyTablesNotEmpty = keyTablesNotEmpty;
@@ -43,24 +49,21 @@ final class SqliteRestoreTester {
      * (a recursive view in the backup can make a query endless); each step calls {@link #mark}.
      */
     private static final class Guard implements AutoCloseable {
-        private final java.util.concurrent.ScheduledExecutorService timer =
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "bv-sqlite-guard");
-                    t.setDaemon(true);
-                    return t;
-                });
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "bv-sqlite-guard");
+            t.setDaemon(true);
+            return t;
+        });
         private volatile long started = System.nanoTime();
         private volatile boolean fired;
 
-        Guard(Connection c, java.time.Duration timeout) {
+        Guard(Connection c, Duration timeout) {
             long period = Math.max(50, Math.min(1000, timeout.toMillis() / 4));
             timer.scheduleWithFixedDelay(
                     () -> {
                         if (System.nanoTime() - started > timeout.toNanos()) {
                             try {
-                                c.unwrap(org.sqlite.SQLiteConnection.class)
-                                        .getDatabase()
-                                        .interrupt();
+                                c.unwrap(SQLiteConnection.class).getDatabase().interrupt();
                                 fired = true;
                             } catch (SQLException e) {
                                 // closed already
@@ -69,7 +72,7 @@ final class SqliteRestoreTester {
                     },
                     period,
                     period,
-                    java.util.concurrent.TimeUnit.MILLISECONDS);
+                    TimeUnit.MILLISECONDS);
         }
 
         void mark() {
@@ -155,7 +158,7 @@ final class SqliteRestoreTester {
             guard.mark();
             boolean firedBefore = guard.fired;
             CheckResult consistent = ConsistencyCheck.run(c, consistency, guard::mark);
-            if (guard.fired && !firedBefore && consistent.status() == io.backupverifier.checks.CheckStatus.FAILED) {
+            if (guard.fired && !firedBefore && consistent.status() == CheckStatus.FAILED) {
                 consistent = CheckResult.failed(
                         "Consistency checks failed: a query ran longer than RESTORE_STATEMENT_TIMEOUT ("
                                 + RestoreWatchdog.human(statementTimeout) + ") and was stopped (" + consistent.message()

@@ -2,7 +2,9 @@ package io.backupverifier.restore;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Properties;
 
 /**
@@ -13,6 +15,8 @@ import java.util.Properties;
  */
 public record TestDatabase(
         String host, int port, String database, String role, String password, String adminUser, String adminPassword) {
+
+    private static final String SAFE_PATH = "pg_catalog, pg_temp";
 
     public String jdbcUrl() {
         return "jdbc:postgresql://" + host + ":" + port + "/" + database;
@@ -26,7 +30,7 @@ public record TestDatabase(
      */
     public Connection connect() throws SQLException {
         Connection c = open(role, password);
-        try (java.sql.Statement s = c.createStatement()) {
+        try (Statement s = c.createStatement()) {
             s.execute(
                     "SELECT pg_catalog.set_config('synchronous_commit', 'off', false), CASE WHEN pg_catalog.pg_size_bytes("
                             + "pg_catalog.current_setting('maintenance_work_mem')) OPERATOR(pg_catalog.<) 268435456"
@@ -44,7 +48,7 @@ public record TestDatabase(
      */
     public Connection connectForRestore() throws SQLException {
         Connection c = connect();
-        try (java.sql.Statement s = c.createStatement()) {
+        try (Statement s = c.createStatement()) {
             s.execute("SET max_parallel_maintenance_workers = 0");
         }
         return c;
@@ -76,7 +80,7 @@ public record TestDatabase(
      */
     public Connection connectAdmin() throws SQLException {
         Connection c = pinned(open(adminUser, adminPassword), SAFE_PATH);
-        try (java.sql.Statement s = c.createStatement()) {
+        try (Statement s = c.createStatement()) {
             s.execute(
                     "SELECT pg_catalog.set_config('role', 'none', false), pg_catalog.set_config('statement_timeout', '0', false),"
                             + " pg_catalog.set_config('lock_timeout', '0', false)");
@@ -87,12 +91,10 @@ public record TestDatabase(
         return c;
     }
 
-    private static final String SAFE_PATH = "pg_catalog, pg_temp";
-
     private static Connection pinned(Connection c, String searchPath) throws SQLException {
         // row_security off: a policy the dump forces on its own table (FORCE ROW LEVEL SECURITY binds its owner, the
         // restore role) makes a query on it an error instead of silently hiding rows from a check (an orphan, say)
-        try (java.sql.PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false),"
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_catalog.set_config('search_path', ?, false),"
                 + " pg_catalog.set_config('default_transaction_read_only', 'off', false),"
                 + " pg_catalog.set_config('row_security', 'off', false)")) {
             s.setString(1, searchPath);

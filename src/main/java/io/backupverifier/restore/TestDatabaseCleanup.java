@@ -3,6 +3,7 @@ package io.backupverifier.restore;
 import io.backupverifier.maintenance.Maintained;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -79,23 +81,23 @@ public final class TestDatabaseCleanup {
             for (Path home : entries.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_HOME))
                     .toList()) {
                 Path ownerFile = home.resolve(EmbeddedServer.OWNER_FILE);
-                if (!Files.isRegularFile(ownerFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isRegularFile(ownerFile, LinkOption.NOFOLLOW_LINKS)) {
                     continue; // not one with an owner: the age rule below applies
                 }
-                java.util.Optional<OwnerMarker> owner = OwnerMarker.parse(Files.readString(ownerFile));
+                Optional<OwnerMarker> owner = OwnerMarker.parse(Files.readString(ownerFile));
                 if (owner.isEmpty() || owner.get().mayBeAlive()) {
                     continue;
                 }
                 Path data = home.resolve(EmbeddedServer.DATA);
                 Path pointer = home.resolve(EmbeddedServer.DATA_POINTER);
-                if (Files.isRegularFile(pointer, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (Files.isRegularFile(pointer, LinkOption.NOFOLLOW_LINKS)) {
                     Path named = Path.of(Files.readString(pointer).strip());
                     // only a directory of ours, where the server would put it
                     if (named.getFileName().toString().startsWith(EmbeddedServer.DATA_PREFIX)) {
                         data = named;
                     }
                 }
-                java.util.Optional<ProcessHandle> postmaster = OrphanServers.postmaster(data);
+                Optional<ProcessHandle> postmaster = OrphanServers.postmaster(data);
                 if (postmaster.isPresent()) {
                     OrphanServers.kill(data);
                     done.add(Maintained.done("Stopped the embedded PostgreSQL (pid "
@@ -194,7 +196,7 @@ public final class TestDatabaseCleanup {
     private static boolean ownerAlive(Path dir) {
         try {
             Path owner = dir.resolve(EmbeddedServer.OWNER_FILE);
-            return Files.isRegularFile(owner, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+            return Files.isRegularFile(owner, LinkOption.NOFOLLOW_LINKS)
                     && OwnerMarker.parse(Files.readString(owner))
                             .map(OwnerMarker::mayBeAlive)
                             .orElse(false);

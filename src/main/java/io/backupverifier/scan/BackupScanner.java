@@ -7,14 +7,18 @@ import java.io.OutputStream;
 import java.io.PushbackInputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,7 +42,7 @@ public final class BackupScanner {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final ExecutorService workers;
-    private final java.util.Map<Path, Future<ScanResult>> ahead = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Path, Future<ScanResult>> ahead = new ConcurrentHashMap<>();
     private final ScanProgress progress;
     private final long maxExpanded;
     private final int maxRatio;
@@ -117,9 +121,9 @@ public final class BackupScanner {
             real = files.check(file);
             attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (RegularFiles.RefusedFileException e) {
-            return unread(file, e.getMessage());
+            return ScanResult.unread(file, e.getMessage());
         } catch (IOException | RuntimeException e) {
-            return unread(file, "Cannot read file: " + describe(e));
+            return ScanResult.unread(file, "Cannot read file: " + describe(e));
         }
         ChunkPipe raw = new ChunkPipe(8, CHUNK);
         ChunkPipe content = new ChunkPipe(8, CHUNK);
@@ -166,18 +170,6 @@ public final class BackupScanner {
         } finally {
             progress.end(handle);
         }
-    }
-
-    private static ScanResult unread(Path file, String why) {
-        return new ScanResult(
-                file,
-                -1,
-                null,
-                why,
-                null,
-                GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
-                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null),
-                0);
     }
 
     /** The calling thread's stage: inflate (or pass through) and drain, so hashing sees every byte. */
@@ -238,10 +230,10 @@ public final class BackupScanner {
     }
 
     static String describe(Throwable e) {
-        if (e instanceof java.nio.file.AccessDeniedException) {
+        if (e instanceof AccessDeniedException) {
             return "permission denied (" + e.getMessage() + ")";
         }
-        if (e instanceof java.nio.file.NoSuchFileException) {
+        if (e instanceof NoSuchFileException) {
             return "no such file (" + e.getMessage() + ")";
         }
         String m = e.getMessage();

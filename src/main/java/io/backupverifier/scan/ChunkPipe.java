@@ -27,6 +27,9 @@ final class ChunkPipe {
     private final BlockingQueue<Chunk> full;
     private volatile boolean readerGone;
 
+    final Writer writer = new Writer();
+    final InputStream reader = new Reader();
+
     ChunkPipe(int chunks, int chunkSize) {
         free = new ArrayBlockingQueue<>(chunks);
         full = new ArrayBlockingQueue<>(chunks + 1); // +1: END always fits, put never waits on a gone reader
@@ -34,8 +37,6 @@ final class ChunkPipe {
             free.add(new byte[chunkSize]);
         }
     }
-
-    final Writer writer = new Writer();
 
     /**
      * The writing side. Besides {@code write}, a producer may fill the next chunk in place
@@ -112,7 +113,8 @@ final class ChunkPipe {
         }
     }
 
-    final InputStream reader = new InputStream() {
+    /** The reading side: closing it early discards what the writer still sends. */
+    private final class Reader extends InputStream {
         private Chunk current;
         private int pos;
         private boolean ended;
@@ -159,7 +161,7 @@ final class ChunkPipe {
                 }
             }
         }
-    };
+    }
 
     private byte[] takeFree() throws IOException {
         try {

@@ -18,6 +18,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 public final class ContentInspector {
 
     private static final int SNIFF = 16 * 1024;
+    /** How many bytes {@link #kindOf} wants to see. */
+    public static final int SNIFF_BYTES = SNIFF;
+
     private static final byte[] SQLITE_MAGIC = "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern PG_DUMP_VERSION = Pattern.compile("-- Dumped by pg_dump version (\\S+)");
 
@@ -73,9 +76,6 @@ public final class ContentInspector {
         }
         return ContentKind.UNKNOWN;
     }
-
-    /** How many bytes {@link #kindOf} wants to see. */
-    public static final int SNIFF_BYTES = SNIFF;
 
     private ContentReport plain(String head, InputStream in) throws IOException {
         Matcher m = PG_DUMP_VERSION.matcher(head);

@@ -1,6 +1,7 @@
 package io.backupverifier.scan;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 /**
  * Decides whether a plain pg_dump ends with its real completion trailer
@@ -150,7 +151,8 @@ public final class DumpTrailerScanner {
         if (startsWith(len, "COPY ") && lexer.inCode() && endsWithCopyFromStdin(n)) {
             inCopy = true;
             copyBlocks++;
-            copyTable = tableName(Math.min(n, KEEP));
+            String line = new String(head, 0, Math.min(n, KEEP), StandardCharsets.UTF_8);
+            copyTable = Objects.requireNonNullElse(CopyTarget.nameAt(line, "COPY ".length()), "?");
         }
     }
 
@@ -177,16 +179,6 @@ public final class DumpTrailerScanner {
             }
         }
         return true;
-    }
-
-    private String tableName(int n) {
-        String line = new String(head, 0, n, StandardCharsets.UTF_8);
-        String rest = line.substring("COPY ".length());
-        int cut = rest.indexOf(" (");
-        if (cut < 0) {
-            cut = rest.indexOf(" FROM");
-        }
-        return cut < 0 ? rest : rest.substring(0, cut);
     }
 
     /** Call at the end of the stream; returns the verdict. */

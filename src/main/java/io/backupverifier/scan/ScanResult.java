@@ -20,4 +20,18 @@ public record ScanResult(
         String sha256,
         GzipReport gzip,
         ContentReport content,
-        long durationMillis) {}
+        long durationMillis) {
+
+    /** A file that could not be read at all: only why is known. */
+    public static ScanResult unread(Path file, String why) {
+        return new ScanResult(
+                file,
+                -1,
+                null,
+                why,
+                null,
+                GzipReport.notGzip(why, GzipReport.Problem.UNREADABLE),
+                new ContentReport(ContentKind.UNKNOWN, why, 0, why, null, null),
+                0);
+    }
+}

@@ -42,14 +42,16 @@ public final class SqlLexer {
     private final char[] leading = new char[4]; // first letters of the first identifiers when they matter
     private final StringBuilder word = new StringBuilder();
     private boolean inWord; // in an identifier (or a number, when the word is empty)
+    private boolean numberWord;
+    private boolean routine; // the statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
+    private int prevPrev = '\n';
+    /** True when the last byte fed was a {@code ;} that ends a statement. */
+    private boolean statementEnd;
 
     /** True when the next byte starts in code: not inside any string, identifier, body or comment. */
     public boolean inCode() {
         return state == State.CODE && pending == 0;
     }
-
-    /** True when the last byte fed was a {@code ;} that ends a statement. */
-    private boolean statementEnd;
 
     public boolean statementEnded() {
         return statementEnd;
@@ -197,9 +199,6 @@ public final class SqlLexer {
         }
     }
 
-    private boolean numberWord;
-    private boolean routine; // the statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE
-
     /** psql's rule (psqlscan.l): count BEGIN/CASE ... END once a statement starts CREATE [OR REPLACE] FUNCTION|PROCEDURE. */
     private void identifier(CharSequence w) {
         if (identifierCount == 0) {
@@ -237,8 +236,6 @@ public final class SqlLexer {
         }
         return true;
     }
-
-    private int prevPrev = '\n';
 
     private void body(int c) {
         // match "$" + tag + "$" as the closing delimiter

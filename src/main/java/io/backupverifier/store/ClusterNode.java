@@ -1,5 +1,8 @@
 package io.backupverifier.store;
 
+import java.io.IOException;
+import java.net.InetAddress;
+
 /**
  * This node's name among several on one PostgreSQL: the host name and the process id, unique
  * while the process lives and new after a restart. Quartz checks in under it, the watcher's
@@ -18,8 +21,8 @@ public final class ClusterNode {
 
     private static String hostName() {
         try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
             return "localhost";
         }
     }

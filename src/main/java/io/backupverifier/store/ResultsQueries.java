@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.sql.DataSource;
@@ -57,6 +58,12 @@ public final class ResultsQueries {
     public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) {}
 
     private static final long DAY_MS = 86_400_000L;
+    /** The columns a {@link VerificationRow} is read from, in its order. */
+    private static final String VERIFICATIONS =
+            "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification";
+    /** The columns a {@link RestoreRow} is read from, in its order. */
+    private static final String RESTORES =
+            "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore";
 
     private final DataSource dataSource;
 
@@ -95,9 +102,9 @@ public final class ResultsQueries {
      * Whether the store answers and has its tables: empty when it does, else why not. A store
      * that does not exist yet answers (the first result creates it).
      */
-    public java.util.Optional<String> problem() {
+    public Optional<String> problem() {
         if (dataSource == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement()) {
@@ -105,9 +112,9 @@ public final class ResultsQueries {
                     List.of("bv_verification", "bv_check", "bv_restore", "bv_restore_check", "bv_restore_table")) {
                 s.executeQuery("SELECT count(*) FROM " + table + " WHERE 1 = 0").close();
             }
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (SQLException e) {
-            return java.util.Optional.of(
+            return Optional.of(
                     ResultsStore.missingSchema(e)
                             ? "tables missing (" + e.getMessage().strip() + ")"
                             : e.getMessage().strip());
@@ -122,10 +129,7 @@ public final class ResultsQueries {
     /** The latest verification of every file, by file path as stored. */
     public Map<String, VerificationRow> latestVerifications() {
         Map<String, VerificationRow> out = new LinkedHashMap<>();
-        for (VerificationRow r : verifications(
-                "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms"
-                        + " FROM bv_verification ORDER BY verified_at",
-                List.of())) {
+        for (VerificationRow r : verifications(VERIFICATIONS + " ORDER BY verified_at", List.of())) {
             out.put(r.file(), r);
         }
         return out;
@@ -134,11 +138,7 @@ public final class ResultsQueries {
     /** The latest restore test of every file, by file path as stored (without table counts). */
     public Map<String, RestoreRow> latestRestores() {
         Map<String, RestoreRow> out = new LinkedHashMap<>();
-        for (RestoreRow r : restores(
-                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded"
-                        + " FROM bv_restore ORDER BY tested_at",
-                List.of(),
-                false)) {
+        for (RestoreRow r : restores(RESTORES + " ORDER BY tested_at", List.of(), false)) {
             out.put(r.file(), r);
         }
         return out;
@@ -146,33 +146,25 @@ public final class ResultsQueries {
 
     /** Verifications of one file (its path as stored) or, with {@code category}, of a category; oldest first. */
     public List<VerificationRow> verificationsOf(String filePath, String category) {
-        return filePath != null
-                ? verifications(
-                        "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
-                                + " WHERE file_path = ? ORDER BY verified_at",
-                        List.of(filePath))
-                : verifications(
-                        "SELECT id, file_path, category, status, verified_at, size_bytes, duration_ms FROM bv_verification"
-                                + " WHERE category = ? ORDER BY verified_at",
-                        List.of(category));
+        String column = filePath != null ? "file_path" : "category";
+        return verifications(
+                VERIFICATIONS + " WHERE " + column + " = ? ORDER BY verified_at",
+                List.of(filePath != null ? filePath : category));
     }
 
     /** Restore tests of a category, with their per-table row counts; oldest first. */
     public List<RestoreRow> restoresOfCategory(String category) {
-        return restores(
-                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
-                        + " WHERE category = ? ORDER BY tested_at",
-                List.of(category),
-                true);
+        return restoresWhere("category", category);
     }
 
     /** Restore tests of one file, with their per-table row counts; oldest first. */
     public List<RestoreRow> restoresOfFile(String filePath) {
-        return restores(
-                "SELECT id, file_path, category, status, tested_at, restore_ms, checks_ms, rows_loaded FROM bv_restore"
-                        + " WHERE file_path = ? ORDER BY tested_at",
-                List.of(filePath),
-                true);
+        return restoresWhere("file_path", filePath);
+    }
+
+    /** Restore tests whose {@code column} (a column name of this class, never input) is {@code value}; oldest first. */
+    private List<RestoreRow> restoresWhere(String column, String value) {
+        return restores(RESTORES + " WHERE " + column + " = ? ORDER BY tested_at", List.of(value), true);
     }
 
     /** The categories that have verifications or restore tests (for a helpful "no such category"). */
@@ -422,7 +414,7 @@ public final class ResultsQueries {
     }
 
     /** The latest remembered restore verdict for this exact content of the file, if it was restore-tested. */
-    public java.util.Optional<ResultsStore.RestoreVerdict> restoreVerdict(
+    public Optional<ResultsStore.RestoreVerdict> restoreVerdict(
             Path file, long sizeBytes, long modifiedAt, String sha256) {
         return read(
                 c -> {
@@ -435,12 +427,12 @@ public final class ResultsQueries {
                         q.setString(4, sha256);
                         try (ResultSet rs = q.executeQuery()) {
                             return rs.next()
-                                    ? java.util.Optional.of(new ResultsStore.RestoreVerdict(
+                                    ? Optional.of(new ResultsStore.RestoreVerdict(
                                             rs.getString(1), rs.getString(2), rs.getLong(3)))
-                                    : java.util.Optional.empty();
+                                    : Optional.empty();
                         }
                     }
                 },
-                java.util.Optional.empty());
+                Optional.empty());
     }
 }

@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Results the store could not take, kept until it can: one JSON file per result in the spool
@@ -25,10 +28,10 @@ final class ResultsSpool {
 
     /** Writes the rows of one result in one transaction (rows already there are skipped). */
     interface Writer {
-        void write(List<Row> rows) throws java.sql.SQLException;
+        void write(List<Row> rows) throws SQLException;
     }
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultsSpool.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ResultsSpool.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<List<Row>> ROWS = new TypeReference<>() {};
     /** Beyond this many results in memory the oldest are dropped (and said so): memory is not a store. */
@@ -72,13 +75,13 @@ final class ResultsSpool {
      * A result the store refuses for itself (bad data) is set aside as {@code .rejected}, so it
      * cannot hold back the others. Returns how many were written.
      */
-    synchronized int drain(Writer writer) throws java.sql.SQLException {
+    synchronized int drain(Writer writer) throws SQLException {
         int written = 0;
         for (List<Row> rows = memory.peek(); rows != null; rows = memory.peek()) {
             try {
                 writer.write(rows);
                 written++;
-            } catch (java.sql.SQLException e) {
+            } catch (SQLException e) {
                 if (!ResultsStore.refused(e)) {
                     throw e;
                 }
@@ -91,8 +94,8 @@ final class ResultsSpool {
                 writer.write(JSON.readValue(f.toFile(), ROWS));
                 written++;
                 Files.deleteIfExists(f); // if this fails, the next drain finds its id in the store and skips it
-            } catch (IOException | java.sql.SQLException e) {
-                if (e instanceof java.sql.SQLException s && !ResultsStore.refused(s)) {
+            } catch (IOException | SQLException e) {
+                if (e instanceof SQLException s && !ResultsStore.refused(s)) {
                     throw s;
                 }
                 LOG.error(

@@ -3,9 +3,11 @@ package io.backupverifier.store;
 import io.backupverifier.checks.BackupResult;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.Verification;
+import io.backupverifier.report.LogLine;
 import io.backupverifier.restore.RestoreResult;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,12 +16,18 @@ import java.sql.Types;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteException;
 
 /**
  * Every verification result, written through JDBC (DESIGN.md section 9); {@link ResultsQueries}
@@ -30,10 +38,13 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class ResultsStore {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ResultsStore.class);
+    private static final Logger LOG = LoggerFactory.getLogger(ResultsStore.class);
 
     /** The columns that hold text and may be null; the other nullable ones are numbers. */
-    private static final java.util.Set<String> TEXT_COLUMNS = java.util.Set.of("sha256", "message");
+    private static final Set<String> TEXT_COLUMNS = Set.of("sha256", "message");
+
+    /** Flyway's record of the migrations applied to the results store. */
+    static final String HISTORY_TABLE = "bv_schema_history";
 
     private final DataSource dataSource;
     private final Clock clock;
@@ -98,13 +109,10 @@ public final class ResultsStore {
         }
     }
 
-    /** Flyway's record of the migrations applied to the results store. */
-    static final String HISTORY_TABLE = "bv_schema_history";
-
     private boolean hasTable(String name) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            java.sql.DatabaseMetaData meta = c.getMetaData();
-            for (String n : new String[] {name, name.toUpperCase(java.util.Locale.ROOT)}) {
+            DatabaseMetaData meta = c.getMetaData();
+            for (String n : new String[] {name, name.toUpperCase(Locale.ROOT)}) {
                 try (ResultSet rs = meta.getTables(null, c.getSchema(), n, new String[] {"TABLE"})) {
                     if (rs.next()) {
                         return true;
@@ -138,8 +146,7 @@ public final class ResultsStore {
             return true; // PostgreSQL: data exception, integrity constraint violation
         }
         // SQLite (no SQL state): SQLITE_TOOBIG 18, SQLITE_CONSTRAINT 19, SQLITE_MISMATCH 20
-        return e instanceof org.sqlite.SQLiteException
-                && java.util.Set.of(18, 19, 20).contains(e.getErrorCode() & 0xff);
+        return e instanceof SQLiteException && Set.of(18, 19, 20).contains(e.getErrorCode() & 0xff);
     }
 
     /**
@@ -213,11 +220,7 @@ public final class ResultsStore {
                         clock.millis(),
                         v.scan().durationMillis())));
         addChecks(rows, "bv_check", "verification_id", id, v);
-        write(
-                rows,
-                "result of "
-                        + io.backupverifier.report.LogLine.printable(
-                                v.file().getFileName().toString()));
+        write(rows, "result of " + LogLine.printable(v.file().getFileName().toString()));
         return v;
     }
 
@@ -262,9 +265,7 @@ public final class ResultsStore {
         }
         write(
                 rows,
-                "restore test of "
-                        + io.backupverifier.report.LogLine.printable(
-                                r.file().getFileName().toString()));
+                "restore test of " + LogLine.printable(r.file().getFileName().toString()));
         return r;
     }
 
@@ -324,8 +325,7 @@ public final class ResultsStore {
                     try (PreparedStatement ins = c.prepareStatement("INSERT INTO " + row.table() + " ("
                             + String.join(", ", row.columns()) + ") VALUES ("
                             + String.join(
-                                    ", ",
-                                    java.util.Collections.nCopies(row.columns().size(), "?"))
+                                    ", ", Collections.nCopies(row.columns().size(), "?"))
                             + ")")) {
                         for (int i = 0; i < row.values().size(); i++) {
                             Object value = row.values().get(i);
@@ -406,9 +406,7 @@ public final class ResultsStore {
                                 verdict.status(),
                                 verdict.message(),
                                 verdict.testedAt()))),
-                "restore verdict of "
-                        + io.backupverifier.report.LogLine.printable(
-                                file.getFileName().toString()));
+                "restore verdict of " + LogLine.printable(file.getFileName().toString()));
     }
 
     /**

@@ -9,6 +9,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A backup FAILED only on its sidecar or checksum while its data read cleanly is restore-tested
@@ -19,7 +21,7 @@ import java.util.Optional;
  */
 public final class SuspectRestores {
 
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SuspectRestores.class);
+    private static final Logger LOG = LoggerFactory.getLogger(SuspectRestores.class);
     private static final DateTimeFormatter WHEN =
             DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 

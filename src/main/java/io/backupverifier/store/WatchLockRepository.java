@@ -4,6 +4,9 @@ import java.sql.Timestamp;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 
 /**
  * camel-sql's orphan-aware lock repository, made safe for nodes that race for the same row. Its
@@ -14,13 +17,13 @@ import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentR
  */
 final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository {
 
+    private static final Logger LOG = LoggerFactory.getLogger(WatchLockRepository.class);
+
+    private volatile boolean down;
+
     WatchLockRepository(DataSource dataSource, String processorName, CamelContext context) {
         super(dataSource, processorName, context);
     }
-
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchLockRepository.class);
-
-    private volatile boolean down;
 
     /**
      * Takes the lock. While the store cannot be reached the nodes cannot agree, and a backup is
@@ -35,7 +38,7 @@ final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository 
                 LOG.info("Results store reachable again for the watcher's cluster lock");
             }
             return taken;
-        } catch (org.springframework.dao.DataIntegrityViolationException e) {
+        } catch (DataIntegrityViolationException e) {
             return false; // another node inserted the row first: it holds the lock
         } catch (RuntimeException e) {
             if (!down) {
@@ -83,8 +86,7 @@ final class WatchLockRepository extends JdbcOrphanLockAwareIdempotentRepository 
                 key);
         if (held != null && held > 0) {
             // another node took it after add() looked: its lock
-            throw new org.springframework.dao.DataIntegrityViolationException(
-                    "lock on " + key + " held by another node");
+            throw new DataIntegrityViolationException("lock on " + key + " held by another node");
         }
         return super.insert(key); // no row now: the parent inserts it and keeps it alive while held
     }

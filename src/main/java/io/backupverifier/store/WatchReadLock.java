@@ -1,7 +1,14 @@
 package io.backupverifier.store;
 
 import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HexFormat;
 import javax.sql.DataSource;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -15,6 +22,8 @@ import org.apache.camel.component.file.strategy.FileChangedExclusiveReadLockStra
 import org.apache.camel.component.file.strategy.FileIdempotentChangedRepositoryReadLockStrategy;
 import org.apache.camel.processor.idempotent.jdbc.JdbcOrphanLockAwareIdempotentRepository;
 import org.apache.camel.spi.IdempotentRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The watcher's read lock. A file is taken once its size and time stayed the same for the stable
@@ -79,10 +88,12 @@ public final class WatchReadLock {
     /** The clustered lock, which gives up a file found verified once its lock is held. */
     public static final class Clustered extends FileIdempotentChangedRepositoryReadLockStrategy {
 
-        private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WatchReadLock.class);
+        private static final Logger LOG = LoggerFactory.getLogger(WatchReadLock.class);
 
         private final IdempotentRepository verified;
         private final DataSource dataSource;
+
+        private GenericFileEndpoint<File> endpoint;
 
         Clustered(IdempotentRepository verified, DataSource dataSource) {
             this.verified = verified;
@@ -93,8 +104,6 @@ public final class WatchReadLock {
         public IdempotentRepository locks() {
             return getIdempotentRepository();
         }
-
-        private GenericFileEndpoint<File> endpoint;
 
         @Override
         public void prepareOnStartup(GenericFileOperations<File> operations, GenericFileEndpoint<File> endpoint)
@@ -163,8 +172,8 @@ public final class WatchReadLock {
          */
         private void holder(GenericFile<File> file, boolean held) {
             String key = sha256(file.getAbsoluteFilePath());
-            try (java.sql.Connection c = dataSource.getConnection();
-                    java.sql.PreparedStatement u = c.prepareStatement(
+            try (Connection c = dataSource.getConnection();
+                    PreparedStatement u = c.prepareStatement(
                             held
                                     ? "INSERT INTO bv_watch_lock_holder (lock_key, node, file_path, since) VALUES (?, ?, ?, ?)"
                                             + " ON CONFLICT (lock_key) DO UPDATE SET node = EXCLUDED.node, file_path = EXCLUDED.file_path,"
@@ -180,17 +189,16 @@ public final class WatchReadLock {
                 if (!c.getAutoCommit()) {
                     c.commit();
                 }
-            } catch (java.sql.SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException e) {
                 LOG.debug("Cannot record the holder of the lock on {}: {}", file.getFileName(), e.getMessage());
             }
         }
 
         private static String sha256(String text) {
             try {
-                return java.util.HexFormat.of()
-                        .formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-            } catch (java.security.NoSuchAlgorithmException e) {
+                return HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
         }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
@@ -90,7 +91,7 @@ class AlertDurabilityTest {
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM bv_verification")) {
             return rs.next() ? rs.getInt(1) : 0;
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             return 0; // not created yet
         }
     }

@@ -4,21 +4,28 @@ import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.backupverifier.checks.BackupResult;
+import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.ResultKind;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.Service;
 import jakarta.mail.Address;
 import jakarta.mail.BodyPart;
+import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -28,6 +35,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.camel.builder.NotifyBuilder;
 import org.apache.camel.component.mail.MailEndpoint;
+import org.apache.camel.util.URISupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,8 +132,7 @@ class AlertMailTest {
                 .contains("backup_20251226_120000.gz", "Re-run backup, check disk space and I/O");
         assertThat(parts.get("text/html"))
                 .contains("backup_20251226_120000.gz", "Re-run backup, check disk space and I/O");
-        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(m))
-                .contains("Re-run backup, check disk space and I/O");
+        assertThat(GreenMailUtil.getBody(m)).contains("Re-run backup, check disk space and I/O");
 
         // the same failure on the next run: no mail
         assertThat(cli.run("verify", "--all", "--alert").exit()).isEqualTo(1);
@@ -152,7 +159,7 @@ class AlertMailTest {
                 .allMatch(x ->
                         x.equals("[backup-verifier] RECOVERED daily: newer backup backup_20251227_120000.gz passed"));
         assertThat(subjects).filteredOn(x -> x.contains("FAILED")).hasSize(2);
-        assertThat(com.icegreen.greenmail.util.GreenMailUtil.getBody(recovery)).contains("backup_20251226_120000.gz");
+        assertThat(GreenMailUtil.getBody(recovery)).contains("backup_20251226_120000.gz");
     }
 
     @Test
@@ -165,7 +172,7 @@ class AlertMailTest {
         MimeMessage[] got = smtp.getReceivedMessages();
         assertThat(got).hasSize(2); // one digest, two recipients
         assertThat(got[0].getSubject()).isEqualTo("[backup-verifier] FAILED 3 backups: a.gz, b.gz, c.gz");
-        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(got[0]);
+        String body = GreenMailUtil.getBody(got[0]);
         assertThat(body).contains("a.gz").contains("b.gz").contains("c.gz");
     }
 
@@ -227,7 +234,7 @@ class AlertMailTest {
                     .as("no second mail while it stays stale")
                     .hasSize(1);
             Path fresh = Fixtures.write(service.backups.resolve("backup_now.gz"), Fixtures.bytes("shop.sql.gz"));
-            Fixtures.sidecar(fresh, java.time.Instant.now().toString(), null);
+            Fixtures.sidecar(fresh, Instant.now().toString(), null);
             assertThat(smtp.waitForIncomingEmail(20_000, 2)).isTrue();
             assertThat(smtp.getReceivedMessages()[1].getSubject())
                     .isEqualTo("[backup-verifier] RECOVERED daily: the daily backups are fresh again");
@@ -263,8 +270,7 @@ class AlertMailTest {
             assertThat(endpoint.getConfiguration().getUsername()).isEqualTo("alerts");
             assertThat(endpoint.getConfiguration().getPassword()).isEqualTo("s3cret");
             // Camel logs endpoint URIs sanitized: the password never shows
-            assertThat(org.apache.camel.util.URISupport.sanitizeUri(endpoint.getEndpointUri()))
-                    .doesNotContain("s3cret");
+            assertThat(URISupport.sanitizeUri(endpoint.getEndpointUri())).doesNotContain("s3cret");
         }
     }
 
@@ -308,7 +314,7 @@ class AlertMailTest {
 
     @Test
     void cleanupAndReportDeliverWhatWaitsInTheOutbox() throws Exception {
-        AlertOutbox outbox = new AlertOutbox(outbox(), java.time.Clock.systemDefaultZone());
+        AlertOutbox outbox = new AlertOutbox(outbox(), Clock.systemDefaultZone());
         outbox.keep(new AlertMail("[backup-verifier] FAILED kept-before.gz: checksum", "text", "<p>html</p>"));
         Files.createDirectories(backups);
         assertThat(cli.run("cleanup").exit()).isEqualTo(0);
@@ -329,17 +335,16 @@ class AlertMailTest {
         broken("backup_20251226_120000.gz", 1_766_750_400_000L);
         cli.run("verify", "--all", "--alert");
         assertThat(smtp.waitForIncomingEmail(10_000, 1)).isTrue();
-        String body = com.icegreen.greenmail.util.GreenMailUtil.getBody(smtp.getReceivedMessages()[0]);
+        String body = GreenMailUtil.getBody(smtp.getReceivedMessages()[0]);
         assertThat(body)
-                .contains("backup-verifier on "
-                        + java.net.InetAddress.getLocalHost().getHostName())
+                .contains("backup-verifier on " + InetAddress.getLocalHost().getHostName())
                 .contains(backups.resolve("verification_logs").toAbsolutePath().toString())
                 .doesNotContain("under VERIFICATION_LOG_DIR");
     }
 
     @Test
     void aCheckThatCouldNotRunIsMailedAsErrorWithAdviceAboutTheEnvironment() {
-        io.backupverifier.checks.BackupResult unreachable = new io.backupverifier.checks.BackupResult() {
+        BackupResult unreachable = new BackupResult() {
             public Path file() {
                 return Path.of("/backups/daily/x.gz");
             }
@@ -352,10 +357,10 @@ class AlertMailTest {
                 return 1234;
             }
 
-            public java.util.Map<String, io.backupverifier.checks.CheckResult> checks() {
-                java.util.Map<String, io.backupverifier.checks.CheckResult> m = new java.util.LinkedHashMap<>();
-                m.put("restore", io.backupverifier.checks.CheckResult.error("test server unreachable"));
-                m.put("table_count", io.backupverifier.checks.CheckResult.skipped("not restored"));
+            public Map<String, CheckResult> checks() {
+                Map<String, CheckResult> m = new LinkedHashMap<>();
+                m.put("restore", CheckResult.error("test server unreachable"));
+                m.put("table_count", CheckResult.skipped("not restored"));
                 return m;
             }
 
@@ -440,7 +445,7 @@ class AlertMailTest {
     @Test
     void aCommandAndTheServiceDrainingTogetherSendEachKeptAlertOnce() throws Exception {
         Path logs = root.resolve("own/logs");
-        AlertOutbox outbox = new AlertOutbox(logs.resolve("outbox"), java.time.Clock.systemDefaultZone());
+        AlertOutbox outbox = new AlertOutbox(logs.resolve("outbox"), Clock.systemDefaultZone());
         for (int i = 0; i < 30; i++) {
             outbox.keep(new AlertMail("[backup-verifier] FAILED kept-" + i + ".gz: checksum", "text", "<p>html</p>"));
         }
@@ -469,7 +474,7 @@ class AlertMailTest {
             assertThat(Arrays.stream(smtp.getReceivedMessages()).map(m -> {
                         try {
                             return m.getSubject();
-                        } catch (jakarta.mail.MessagingException e) {
+                        } catch (MessagingException e) {
                             throw new IllegalStateException(e);
                         }
                     }))

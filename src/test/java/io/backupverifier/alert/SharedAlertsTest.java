@@ -12,10 +12,12 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -64,7 +66,7 @@ class SharedAlertsTest {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             database = null;
             assumeTrue(false, "no PostgreSQL server at 127.0.0.1:5432 (" + e.getMessage() + ")");
         }
@@ -93,12 +95,12 @@ class SharedAlertsTest {
     private Clock clock() {
         return new Clock() {
             @Override
-            public java.time.ZoneId getZone() {
+            public ZoneId getZone() {
                 return ZoneOffset.UTC;
             }
 
             @Override
-            public Clock withZone(java.time.ZoneId zone) {
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 

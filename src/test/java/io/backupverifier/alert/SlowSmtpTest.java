@@ -2,11 +2,15 @@ package io.backupverifier.alert;
 
 import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.Service;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -105,23 +110,23 @@ class SlowSmtpTest {
     @Test
     void oneDeliveryEndsWithinTheTotalLimitWhateverTheServerDoes() throws Exception {
         int port = freePort();
-        java.util.Properties session = new java.util.Properties();
+        Properties session = new Properties();
         session.setProperty("mail.smtp.host", "127.0.0.1");
         session.setProperty("mail.smtp.port", Integer.toString(port));
         session.setProperty("mail.smtp.timeout", "30000"); // a read limit alone never fires: a byte comes every 0.5 s
-        java.util.Properties guarded = SmtpDeadline.guard(session, Duration.ofSeconds(2));
+        Properties guarded = SmtpDeadline.guard(session, Duration.ofSeconds(2));
         assertThat(guarded.getProperty("mail.smtp.connectiontimeout")).isEqualTo("2000");
         assertThat(guarded.getProperty("mail.smtp.timeout")).isEqualTo("2000");
         assertThat(guarded.getProperty("mail.smtp.writetimeout")).isEqualTo("2000");
         try (SlowSmtpServer slow = new SlowSmtpServer(port)) {
-            jakarta.mail.Session mail = jakarta.mail.Session.getInstance(guarded);
+            Session mail = Session.getInstance(guarded);
             long start = System.nanoTime();
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
-                        try (jakarta.mail.Transport t = mail.getTransport("smtp")) {
+            assertThatThrownBy(() -> {
+                        try (Transport t = mail.getTransport("smtp")) {
                             t.connect();
                         }
                     })
-                    .isInstanceOf(jakarta.mail.MessagingException.class);
+                    .isInstanceOf(MessagingException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
             assertThat(slow.connections()).isEqualTo(1);
         }
@@ -130,7 +135,7 @@ class SlowSmtpTest {
     private static String subject(MimeMessage m) {
         try {
             return m.getSubject();
-        } catch (jakarta.mail.MessagingException e) {
+        } catch (MessagingException e) {
             throw new IllegalStateException(e);
         }
     }

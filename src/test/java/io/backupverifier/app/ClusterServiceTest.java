@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.ServiceProcess;
 import io.backupverifier.testing.TestPostgres;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,14 +20,17 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -34,12 +44,17 @@ class ClusterServiceTest {
     private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
     /** The orphan-lock timeout of the test: a dead node's backup is taken over after this. */
     private static final Duration LOCK_MAX_AGE = Duration.ofSeconds(6);
+    /** The test timer: the freshness check every 10 s (Quartz cron), on both nodes' configuration. */
+    private static final String TICK_CRON = "0/10 * * * * ?";
 
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
+    private static final String TICK_LINE = "Freshness check for the tick of ";
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
     Path root;
 
     private String database;
     private final List<ServiceProcess> nodes = new ArrayList<>();
+    private final Map<ServiceProcess, Integer> ports = new HashMap<>();
 
     @BeforeEach
     void createDatabase() throws SQLException {
@@ -68,13 +83,6 @@ class ClusterServiceTest {
         return root.resolve("backups");
     }
 
-    /** The test timer: the freshness check every 10 s (Quartz cron), on both nodes' configuration. */
-    private static final String TICK_CRON = "0/10 * * * * ?";
-
-    private static final String TICK_LINE = "Freshness check for the tick of ";
-
-    private final Map<ServiceProcess, Integer> ports = new HashMap<>();
-
     /** A node: its own state and logs, the shared backup directory and results store, HTTP on a port of its own. */
     private ServiceProcess node(String name) throws Exception {
         return node(name, LOCK_MAX_AGE);
@@ -85,9 +93,9 @@ class ClusterServiceTest {
      *                   starved of CPU on a busy machine (its lock refreshed late) is not taken for dead
      */
     private ServiceProcess node(String name, Duration lockMaxAge) throws Exception {
-        java.nio.file.Files.createDirectories(backups());
+        Files.createDirectories(backups());
         int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        try (ServerSocket free = new ServerSocket(0)) {
             port = free.getLocalPort();
         }
         ServiceProcess node = new ServiceProcess(root.resolve(name))
@@ -105,19 +113,18 @@ class ClusterServiceTest {
     }
 
     private String get(ServiceProcess node, String path) throws Exception {
-        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient()
+        HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:" + ports.get(node) + path))
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.get(node) + path))
                                 .timeout(Duration.ofSeconds(30))
                                 .build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                        HttpResponse.BodyHandlers.ofString());
         return r.body();
     }
 
     /** The ticks of the test timer each node ran, as the nodes logged them (tick time, how many runs). */
-    private static Map<String, Integer> ticks(ServiceProcess... nodes) throws java.io.IOException {
-        Map<String, Integer> ticks = new java.util.TreeMap<>();
+    private static Map<String, Integer> ticks(ServiceProcess... nodes) throws IOException {
+        Map<String, Integer> ticks = new TreeMap<>();
         for (ServiceProcess node : nodes) {
             for (String line : node.logLines(TICK_LINE)) {
                 ticks.merge(
@@ -135,7 +142,7 @@ class ClusterServiceTest {
             await("service " + node.root.getFileName() + " started", Duration.ofSeconds(240), () -> {
                 try {
                     return !node.logLines(") started in").isEmpty();
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     return false;
                 }
             });
@@ -164,7 +171,7 @@ class ClusterServiceTest {
     private static long watcherLines(ServiceProcess node) {
         try {
             return node.logLines("Verified ").size();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1;
         }
     }
@@ -228,7 +235,7 @@ class ClusterServiceTest {
         await("six ticks of the test timer", Duration.ofSeconds(120), () -> {
             try {
                 return ticks(a, b).size() >= 7;
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 return false;
             }
         });
@@ -236,8 +243,8 @@ class ClusterServiceTest {
         assertThat(ticks)
                 .as("runs per tick, both nodes together")
                 .allSatisfy((tick, runs) -> assertThat(runs).as(tick).isEqualTo(1));
-        List<java.time.LocalDateTime> times = ticks.keySet().stream()
-                .map(t -> java.time.LocalDateTime.parse(t.replace(' ', 'T')))
+        List<LocalDateTime> times = ticks.keySet().stream()
+                .map(t -> LocalDateTime.parse(t.replace(' ', 'T')))
                 .toList();
         for (int i = 1; i < times.size(); i++) {
             assertThat(Duration.between(times.get(i - 1), times.get(i)))

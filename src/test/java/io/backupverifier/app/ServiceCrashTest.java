@@ -4,6 +4,7 @@ import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.ServiceProcess;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class ServiceCrashTest {
     private static long outboxMentions(ServiceProcess service, String name) {
         try {
             return service.outbox().stream().filter(m -> m.contains(name)).count();
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return -1;
         }
     }

@@ -12,7 +12,9 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -50,7 +52,7 @@ class ShutdownTest {
                 .redirectErrorStream(true)
                 .redirectOutput(root.resolve("service.log").toFile());
         pb.environment()
-                .putAll(java.util.Map.of(
+                .putAll(Map.of(
                         "BACKUP_DIR",
                         backups.toString(),
                         "VERIFICATION_LOG_DIR",
@@ -86,7 +88,7 @@ class ShutdownTest {
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT r.status, count(k.check_id) FROM bv_restore r"
                         + " LEFT JOIN bv_restore_check k ON k.restore_id = r.id GROUP BY r.id")) {
-            List<String> rows = new java.util.ArrayList<>();
+            List<String> rows = new ArrayList<>();
             while (rs.next()) {
                 rows.add(rs.getString(1) + "/" + rs.getInt(2));
             }

@@ -4,6 +4,7 @@ import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.ServiceProcess;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -58,7 +59,7 @@ class SingleInstanceServiceTest {
     private static String readOrEmpty(Path p) {
         try {
             return Files.readString(p);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "";
         }
     }

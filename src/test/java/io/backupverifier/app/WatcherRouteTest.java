@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -156,7 +157,7 @@ class WatcherRouteTest {
     private static String lastStatus(Service service, Path backup) throws Exception {
         try (var c = service.camel()
                         .getRegistry()
-                        .lookupByNameAndType("resultsDataSource", javax.sql.DataSource.class)
+                        .lookupByNameAndType("resultsDataSource", DataSource.class)
                         .getConnection();
                 var q = c.prepareStatement(
                         "SELECT status FROM bv_verification WHERE file_path = ? ORDER BY verified_at DESC")) {

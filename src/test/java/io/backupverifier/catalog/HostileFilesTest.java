@@ -13,9 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -247,13 +249,13 @@ class HostileFilesTest {
         assertThat(r.get(good.getFileName().toString()).get("status").asText()).isEqualTo("PASSED");
         // a date it cannot have never makes a backup the latest
         assertThat(new BackupCatalog(backups, List.of("*.gz"), List.of()).latest())
-                .isNotEqualTo(java.util.Optional.of(future));
+                .isNotEqualTo(Optional.of(future));
     }
 
     @Test
     void theFutureToleranceIsConfigurable() throws Exception {
         Path soon = Fixtures.backup(backups, "shop.sql.gz", "backup_20251227_120000.gz");
-        String in3Minutes = java.time.Instant.now().plusSeconds(180).toString();
+        String in3Minutes = Instant.now().plusSeconds(180).toString();
         Fixtures.sidecarText(
                 soon, "{\"created_at\": \"" + in3Minutes + "\", \"sha256\": \"" + Fixtures.sha256(soon) + "\"}");
         assertThat(verifyAll(cli)

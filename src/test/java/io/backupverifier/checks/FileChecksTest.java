@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -307,8 +308,8 @@ class FileChecksTest {
         byte[] text = sql();
         int half = text.length / 2;
         ByteArrayOutputStream both = new ByteArrayOutputStream();
-        both.writeBytes(gzip(java.util.Arrays.copyOfRange(text, 0, half)));
-        both.writeBytes(gzip(java.util.Arrays.copyOfRange(text, half, text.length)));
+        both.writeBytes(gzip(Arrays.copyOfRange(text, 0, half)));
+        both.writeBytes(gzip(Arrays.copyOfRange(text, half, text.length)));
         Path p = Fixtures.write(dir.resolve("backup.gz"), both.toByteArray());
         Fixtures.sidecar(p, "2025-12-27T12:00:00Z", null);
         Verification v = verify(p);
@@ -320,10 +321,10 @@ class FileChecksTest {
     @Test
     void crcMismatchInSecondMemberIsNamed() {
         byte[] text = sql();
-        byte[] second = gzip(java.util.Arrays.copyOfRange(text, 100, text.length));
+        byte[] second = gzip(Arrays.copyOfRange(text, 100, text.length));
         second[second.length - 8] ^= 0x01; // the stored CRC32 of member 2
         ByteArrayOutputStream both = new ByteArrayOutputStream();
-        both.writeBytes(gzip(java.util.Arrays.copyOfRange(text, 0, 100)));
+        both.writeBytes(gzip(Arrays.copyOfRange(text, 0, 100)));
         both.writeBytes(second);
         Path p = Fixtures.write(dir.resolve("backup.gz"), both.toByteArray());
         Fixtures.sidecar(p, "2025-12-27T12:00:00Z", null);
@@ -357,7 +358,7 @@ class FileChecksTest {
     @Test
     void truncatedSqliteInsideGoodGzipFails() {
         byte[] db = bytes("shop.sqlite");
-        Path p = Fixtures.write(dir.resolve("app.sqlite.gz"), gzip(java.util.Arrays.copyOf(db, db.length - 4096)));
+        Path p = Fixtures.write(dir.resolve("app.sqlite.gz"), gzip(Arrays.copyOf(db, db.length - 4096)));
         Fixtures.sidecar(p, "2025-12-27T12:00:00Z", null);
         Verification v = verify(p);
         assertCheck(v, "gzip_integrity", CheckStatus.PASSED, "verified");
@@ -372,7 +373,7 @@ class FileChecksTest {
         assertThat(v.status()).isEqualTo(CheckStatus.PASSED);
 
         byte[] tar = gunzip(bytes("shop.tar.gz"));
-        Path cut = Fixtures.write(dir.resolve("cut.tgz"), gzip(java.util.Arrays.copyOf(tar, 5000)));
+        Path cut = Fixtures.write(dir.resolve("cut.tgz"), gzip(Arrays.copyOf(tar, 5000)));
         Fixtures.sidecar(cut, "2025-12-27T12:00:00Z", null);
         Verification c = verify(cut);
         assertCheck(c, "gzip_integrity", CheckStatus.PASSED, "verified");

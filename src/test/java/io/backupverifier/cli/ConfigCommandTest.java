@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.config.Setting;
+import io.backupverifier.config.SettingType;
+import io.backupverifier.config.Settings;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.JsonSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,8 +49,8 @@ class ConfigCommandTest {
         Cli.Result r = cli.run("config", "--config", props.toString());
         assertThat(r.exit()).as(r.err()).isZero();
         assertThat(r.out())
-                .containsPattern("BACKUP_DIR +"
-                        + java.util.regex.Pattern.quote(root.resolve("backups").toString()) + " +environment");
+                .containsPattern(
+                        "BACKUP_DIR +" + Pattern.quote(root.resolve("backups").toString()) + " +environment");
         assertThat(r.out()).containsPattern("SMTP_PASSWORD +\\*{8} +\\.env");
         assertThat(r.out()).containsPattern("MIN_BACKUP_SIZE +100B +default");
         assertThat(r.out()).containsPattern("DAILY_VERIFY_CRON +0 0 2 \\* \\* \\? +environment");
@@ -79,6 +83,11 @@ class ConfigCommandTest {
         assertThat(json.at("/settings/BACKUP_INCLUDE/source").asText()).isEqualTo("default");
         assertThat(json.at("/camel/camel.component.smtp.password/value").asText())
                 .isEqualTo("********");
+        for (Setting s : Settings.ALL) {
+            assertThat(json.at("/settings/" + s.env() + "/secret").asBoolean())
+                    .as("%s is masked exactly when its type is secret", s.env())
+                    .isEqualTo(s.type() == SettingType.SECRET);
+        }
         assertThat(json.get("notices").findValuesAsText("key"))
                 .contains("ALERT_EMIAL", "BACKUP_DIRR", "check.min-szie", "schedule.daily-verify");
         assertThat(r.out()).doesNotContain("hunter2");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.scan.Bytes;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
@@ -172,8 +173,8 @@ class OutputAsItHappensTest {
     @Test
     void runProgressLineShowsBackupsDoneMegabytesPerSecondAndEta() {
         assertThat(ProgressPrinter.runLine(12, 50, 120_000_000L, 500_000_000L, 10.0))
-                .isEqualTo("12/50 backups, " + io.backupverifier.scan.Bytes.human(120_000_000L) + " of "
-                        + io.backupverifier.scan.Bytes.human(500_000_000L) + ", 12.0 MB/s, ETA 0:31");
+                .isEqualTo("12/50 backups, " + Bytes.human(120_000_000L) + " of " + Bytes.human(500_000_000L)
+                        + ", 12.0 MB/s, ETA 0:31");
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -49,7 +50,7 @@ class VerifyCommandTest {
         assertThat(JsonSchemas.errors("verify.schema.json", r.out())).isEmpty();
         assertThat(keys(json)).containsExactly("version", "generated_at", "backups", "summary", "history");
         assertThat(json.get("version").asText()).isEqualTo(JsonDocument.VERSION);
-        assertThat(java.time.Instant.parse(json.get("generated_at").asText())).isNotNull();
+        assertThat(Instant.parse(json.get("generated_at").asText())).isNotNull();
         assertThat(json.get("backups")).hasSize(2);
         // verify --all adds the category checks: the backups above were made in 2025, long ago
         assertThat(keys(json.get("history"))).containsExactly("daily", "weekly");

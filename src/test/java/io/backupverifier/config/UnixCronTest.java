@@ -2,6 +2,7 @@ package io.backupverifier.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.quartz.CronExpression;
 
@@ -30,9 +31,9 @@ class UnixCronTest {
 
     @Test
     void namesTheClosestKnownKey() {
-        assertThat(UnknownKeys.closest("ALERT_EMIAL", java.util.List.of("ALERT_EMAIL", "ADMIN_EMAIL")))
+        assertThat(UnknownKeys.closest("ALERT_EMIAL", List.of("ALERT_EMAIL", "ADMIN_EMAIL")))
                 .hasValue("ALERT_EMAIL");
-        assertThat(UnknownKeys.closest("SMTP_PASS", java.util.List.of("SMTP_PORT", "SMTP_USER")))
+        assertThat(UnknownKeys.closest("SMTP_PASS", List.of("SMTP_PORT", "SMTP_USER")))
                 .isEmpty();
     }
 }

@@ -6,15 +6,22 @@ import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.checks.Verification;
+import io.backupverifier.scan.Bytes;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,7 +47,7 @@ class HistoryChecksTest {
 
     private Path backup(String name, Instant created, int sizeKb) {
         byte[] plain = new byte[sizeKb * 1024];
-        new java.util.Random(sizeKb).nextBytes(plain); // incompressible: the file size follows sizeKb
+        new Random(sizeKb).nextBytes(plain); // incompressible: the file size follows sizeKb
         Path p = Fixtures.write(dir.resolve(name), Fixtures.gzip(plain));
         Fixtures.sidecar(p, created.toString(), null);
         return p;
@@ -124,8 +131,8 @@ class HistoryChecksTest {
         return p;
     }
 
-    private java.util.Set<Path> allBackups() {
-        return new java.util.HashSet<>(catalog().list());
+    private Set<Path> allBackups() {
+        return new HashSet<>(catalog().list());
     }
 
     @Test
@@ -137,13 +144,13 @@ class HistoryChecksTest {
             dump(String.format("weekly_%02d.gz", i), NOW.minus(Duration.ofDays(60 - 7L * i)), "weekly");
         }
         BackupCatalog catalog = catalog();
-        Map<String, Integer> queries = new java.util.concurrent.ConcurrentHashMap<>();
+        Map<String, Integer> queries = new ConcurrentHashMap<>();
         SizeAnomalyCheck check = new SizeAnomalyCheck(catalog, 7, 0.3, c -> {
             queries.merge(c, 1, Integer::sum);
-            return java.util.Set.of();
+            return Set.of();
         });
-        java.util.Set<Object> snapshots = new java.util.HashSet<>();
-        List<CheckResult> results = new java.util.ArrayList<>();
+        Set<Object> snapshots = new HashSet<>();
+        List<CheckResult> results = new ArrayList<>();
         for (Path p : catalog.list()) {
             results.add(check.evaluate(Fixtures.verify(p, dir)));
             snapshots.add(catalog.shared(p));
@@ -155,7 +162,7 @@ class HistoryChecksTest {
         assertThat(results.get(29).message())
                 .startsWith("Backup size as usual: ")
                 .endsWith(" is 100% of the median "
-                        + io.backupverifier.scan.Bytes.human(java.nio.file.Files.size(dir.resolve("backup_d29.gz")))
+                        + Bytes.human(Files.size(dir.resolve("backup_d29.gz")))
                         + " of the previous 7 daily backups");
         assertThat(results.get(35).message()).contains("of the previous 5 weekly backups");
     }
@@ -182,9 +189,9 @@ class HistoryChecksTest {
             dump("backup_2025122" + i + "_020000.gz", NOW.minus(Duration.ofDays(7 - i)), null);
         }
         Path damaged = dir.resolve("backup_20251225_020000.gz");
-        byte[] data = java.nio.file.Files.readAllBytes(damaged);
+        byte[] data = Files.readAllBytes(damaged);
         data[data.length / 2] ^= 0x55; // same size, wrong checksum and CRC
-        java.nio.file.Files.write(damaged, data);
+        Files.write(damaged, data);
         Path newest = dump("backup_20251228_020000.gz", NOW.minus(Duration.ofHours(2)), null);
 
         SizeAnomalyCheck check = new SizeAnomalyCheck(catalog(), 7, 0.3);

@@ -9,12 +9,14 @@ import io.backupverifier.checks.CheckResult;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.restore.ConsistencyCheck;
 import io.backupverifier.testing.Cli;
+import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -84,7 +86,7 @@ class CheckDbTest {
         try (Connection c = connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             // never created
         }
     }
@@ -173,7 +175,7 @@ class CheckDbTest {
             CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
                 try (Statement s = waiter.createStatement()) {
                     s.executeQuery("SELECT count(*) FROM auth_user").close();
-                } catch (java.sql.SQLException e) {
+                } catch (SQLException e) {
                     // cancelled when the holder rolls back
                 }
             });
@@ -197,15 +199,14 @@ class CheckDbTest {
                                 + " JOIN pg_catalog.pg_database d ON d.oid = l.database WHERE NOT l.granted AND d.datname = pg_catalog.current_database()")) {
             rs.next();
             return rs.getLong(1);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
     }
 
     @Test
     void sqliteDatabaseIsCheckedReadOnly() throws Exception {
-        Path file = io.backupverifier.testing.Fixtures.write(
-                root.resolve("app.sqlite3"), io.backupverifier.testing.Fixtures.bytes("shop.sqlite"));
+        Path file = Fixtures.write(root.resolve("app.sqlite3"), Fixtures.bytes("shop.sqlite"));
         byte[] before = Files.readAllBytes(file);
         Path queries = root.resolve("sqlite-consistency.properties");
         Files.writeString(

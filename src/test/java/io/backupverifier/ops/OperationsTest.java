@@ -2,10 +2,12 @@ package io.backupverifier.ops;
 
 import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.app.BackupVerifierApp;
+import io.backupverifier.config.ConfigException;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
 import io.backupverifier.testing.Service;
@@ -18,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.management.MBeanServer;
@@ -30,6 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** What an operator does with the running service: JMX, health, metrics, the status page. */
 class OperationsTest {
+
+    private static final String OPS = "Basic " + Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
 
     @TempDir
     Path root;
@@ -233,11 +239,9 @@ class OperationsTest {
         }
     }
 
-    private static final String OPS = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes());
-
     private Path users() throws Exception {
         Path users = root.resolve("users.properties");
-        java.nio.file.Files.writeString(users, "user.ops = s3cret,monitor\nrole.monitor = *\n");
+        Files.writeString(users, "user.ops = s3cret,monitor\nrole.monitor = *\n");
         return users;
     }
 
@@ -283,7 +287,7 @@ class OperationsTest {
             assertThat(get(port, "/observe/jolokia/read/io.backupverifier:type=BackupVerifier/BackupsKnown")
                             .statusCode())
                     .isEqualTo(401);
-            String wrong = "Basic " + java.util.Base64.getEncoder().encodeToString("ops:guess".getBytes());
+            String wrong = "Basic " + Base64.getEncoder().encodeToString("ops:guess".getBytes());
             assertThat(jolokia(port, wrong, null, read).statusCode())
                     .as("wrong password")
                     .isEqualTo(401);
@@ -354,21 +358,21 @@ class OperationsTest {
             assertThat(status(foreign)).as(foreign.body()).isIn(403, 500);
             assertThat(foreign.body()).doesNotContain("\"value\"");
             assertThat(foreign.headers().firstValue("Access-Control-Allow-Origin"))
-                    .isNotEqualTo(java.util.Optional.of("http://evil.example"));
+                    .isNotEqualTo(Optional.of("http://evil.example"));
 
             assertThat(heap).doesNotExist();
             assertThat(service.backups.resolve("x.gz")).doesNotExist();
-            assertThat(java.nio.file.Files.readAllBytes(backup)).isEqualTo(Fixtures.bytes("shop.sql.gz"));
+            assertThat(Files.readAllBytes(backup)).isEqualTo(Fixtures.bytes("shop.sql.gz"));
         }
     }
 
     @Test
     void jolokiaWithoutCredentialsConfiguredRefusesToStart() {
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Service(root)
+        assertThatThrownBy(() -> new Service(root)
                         .env("HTTP_PORT", "8080")
                         .env("HTTP_JOLOKIA", "true")
                         .start())
-                .isInstanceOf(io.backupverifier.config.ConfigException.class)
+                .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("HTTP_JOLOKIA")
                 .hasMessageContaining("HTTP_AUTH_FILE");
     }
@@ -377,10 +381,9 @@ class OperationsTest {
     void backupVerifierMBeanRefusesFilesOutsideTheBackupDirectory() throws Exception {
         try (Service service =
                 new Service(root).env("WATCH_POLL_INTERVAL", "1h").start()) {
-            Path outside = java.nio.file.Files.writeString(root.resolve("secret.gz"), "not yours");
-            java.nio.file.Files.createDirectories(service.backups);
-            Path link = java.nio.file.Files.createSymbolicLink(
-                    service.backups.resolve("backup_20251227_120000.gz"), outside);
+            Path outside = Files.writeString(root.resolve("secret.gz"), "not yours");
+            Files.createDirectories(service.backups);
+            Path link = Files.createSymbolicLink(service.backups.resolve("backup_20251227_120000.gz"), outside);
             String[] sig = {String.class.getName()};
             for (String path : new String[] {
                 "/etc/shadow",
@@ -389,8 +392,7 @@ class OperationsTest {
                 service.backups.resolve("../secret.gz").toString()
             }) {
                 for (String op : new String[] {"verifyFile", "restoreTest"}) {
-                    org.assertj.core.api.Assertions.assertThatThrownBy(
-                                    () -> jmx.invoke(BackupVerifierApp.OBJECT_NAME, op, new Object[] {path}, sig))
+                    assertThatThrownBy(() -> jmx.invoke(BackupVerifierApp.OBJECT_NAME, op, new Object[] {path}, sig))
                             .as(op + " " + path)
                             .satisfies(e -> assertThat(rootMessage(e)).startsWith("Refused: "));
                 }
@@ -414,7 +416,7 @@ class OperationsTest {
     void offLoopbackEveryPageNeedsBasicAuthentication() throws Exception {
         int port = freePort();
         Path users = root.resolve("users.properties");
-        java.nio.file.Files.writeString(users, "user.ops = s3cret,monitor\nrole.monitor = *\n");
+        Files.writeString(users, "user.ops = s3cret,monitor\nrole.monitor = *\n");
         try (Service service = new Service(root)
                 .env("HTTP_HOST", "0.0.0.0")
                 .env("HTTP_PORT", Integer.toString(port))
@@ -426,8 +428,7 @@ class OperationsTest {
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                                 .header(
                                         "Authorization",
-                                        "Basic "
-                                                + java.util.Base64.getEncoder().encodeToString("ops:s3cret".getBytes()))
+                                        "Basic " + Base64.getEncoder().encodeToString("ops:s3cret".getBytes()))
                                 .timeout(Duration.ofSeconds(20))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

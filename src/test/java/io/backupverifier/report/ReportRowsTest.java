@@ -8,6 +8,7 @@ import io.backupverifier.store.DataSources;
 import io.backupverifier.store.ResultsQueries;
 import io.backupverifier.store.ResultsStore;
 import io.backupverifier.testing.Fixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -188,7 +189,7 @@ class ReportRowsTest {
     }
 
     private static long size(Path file) throws Exception {
-        return java.nio.file.Files.size(file);
+        return Files.size(file);
     }
 
     /** One verification as the store keeps it; checks as "id STATUS". */

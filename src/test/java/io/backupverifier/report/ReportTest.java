@@ -93,7 +93,7 @@ class ReportTest {
                 .isEmpty();
         JsonNode json = new ObjectMapper().readTree(report("json").toFile());
         assertThat(json.at("/version").asText()).isEqualTo(JsonReport.VERSION);
-        assertThat(java.time.Instant.parse(json.at("/generated_at").asText())).isNotNull();
+        assertThat(Instant.parse(json.at("/generated_at").asText())).isNotNull();
         assertThat(json.at("/summary/total").asInt()).isEqualTo(3);
         assertThat(json.at("/summary/verified").asInt()).isEqualTo(2);
         assertThat(json.at("/summary/failed").asInt()).isEqualTo(1);

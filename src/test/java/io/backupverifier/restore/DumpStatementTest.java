@@ -114,6 +114,8 @@ class DumpStatementTest {
     void copyTargetAndFreezeAreTheStatementsOwnTokens() {
         DumpStatement copy = DumpStatement.of("COPY \"Sales\".\"Order Lines\" (id, \"from stdin\") FROM stdin;");
         assertThat(copy.copyTarget()).isEqualTo("\"Sales\".\"Order Lines\"");
+        assertThat(DumpStatement.of("COPY public.t FROM stdin;").copyTarget()).isEqualTo("public.t");
+        assertThat(DumpStatement.of("COPY (SELECT 1) TO STDOUT;").copyTarget()).isNull();
         assertThat(copy.withFreeze())
                 .isEqualTo("COPY \"Sales\".\"Order Lines\" (id, \"from stdin\") FROM stdin (FREEZE);");
         assertThat(DumpStatement.of("COPY public.t (id) FROM stdin WITH (FORMAT csv);")

@@ -2,10 +2,8 @@ package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.maintenance.Maintained;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -50,14 +49,7 @@ class ExternalTargetTest {
     void restoresIntoItsOwnDatabaseAndDropsIt() throws Exception {
         RestoreTester.Options o =
                 new RestoreTester.Options("bvext", 2, dir, "", 10, List.of("customers"), true, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
+        RestoreResult r = Testers.of(o, () -> server, dir).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
         assertThat(r.target())
                 .startsWith("PostgreSQL server 127.0.0.1:" + TestPostgres.port() + ", database bvext_test_");
         assertThat(r.checks().get("restore").status())
@@ -77,14 +69,7 @@ class ExternalTargetTest {
     @Test
     void verifyOnlyKeepsTheDatabaseUntilRetentionAndOrphanCleanupLeavesIt() throws Exception {
         RestoreTester.Options o = new RestoreTester.Options("bvkeep", 2, dir, "", 10, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);
+        RestoreResult r = Testers.of(o, () -> server, dir).test(Fixtures.backup(dir, "shop.sql.gz", "backup.gz"), true);
         TestDatabase db = r.keptDatabase();
         try {
             assertThat(db).isNotNull();
@@ -103,7 +88,7 @@ class ExternalTargetTest {
             assertThat(new TestDatabaseCleanup(server, dir, 7, Clock.systemDefaultZone()).removeOrphans())
                     .as("kept on purpose: not an orphan")
                     .isEmpty();
-            Clock later = Clock.offset(Clock.systemDefaultZone(), java.time.Duration.ofDays(8));
+            Clock later = Clock.offset(Clock.systemDefaultZone(), Duration.ofDays(8));
             assertThat(new TestDatabaseCleanup(server, dir, 7, later)
                             .run().stream().map(Maintained::message))
                     .contains("Dropped test database " + db.database() + " (older than 7 days)");

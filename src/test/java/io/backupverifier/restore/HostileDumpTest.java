@@ -1,12 +1,13 @@
 package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,14 +15,16 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,23 +36,12 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileDumpTest {
 
     static final Path MARKER = Path.of("/tmp/bv_hostile_marker");
-    static Path work;
-    static EmbeddedTarget server;
+
+    @RegisterExtension
+    static final EmbeddedServerPerClass PG = new EmbeddedServerPerClass("bv-hostile-test");
 
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void start() throws Exception {
-        work = Files.createTempDirectory("bv-hostile-test");
-        server = new EmbeddedTarget(work);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-        OrphanServers.deleteTree(work);
-    }
 
     @BeforeEach
     void noMarker() throws Exception {
@@ -60,24 +52,17 @@ class HostileDumpTest {
         RestoreTester.Options o = new RestoreTester.Options(
                 "hostile",
                 2,
-                work,
+                PG.work(),
                 "",
                 2,
                 List.of("accounts", "entries"),
                 true,
                 Map.of("accounts_without_name", "SELECT count(*) FROM accounts WHERE name = ''"));
-        return new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, fixture, name), true);
+        return Testers.of(o, PG::server, dir).test(Fixtures.backup(dir, fixture, name), true);
     }
 
     private static boolean roleExists(String role) throws SQLException {
-        try (Connection c = server.admin();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = '" + role + "'")) {
             return rs.next();
@@ -129,24 +114,15 @@ class HostileDumpTest {
     void aDumpThatSetsItsDatabasesRoleCannotTurnTheAdminIntoTheRestoreRole() throws Exception {
         // ALTER DATABASE ... SET role applies to every later session, the admin's too: its amcheck
         // install then ran as the restore role and amcheck was SKIPPED, blamed on the test server
-        String dump = new String(
-                Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), java.nio.charset.StandardCharsets.UTF_8);
+        String dump = new String(Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), StandardCharsets.UTF_8);
         int trailer = dump.indexOf("-- PostgreSQL database dump complete");
         String hostile =
                 dump.substring(0, trailer) + "DO $$BEGIN EXECUTE pg_catalog.format('ALTER DATABASE %I SET role = %L',"
                         + " pg_catalog.current_database(), CURRENT_USER); END$$;\n\n" + dump.substring(trailer);
         Path backup = Fixtures.write(
-                dir.resolve("role_20251227_120000.sql.gz"),
-                Fixtures.gzip(hostile.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(backup, false);
+                dir.resolve("role_20251227_120000.sql.gz"), Fixtures.gzip(hostile.getBytes(StandardCharsets.UTF_8)));
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, PG.work(), "", 2, List.of(), false, Map.of());
+        RestoreResult r = Testers.of(o, PG::server, dir).test(backup, false);
         assertThat(r.checks().get("amcheck").status())
                 .as(r.checks().get("amcheck").message())
                 .isEqualTo(CheckStatus.PASSED);
@@ -158,10 +134,10 @@ class HostileDumpTest {
     /** A gzip backup whose content starts as {@code head} and goes on with 20 MB of {@code filler}. */
     private Path bomb(String name, byte[] head, byte filler) throws Exception {
         Path file = dir.resolve(name);
-        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(Files.newOutputStream(file))) {
+        try (GZIPOutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
             out.write(head);
             byte[] chunk = new byte[1 << 20];
-            java.util.Arrays.fill(chunk, filler);
+            Arrays.fill(chunk, filler);
             for (int i = 0; i < 20; i++) {
                 out.write(chunk);
             }
@@ -170,29 +146,21 @@ class HostileDumpTest {
     }
 
     private RestoreResult restoreTestWithin10Mb(Path backup) {
-        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of())
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, PG.work(), "", 2, List.of(), false, Map.of())
                 .withExpansionLimits(10_000_000, 1000);
-        return new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(backup, false);
+        return Testers.of(o, PG::server, dir).test(backup, false);
     }
 
     @Test
     void gzipBombIsNotCopiedIntoTheWorkDirectoryBeyondMaxExpandedSize() throws Exception {
         // a gzip'd SQLite file is copied inflated into the work directory: a bomb filled the disk
-        Path backup = bomb(
-                "bomb.sqlite.gz", "SQLite format 3\0".getBytes(java.nio.charset.StandardCharsets.US_ASCII), (byte) 0);
+        Path backup = bomb("bomb.sqlite.gz", "SQLite format 3\0".getBytes(StandardCharsets.US_ASCII), (byte) 0);
         RestoreResult r = restoreTestWithin10Mb(backup);
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("restore").message())
                 .isEqualTo("Cannot read the backup: the backup's content is larger than "
                         + "MAX_EXPANDED_SIZE (9.5 MiB): not read further");
-        try (var left = Files.list(work)) {
+        try (var left = Files.list(PG.work())) {
             assertThat(left.filter(f -> f.getFileName().toString().startsWith("sqlite-")))
                     .as("copies left in the work directory")
                     .isEmpty();
@@ -202,9 +170,8 @@ class HostileDumpTest {
     @Test
     void plainDumpGzipBombStopsAtMaxExpandedSize() throws Exception {
         Path backup = bomb(
-                "bomb.sql.gz",
-                "--\n-- PostgreSQL database dump\n--\n\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                (byte) '\n');
+                "bomb.sql.gz", "--\n-- PostgreSQL database dump\n--\n\n".getBytes(StandardCharsets.US_ASCII), (byte)
+                        '\n');
         RestoreResult r = restoreTestWithin10Mb(backup);
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("restore").message())
@@ -231,8 +198,7 @@ class HostileDumpTest {
     @Test
     void thousandsOfSessionSettingsFailTheRestoreInsteadOfSlowingItForHours() throws Exception {
         // every SET copied all earlier ones into a new snapshot: 30,000 of them took 13 s, a million hours
-        String dump = new String(
-                Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), java.nio.charset.StandardCharsets.UTF_8);
+        String dump = new String(Fixtures.gunzip(Fixtures.bytes("hostile/hostile.sql.gz")), StandardCharsets.UTF_8);
         int at = dump.indexOf("CREATE TABLE");
         StringBuilder sets = new StringBuilder();
         for (int i = 0; i < 5000; i++) {
@@ -240,17 +206,14 @@ class HostileDumpTest {
         }
         Path backup = Fixtures.write(
                 dir.resolve("sets_20251227_120000.sql.gz"),
-                Fixtures.gzip((dump.substring(0, at) + sets + dump.substring(at))
-                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+                Fixtures.gzip((dump.substring(0, at) + sets + dump.substring(at)).getBytes(StandardCharsets.UTF_8)));
         RestoreResult r = restoreTestWithin10Mb(backup);
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile(
-                        "Restore failed: Line (\\d+): the dump sets more than 1000 different "
-                                + "session settings: not a dump pg_dump writes \\(it sets about ten\\)")
+        Matcher m = Pattern.compile("Restore failed: Line (\\d+): the dump sets more than 1000 different "
+                        + "session settings: not a dump pg_dump writes \\(it sets about ten\\)")
                 .matcher(r.checks().get("restore").message());
         assertThat(m.matches()).as(r.checks().get("restore").message()).isTrue();
-        List<String> lines = new String(
-                        Fixtures.gunzip(Files.readAllBytes(backup)), java.nio.charset.StandardCharsets.UTF_8)
+        List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(backup)), StandardCharsets.UTF_8)
                 .lines()
                 .toList();
         assertThat(lines.get(Integer.parseInt(m.group(1)) - 1))
@@ -260,15 +223,9 @@ class HostileDumpTest {
 
     @Test
     void keptDatabaseIsTheBackupsWithoutTheCheckingTools() throws Exception {
-        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, work, "", 2, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, "hostile/hostile.sql.gz", "h.sql.gz"), true);
+        RestoreTester.Options o = new RestoreTester.Options("hostile", 2, PG.work(), "", 2, List.of(), false, Map.of());
+        RestoreResult r =
+                Testers.of(o, PG::server, dir).test(Fixtures.backup(dir, "hostile/hostile.sql.gz", "h.sql.gz"), true);
         try (Connection c = r.keptDatabase().connectForChecks();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
@@ -291,7 +248,7 @@ class HostileDumpTest {
     void embeddedServerRunsAsAnUnprivilegedUserWhoCannotWriteTheBackups() throws Exception {
         assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: the server runs as its user anyway");
         Path backups = Files.createDirectories(dir.resolve("backups"));
-        try (Connection c = server.admin();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement()) {
             int pid;
             try (ResultSet rs = s.executeQuery("SELECT pg_catalog.pg_backend_pid()")) {
@@ -314,11 +271,11 @@ class HostileDumpTest {
     @Test
     void rootOrAnUnknownUserForTheServerIsRefusedNamingTheSetting() {
         assumeTrue(EmbeddedServer.jvmIsRoot(), "this JVM is not root: EMBEDDED_PG_USER does not apply");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "root"))
+        assertThatThrownBy(() -> new EmbeddedTarget(PG.work(), "root"))
                 .hasMessage(
                         "Cannot start the embedded PostgreSQL: the embedded PostgreSQL never runs as root: set EMBEDDED_PG_USER "
                                 + "to an unprivileged OS user, or TEST_DB_HOST to a server of yours");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new EmbeddedTarget(work, "bv-no-such-user"))
+        assertThatThrownBy(() -> new EmbeddedTarget(PG.work(), "bv-no-such-user"))
                 .hasMessageContaining("EMBEDDED_PG_USER bv-no-such-user is not an OS user here");
     }
 
@@ -326,7 +283,7 @@ class HostileDumpTest {
     @Test
     void adminAccountNeedsItsPassword() throws Exception {
         int port;
-        try (Connection c = server.admin();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT pg_catalog.current_setting('port')")) {
             rs.next();
@@ -335,7 +292,7 @@ class HostileDumpTest {
         Properties p = new Properties();
         p.setProperty("user", "postgres");
         try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres", p)) {
-            org.assertj.core.api.Assertions.fail("connected as the admin without a password");
+            fail("connected as the admin without a password");
         } catch (SQLException expected) {
             assertThat(expected.getMessage()).containsIgnoringCase("password");
         }

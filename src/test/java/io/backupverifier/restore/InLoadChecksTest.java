@@ -2,23 +2,18 @@ package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,33 +23,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class InLoadChecksTest {
 
-    static Path work;
-    static EmbeddedTarget server;
+    @RegisterExtension
+    static final EmbeddedServerPerClass PG = new EmbeddedServerPerClass("bv-inload-test");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        work = Files.createTempDirectory("bv-inload-test");
-        server = new EmbeddedTarget(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     private RestoreTester tester(boolean reindex) {
-        RestoreTester.Options o =
-                new RestoreTester.Options("inload", 2, work, "", 1, List.of(), false, Map.of()).withReindex(reindex);
-        return new RestoreTester(
-                o,
-                () -> server,
-                true,
-                new BackupCatalog(dir, List.of("*"), List.of()),
-                new MetadataReader(),
-                Clock.systemDefaultZone());
+        RestoreTester.Options o = new RestoreTester.Options("inload", 2, PG.work(), "", 1, List.of(), false, Map.of())
+                .withReindex(reindex);
+        return Testers.of(o, PG::server, dir);
     }
 
     private Path plainDump(String name, String sql) {

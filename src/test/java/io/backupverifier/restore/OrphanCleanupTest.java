@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -92,7 +93,7 @@ class OrphanCleanupTest {
 
     @Test
     void externalTestDatabaseOfAKilledProcessIsDroppedAtOnce() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(localServer(), "no PostgreSQL server at 127.0.0.1:5432: skipping");
+        Assumptions.assumeTrue(localServer(), "no PostgreSQL server at 127.0.0.1:5432: skipping");
         ExternalTarget server = new ExternalTarget("127.0.0.1", 5432, "postgres", "");
         String name = "bvorphan_test_20991231_000000";
         try (Connection c = server.admin();

@@ -1,6 +1,7 @@
 package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupverifier.testing.Fixtures;
 import java.io.ByteArrayInputStream;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -170,7 +172,7 @@ class PlainDumpRestorerTest {
         try (Connection c = db.connect();
                 Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id int)");
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> s.execute("COPY t TO PROGRAM 'true'"))
+            assertThatThrownBy(() -> s.execute("COPY t TO PROGRAM 'true'"))
                     .hasMessageContaining("pg_execute_server_program");
         }
     }
@@ -294,7 +296,7 @@ class PlainDumpRestorerTest {
         byte[] latin1 = dump.getBytes(StandardCharsets.ISO_8859_1);
         byte[] utf8 = "RESET client_encoding;\nCREATE TABLE u (name text DEFAULT '\u00e9t\u00e9');\n"
                 .getBytes(StandardCharsets.UTF_8);
-        byte[] both = java.util.Arrays.copyOf(latin1, latin1.length + utf8.length);
+        byte[] both = Arrays.copyOf(latin1, latin1.length + utf8.length);
         System.arraycopy(utf8, 0, both, latin1.length, utf8.length);
         RestoreOutcome r = restore(both);
         assertThat(r.error()).isNull();

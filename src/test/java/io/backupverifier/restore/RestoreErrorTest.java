@@ -3,19 +3,18 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.zip.ZipException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,14 +29,7 @@ class RestoreErrorTest {
 
     private RestoreResult restoreTest(Path work, Supplier<RestoreTarget> targets, Path backup) {
         RestoreTester.Options o = new RestoreTester.Options("err", 2, work, "", 1, List.of(), false, Map.of());
-        return new RestoreTester(
-                        o,
-                        targets,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(backup);
+        return Testers.of(o, targets, dir).test(backup);
     }
 
     @Test
@@ -57,7 +49,7 @@ class RestoreErrorTest {
         RestoreResult r = restoreTest(
                 dir.resolve("work"),
                 () -> {
-                    throw new java.io.UncheckedIOException(
+                    throw new UncheckedIOException(
                             new IOException("Cannot start the embedded PostgreSQL: initdb failed"));
                 },
                 Fixtures.backup(dir, "shop.sql.gz", "backup.gz"));
@@ -103,7 +95,7 @@ class RestoreErrorTest {
         assertThat(RestoreTester.environmentFault(
                         "Line 12: ERROR: could not extend file \"base/1/2\": No space left on device"))
                 .isTrue();
-        assertThat(RestoreTester.environmentFault(new java.util.zip.ZipException("Not in GZIP format")))
+        assertThat(RestoreTester.environmentFault(new ZipException("Not in GZIP format")))
                 .isFalse();
         // what the test server's build or installation lacks is not the backup's fault
         assertThat(RestoreTester.environmentFault("Line 8209: ERROR: compression method lz4 not supported "

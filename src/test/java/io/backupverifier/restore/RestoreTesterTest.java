@@ -1,11 +1,10 @@
 package io.backupverifier.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,45 +12,27 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Restore tests end to end: real pg_dump fixtures into the embedded PostgreSQL, then every restore check. */
 class RestoreTesterTest {
 
-    static Path work;
-    static EmbeddedTarget server;
+    @RegisterExtension
+    static final EmbeddedServerPerClass PG = new EmbeddedServerPerClass("bv-restore-test");
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void start() throws Exception {
-        work = Files.createTempDirectory("bv-restore-test");
-        server = new EmbeddedTarget(work);
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     private RestoreTester tester(int minTables, List<String> keyTables, Map<String, String> consistency) {
         RestoreTester.Options o =
-                new RestoreTester.Options("shop", 2, work, "", minTables, keyTables, true, consistency);
-        return new RestoreTester(
-                o,
-                () -> server,
-                true,
-                new BackupCatalog(dir, List.of("*"), List.of()),
-                new MetadataReader(),
-                Clock.systemDefaultZone());
+                new RestoreTester.Options("shop", 2, PG.work(), "", minTables, keyTables, true, consistency);
+        return Testers.of(o, PG::server, dir);
     }
 
     private RestoreTester tester() {
@@ -205,15 +186,8 @@ class RestoreTesterTest {
     @Test
     void customArchiveWithoutPgRestoreIsSkippedSayingWhatToInstall() {
         RestoreTester.Options o = new RestoreTester.Options(
-                "shop", 2, work, dir.resolve("no-bin").toString(), 10, List.of(), false, Map.of());
-        RestoreResult r = new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(Fixtures.backup(dir, "shop.dump", "backup.dump"));
+                "shop", 2, PG.work(), dir.resolve("no-bin").toString(), 10, List.of(), false, Map.of());
+        RestoreResult r = Testers.of(o, PG::server, dir).test(Fixtures.backup(dir, "shop.dump", "backup.dump"));
         assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.SKIPPED);
         assertThat(r.checks().get("restore").message()).contains("install the PostgreSQL client tools");
     }
@@ -266,8 +240,8 @@ class RestoreTesterTest {
         }
         kept.release();
         try (Connection c = db.connectAdmin()) {
-            org.assertj.core.api.Assertions.fail("the test database should be gone");
-        } catch (java.sql.SQLException expected) {
+            fail("the test database should be gone");
+        } catch (SQLException expected) {
             assertThat(expected.getMessage()).contains("does not exist");
         }
     }

@@ -3,10 +3,9 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.checks.CheckStatus;
-import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,13 +13,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,28 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RestoreTimeoutTest {
 
-    static Path work;
-    static EmbeddedTarget server;
+    @RegisterExtension
+    static final EmbeddedServerPerClass PG = new EmbeddedServerPerClass("bv-timeout-test");
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void start() throws Exception {
-        // a work directory the server's user can reach: its data directory goes inside it
-        work = Files.createTempDirectory(
-                "bv-timeout-test",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-        server = new EmbeddedTarget(work);
-        assertThat(server.home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION"))
+    static void serverStarted() {
+        assertThat(PG.server().home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION"))
                 .exists();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-        OrphanServers.deleteTree(work);
     }
 
     private RestoreResult restoreTest(Path backup, Duration whole, Duration statement) {
@@ -60,17 +46,10 @@ class RestoreTimeoutTest {
     /** @param reindex RESTORE_REINDEX: a separate REINDEX DATABASE after the restore */
     private RestoreResult restoreTest(Path backup, Duration whole, Duration statement, boolean reindex) {
         RestoreTester.Options o = new RestoreTester.Options(
-                        "slow", 2, work, "", 1, List.of(), false, Map.of("orders", "SELECT count(*) FROM orders"))
+                        "slow", 2, PG.work(), "", 1, List.of(), false, Map.of("orders", "SELECT count(*) FROM orders"))
                 .withTimeouts(whole, statement)
                 .withReindex(reindex);
-        return new RestoreTester(
-                        o,
-                        () -> server,
-                        true,
-                        new BackupCatalog(dir, List.of("*"), List.of()),
-                        new MetadataReader(),
-                        Clock.systemDefaultZone())
-                .test(backup);
+        return Testers.of(o, PG::server, dir).test(backup);
     }
 
     private Path shopDumpWith(String name, String extra) {
@@ -81,7 +60,7 @@ class RestoreTimeoutTest {
                 Fixtures.gzip((d.substring(0, at) + extra + "\n" + d.substring(at)).getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static int lineOf(Path gz, String text) throws java.io.IOException {
+    private static int lineOf(Path gz, String text) throws IOException {
         List<String> lines = new String(Fixtures.gunzip(Files.readAllBytes(gz)), StandardCharsets.UTF_8)
                 .lines()
                 .toList();
@@ -90,7 +69,7 @@ class RestoreTimeoutTest {
 
     /** Nothing of the test database is left: no backend, no database, no role. */
     private static void nothingLeft() throws Exception {
-        try (Connection c = server.admin();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
                         "SELECT (SELECT count(*) FROM pg_catalog.pg_stat_activity WHERE datname LIKE 'slow\\_test\\_%'),"

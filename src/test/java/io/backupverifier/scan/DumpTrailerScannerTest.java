@@ -58,6 +58,15 @@ class DumpTrailerScannerTest {
     }
 
     @Test
+    void tableOfAnUnfinishedCopyIsNamedAsTheRestoreReadsIt() {
+        // the same reading as the restore's (CopyTarget): a quoted name may hold " (" and " FROM"
+        String dump = "-- PostgreSQL database dump\n\nCOPY \"S\".\"odd (name FROM\" (id) FROM stdin;\n1\n";
+        assertThat(scan(dump, null).message()).contains("inside the data of table \"S\".\"odd (name FROM\" (COPY");
+        assertThat(scan("COPY public.t FROM stdin;\n1\n", null).message())
+                .contains("inside the data of table public.t (COPY");
+    }
+
+    @Test
     void trailerInsideDollarQuotedBodyOrCommentDoesNotCount() {
         String body = "CREATE FUNCTION f() RETURNS text AS $fn$\n--\n-- PostgreSQL database dump complete\n--\n";
         assertThat(scan(body, null).complete()).isFalse();

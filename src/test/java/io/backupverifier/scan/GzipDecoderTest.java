@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupverifier.testing.Fixtures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,7 @@ class GzipDecoderTest {
         for (int i = 0; i < 8; i++) {
             gz.writeBytes(member);
         }
-        java.io.OutputStream counting = new java.io.OutputStream() {
+        OutputStream counting = new OutputStream() {
             long n;
 
             @Override

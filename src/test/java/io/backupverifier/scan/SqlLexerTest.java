@@ -12,6 +12,30 @@ import org.junit.jupiter.api.Test;
 /** The SQL lexer splits statements where psql would. */
 class SqlLexerTest {
 
+    private static final String[] PIECES = {
+        "'a;b'",
+        "'it''s'",
+        "E'x\\'y;'",
+        "\"q;d\"",
+        "$$ a; b $$",
+        "$t$ $$; $t$",
+        "-- line; comment\n",
+        "/* c; /* n; */ ; */",
+        "ident",
+        "42",
+        " ",
+        "\n",
+        "(a; 'b;' (c;))",
+        "()",
+        ")",
+        ",",
+        "-",
+        "/",
+        "*",
+        "begin",
+        "end",
+    };
+
     /** Splits at the semicolons the lexer reports as statement ends. */
     static List<String> split(String sql) {
         SqlLexer lexer = new SqlLexer();
@@ -77,30 +101,6 @@ class SqlLexerTest {
                 .containsExactly(
                         "CREATE FUNCTION g() RETURNS int LANGUAGE plpgsql AS $$BEGIN RETURN 1; END$$;", "SELECT 1;");
     }
-
-    private static final String[] PIECES = {
-        "'a;b'",
-        "'it''s'",
-        "E'x\\'y;'",
-        "\"q;d\"",
-        "$$ a; b $$",
-        "$t$ $$; $t$",
-        "-- line; comment\n",
-        "/* c; /* n; */ ; */",
-        "ident",
-        "42",
-        " ",
-        "\n",
-        "(a; 'b;' (c;))",
-        "()",
-        ")",
-        ",",
-        "-",
-        "/",
-        "*",
-        "begin",
-        "end",
-    };
 
     @RepeatedTest(50)
     void generatedStatementsSplitBackIntoThemselves() {

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.checks.Verification;
 import io.backupverifier.testing.Fixtures;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -57,22 +61,22 @@ class ResultsStoreConcurrencyTest {
     void theOutageWarningEscapesTheBackupsName() throws Exception {
         // the store's file cannot be opened (a directory stands there): the result waits in the spool, said once on
         // stderr
-        java.nio.file.Files.createDirectories(dir.resolve("results.db"));
+        Files.createDirectories(dir.resolve("results.db"));
         ResultsStore store = new ResultsStore(
                 DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", ""),
                 Clock.systemUTC(),
                 dir.resolve("spool"));
         Verification v =
                 Fixtures.verify(Fixtures.backup(dir, "shop.sql.gz", "backup_x\n[SUCCESS] forged\u001b[31m.gz"));
-        java.io.PrintStream err = System.err;
-        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-        System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+        PrintStream err = System.err;
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
             store.save(v);
         } finally {
             System.setErr(err);
         }
-        String text = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+        String text = captured.toString(StandardCharsets.UTF_8);
         assertThat(text).contains("result of backup_x\\n[SUCCESS] forged\\x1b[31m.gz and later results wait");
         assertThat(text).doesNotContain("\u001b").doesNotContain("\n[SUCCESS]");
         assertThat(store.pending()).isEqualTo(1);

@@ -28,6 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultsStoreMigrationTest {
 
     private static final String PG = TestPostgres.url(""); // the local server, or an embedded one
+    private static final List<String> OLD_ROWS = List.of(
+            "v1 FAILED 5000",
+            "gzip_integrity truncated",
+            "r1 embedded",
+            "restore",
+            "public.users 42",
+            "/b/daily/a.gz gzip_integrity");
 
     @TempDir
     Path dir;
@@ -101,14 +108,6 @@ class ResultsStoreMigrationTest {
         }
         return out;
     }
-
-    private static final List<String> OLD_ROWS = List.of(
-            "v1 FAILED 5000",
-            "gzip_integrity truncated",
-            "r1 embedded",
-            "restore",
-            "public.users 42",
-            "/b/daily/a.gz gzip_integrity");
 
     /** The upgrade keeps the rows, records version 1 as the baseline, and the new code reads and writes them. */
     private void upgradeKeepsEveryRow(String url, String user, String... versions) throws Exception {

@@ -1,6 +1,7 @@
 package io.backupverifier.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.backupverifier.checks.Verification;
 import io.backupverifier.testing.Fixtures;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -43,7 +45,7 @@ class ResultsStorePostgresTest {
         try (Connection c = DriverManager.getConnection(SERVER + "postgres?connectTimeout=3", "postgres", "");
                 Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             // nothing was created
         }
     }
@@ -76,7 +78,7 @@ class ResultsStorePostgresTest {
     void unreachableStoreSaysSoInOneLine() {
         ResultsStore store =
                 new ResultsStore(DataSources.of("jdbc:postgresql://127.0.0.1:1/none", "x", ""), Clock.systemUTC());
-        org.assertj.core.api.Assertions.assertThatThrownBy(store::init)
+        assertThatThrownBy(store::init)
                 .isInstanceOf(ResultsStoreException.class)
                 .hasMessageStartingWith("Results store unavailable: ");
     }

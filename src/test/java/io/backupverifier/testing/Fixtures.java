@@ -13,10 +13,13 @@ import io.backupverifier.checks.SizeCheck;
 import io.backupverifier.checks.Verification;
 import io.backupverifier.scan.BackupScanner;
 import io.backupverifier.sidecar.MetadataReader;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -89,7 +92,7 @@ public final class Fixtures {
     }
 
     public static byte[] gunzip(byte[] gz) {
-        try (InputStream in = new GZIPInputStream(new java.io.ByteArrayInputStream(gz))) {
+        try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(gz))) {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -107,19 +110,19 @@ public final class Fixtures {
     }
 
     public static void flipByte(Path file, long offset) {
-        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(1);
+        try (var ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
             ch.read(b, offset);
             b.flip();
             byte v = b.get(0);
-            ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) (v ^ 0x5a)}), offset);
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (v ^ 0x5a)}), offset);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
     public static void truncate(Path file, long length) {
-        try (var ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+        try (var ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.truncate(length);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -2,6 +2,7 @@ package io.backupverifier.testing;
 
 import com.networknt.schema.Error;
 import com.networknt.schema.InputFormat;
+import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import java.io.IOException;
@@ -33,10 +34,7 @@ public final class JsonSchemas {
         }
         SchemaRegistry registry =
                 SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12, b -> b.schemas(schemas));
-        return registry
-                .getSchema(com.networknt.schema.SchemaLocation.of(ID_PREFIX + schemaFile))
-                .validate(json, InputFormat.JSON)
-                .stream()
+        return registry.getSchema(SchemaLocation.of(ID_PREFIX + schemaFile)).validate(json, InputFormat.JSON).stream()
                 .map(Error::toString)
                 .toList();
     }

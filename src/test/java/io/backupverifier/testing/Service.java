@@ -4,6 +4,7 @@ import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.Settings;
 import io.backupverifier.store.ResultsQueries;
 import io.backupverifier.store.ResultsStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,7 @@ public final class Service implements AutoCloseable {
     }
 
     public Service start() throws Exception {
-        java.nio.file.Files.createDirectories(backups);
+        Files.createDirectories(backups);
         Path config = Path.of("config/application.properties");
         Settings settings = Settings.load(config, own, env, Map.of());
         app = new BackupVerifierApp(
