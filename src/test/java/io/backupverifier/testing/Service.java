@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.apache.camel.CamelContext;
@@ -23,6 +24,9 @@ public final class Service implements AutoCloseable {
 
     public final Path backups;
     public final Path own;
+    /** A Quartz cron that does not fire in a test's lifetime. */
+    private static final String NEVER = "0 0 0 1 1 ? 2099";
+
     private final Map<String, String> env = new HashMap<>();
     private BackupVerifierApp app;
     private CamelContext camel;
@@ -37,6 +41,16 @@ public final class Service implements AutoCloseable {
         env.put("WATCH_STABLE_FOR", "1s");
         env.put("WATCH_LOCK_TIMEOUT", "3s");
         env.put("HTTP_PORT", "0"); // no HTTP unless a test asks for it
+        // no timer fires unless a test sets it: the defaults (hourly freshness at :15) would add
+        // their own runs and alerts to whatever test happens to run across them
+        for (String timer : List.of(
+                "DAILY_VERIFY_CRON",
+                "WEEKLY_RESTORE_CRON",
+                "MAINTENANCE_CRON",
+                "DAILY_REPORT_CRON",
+                "FRESHNESS_CRON")) {
+            env.put(timer, NEVER);
+        }
     }
 
     public Service env(String key, String value) {
