@@ -70,11 +70,34 @@ public final class ReadOnlyQuery {
             } else if (c[i] == '-' && i + 1 < c.length && c[i + 1] == '-') {
                 i = Parser.parseLineComment(c, i) + 1;
             } else if (c[i] == '/' && i + 1 < c.length && c[i + 1] == '*') {
-                i = Parser.parseBlockComment(c, i) + 1;
+                i = afterBlockComment(c, i);
             } else {
                 break;
             }
         }
         return Math.min(i, c.length); // an unclosed comment runs to the end
+    }
+
+    // Where the block comment at start ends, as the server reads it: nested, and the star that
+    // opens it never closes it. The driver's Parser.parseBlockComment reads that star twice and
+    // ends "/*/" at its slash, so "/*/ SELECT */ DELETE FROM t" passed for a SELECT while the
+    // server ran the DELETE.
+    private static int afterBlockComment(char[] c, int start) {
+        int depth = 0;
+        int i = start;
+        while (i + 1 < c.length) {
+            if (c[i] == '/' && c[i + 1] == '*') {
+                depth++;
+                i += 2;
+            } else if (c[i] == '*' && c[i + 1] == '/') {
+                i += 2;
+                if (--depth == 0) {
+                    return i;
+                }
+            } else {
+                i++;
+            }
+        }
+        return c.length;
     }
 }

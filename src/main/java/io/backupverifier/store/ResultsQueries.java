@@ -222,14 +222,22 @@ public final class ResultsQueries {
                 Map.of());
     }
 
-    /** When each file last passed a restore test (epoch ms; ERROR, a test that could not run, proves nothing), by path: one query. */
+    /**
+     * When each file last passed a restore test (epoch ms; ERROR, a test that could not run, proves
+     * nothing), by path: one query. A test counts only for the content it read, when that is the
+     * content of the file's latest verification: the file may hold other bytes under the same name
+     * since (a test from before contents were recorded counts only for a file never verified).
+     */
     public Map<String, Long> lastSuccessfulRestores() {
         return read(
                 c -> {
                     Map<String, Long> out = new HashMap<>();
                     try (Statement s = c.createStatement();
-                            ResultSet rs = s.executeQuery("SELECT file_path, max(tested_at) FROM bv_restore"
-                                    + " WHERE status IN ('PASSED', 'WARNING') GROUP BY file_path")) {
+                            ResultSet rs = s.executeQuery("SELECT r.file_path, max(r.tested_at) FROM bv_restore r"
+                                    + " WHERE r.status IN ('PASSED', 'WARNING')"
+                                    + " AND (NOT EXISTS (SELECT 1 FROM bv_verification w WHERE w.file_path = r.file_path)"
+                                    + " OR r.sha256 = (SELECT v.sha256 FROM bv_verification v WHERE v.file_path = r.file_path"
+                                    + " ORDER BY v.verified_at DESC LIMIT 1)) GROUP BY r.file_path")) {
                         while (rs.next()) {
                             out.put(rs.getString(1), rs.getLong(2));
                         }

@@ -242,7 +242,8 @@ public final class ResultsStore {
                         "restore_ms",
                         "checks_ms",
                         "rows_loaded",
-                        "skipped_statements"),
+                        "skipped_statements",
+                        "sha256"),
                 Arrays.asList(
                         id,
                         r.file().toString(),
@@ -255,7 +256,8 @@ public final class ResultsStore {
                         r.restoreMillis(),
                         r.checksMillis(),
                         r.outcome() == null ? null : r.outcome().rows(),
-                        r.outcome() == null ? null : r.outcome().skipped())));
+                        r.outcome() == null ? null : r.outcome().skipped(),
+                        r.contentSha256())));
         addChecks(rows, "bv_restore_check", "restore_id", id, r);
         for (Map.Entry<String, Long> e : r.rowCounts().entrySet()) {
             rows.add(new ResultsSpool.Row(

@@ -70,6 +70,9 @@ class ConsistencyQueriesTest {
                 "SELECT 0;",
                 "SELECT 0; -- trailing comment",
                 "SELECT \"weird;name\" FROM t",
+                "/* a /* nested */ comment */ SELECT 0",
+                "/**/SELECT 0",
+                "/***/ SELECT 0",
             })
     void oneStatementThatReadsIsAccepted(String sql) {
         ReadOnlyQuery.check(sql);
@@ -83,6 +86,9 @@ class ConsistencyQueriesTest {
                 "-- SELECT\nUPDATE users SET admin = true",
                 "(SELECT 0)",
                 "COPY users TO PROGRAM 'sh'",
+                // for the server "/*/" opens a comment that "*/" closes: the statement is the DELETE
+                "/*/ SELECT */ DELETE FROM users",
+                "/*/ SELECT /* nested */ */ REINDEX TABLE users",
             })
     void aStatementThatDoesNotBeginByReadingIsRefused(String sql) {
         assertThatThrownBy(() -> ReadOnlyQuery.check(sql))

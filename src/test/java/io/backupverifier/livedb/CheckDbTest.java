@@ -144,6 +144,7 @@ class CheckDbTest {
         queries.put("sneaky_delete", "WITH d AS (DELETE FROM kept RETURNING 1) SELECT count(*) FROM d");
         queries.put("several", "SET TRANSACTION READ WRITE; DELETE FROM kept; COMMIT; SELECT 0");
         queries.put("with_then_delete", "WITH x AS (SELECT 1) DELETE FROM kept WHERE id IN (SELECT * FROM x)");
+        queries.put("disguised", "/*/ SELECT */ DELETE FROM kept"); // the server reads a comment, then DELETE
         try (Connection c = connect(db)) {
             CheckResult r = ConsistencyCheck.run(c, queries);
             assertThat(r.status()).isEqualTo(CheckStatus.FAILED);
@@ -153,7 +154,8 @@ class CheckDbTest {
                     .contains("sneaky_delete: query failed (ERROR: cannot execute SELECT in a read-only transaction)")
                     .contains("several: query refused (holds 4 statements")
                     .contains(
-                            "with_then_delete: query failed (ERROR: cannot execute DELETE in a read-only transaction)");
+                            "with_then_delete: query failed (ERROR: cannot execute DELETE in a read-only transaction)")
+                    .contains("disguised: query refused (begins with DELETE");
             assertThat(c.getAutoCommit()).as("the connection as it was").isTrue();
         }
         assertThat(count(db, "kept")).isEqualTo(3);

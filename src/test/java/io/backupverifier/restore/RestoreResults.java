@@ -21,4 +21,10 @@ public final class RestoreResults {
         r.record("table_count", CheckResult.passed(rowCounts.size() + " tables"));
         return r;
     }
+
+    /** The result, as a restore test that read all of a file whose SHA-256 is {@code sha256}. */
+    public static RestoreResult read(RestoreResult r, String sha256) {
+        r.contentRead(sha256);
+        return r;
+    }
 }

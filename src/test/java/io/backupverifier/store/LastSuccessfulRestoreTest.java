@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupverifier.checks.CheckResult;
 import io.backupverifier.restore.RestoreResult;
 import io.backupverifier.restore.RestoreResults;
+import io.backupverifier.testing.Fixtures;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,6 +41,35 @@ class LastSuccessfulRestoreTest {
         store.saveRestore(withRestore(backup, CheckResult.passed("Restored 3 tables")));
         assertThat(queries.lastSuccessfulRestores()).containsOnlyKeys(backup.toString());
         assertThat(queries.counters().lastSuccessfulRestore()).isPositive();
+    }
+
+    /**
+     * Whoever writes the backup directory can let the weekly restore test read a good file, then put
+     * other bytes under its name (sidecar to match, modification time set back): the report must not
+     * show that file as restore-tested, for the restore test never read those bytes.
+     */
+    @Test
+    void aRestoreTestCountsOnlyForTheContentItRead() {
+        DataSource data = DataSources.of("jdbc:sqlite:" + dir.resolve("results.db"), "", "");
+        ResultsStore store = new ResultsStore(data, Clock.systemUTC());
+        store.init();
+        ResultsQueries queries = new ResultsQueries(data);
+        Path backup = Fixtures.backup(dir, "shop.sql.gz", "backup_20261127_010000.sql.gz");
+        String tested = Fixtures.sha256(backup);
+
+        store.save(Fixtures.verify(backup));
+        store.saveRestore(RestoreResults.read(withRestore(backup, CheckResult.passed("Restored 3 tables")), tested));
+        assertThat(queries.lastSuccessfulRestores()).containsOnlyKeys(backup.toString());
+
+        Fixtures.append(backup, Fixtures.gzip("DROP TABLE users;\n".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        store.save(Fixtures.verify(backup));
+        assertThat(queries.lastSuccessfulRestores())
+                .as("the file now holds bytes no restore test read")
+                .isEmpty();
+
+        store.saveRestore(RestoreResults.read(
+                withRestore(backup, CheckResult.passed("Restored 3 tables")), Fixtures.sha256(backup)));
+        assertThat(queries.lastSuccessfulRestores()).containsOnlyKeys(backup.toString());
     }
 
     private static RestoreResult withRestore(Path backup, CheckResult restore) {

@@ -135,7 +135,7 @@ class ResultsStoreMigrationTest {
 
     @Test
     void anSqliteStoreOfTheVersionBeforeIsUpgradedWithEveryRow() throws Exception {
-        upgradeKeepsEveryRow("jdbc:sqlite:" + dir.resolve("results.db"), "", "1 BASELINE", "2 SQL", "5 SQL");
+        upgradeKeepsEveryRow("jdbc:sqlite:" + dir.resolve("results.db"), "", "1 BASELINE", "2 SQL", "5 SQL", "6 SQL");
     }
 
     @Test
@@ -149,7 +149,16 @@ class ResultsStoreMigrationTest {
         try {
             // PostgreSQL also gets the cluster's tables (the watcher's lock rows, Quartz's JobStore)
             upgradeKeepsEveryRow(
-                    PG + db, "postgres", "1 BASELINE", "2 SQL", "2.1 SQL", "2.2 SQL", "3 SQL", "3.1 SQL", "5 SQL");
+                    PG + db,
+                    "postgres",
+                    "1 BASELINE",
+                    "2 SQL",
+                    "2.1 SQL",
+                    "2.2 SQL",
+                    "3 SQL",
+                    "3.1 SQL",
+                    "5 SQL",
+                    "6 SQL");
         } finally {
             try (Connection c = DriverManager.getConnection(PG + "postgres", "postgres", "");
                     Statement s = c.createStatement()) {
@@ -171,7 +180,7 @@ class ResultsStoreMigrationTest {
         ResultsStore store = new ResultsStore(data, Clock.systemUTC());
         store.init();
         try (Connection c = DriverManager.getConnection(url)) {
-            assertThat(versions(c)).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "5 SQL");
+            assertThat(versions(c)).containsExactly("0 BASELINE", "1 SQL", "2 SQL", "5 SQL", "6 SQL");
             assertThat(rows(c)).isEmpty();
         }
         Path good = Fixtures.backup(dir, "shop.sql.gz", "b.gz");
