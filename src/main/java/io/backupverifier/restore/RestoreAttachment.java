@@ -36,19 +36,13 @@ public final class RestoreAttachment {
                             + " (SHA-256 " + tested.substring(0, 12) + "...) than this verification ("
                             + verified.substring(0, 12) + "...); no verdict on either"));
         } else if (r.status() == CheckStatus.ERROR) {
-            Map.Entry<String, CheckResult> first = r.checks().entrySet().stream()
-                    .filter(e -> e.getValue().status() == CheckStatus.ERROR)
-                    .findFirst()
-                    .orElseThrow();
+            Map.Entry<String, CheckResult> first = first(r, CheckStatus.ERROR);
             v.record(
                     CheckId.RESTORE.id(),
                     CheckResult.error("Restore test could not run (" + first.getKey() + "): "
                             + first.getValue().message()));
         } else if (r.status() == CheckStatus.FAILED) {
-            Map.Entry<String, CheckResult> first = r.checks().entrySet().stream()
-                    .filter(e -> e.getValue().status() == CheckStatus.FAILED)
-                    .findFirst()
-                    .orElseThrow();
+            Map.Entry<String, CheckResult> first = first(r, CheckStatus.FAILED);
             v.record(
                     CheckId.RESTORE.id(),
                     CheckResult.failed("Data NOT restorable (" + first.getKey() + "): "
@@ -58,6 +52,12 @@ public final class RestoreAttachment {
                     CheckId.RESTORE.id(),
                     CheckResult.error("Restore test passed, but it did not read the whole file: no verdict on the"
                             + " content this verification read"));
+        } else if (r.status() == CheckStatus.WARNING) {
+            Map.Entry<String, CheckResult> first = first(r, CheckStatus.WARNING);
+            v.record(
+                    CheckId.RESTORE.id(),
+                    CheckResult.warning("Data restorable despite the failed file checks, with a warning ("
+                            + first.getKey() + "): " + first.getValue().message()));
         } else {
             v.record(
                     CheckId.RESTORE.id(),
@@ -65,5 +65,13 @@ public final class RestoreAttachment {
                             + restore.message() + ")"));
         }
         return v;
+    }
+
+    /** The first check of the restore test with this status (its checks are recorded in their order). */
+    private static Map.Entry<String, CheckResult> first(RestoreResult r, CheckStatus status) {
+        return r.checks().entrySet().stream()
+                .filter(e -> e.getValue().status() == status)
+                .findFirst()
+                .orElseThrow();
     }
 }
