@@ -14,6 +14,11 @@
 #   GET /api/backups           the whole list (the service, `run`, already started)
 #   GET /api/backups?limit=100 the newest 100, with the totals
 #   GET /                      the status page (its first page)
+#   GET /api/backups (first)   the first request, which makes the rows the others reuse
+#   GET ... after a change     a request after a sidecar changed and the watcher's poll saw it
+#                              (the backup directory walked again)
+#   idle 60 s                  the service's CPU seconds over a minute with nothing to do (the
+#                              watcher lists every file each WATCH_POLL_INTERVAL)
 # and checks that the store's rows did not change while it measured. Besides wall seconds it
 # prints CPU seconds (the command's, or the service's during the request): on a machine shared
 # with other work, wall time says more about the others than about this program.
@@ -128,11 +133,23 @@ for n in "$@"; do
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.5
   done
-  get "$pid" "http://127.0.0.1:$port/api/backups" > /dev/null # the first request warms the service's code up
+  # the first request warms the service's code up (and makes the rows the next ones may reuse)
+  read -r s code size c < <(get "$pid" "http://127.0.0.1:$port/api/backups")
+  printf '%-28s %7s %9s %s\n' "GET /api/backups (first)" "$n" "$s" "CPU ${c} s (service), HTTP $code, $size bytes"
   for path in "/api/backups" "/api/backups" "/api/backups?limit=100" "/api/backups?limit=100&offset=10000" "/" "/"; do
     read -r s code size c < <(get "$pid" "http://127.0.0.1:$port$path")
     printf '%-28s %7s %9s %s\n' "GET $path" "$n" "$s" "CPU ${c} s (service), HTTP $code, $size bytes"
   done
+  # a sidecar changes (same content, new time): once a whole watcher poll (10 s) has seen it, the next
+  # request walks the directory again
+  touch "$(find "$backups" -name '*.meta.json' -print -quit)"
+  sleep 25
+  read -r s code size c < <(get "$pid" "http://127.0.0.1:$port/?limit=100")
+  printf '%-28s %7s %9s %s\n' "GET / after a change" "$n" "$s" "CPU ${c} s (service), HTTP $code, $size bytes"
+  c0=$(cpu "$pid")
+  sleep 60
+  c1=$(cpu "$pid")
+  printf '%-28s %7s %9s %s\n' "idle 60 s" "$n" "60" "CPU $(echo "scale=2; ($c1 - $c0) / $(getconf CLK_TCK)" | bc) s (service, watcher polling)"
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
   after=$(rows "$db")

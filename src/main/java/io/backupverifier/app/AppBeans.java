@@ -136,7 +136,11 @@ public final class AppBeans implements CamelConfiguration {
         r.bind("settings", settings);
         r.bind("scanProgress", progress);
         r.bind("backupCatalog", catalog);
-        r.bind("backupFileFilter", new BackupFileFilter(catalog));
+        // the watcher's polls tell the catalog when a backup or sidecar appeared, changed or went: the status
+        // page, /api/backups and the report share one snapshot until then
+        WatchedFiles watched = new WatchedFiles(catalog);
+        r.bind("watchedFiles", watched);
+        r.bind("backupFileFilter", new BackupFileFilter(catalog, watched));
         r.bind("unfinishedFile", new UnfinishedFile(clock));
         // the scanner's reader and inspector stages: Camel's pool, shut down when Camel stops
         r.bind(

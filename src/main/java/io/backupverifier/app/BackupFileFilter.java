@@ -15,20 +15,58 @@ import org.apache.camel.component.file.GenericFileFilter;
 public final class BackupFileFilter implements GenericFileFilter<Object> {
 
     private final BackupCatalog catalog;
+    private final WatchedFiles watched;
 
     public BackupFileFilter(BackupCatalog catalog) {
+        this(catalog, null);
+    }
+
+    /** @param watched told of every backup and sidecar the watcher's polls list (null: nobody is) */
+    public BackupFileFilter(BackupCatalog catalog, WatchedFiles watched) {
         this.catalog = catalog;
+        this.watched = watched;
     }
 
     @Override
     public boolean accept(GenericFile<Object> file) {
-        Path path;
-        try {
-            path = Path.of(file.getAbsoluteFilePath());
-        } catch (InvalidPathException e) {
-            // a name the platform encoding cannot hold (no UTF-8 locale): its verification says so
-            return !file.isDirectory() && catalog.isBackupName(file.getFileNameOnly());
+        if (file.isDirectory()) {
+            try {
+                return catalog.isSearchedDir(Path.of(file.getAbsoluteFilePath()));
+            } catch (InvalidPathException e) {
+                return false; // a directory the platform encoding cannot name: as before, not entered
+            }
         }
-        return file.isDirectory() ? catalog.isSearchedDir(path) : catalog.isBackup(path);
+        // by name only: camel-file enters a directory only when this filter accepted it (isSearchedDir above), so a
+        // file's directories were all accepted in this poll; asking them again for each of 20,000 backups at every
+        // poll is most of an idle watcher's work
+        String name = file.getFileNameOnly();
+        boolean backup = catalog.isBackupName(name);
+        if (watched != null) {
+            if (backup) {
+                // the size and time camel-file reads anyway for the watcher's key
+                watched.saw(file.getAbsoluteFilePath(), file.getFileLength(), file.getLastModified());
+            } else if (isSidecar(name)) {
+                sawSidecar(file);
+            }
+        }
+        return backup;
+    }
+
+    /** A sidecar's size and time in one system call. */
+    private void sawSidecar(GenericFile<Object> file) {
+        try {
+            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(
+                    ((java.io.File) file.getFile()).toPath(), java.nio.file.attribute.BasicFileAttributes.class);
+            watched.saw(
+                    file.getAbsoluteFilePath(), a.size(), a.lastModifiedTime().toMillis());
+        } catch (java.io.IOException | RuntimeException e) {
+            watched.saw(file.getAbsoluteFilePath(), -1, -1); // gone or unreadable since the listing: counted as such
+        }
+    }
+
+    /** A backup's sidecar ({@code X.meta.json}, {@code X.sha256}): what the catalog reads besides the backups. */
+    private static boolean isSidecar(String name) {
+        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        return lower.endsWith(".meta.json") || lower.endsWith(".sha256");
     }
 }

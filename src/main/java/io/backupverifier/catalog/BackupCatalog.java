@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
@@ -131,7 +133,16 @@ public final class BackupCatalog {
 
     /** Every backup under the backup directory, sorted by path. */
     public List<Path> list() {
-        List<Path> found = new ArrayList<>();
+        List<Path> out = new ArrayList<>();
+        walk().forEach(f -> out.add(f.file()));
+        return out;
+    }
+
+    /** A backup as the walk found it, with its own attributes (a link's, not its target's). */
+    private record Found(Path file, BasicFileAttributes attrs) {}
+
+    private List<Found> walk() {
+        List<Found> found = new ArrayList<>();
         try {
             Files.walkFileTree(backupDir, new SimpleFileVisitor<>() {
                 @Override
@@ -144,7 +155,7 @@ public final class BackupCatalog {
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                     if (!attrs.isDirectory() && isBackupName(file.getFileName().toString())) {
-                        found.add(file);
+                        found.add(new Found(file, attrs));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -157,7 +168,7 @@ public final class BackupCatalog {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list backup directory " + backupDir + ": " + e.getMessage(), e);
         }
-        found.sort(Comparator.naturalOrder());
+        found.sort(Comparator.comparing(Found::file));
         return found;
     }
 
@@ -173,54 +184,91 @@ public final class BackupCatalog {
     public CatalogSnapshot snapshot() {
         long taken = System.nanoTime();
         MetadataReader reader = metadataReader();
-        List<Path> found = list();
+        List<Found> found = walk();
         List<Entry> out = new ArrayList<>(found.size());
-        for (Path p : found) {
+        Set<Path> listed = new HashSet<>();
+        for (Found f : found) {
+            Path p = f.file();
+            listed.add(p);
             try {
-                long size = Files.size(files.check(p)); // a FIFO or a link out is never the latest backup
+                // a regular file the walk found inside the directory (it enters no linked directory) is what
+                // RegularFiles would open: its size and time are the walk's. A FIFO or a link is checked, and a
+                // link out is never the latest backup.
+                boolean regular = f.attrs().isRegularFile();
+                long size = regular ? f.attrs().size() : Files.size(files.check(p));
                 Metadata m = reader.read(p, size);
                 Instant at = m.createdAt() != null
                         ? m.createdAt()
-                        : Files.getLastModifiedTime(p).toInstant();
+                        : regular
+                                ? f.attrs().lastModifiedTime().toInstant()
+                                : Files.getLastModifiedTime(p).toInstant();
                 out.add(new Entry(p, categoryOf(p, m), at, size));
             } catch (IOException | RuntimeException e) {
                 // gone, unreadable or refused: its own verification says so
             }
         }
-        return new CatalogSnapshot(taken, new HashSet<>(found), out);
+        return new CatalogSnapshot(taken, listed, out);
     }
 
     /**
      * The snapshot the verifications of a run share (the size history of {@code size_anomaly}):
      * taken again only when {@code file} is a backup under the directory that it does not know
-     * (it arrived since), or when it is older than {@link #SHARED_FOR} (backups deleted since).
-     * A run over N backups walks the directory once, not N times.
+     * (it arrived since), after the watcher saw the directory change ({@link #changed}), or when
+     * it is older than {@link #SHARED_FOR} (backups deleted since). A run over N backups walks
+     * the directory once, not N times.
      */
     public CatalogSnapshot shared(Path file) {
         Path abs = file.toAbsolutePath().normalize();
-        CatalogSnapshot s = shared;
-        if (fits(s, abs)) {
-            return s;
+        return shared(s -> s.knows(abs) || !files.isUnderRoot(abs));
+    }
+
+    /**
+     * The same snapshot for the status page, {@code /api/backups} and the report: walked again only
+     * after the watcher saw a backup or a sidecar appear, change or go ({@link #changed}), or when
+     * older than {@link #SHARED_FOR}. A request over 20,000 backups does not walk them.
+     */
+    public CatalogSnapshot current() {
+        return shared(s -> true);
+    }
+
+    /**
+     * The backups or their sidecars changed (the watcher's poll saw it): the next {@link #current}
+     * or {@link #shared} walks again. Cheap; the walk happens when the snapshot is next asked for.
+     */
+    public void changed() {
+        generation.incrementAndGet();
+    }
+
+    private CatalogSnapshot shared(java.util.function.Predicate<CatalogSnapshot> serves) {
+        Shared s = shared;
+        if (fits(s, serves)) {
+            return s.snapshot();
         }
-        synchronized (this) { // the parallel verifications of a run wait for one walk
+        synchronized (this) { // the parallel verifications of a run, and requests, wait for one walk
             s = shared;
-            if (!fits(s, abs)) {
-                s = snapshot();
+            if (!fits(s, serves)) {
+                long seen = generation.get(); // before the walk: a change during it makes the result stale
+                s = new Shared(snapshot(), seen);
                 shared = s;
             }
-            return s;
+            return s.snapshot();
         }
     }
 
     /** How long a shared snapshot serves the backups it knows. */
     static final Duration SHARED_FOR = Duration.ofMinutes(10);
 
-    private volatile CatalogSnapshot shared;
+    /** A snapshot and the count of changes seen before its walk began. */
+    private record Shared(CatalogSnapshot snapshot, long generation) {}
 
-    private boolean fits(CatalogSnapshot s, Path file) {
+    private volatile Shared shared;
+    private final AtomicLong generation = new AtomicLong();
+
+    private boolean fits(Shared s, java.util.function.Predicate<CatalogSnapshot> serves) {
         return s != null
-                && System.nanoTime() - s.takenNanos() < SHARED_FOR.toNanos()
-                && (s.knows(file) || !files.isUnderRoot(file));
+                && s.generation() == generation.get()
+                && System.nanoTime() - s.snapshot().takenNanos() < SHARED_FOR.toNanos()
+                && serves.test(s.snapshot());
     }
 
     private static final Comparator<Entry> OLDEST_FIRST =

@@ -69,7 +69,10 @@ public final class RegularFiles {
         } catch (NoSuchFileException e) {
             throw new RefusedFileException(name + " is a symbolic link to nothing (" + link(abs) + "): not read");
         }
-        Path realBase = realOr(base);
+        Path realBase = base.equals(root) ? realRoot(false) : realOr(base);
+        if (!real.startsWith(realBase) && base.equals(root)) {
+            realBase = realRoot(true); // the directory itself may have been moved or re-linked meanwhile
+        }
         if (!real.startsWith(realBase)) {
             throw new RefusedFileException(name + " leads to " + real + ", outside " + base + ": not read");
         }
@@ -79,6 +82,24 @@ public final class RegularFiles {
                     name + " leads to " + real + ", " + kind(real, target) + ", not a regular file: not read");
         }
         return real;
+    }
+
+    /** The backup directory's real path, and when it was resolved ({@link System#nanoTime}). */
+    private record RealRoot(Path path, long at) {}
+
+    /** How long the backup directory's real path is reused: a walk checks thousands of sidecars a second. */
+    private static final long REAL_ROOT_FOR_NANOS = 1_000_000_000L;
+
+    private volatile RealRoot realRoot;
+
+    private Path realRoot(boolean fresh) {
+        RealRoot r = realRoot;
+        long now = System.nanoTime();
+        if (fresh || r == null || now - r.at() > REAL_ROOT_FOR_NANOS) {
+            r = new RealRoot(realOr(root), now);
+            realRoot = r;
+        }
+        return r.path();
     }
 
     /** Opens {@code file} for reading after {@link #check}; the final name is never followed again. */
@@ -117,6 +138,10 @@ public final class RegularFiles {
      * lose them or fail. {@code suffix} must be plain ASCII.
      */
     public static Path sibling(Path file, String suffix) {
+        Path name = file.getFileName();
+        if (name != null && isAscii(name.toString())) { // its bytes are its characters: no round trip through a URI
+            return file.toAbsolutePath().resolveSibling(name + suffix);
+        }
         String uri = file.toAbsolutePath().toUri().toString();
         if (uri.endsWith("/")) { // a directory: the suffix goes on its name, not inside it
             uri = uri.substring(0, uri.length() - 1);
@@ -129,6 +154,10 @@ public final class RegularFiles {
      * that is not UTF-8 becomes U+FFFD): the name a sidecar's {@code file} field holds.
      */
     public static String utf8Name(Path file) {
+        Path name = file.getFileName();
+        if (name != null && isAscii(name.toString())) {
+            return name.toString();
+        }
         String raw = file.toAbsolutePath().toUri().getRawPath();
         if (raw.endsWith("/")) {
             raw = raw.substring(0, raw.length() - 1);
@@ -145,6 +174,19 @@ public final class RegularFiles {
             }
         }
         return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Only characters below 128: a name the platform decoded to plain ASCII was plain ASCII
+     * bytes (a byte it could not decode becomes U+FFFD), so it goes back to the same bytes.
+     */
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Path realOr(Path p) {

@@ -8,10 +8,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The checks of a category (DESIGN.md section 5): {@code freshness} — the newest backup is
@@ -40,33 +40,54 @@ public final class CategoryChecks {
 
     /** The same over backups already listed (the report's, so it walks the directory once). */
     public List<CategoryResult> forEntries(List<BackupCatalog.Entry> entries) {
+        return forTotals(totals(entries));
+    }
+
+    /** What the category checks need of a category's backups: how many, their size, the newest. */
+    public record Totals(int backups, long sizeBytes, BackupCatalog.Entry newest) {}
+
+    /** Each category's totals, in one pass over the backups. */
+    public static Map<String, Totals> totals(Collection<BackupCatalog.Entry> entries) {
+        Map<String, Totals> out = new HashMap<>();
+        for (BackupCatalog.Entry e : entries) {
+            out.merge(
+                    e.category(),
+                    new Totals(1, e.size(), e),
+                    (a, b) -> new Totals(
+                            a.backups() + b.backups(),
+                            a.sizeBytes() + b.sizeBytes(),
+                            b.newest().time().isAfter(a.newest().time()) ? b.newest() : a.newest()));
+        }
+        return out;
+    }
+
+    /**
+     * The same from each category's totals: as many steps as there are categories, however many
+     * backups (the status page asks on every request).
+     */
+    public List<CategoryResult> forTotals(Map<String, Totals> totals) {
         List<CategoryResult> out = new ArrayList<>();
         for (Category c : Category.values()) {
             String category = c.id();
-            List<BackupCatalog.Entry> mine =
-                    entries.stream().filter(e -> e.category().equals(category)).toList();
-            if (mine.isEmpty() && c != Category.DEFAULT) {
+            Totals mine = totals.get(category);
+            if (mine == null && c != Category.DEFAULT) {
                 continue;
             }
-            CategoryResult r = new CategoryResult(
-                    catalog.backupDir(),
-                    category,
-                    mine.stream().mapToLong(BackupCatalog.Entry::size).sum());
-            r.record(CheckId.FRESHNESS.id(), freshness(category, mine));
-            r.record(CheckId.RETENTION.id(), retention(category, mine.size()));
+            CategoryResult r = new CategoryResult(catalog.backupDir(), category, mine == null ? 0 : mine.sizeBytes());
+            r.record(CheckId.FRESHNESS.id(), freshness(category, mine == null ? null : mine.newest()));
+            r.record(CheckId.RETENTION.id(), retention(category, mine == null ? 0 : mine.backups()));
             out.add(r);
         }
         return out;
     }
 
-    private CheckResult freshness(String category, List<BackupCatalog.Entry> mine) {
+    private CheckResult freshness(String category, BackupCatalog.Entry newest) {
         Duration max = maxAge.get(category);
-        Optional<BackupCatalog.Entry> newest = mine.stream().max(Comparator.comparing(BackupCatalog.Entry::time));
-        if (newest.isEmpty()) {
+        if (newest == null) {
             return CheckResult.failed("No " + category + " backup at all in " + catalog.backupDir());
         }
-        Duration age = Duration.between(newest.get().time(), Instant.now(clock));
-        String said = "Newest " + category + " backup " + newest.get().file().getFileName() + " is " + human(age)
+        Duration age = Duration.between(newest.time(), Instant.now(clock));
+        String said = "Newest " + category + " backup " + newest.file().getFileName() + " is " + human(age)
                 + " old (maximum " + human(max) + ")";
         return age.compareTo(max) > 0 ? CheckResult.failed(said) : CheckResult.passed(said);
     }

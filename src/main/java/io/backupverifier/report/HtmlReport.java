@@ -72,9 +72,7 @@ public final class HtmlReport {
         h.append(
                 "<h2>Categories</h2>\n<table><tr><th>category</th><th>backups</th><th>check</th><th>status</th><th>message</th></tr>\n");
         for (CategoryResult c : r.history()) {
-            long n = r.rows().stream()
-                    .filter(x -> x.category().equals(c.category()))
-                    .count();
+            long n = r.table().backupsIn(c.category());
             c.checks()
                     .forEach((id, res) -> h.append("<tr><td>")
                             .append(esc(c.category()))
@@ -91,9 +89,11 @@ public final class HtmlReport {
                             .append("</td></tr>\n"));
         }
         h.append("</table>\n<h2>Verifications per day (last 14 days)</h2>\n").append(perDayChart(r.perDay()));
-        h.append("<h2>Backup size over time</h2>\n").append(sizeChart(r, zone));
+        // every backup's point: drawn once for these rows, not on every request of the status page
+        h.append("<h2>Backup size over time</h2>\n")
+                .append(r.table().once("size-chart " + zone, () -> sizeChart(r, zone)));
         h.append("<h2>Backups</h2>\n");
-        List<ReportRow> shown = page.rowsOf(r.rows());
+        List<ReportRow> shown = page.rowsOf(r.table());
         if (!page.all()) {
             h.append(pageLinks(page, shown.size(), r.total()));
         }

@@ -53,16 +53,12 @@ public final class JsonReport {
         ObjectNode categories = root.putObject("categories");
         for (CategoryResult c : r.history()) {
             ObjectNode cat = categories.putObject(c.category());
-            cat.put(
-                    "backups",
-                    r.rows().stream()
-                            .filter(x -> x.category().equals(c.category()))
-                            .count());
+            cat.put("backups", r.table().backupsIn(c.category()));
             c.checks()
                     .forEach((id, res) ->
                             cat.putObject(id).put("status", res.status().name()).put("message", res.message()));
         }
-        List<ReportRow> shown = page.rowsOf(r.rows());
+        List<ReportRow> shown = page.rowsOf(r.table());
         if (!page.all()) {
             root.putObject("page")
                     .put("offset", page.offset())

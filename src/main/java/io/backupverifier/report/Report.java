@@ -13,41 +13,57 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
-/** Everything a report says, computed once; the text, HTML and JSON renderings show the same. */
+/**
+ * Everything a report says, computed once; the text, HTML and JSON renderings show the same.
+ * The rows and their totals are a {@link ReportTable}, which many reports (every request of the
+ * status page) may share.
+ */
 public record Report(
         Instant generated,
         Path backupDir,
-        List<ReportRow> rows,
+        ReportTable table,
         List<CategoryResult> history,
         Map<String, long[]> perDay) {
 
     /** The report's "checks performed" section, from the check registry. */
     public static final List<String> CHECKS_PERFORMED = CheckId.reportList();
 
+    /** A report over these rows (in the report's order). */
+    public Report(
+            Instant generated,
+            Path backupDir,
+            List<ReportRow> rows,
+            List<CategoryResult> history,
+            Map<String, long[]> perDay) {
+        this(generated, backupDir, new ReportTable(rows), history, perDay);
+    }
+
+    /** Every backup's row, in the report's order. */
+    public List<ReportRow> rows() {
+        return table.rows();
+    }
+
     public long total() {
-        return rows.size();
+        return table.total();
     }
 
     public long verified() {
-        return rows.stream().filter(ReportRow::passed).count();
+        return table.verified();
     }
 
     /** Backups whose latest verification FAILED: the backup is bad. */
     public long failed() {
-        return rows.stream().filter(r -> "FAILED".equals(r.status())).count();
+        return table.failed();
     }
 
     /** Backups whose latest verification was ERROR: a check could not run, the backup's state is unknown. */
     public long errors() {
-        return rows.stream().filter(r -> "ERROR".equals(r.status())).count();
+        return table.errors();
     }
 
     public long unverified() {
-        return rows.stream()
-                .filter(r -> ReportRow.NOT_VERIFIED.equals(r.status()))
-                .count();
+        return table.unverified();
     }
 
     public String passRate() {
@@ -66,23 +82,16 @@ public record Report(
                 }
             }
         }
-        Map<String, List<String>> byCheck = new TreeMap<>();
-        Map<String, List<String>> couldNotRun = new TreeMap<>();
-        for (ReportRow r : rows) {
-            for (String check : r.failedChecks()) {
-                ("ERROR".equals(r.status()) ? couldNotRun : byCheck)
-                        .computeIfAbsent(check, k -> new ArrayList<>())
-                        .add(LogLine.printable(r.file().getFileName().toString()));
-            }
-        }
-        byCheck.forEach((check, files) ->
-                out.add(check + " failed for " + String.join(", ", files) + ": " + Advice.forCheck(check)));
-        couldNotRun.forEach((check, files) ->
-                out.add(check + " could not run for " + String.join(", ", files) + ": " + Advice.forError()));
+        table.failedChecks()
+                .forEach((check, files) ->
+                        out.add(check + " failed for " + String.join(", ", files) + ": " + Advice.forCheck(check)));
+        table.checksNotRun()
+                .forEach((check, files) ->
+                        out.add(check + " could not run for " + String.join(", ", files) + ": " + Advice.forError()));
         if (unverified() > 0) {
             out.add(unverified() + " backups not verified yet: run 'backup-verifier verify --all'");
         }
-        if (rows.stream().noneMatch(r -> r.lastRestoreTest() != null)) {
+        if (!table.anyRestoreTest()) {
             out.add(
                     "No backup has passed a restore test yet: run 'backup-verifier restore-test --weekly' (the service does so weekly)");
         }

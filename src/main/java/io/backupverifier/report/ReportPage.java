@@ -1,6 +1,5 @@
 package io.backupverifier.report;
 
-import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -18,10 +17,6 @@ public record ReportPage(int offset, int limit) {
     public static final int DEFAULT_LIMIT = 100;
     /** The most backups one page shows. */
     public static final int MAX_LIMIT = 10_000;
-
-    private static final Comparator<ReportRow> NEWEST_FIRST = Comparator.comparing(
-                    ReportRow::backupTime, Comparator.reverseOrder())
-            .thenComparing(r -> r.file().toString());
 
     /**
      * The page a request asks for; {@code null} parameters take their defaults (offset 0, limit
@@ -59,11 +54,13 @@ public record ReportPage(int offset, int limit) {
         return limit == 0;
     }
 
-    /** This page's backups out of all of them (in the report's order). */
-    public List<ReportRow> rowsOf(List<ReportRow> rows) {
+    /** This page's backups out of all of them: a slice of the table's newest-first order (all: the report's order). */
+    public List<ReportRow> rowsOf(ReportTable table) {
         if (all()) {
-            return rows;
+            return table.rows();
         }
-        return rows.stream().sorted(NEWEST_FIRST).skip(offset).limit(limit).toList();
+        List<ReportRow> newest = table.newestFirst();
+        int from = Math.min(offset, newest.size());
+        return newest.subList(from, (int) Math.min((long) from + limit, newest.size()));
     }
 }

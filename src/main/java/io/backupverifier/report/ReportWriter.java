@@ -1,7 +1,6 @@
 package io.backupverifier.report;
 
 import io.backupverifier.alert.AlertMail;
-import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.store.ResultsQueries;
 import java.io.IOException;
@@ -43,30 +42,50 @@ public final class ReportWriter {
     }
 
     /** The report over these rows; freshness and retention from the same backups (no second walk of the directory). */
-    public Report report(List<ReportRow> rows) {
-        List<ReportRow> all = rows == null ? List.of() : rows;
-        List<BackupCatalog.Entry> backups = all.stream()
-                .map(r -> new BackupCatalog.Entry(r.file(), r.category(), r.backupTime(), r.sizeBytes()))
-                .toList();
+    public Report report(ReportTable table) {
+        ReportTable rows = table == null ? new ReportTable(List.of()) : table;
         return new Report(
                 clock.instant(),
                 backupDir.toAbsolutePath().normalize(),
-                all,
-                categories.forEntries(backups),
-                store.verificationsPerDay(clock.millis() - Duration.ofDays(14).toMillis()));
+                rows,
+                categories.forTotals(rows.totals()),
+                perDay(rows));
+    }
+
+    /** How long the verifications per day of one table serve: the 14-day window moves on with the clock. */
+    private static final long PER_DAY_FOR_MS = 60_000;
+
+    /** Verifications per day over the last 14 days: asked again when the results changed (a new table) or a minute on. */
+    private Map<String, long[]> perDay(ReportTable rows) {
+        long now = clock.millis();
+        PerDay p = rows.once("per-day", PerDay::new);
+        synchronized (p) {
+            if (p.days == null || now - p.askedAt >= PER_DAY_FOR_MS || now < p.askedAt) {
+                p.days = store.verificationsPerDay(now - Duration.ofDays(14).toMillis());
+                p.askedAt = now;
+            }
+            return p.days;
+        }
+    }
+
+    private static final class PerDay {
+        Map<String, long[]> days;
+        long askedAt;
     }
 
     /**
      * The status page: the report as HTML, written nowhere, with one page of the backups
      * ({@code ?limit=&offset=}, the newest {@value ReportPage#DEFAULT_LIMIT} when not given).
      */
-    public String html(List<ReportRow> rows, String limit, String offset) {
-        return HtmlReport.render(report(rows), clock.getZone(), ReportPage.of(limit, offset));
+    public String html(ReportTable rows, String limit, String offset) {
+        ReportPage page = ReportPage.of(limit, offset); // a bad page is refused before anything is asked
+        return HtmlReport.render(report(rows), clock.getZone(), page);
     }
 
     /** /api/backups: the report as JSON, written nowhere; with {@code ?limit=&offset=} one page of the backups. */
-    public String json(List<ReportRow> rows, String limit, String offset) {
-        return JsonReport.render(report(rows), ReportPage.orAll(limit, offset));
+    public String json(ReportTable rows, String limit, String offset) {
+        ReportPage page = ReportPage.orAll(limit, offset);
+        return JsonReport.render(report(rows), page);
     }
 
     /** /api/backups asked for a page that cannot be (a bad limit or offset): the error document. */
@@ -78,7 +97,7 @@ public final class ReportWriter {
      * The report route's last step: the three files, each written to a temporary name and
      * renamed, so a report that could not be written leaves no part of itself behind.
      */
-    public WrittenReport write(List<ReportRow> rows) {
+    public WrittenReport write(ReportTable rows) {
         Report report = report(rows);
         String base = "verification_report_" + LocalDateTime.now(clock).format(STAMP);
         String text = TextReport.render(report, clock.getZone());

@@ -36,12 +36,8 @@ public final class TextReport {
         s.append("Pass Rate: ").append(r.passRate()).append("\n\n");
         section(s, "BACKUP CATEGORIES");
         for (CategoryResult c : r.history()) {
-            long n = r.rows().stream()
-                    .filter(x -> x.category().equals(c.category()))
-                    .count();
-            long failed = r.rows().stream()
-                    .filter(x -> x.category().equals(c.category()) && x.failed())
-                    .count();
+            long n = r.table().backupsIn(c.category());
+            long failed = r.table().failedIn(c.category());
             s.append(String.format(
                     "%-8s %3d backups, %d failed, %s total%n",
                     c.category() + ":", n, failed, Bytes.human(c.sizeBytes())));

@@ -223,6 +223,28 @@ public final class ResultsQueries {
     }
 
     /**
+     * Where the store stands: how many verifications and restore tests it holds and the latest
+     * of each. Results are only ever added (one transaction per result), so any new result, from
+     * this process or any other on the same store, changes it. One small query, answered from
+     * the indexes: what a cached report asks before it serves its rows again.
+     */
+    public record Stamp(long verifications, long lastVerified, long restores, long lastTested) {}
+
+    public Stamp stamp() {
+        return read(
+                c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM bv_verification),"
+                                    + " (SELECT max(verified_at) FROM bv_verification),"
+                                    + " (SELECT count(*) FROM bv_restore), (SELECT max(tested_at) FROM bv_restore)")) {
+                        rs.next();
+                        return new Stamp(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4));
+                    }
+                },
+                new Stamp(0, 0, 0, 0));
+    }
+
+    /**
      * When each file last passed a restore test (epoch ms; ERROR, a test that could not run, proves
      * nothing), by path: one query. A test counts only for the content it read, when that is the
      * content of the file's latest verification: the file may hold other bytes under the same name

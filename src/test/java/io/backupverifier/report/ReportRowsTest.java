@@ -90,6 +90,45 @@ class ReportRowsTest {
         assertThat(dir.resolve("none.db")).doesNotExist();
     }
 
+    @Test
+    void theRowsAreKeptUntilTheResultsOrTheBackupsChange() throws Exception {
+        Path backups = dir.resolve("backups");
+        Path a = backup(backups, "daily", "a.sql.gz", "2026-11-20T10:00:00Z");
+        Path b = backup(backups, "daily", "b.sql.gz", "2026-11-19T10:00:00Z");
+        String url = "jdbc:sqlite:" + dir.resolve("results.db");
+        DataSource data = DataSources.of(url, "", "");
+        new ResultsStore(data, Clock.systemUTC()).init();
+        BackupCatalog catalog = new BackupCatalog(backups, List.of("*.sql.gz"), List.of());
+        ReportRows reportRows = new ReportRows(catalog, new ResultsQueries(data));
+
+        ReportTable first = reportRows.current();
+        assertThat(statuses(first)).containsExactly("a.sql.gz NOT VERIFIED", "b.sql.gz NOT VERIFIED");
+        assertThat(reportRows.current()).as("nothing changed: the same rows").isSameAs(first);
+
+        // a result written by another process or node on the same store: shown at the next request
+        try (Connection c = DriverManager.getConnection(url)) {
+            verification(c, "v1", a, "FAILED", T, "gzip_integrity FAILED");
+        }
+        ReportTable second = reportRows.current();
+        assertThat(statuses(second)).containsExactly("a.sql.gz FAILED", "b.sql.gz NOT VERIFIED");
+        assertThat(second.failed()).isEqualTo(1);
+
+        // the directory is not walked per request: a change is seen once the watcher says so
+        java.nio.file.Files.delete(b);
+        Path c = backup(backups, "weekly", "c.sql.gz", "2026-11-18T10:00:00Z");
+        assertThat(reportRows.current()).isSameAs(second);
+        catalog.changed();
+        assertThat(statuses(reportRows.current())).containsExactly("a.sql.gz FAILED", "c.sql.gz NOT VERIFIED");
+        assertThat(reportRows.current().backupsIn("weekly")).isEqualTo(1);
+        assertThat(c).exists();
+    }
+
+    private static List<String> statuses(ReportTable table) {
+        return table.rows().stream()
+                .map(r -> r.file().getFileName() + " " + r.status())
+                .toList();
+    }
+
     private void mixedStoreGivesTheRowsOfEachBackup(String url, String user) throws Exception {
         Path backups = dir.resolve("backups");
         Path failed = backup(backups, "daily", "failed.sql.gz", "2026-11-20T10:00:00Z");
