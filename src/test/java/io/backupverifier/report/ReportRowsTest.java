@@ -234,9 +234,10 @@ class ReportRowsTest {
     /** One verification as the store keeps it; checks as "id STATUS". */
     private static void verification(Connection c, String id, Path file, String status, long at, String... checks)
             throws SQLException {
-        try (PreparedStatement v = c.prepareStatement(
-                        "INSERT INTO bv_verification (id, file_path, file_name, kind, category,"
-                                + " size_bytes, status, verified_at, duration_ms) VALUES (?, ?, ?, 'plain', ?, 100, ?, ?, 5)");
+        try (PreparedStatement v =
+                        c.prepareStatement("INSERT INTO bv_verification (id, file_path, file_name, kind, category,"
+                                + " size_bytes, status, verified_at, duration_ms, sha256)"
+                                + " VALUES (?, ?, ?, 'plain', ?, 100, ?, ?, 5, ?)");
                 PreparedStatement k =
                         c.prepareStatement("INSERT INTO bv_check (verification_id, check_id, status, message)"
                                 + " VALUES (?, ?, ?, 'as stored')")) {
@@ -246,6 +247,7 @@ class ReportRowsTest {
             v.setString(4, file.getParent().getFileName().toString());
             v.setString(5, status);
             v.setLong(6, at);
+            v.setString(7, content(file));
             v.executeUpdate();
             List<String[]> parts = new ArrayList<>();
             for (String check : checks) {
@@ -261,16 +263,23 @@ class ReportRowsTest {
     }
 
     private static void restore(Connection c, String id, Path file, String status, long at) throws SQLException {
-        try (PreparedStatement r = c.prepareStatement(
-                "INSERT INTO bv_restore (id, file_path, file_name, kind, category, status,"
-                        + " target, tested_at, restore_ms, checks_ms) VALUES (?, ?, ?, 'plain', ?, ?, 'embedded', ?, 10, 10)")) {
+        try (PreparedStatement r =
+                c.prepareStatement("INSERT INTO bv_restore (id, file_path, file_name, kind, category, status,"
+                        + " target, tested_at, restore_ms, checks_ms, sha256)"
+                        + " VALUES (?, ?, ?, 'plain', ?, ?, 'embedded', ?, 10, 10, ?)")) {
             r.setString(1, id);
             r.setString(2, file.toString());
             r.setString(3, file.getFileName().toString());
             r.setString(4, file.getParent().getFileName().toString());
             r.setString(5, status);
             r.setLong(6, at);
+            r.setString(7, content(file));
             r.executeUpdate();
         }
+    }
+
+    /** The SHA-256 a verification and a restore test of the file's one content both record (a stand-in). */
+    private static String content(Path file) {
+        return "sha256-of-" + file.getFileName();
     }
 }
