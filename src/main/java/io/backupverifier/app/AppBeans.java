@@ -155,7 +155,7 @@ public final class AppBeans implements CamelConfiguration {
         ResultsStore store =
                 new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
         if (gated != null) {
-            gated.migrateInBackground(store::initOrWarn);
+            gated.migrateInBackground(store::initIfBehindOrWarn);
         } else {
             store.initOrWarn();
         }
