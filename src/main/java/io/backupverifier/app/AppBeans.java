@@ -61,9 +61,6 @@ import org.apache.camel.spi.Registry;
  */
 public final class AppBeans implements CamelConfiguration {
 
-    private static final io.micrometer.core.instrument.MeterRegistry FALLBACK_REGISTRY =
-            new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
-
     private final Settings settings;
     private final Map<String, String> consistency;
     private final Clock clock;
@@ -298,10 +295,11 @@ public final class AppBeans implements CamelConfiguration {
                         Units.size(settings.get("logs.max-size")),
                         clock));
         r.bind("metrics", new Metrics(() -> {
-            // Camel's Prometheus registry when metrics are on (service mode), else a private one
+            // Camel's Prometheus registry when metrics are on (service mode); else none, and nothing is recorded that
+            // nobody could read (a private registry cost a one-shot command a hundred classes and a histogram)
             java.util.Set<io.micrometer.core.instrument.MeterRegistry> found =
                     context.getRegistry().findByType(io.micrometer.core.instrument.MeterRegistry.class);
-            return found.isEmpty() ? FALLBACK_REGISTRY : found.iterator().next();
+            return found.isEmpty() ? null : found.iterator().next();
         }));
         r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
         r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));
