@@ -49,7 +49,6 @@ import io.backupverifier.store.ResultsStore;
 import io.backupverifier.store.SuspectRestores;
 import io.backupverifier.store.WatchReadLock;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.Closeable;
@@ -78,8 +77,6 @@ import org.apache.camel.support.service.ServiceSupport;
  * this class is the one place that wires it for Camel.
  */
 public final class AppBeans implements CamelConfiguration {
-
-    private static final MeterRegistry FALLBACK_REGISTRY = new SimpleMeterRegistry();
 
     private final Settings settings;
     private final Map<String, String> consistency;
@@ -175,7 +172,7 @@ public final class AppBeans implements CamelConfiguration {
         ResultsStore store =
                 new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
         if (gated != null) {
-            gated.migrateInBackground(store::initOrWarn);
+            gated.migrateInBackground(store::initIfBehindOrWarn);
         } else {
             store.initOrWarn();
         }
@@ -312,9 +309,10 @@ public final class AppBeans implements CamelConfiguration {
                         settings.size("logs.max-size"),
                         clock));
         r.bind("metrics", new Metrics(() -> {
-            // Camel's Prometheus registry when metrics are on (service mode), else a private one
+            // Camel's Prometheus registry when metrics are on (service mode); else none, and nothing is recorded that
+            // nobody could read (a private registry cost a one-shot command a hundred classes and a histogram)
             Set<MeterRegistry> found = context.getRegistry().findByType(MeterRegistry.class);
-            return found.isEmpty() ? FALLBACK_REGISTRY : found.iterator().next();
+            return found.isEmpty() ? null : found.iterator().next();
         }));
         r.bind("resultsStoreHealth", new ResultsStoreHealthCheck(store));
         r.bind("backupDirectoryHealth", new BackupDirectoryHealthCheck(settings.backupDir()));

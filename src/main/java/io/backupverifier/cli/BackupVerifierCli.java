@@ -3,6 +3,7 @@ package io.backupverifier.cli;
 import io.backupverifier.config.ConfigException;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,16 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "backup-verifier " + JsonDocument.VERSION,
         description = "Proves that database backups are intact and restorable.",
-        subcommands = {
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})
+public final class BackupVerifierCli implements Callable<Integer> {
+
+    public static final int OK = 0;
+    public static final int FAILED = 1;
+    public static final int USAGE = 2;
+
+    /** The commands, in the order the usage lists them. */
+    private static final List<Class<?>> COMMANDS = List.of(
             VerifyCommand.class,
             RestoreTestCommand.class,
             ReportCommand.class,
@@ -24,15 +34,7 @@ import picocli.CommandLine.Command;
             CheckCommand.class,
             HistoryCommand.class,
             ConfigCommand.class,
-            CommandLine.HelpCommand.class
-        },
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:all passed (warnings allowed)", "1:something FAILED", "2:usage or configuration error"})
-public final class BackupVerifierCli implements Callable<Integer> {
-
-    public static final int OK = 0;
-    public static final int FAILED = 1;
-    public static final int USAGE = 2;
+            CommandLine.HelpCommand.class);
 
     private final CliContext ctx;
 
@@ -75,6 +77,11 @@ public final class BackupVerifierCli implements Callable<Integer> {
                 }
             }
         });
+        // picocli reflects over a command's options when it adds it: a command line that starts with a command's
+        // name gets only that one (what it parses is the same); anything else (help, a typo) gets them all
+        for (Class<?> command : commandsFor(args)) {
+            cli.addSubcommand(command);
+        }
         cli.setOut(new PrintWriter(ctx.out(), true));
         cli.setErr(new PrintWriter(ctx.err(), true));
         cli.setParameterExceptionHandler((e, a) -> {
@@ -102,5 +109,17 @@ public final class BackupVerifierCli implements Callable<Integer> {
             return FAILED;
         });
         return cli.execute(args);
+    }
+
+    private static List<Class<?>> commandsFor(String[] args) {
+        if (args.length > 0) {
+            for (Class<?> command : COMMANDS) {
+                if (command != CommandLine.HelpCommand.class
+                        && command.getAnnotation(Command.class).name().equals(args[0])) {
+                    return List.of(command);
+                }
+            }
+        }
+        return COMMANDS;
     }
 }

@@ -51,6 +51,13 @@ final class CamelProperties {
             // nothing to manage or measure in a command that ends
             p.setProperty("camel.main.jmxEnabled", "false");
             p.setProperty("camel.metrics.enabled", "false");
+            // nor health checks to answer (only the service serves /observe/health), nor start-up summaries to log
+            // at a level a command does not show; and no bean carries Camel's injection annotations, so the post
+            // processor's reflection over every bean and route builder finds nothing: less start-up work
+            p.setProperty("camel.health.enabled", "false");
+            p.setProperty("camel.main.startupSummaryLevel", "Off");
+            p.setProperty("camel.main.autoConfigurationLogSummary", "false");
+            p.setProperty("camel.main.beanPostProcessorEnabled", "false");
         }
         return p;
     }

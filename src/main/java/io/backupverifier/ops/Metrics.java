@@ -25,13 +25,19 @@ public final class Metrics {
     private final Map<String, AtomicLong> lastSuccess = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastSize = new ConcurrentHashMap<>();
 
-    /** @param registry Camel's Prometheus registry in service mode; a simple one elsewhere */
+    /**
+     * @param registry Camel's Prometheus registry in service mode; null when there is none (a one-shot command, metrics
+     *                 turned off): nothing reads them then, and nothing is recorded
+     */
     public Metrics(Supplier<MeterRegistry> registry) {
         this.registry = registry;
     }
 
     public Verification verified(Verification v) {
         MeterRegistry r = registry.get();
+        if (r == null) {
+            return v;
+        }
         Counter.builder("backup_verifier_verifications")
                 .description("Backup verifications by overall status")
                 .tag("status", v.status().name())
@@ -67,6 +73,9 @@ public final class Metrics {
 
     public RestoreResult restored(RestoreResult rr) {
         MeterRegistry r = registry.get();
+        if (r == null) {
+            return rr;
+        }
         Counter.builder("backup_verifier_restore_tests")
                 .description("Restore tests by status")
                 .tag("status", rr.status().name())
@@ -81,20 +90,26 @@ public final class Metrics {
     }
 
     public <T> T alertSent(T mail) {
-        Counter.builder("backup_verifier_alerts")
-                .description("Alert mails by outcome")
-                .tag("outcome", "sent")
-                .register(registry.get())
-                .increment();
+        MeterRegistry r = registry.get();
+        if (r != null) {
+            Counter.builder("backup_verifier_alerts")
+                    .description("Alert mails by outcome")
+                    .tag("outcome", "sent")
+                    .register(r)
+                    .increment();
+        }
         return mail;
     }
 
     public <T> T alertQueued(T mail) {
-        Counter.builder("backup_verifier_alerts")
-                .description("Alert mails by outcome")
-                .tag("outcome", "queued")
-                .register(registry.get())
-                .increment();
+        MeterRegistry r = registry.get();
+        if (r != null) {
+            Counter.builder("backup_verifier_alerts")
+                    .description("Alert mails by outcome")
+                    .tag("outcome", "queued")
+                    .register(r)
+                    .increment();
+        }
         return mail;
     }
 

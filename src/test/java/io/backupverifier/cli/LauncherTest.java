@@ -71,6 +71,7 @@ class LauncherTest {
                 .redirectOutput(root.resolve("out.txt").toFile());
         Map<String, String> env = pb.environment();
         env.keySet().removeIf(k -> k.equals("LANG") || k.startsWith("LC_"));
+        env.remove("JAVA_HOME"); // the launcher would run $JAVA_HOME/bin/java, not the java on PATH
         env.put("PATH", root.resolve("fakebin") + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("BV_TEST_CP", System.getProperty("java.class.path"));
         env.put(

@@ -68,6 +68,8 @@ class CamelPropertiesTest {
         Properties oneShot = s.camelProperties(false);
         assertThat(oneShot.getProperty("camel.main.jmxEnabled")).isEqualTo("false");
         assertThat(oneShot.getProperty("camel.metrics.enabled")).isEqualTo("false");
+        assertThat(oneShot.getProperty("camel.health.enabled")).isEqualTo("false");
+        assertThat(oneShot.getProperty("camel.main.beanPostProcessorEnabled")).isEqualTo("false");
         assertThat(oneShot.getProperty("camel.server.enabled"))
                 .as("no HTTP server in a command")
                 .isNull();

@@ -189,4 +189,60 @@ class ResultsStoreMigrationTest {
                         .verificationsOf(good.toAbsolutePath().toString(), null))
                 .hasSize(1);
     }
+
+    @Test
+    void aOneShotCommandUsesAStoreThatIsUpToDateAsItIsAndMigratesOneThatIsBehind() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("results.db");
+        DataSource data = DataSources.of(url, "", "");
+        new ResultsStore(data, Clock.systemUTC()).init();
+        int checksum;
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            try (ResultSet rs =
+                    s.executeQuery("SELECT checksum FROM " + ResultsStore.HISTORY_TABLE + " WHERE version = '2'")) {
+                rs.next();
+                checksum = rs.getInt(1);
+            }
+            // up to date by its history, with a checksum Flyway's validation would refuse: not looked at again
+            s.execute("UPDATE " + ResultsStore.HISTORY_TABLE + " SET checksum = 1 WHERE version = '2'");
+        }
+        ResultsStore upToDate = new ResultsStore(data, Clock.systemUTC());
+        upToDate.initIfBehindOrWarn();
+        Path good = Fixtures.backup(dir, "shop.sql.gz", "b.gz");
+        upToDate.save(Fixtures.verify(good));
+        assertThat(new ResultsQueries(data)
+                        .verificationsOf(good.toAbsolutePath().toString(), null))
+                .hasSize(1);
+
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            // behind: the newest migration not applied yet
+            s.execute("UPDATE " + ResultsStore.HISTORY_TABLE + " SET checksum = " + checksum + " WHERE version = '2'");
+            s.execute("DELETE FROM " + ResultsStore.HISTORY_TABLE + " WHERE version = '5'");
+            s.execute("DROP TABLE bv_suspect_restore");
+        }
+        new ResultsStore(data, Clock.systemUTC()).initIfBehindOrWarn();
+        try (Connection c = DriverManager.getConnection(url);
+                Statement s = c.createStatement()) {
+            assertThat(versions(c)).containsExactly("1 SQL", "2 SQL", "5 SQL");
+            s.executeQuery("SELECT count(*) FROM bv_suspect_restore").close();
+        }
+    }
+
+    @Test
+    void theVersionsAOneShotCommandExpectsAreThoseOfTheMigrationFiles() throws Exception {
+        assertThat(versionsIn("migration")).containsExactlyInAnyOrderElementsOf(ResultsStore.SHARED_VERSIONS);
+        assertThat(versionsIn("migration-postgresql"))
+                .containsExactlyInAnyOrderElementsOf(ResultsStore.POSTGRESQL_VERSIONS);
+    }
+
+    private static List<String> versionsIn(String dir) throws Exception {
+        Path d = Path.of(ResultsStore.class.getResource(dir).toURI());
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(d)) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.startsWith("V") && n.endsWith(".sql"))
+                    .map(n -> n.substring(1, n.indexOf("__")).replace('_', '.'))
+                    .toList();
+        }
+    }
 }
