@@ -12,13 +12,18 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * A restore test into PostgreSQL, whatever the content's kind: a test database leased on the
  * target, the restore by the kind's {@link ContentRestorer} under a {@link RestoreWatchdog}, the
- * restore checks in their order, the row counts, then the database dropped (or handed over).
+ * restore checks and the row counts side by side (recorded in the checks' order), then the
+ * database dropped (or handed over).
  */
 final class PostgresRestoreTest {
 
@@ -120,28 +125,63 @@ final class PostgresRestoreTest {
                 outcome.superuserMessage() != null
                         ? CheckResult.warning(outcome.superuserMessage() + " (" + restoredText + ")")
                         : CheckResult.passed(restoredText));
-        for (RestoreCheck check : checks(amcheck, outcome.loaded())) {
-            if (watchdog.expired()) {
+        // the checks only read the restored database: they run at once, each on connections of its own, so
+        // that one check's wait (an index's heap scan) is another's turn on the cores; recorded in their order
+        List<RestoreCheck> checks = checks(amcheck, outcome.loaded());
+        ExecutorService pool = Executors.newFixedThreadPool(checks.size() + 1, r -> {
+            Thread t = new Thread(r, "bv-check");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            Future<Map<String, Long>> counts = pool.submit(() -> rowCounts(db, outcome.loaded()));
+            List<Future<CheckResult>> results = new ArrayList<>();
+            for (RestoreCheck check : checks) {
+                results.add(pool.submit(() -> run(check, db, watchdog)));
+            }
+            for (int i = 0; i < checks.size(); i++) {
                 result.record(
-                        check.id(),
-                        CheckResult.error("Not run: the restore test ran out of time (RESTORE_TIMEOUT "
-                                + RestoreWatchdog.human(watchdog.totalTimeout()) + ")"));
-                continue;
+                        checks.get(i).id(),
+                        outcomeOf(results.get(i), checks.get(i).id()));
             }
             try {
-                result.record(check.id(), check.run(db));
-            } catch (SQLException e) {
-                result.record(check.id(), checkFailure(check.id(), e, watchdog));
-            }
-        }
-        if (!watchdog.expired()) {
-            try {
-                result.rowCounts().putAll(rowCounts(db, outcome.loaded()));
-            } catch (SQLException e) {
+                Map<String, Long> rows = counts.get();
+                if (!watchdog.expired()) {
+                    result.rowCounts().putAll(rows);
+                }
+            } catch (ExecutionException e) {
                 // counts are information; the checks above gave the verdict
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
+        } finally {
+            pool.shutdownNow();
         }
         result.timings(restored - t0, System.currentTimeMillis() - restored);
+    }
+
+    private static CheckResult run(RestoreCheck check, TestDatabase db, RestoreWatchdog watchdog) {
+        if (watchdog.expired()) {
+            return CheckResult.error("Not run: the restore test ran out of time (RESTORE_TIMEOUT "
+                    + RestoreWatchdog.human(watchdog.totalTimeout()) + ")");
+        }
+        try {
+            return check.run(db);
+        } catch (SQLException e) {
+            return checkFailure(check.id(), e, watchdog);
+        }
+    }
+
+    /** A check's result; one that threw (a bug, not a verdict on the backup) is an ERROR that says so. */
+    private static CheckResult outcomeOf(Future<CheckResult> f, String id) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            return CheckResult.error(id + " could not run: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CheckResult.error(id + " could not run: interrupted");
+        }
     }
 
     private List<RestoreCheck> checks(AmcheckCheck amcheck, RestoreOutcome.Loaded loaded) {
