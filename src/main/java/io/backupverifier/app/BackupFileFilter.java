@@ -1,8 +1,13 @@
 package io.backupverifier.app;
 
 import io.backupverifier.catalog.BackupCatalog;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Locale;
 import org.apache.camel.component.file.GenericFile;
 import org.apache.camel.component.file.GenericFileFilter;
 
@@ -55,18 +60,17 @@ public final class BackupFileFilter implements GenericFileFilter<Object> {
     /** A sidecar's size and time in one system call. */
     private void sawSidecar(GenericFile<Object> file) {
         try {
-            java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(
-                    ((java.io.File) file.getFile()).toPath(), java.nio.file.attribute.BasicFileAttributes.class);
+            BasicFileAttributes a = Files.readAttributes(((File) file.getFile()).toPath(), BasicFileAttributes.class);
             watched.saw(
                     file.getAbsoluteFilePath(), a.size(), a.lastModifiedTime().toMillis());
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             watched.saw(file.getAbsoluteFilePath(), -1, -1); // gone or unreadable since the listing: counted as such
         }
     }
 
     /** A backup's sidecar ({@code X.meta.json}, {@code X.sha256}): what the catalog reads besides the backups. */
     private static boolean isSidecar(String name) {
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
+        String lower = name.toLowerCase(Locale.ROOT);
         return lower.endsWith(".meta.json") || lower.endsWith(".sha256");
     }
 }

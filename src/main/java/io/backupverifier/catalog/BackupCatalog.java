@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -239,7 +240,7 @@ public final class BackupCatalog {
         generation.incrementAndGet();
     }
 
-    private CatalogSnapshot shared(java.util.function.Predicate<CatalogSnapshot> serves) {
+    private CatalogSnapshot shared(Predicate<CatalogSnapshot> serves) {
         Shared s = shared;
         if (fits(s, serves)) {
             return s.snapshot();
@@ -264,7 +265,7 @@ public final class BackupCatalog {
     private volatile Shared shared;
     private final AtomicLong generation = new AtomicLong();
 
-    private boolean fits(Shared s, java.util.function.Predicate<CatalogSnapshot> serves) {
+    private boolean fits(Shared s, Predicate<CatalogSnapshot> serves) {
         return s != null
                 && s.generation() == generation.get()
                 && System.nanoTime() - s.snapshot().takenNanos() < SHARED_FOR.toNanos()

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -185,7 +186,7 @@ public final class ResultsStore {
         try (Connection c = dataSource.getConnection();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT version, success FROM " + HISTORY_TABLE)) {
-            java.util.Set<String> applied = new java.util.HashSet<>();
+            Set<String> applied = new HashSet<>();
             while (rs.next()) {
                 if (!rs.getBoolean(2)) {
                     return false; // a failed migration: Flyway says what to do

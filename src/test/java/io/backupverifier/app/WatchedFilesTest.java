@@ -6,8 +6,10 @@ import io.backupverifier.catalog.BackupCatalog;
 import io.backupverifier.catalog.CatalogSnapshot;
 import io.backupverifier.testing.Fixtures;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +35,7 @@ class WatchedFilesTest {
         Fixtures.backup(dir, "shop.sql.gz", "backup_20251227_120000.gz");
         BackupCatalog catalog = new BackupCatalog(dir, List.of("*.gz"), List.of());
         WatchedFiles watched = new WatchedFiles(catalog);
-        Map<String, long[]> listed = new java.util.HashMap<>(Map.of(
+        Map<String, long[]> listed = new HashMap<>(Map.of(
                 "/b/daily/a.gz", new long[] {100, 1_000},
                 "/b/daily/a.gz.meta.json", new long[] {200, 1_000},
                 "/b/weekly/c.gz", new long[] {300, 2_000}));
@@ -41,7 +43,7 @@ class WatchedFilesTest {
         poll(watched, listed);
         CatalogSnapshot first = catalog.current();
         poll(watched, listed);
-        poll(watched, new java.util.TreeMap<>(listed)); // the same files listed in another order
+        poll(watched, new TreeMap<>(listed)); // the same files listed in another order
         assertThat(catalog.current()).as("nothing changed: the same snapshot").isSameAs(first);
 
         listed.put("/b/daily/a.gz.meta.json", new long[] {200, 1_001}); // a sidecar rewritten

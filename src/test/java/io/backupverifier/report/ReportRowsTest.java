@@ -114,7 +114,7 @@ class ReportRowsTest {
         assertThat(second.failed()).isEqualTo(1);
 
         // the directory is not walked per request: a change is seen once the watcher says so
-        java.nio.file.Files.delete(b);
+        Files.delete(b);
         Path c = backup(backups, "weekly", "c.sql.gz", "2026-11-18T10:00:00Z");
         assertThat(reportRows.current()).isSameAs(second);
         catalog.changed();

@@ -7,6 +7,7 @@ import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.TestPostgres;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,6 +17,7 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -238,7 +240,7 @@ class ResultsStoreMigrationTest {
 
     private static List<String> versionsIn(String dir) throws Exception {
         Path d = Path.of(ResultsStore.class.getResource(dir).toURI());
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(d)) {
+        try (Stream<Path> files = Files.list(d)) {
             return files.map(f -> f.getFileName().toString())
                     .filter(n -> n.startsWith("V") && n.endsWith(".sql"))
                     .map(n -> n.substring(1, n.indexOf("__")).replace('_', '.'))
