@@ -163,7 +163,7 @@ public final class ResultsStore {
     }
 
     /** The versions of this build's migrations: the V*.sql files in {@code migration/}, and on PostgreSQL also {@code migration-postgresql/}. */
-    static final List<String> SHARED_VERSIONS = List.of("1", "2", "5");
+    static final List<String> SHARED_VERSIONS = List.of("1", "2", "5", "6");
 
     static final List<String> POSTGRESQL_VERSIONS = List.of("2.1", "2.2", "3", "3.1");
 

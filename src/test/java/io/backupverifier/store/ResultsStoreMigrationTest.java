@@ -220,14 +220,14 @@ class ResultsStoreMigrationTest {
                 Statement s = c.createStatement()) {
             // behind: the newest migration not applied yet
             s.execute("UPDATE " + ResultsStore.HISTORY_TABLE + " SET checksum = " + checksum + " WHERE version = '2'");
-            s.execute("DELETE FROM " + ResultsStore.HISTORY_TABLE + " WHERE version = '5'");
-            s.execute("DROP TABLE bv_suspect_restore");
+            s.execute("DELETE FROM " + ResultsStore.HISTORY_TABLE + " WHERE version = '6'");
+            s.execute("ALTER TABLE bv_restore DROP COLUMN sha256");
         }
         new ResultsStore(data, Clock.systemUTC()).initIfBehindOrWarn();
         try (Connection c = DriverManager.getConnection(url);
                 Statement s = c.createStatement()) {
-            assertThat(versions(c)).containsExactly("1 SQL", "2 SQL", "5 SQL");
-            s.executeQuery("SELECT count(*) FROM bv_suspect_restore").close();
+            assertThat(versions(c)).containsExactly("1 SQL", "2 SQL", "5 SQL", "6 SQL");
+            s.executeQuery("SELECT count(sha256) FROM bv_restore").close();
         }
     }
 
