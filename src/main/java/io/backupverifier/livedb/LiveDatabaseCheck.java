@@ -1,13 +1,18 @@
 package io.backupverifier.livedb;
 
 import io.backupverifier.checks.CheckResult;
+import io.backupverifier.report.LogLine;
 import io.backupverifier.restore.ConsistencyCheck;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
+import org.postgresql.PGConnection;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -196,9 +201,41 @@ public final class LiveDatabaseCheck {
      */
     public void consistency(LiveDatabaseResult r) {
         try (Connection c = dataSource.getConnection()) {
+            Optional<String> privileged = privileged(c);
+            if (privileged.isPresent() && !consistency.isEmpty()) {
+                r.record(
+                        "consistency",
+                        CheckResult.error(
+                                "Not run: DB_USER " + privileged.get() + "; a query could change the live"
+                                        + " database through functions a read-only transaction allows (replication slots,"
+                                        + " dblink): give check-db a role that may only read, e.g. one granted pg_read_all_data"));
+                return;
+            }
             r.record("consistency", ConsistencyCheck.run(c, consistency));
         } catch (SQLException e) {
             r.record("consistency", CheckResult.failed("Consistency checks failed: " + firstLine(e)));
+        }
+    }
+
+    /**
+     * Why DB_USER is too mighty to run the configured queries on the live database, if it is: a
+     * superuser or a REPLICATION role can make changes no rollback undoes. Empty on SQLite.
+     */
+    private static Optional<String> privileged(Connection c) throws SQLException {
+        if (!c.isWrapperFor(PGConnection.class)) {
+            return Optional.empty();
+        }
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT r.rolname::pg_catalog.text, r.rolsuper, r.rolreplication"
+                        + " FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER")) {
+            if (!rs.next()) {
+                return Optional.empty();
+            }
+            String role = LogLine.printable(rs.getString(1));
+            if (rs.getBoolean(2)) {
+                return Optional.of(role + " is a superuser");
+            }
+            return rs.getBoolean(3) ? Optional.of(role + " has REPLICATION") : Optional.empty();
         }
     }
 

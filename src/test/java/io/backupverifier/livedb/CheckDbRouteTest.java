@@ -64,7 +64,7 @@ class CheckDbRouteTest {
                         "DB_PORT",
                         Integer.toString(TestPostgres.port()),
                         "DB_USER",
-                        TestPostgres.USER,
+                        TestPostgres.reader(),
                         "DB_NAME",
                         db,
                         "RESTORE_KEY_TABLES",
@@ -116,7 +116,8 @@ class CheckDbRouteTest {
 
     private Map<String, CheckResult> run() {
         LiveDatabaseResult r = checkDb.requestBody((Object) null, LiveDatabaseResult.class);
-        assertThat(r.location()).isEqualTo("postgresql://postgres@127.0.0.1:" + TestPostgres.port() + "/" + db);
+        assertThat(r.location())
+                .isEqualTo("postgresql://" + TestPostgres.READER + "@127.0.0.1:" + TestPostgres.port() + "/" + db);
         return r.checks();
     }
 

@@ -75,7 +75,7 @@ class CheckDbTest {
                 .env("BACKUP_DIR", root.toString())
                 .env("DB_HOST", TestPostgres.HOST)
                 .env("DB_PORT", Integer.toString(TestPostgres.port()))
-                .env("DB_USER", "postgres")
+                .env("DB_USER", TestPostgres.reader())
                 .env("DB_NAME", db)
                 .env("RESTORE_KEY_TABLES", "auth_user,core_userprofile")
                 .env("CONSISTENCY_CHECKS_FILE", queries.toString());
@@ -97,7 +97,7 @@ class CheckDbTest {
         assertThat(r.exit()).isEqualTo(1);
         JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
         assertThat(b.get("file").asText())
-                .isEqualTo("postgresql://postgres@127.0.0.1:" + TestPostgres.port() + "/" + db);
+                .isEqualTo("postgresql://" + TestPostgres.READER + "@127.0.0.1:" + TestPostgres.port() + "/" + db);
         assertThat(b.at("/checks/connectivity/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/key_tables/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/blocked_locks/status").asText()).isEqualTo("PASSED");
@@ -107,6 +107,36 @@ class CheckDbTest {
         assertThat(consistency).contains("sneaky_delete: query failed").contains("in a read-only transaction)");
         assertThat(count(db, "written")).as("rows written by check-db").isZero();
         assertThat(count(db, "kept")).as("rows left after check-db").isEqualTo(3);
+    }
+
+    /**
+     * A superuser (or REPLICATION) DB_USER can change the live database in ways a rolled-back
+     * READ ONLY transaction does not undo (a replication slot, a dblink write): the consistency
+     * queries are not run, and check-db says why and what to do, as an ERROR (fail closed).
+     */
+    @Test
+    void aSuperuserDoesNotRunTheConsistencyQueries() throws Exception {
+        Path queries = root.resolve("slot.properties");
+        Files.writeString(
+                queries,
+                "slot = SELECT count(*) - 1 FROM pg_create_physical_replication_slot('bv_checkdb_slot', true)\n");
+        Cli.Result r = cli.env("DB_USER", TestPostgres.USER)
+                .env("CONSISTENCY_CHECKS_FILE", queries.toString())
+                .run("check-db", "--json");
+        assertThat(r.exit()).isEqualTo(1);
+        JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
+        assertThat(b.at("/checks/connectivity/status").asText()).isEqualTo("PASSED");
+        assertThat(b.at("/checks/consistency/status").asText()).isEqualTo("ERROR");
+        assertThat(b.at("/checks/consistency/message").asText())
+                .startsWith("Not run: DB_USER postgres is a superuser;")
+                .contains("give check-db a role that may only read");
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'bv_checkdb_slot'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("replication slots made by check-db").isZero();
+        }
     }
 
     private long count(String database, String table) throws Exception {
@@ -240,7 +270,7 @@ class CheckDbTest {
         Cli.Result r = cli.env("DB_PORT", "1").run("check-db");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out())
-                .contains("[ERROR] Cannot connect to postgresql://postgres@127.0.0.1:1/" + db
+                .contains("[ERROR] Cannot connect to postgresql://" + TestPostgres.READER + "@127.0.0.1:1/" + db
                         + ": Connection to 127.0.0.1:1 refused");
     }
 }

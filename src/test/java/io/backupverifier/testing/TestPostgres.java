@@ -23,6 +23,9 @@ public final class TestPostgres {
 
     public static final String HOST = "127.0.0.1";
     public static final String USER = "postgres";
+    /** The read-only role of {@link #reader()}. */
+    public static final String READER = "bv_test_reader";
+
     private static final int LOCAL_PORT = 5432;
 
     private static int port;
@@ -54,6 +57,20 @@ public final class TestPostgres {
     /** A superuser connection to one database. */
     public static Connection connect(String database) throws SQLException {
         return DriverManager.getConnection(url(database) + "?connectTimeout=10", USER, "");
+    }
+
+    /**
+     * A login role that may only read ({@code pg_read_all_data}), as check-db's DB_USER should be;
+     * made once per server, kept (roles are per server, and this one can do nothing).
+     */
+    public static String reader() throws SQLException {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
+            s.execute("DO $$ BEGIN CREATE ROLE " + READER + " LOGIN;"
+                    + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
+            s.execute("GRANT pg_read_all_data TO " + READER);
+        }
+        return READER;
     }
 
     private static boolean localAnswers() {
