@@ -115,9 +115,9 @@ public final class HtmlReport {
                     .append("</td><td>")
                     .append(esc(row.file().getFileName().toString()))
                     .append(
-                            row.failedChecks().isEmpty()
+                            row.problemChecks().isEmpty()
                                     ? ""
-                                    : " <span class=\"FAILED\">(" + esc(String.join(", ", row.failedChecks()))
+                                    : " <span class=\"FAILED\">(" + esc(String.join(", ", row.problemChecks()))
                                             + ")</span>")
                     .append("</td></tr>\n");
         }

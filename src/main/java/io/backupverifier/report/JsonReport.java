@@ -77,7 +77,7 @@ public final class JsonReport {
             b.put(
                     "last_verified",
                     row.lastVerified() == null ? null : row.lastVerified().toString());
-            b.putPOJO("failed_checks", row.failedChecks());
+            b.putPOJO("failed_checks", row.problemChecks()); // as a verification lists them: ERROR ones too
             b.put(
                     "last_restore_test",
                     row.lastRestoreTest() == null ? null : row.lastRestoreTest().toString());

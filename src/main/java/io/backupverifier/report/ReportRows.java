@@ -84,7 +84,8 @@ public final class ReportRows {
                     v == null ? ReportRow.NOT_VERIFIED : v.status(),
                     v == null ? null : Instant.ofEpochMilli(v.verifiedAt()),
                     v == null ? List.of() : List.copyOf(v.failedChecks()),
-                    restore == null ? null : Instant.ofEpochMilli(restore)));
+                    restore == null ? null : Instant.ofEpochMilli(restore),
+                    v == null ? List.of() : List.copyOf(v.checksNotRun())));
         }
         rows.sort(ORDER);
         return rows;

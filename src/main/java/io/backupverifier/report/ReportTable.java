@@ -65,10 +65,12 @@ public final class ReportTable {
             c[0]++;
             c[1] += r.failed() ? 1 : 0;
             entries.add(new BackupCatalog.Entry(r.file(), r.category(), r.backupTime(), r.sizeBytes()));
+            String name = LogLine.printable(r.file().getFileName().toString());
             for (String check : r.failedChecks()) {
-                ("ERROR".equals(r.status()) ? checksNotRun : failedChecks)
-                        .computeIfAbsent(check, k -> new ArrayList<>())
-                        .add(LogLine.printable(r.file().getFileName().toString()));
+                failedChecks.computeIfAbsent(check, k -> new ArrayList<>()).add(name);
+            }
+            for (String check : r.checksNotRun()) {
+                checksNotRun.computeIfAbsent(check, k -> new ArrayList<>()).add(name);
             }
         }
         this.verified = passed;

@@ -59,7 +59,7 @@ public final class TextReport {
                     time(row.lastVerified(), zone),
                     time(row.lastRestoreTest(), zone),
                     LogLine.printable(row.file().getFileName().toString()),
-                    row.failedChecks().isEmpty() ? "" : "  (" + String.join(", ", row.failedChecks()) + ")"));
+                    row.problemChecks().isEmpty() ? "" : "  (" + String.join(", ", row.problemChecks()) + ")"));
         }
         s.append('\n');
         section(s, "CHECKS PERFORMED");

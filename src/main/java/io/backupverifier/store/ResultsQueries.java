@@ -52,7 +52,8 @@ public final class ResultsQueries {
             Map<String, Long> tables) {}
 
     /** What the report shows of a backup's latest verification: FAILED checks by id, in id order. */
-    public record LatestVerification(String status, long verifiedAt, List<String> failedChecks) {}
+    public record LatestVerification(
+            String status, long verifiedAt, List<String> failedChecks, List<String> checksNotRun) {}
 
     /** The headline counters: latest status of every backup ever verified, and the last events (0 or "" for none). */
     public record Counters(int verified, int failed, long lastRun, String lastFailure, long lastSuccessfulRestore) {}
@@ -186,7 +187,7 @@ public final class ResultsQueries {
 
     /**
      * The latest verification of every file ever verified, by file path as stored, with its FAILED
-     * checks: one query (the latest of each file grouped in SQL, its checks joined), for the report.
+     * checks and those that could not run (ERROR): one query (the latest of each file grouped in SQL, its checks joined), for the report.
      */
     public Map<String, LatestVerification> latestForReport() {
         return read(
@@ -194,26 +195,28 @@ public final class ResultsQueries {
                     Map<String, LatestVerification> out = new HashMap<>();
                     try (Statement s = c.createStatement();
                             ResultSet rs = s.executeQuery("SELECT v.file_path, v.id, v.status, v.verified_at,"
-                                    + " c.check_id FROM bv_verification v"
+                                    + " c.check_id, c.status FROM bv_verification v"
                                     + " JOIN (SELECT file_path, max(verified_at) AS latest FROM bv_verification GROUP BY file_path) l"
                                     + " ON l.file_path = v.file_path AND l.latest = v.verified_at"
-                                    + " LEFT JOIN bv_check c ON c.verification_id = v.id AND c.status = 'FAILED'"
+                                    + " LEFT JOIN bv_check c ON c.verification_id = v.id AND c.status IN ('FAILED', 'ERROR')"
                                     + " ORDER BY v.file_path, v.id, c.check_id")) {
                         String path = null;
                         String id = null;
                         List<String> failed = null;
+                        List<String> notRun = null;
                         while (rs.next()) {
                             if (!rs.getString(1).equals(path)) {
                                 path = rs.getString(1);
                                 id = rs.getString(2);
                                 failed = new ArrayList<>();
-                                out.put(path, new LatestVerification(rs.getString(3), rs.getLong(4), failed));
+                                notRun = new ArrayList<>();
+                                out.put(path, new LatestVerification(rs.getString(3), rs.getLong(4), failed, notRun));
                             } else if (!rs.getString(2).equals(id)) {
                                 continue; // two verifications of one file at the same millisecond: the first stands
                             }
                             String check = rs.getString(5);
                             if (check != null) {
-                                failed.add(check);
+                                ("ERROR".equals(rs.getString(6)) ? notRun : failed).add(check);
                             }
                         }
                     }

@@ -23,7 +23,16 @@ class ReportErrorsTest {
                     new ReportRow(Path.of("/backups/daily/a.gz"), "daily", 1000, t, "PASSED", t, List.of(), null),
                     new ReportRow(
                             Path.of("/backups/daily/b.gz"), "daily", 1000, t, "FAILED", t, List.of("checksum"), null),
-                    new ReportRow(Path.of("/backups/daily/c.gz"), "daily", 1000, t, "ERROR", t, List.of("size"), null)),
+                    new ReportRow(
+                            Path.of("/backups/daily/c.gz"),
+                            "daily",
+                            1000,
+                            t,
+                            "ERROR",
+                            t,
+                            List.of("size_anomaly"),
+                            null,
+                            List.of("size"))),
             List.of(),
             Map.of());
 
@@ -36,6 +45,8 @@ class ReportErrorsTest {
                 .contains("\nFailed: 1\n")
                 .contains("\nErrors (could not be checked): 1\n")
                 .contains("size could not run for c.gz: " + Advice.forError())
+                .contains("size_anomaly failed for c.gz: " + Advice.forCheck("size_anomaly"))
+                .doesNotContain("size failed for")
                 .contains("checksum failed for b.gz: " + Advice.forCheck("checksum"));
         JsonNode json = new ObjectMapper().readTree(JsonReport.render(report));
         assertThat(json.at("/summary/failed").asInt()).isEqualTo(1);

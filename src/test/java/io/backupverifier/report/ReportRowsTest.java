@@ -140,7 +140,7 @@ class ReportRowsTest {
         DataSource data = DataSources.of(url, user, "");
         new ResultsStore(data, Clock.systemUTC()).init();
         try (Connection c = DriverManager.getConnection(url, user, "")) {
-            // passed first, FAILED last: the latest counts, with its FAILED checks in id order (not ERROR, not PASSED)
+            // passed first, FAILED last: the latest counts, with its FAILED checks in id order, ERROR ones apart
             verification(c, "v1", failed, "PASSED", T, "gzip_integrity PASSED");
             verification(
                     c,
@@ -160,7 +160,7 @@ class ReportRowsTest {
             restore(c, "r3", restored, "PASSED", T - HOUR);
             // never verified, only a FAILED restore test: no restore time
             restore(c, "r4", never, "FAILED", T);
-            // ERROR: its FAILED checks, not the one that could not run
+            // ERROR: its FAILED checks, and apart the one that could not run
             verification(c, "v5", error, "ERROR", T + 5 * HOUR, "format ERROR", "size FAILED");
             verification(c, "v6", warned, "WARNING", T + 6 * HOUR, "size_anomaly WARNING");
             // a backup no longer in the directory: in the store, not in the report
@@ -182,7 +182,8 @@ class ReportRowsTest {
                                 "FAILED",
                                 Instant.ofEpochMilli(T + HOUR),
                                 List.of("extractable", "gzip_integrity"),
-                                null),
+                                null,
+                                List.of("checksum")),
                         new ReportRow(
                                 restored,
                                 "daily",
@@ -218,7 +219,8 @@ class ReportRowsTest {
                                 "ERROR",
                                 Instant.ofEpochMilli(T + 5 * HOUR),
                                 List.of("size"),
-                                null));
+                                null,
+                                List.of("format")));
     }
 
     private static Path backup(Path backups, String category, String name, String createdAt) {
