@@ -42,12 +42,11 @@ class HostileDumpTest {
     @BeforeAll
     static void start() throws Exception {
         work = Files.createTempDirectory("bv-hostile-test");
-        server = new EmbeddedTarget(work);
+        server = SharedEmbeddedTarget.get();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        server.close();
+    static void removeWork() throws Exception {
         OrphanServers.deleteTree(work);
     }
 

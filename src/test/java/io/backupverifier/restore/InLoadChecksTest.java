@@ -37,12 +37,12 @@ class InLoadChecksTest {
     @BeforeAll
     static void start() throws Exception {
         work = Files.createTempDirectory("bv-inload-test");
-        server = new EmbeddedTarget(work);
+        server = SharedEmbeddedTarget.get();
     }
 
     @AfterAll
-    static void stop() {
-        server.close();
+    static void removeWork() throws Exception {
+        OrphanServers.deleteTree(work);
     }
 
     private RestoreTester tester(boolean reindex) {

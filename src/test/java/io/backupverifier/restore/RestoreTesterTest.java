@@ -34,12 +34,12 @@ class RestoreTesterTest {
     @BeforeAll
     static void start() throws Exception {
         work = Files.createTempDirectory("bv-restore-test");
-        server = new EmbeddedTarget(work);
+        server = SharedEmbeddedTarget.get();
     }
 
     @AfterAll
-    static void stop() {
-        server.close();
+    static void removeWork() throws Exception {
+        OrphanServers.deleteTree(work);
     }
 
     private RestoreTester tester(int minTables, List<String> keyTables, Map<String, String> consistency) {

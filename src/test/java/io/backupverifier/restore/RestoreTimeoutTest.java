@@ -37,19 +37,15 @@ class RestoreTimeoutTest {
 
     @BeforeAll
     static void start() throws Exception {
-        // a work directory the server's user can reach: its data directory goes inside it
-        work = Files.createTempDirectory(
-                "bv-timeout-test",
-                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                        java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
-        server = new EmbeddedTarget(work);
+        work = Files.createTempDirectory("bv-timeout-test");
+        // its work directory is one the server's user can reach: its data directory goes inside it
+        server = SharedEmbeddedTarget.get();
         assertThat(server.home().resolve(EmbeddedServer.DATA).resolve("PG_VERSION"))
                 .exists();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        server.close();
+    static void removeWork() throws Exception {
         OrphanServers.deleteTree(work);
     }
 
