@@ -116,9 +116,10 @@ class WatcherRouteTest {
                     .as("verified again after restart")
                     .isEqualTo(1);
 
-            // replaced by a new file of the same name: verified again
+            // replaced by a new file of the same name: verified again (its time another than the first file's, and
+            // in the past, so that the watcher need not wait for it to settle)
             Fixtures.write(backup, Fixtures.bytes("shop.sqlite.gz"));
-            Files.setLastModifiedTime(backup, FileTime.fromMillis(System.currentTimeMillis() + 5000));
+            Files.setLastModifiedTime(backup, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
             await(
                     "verification of the replaced backup",
                     Duration.ofSeconds(20),

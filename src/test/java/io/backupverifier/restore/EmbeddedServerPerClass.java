@@ -8,8 +8,9 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * One embedded PostgreSQL for the tests of a class ({@code @RegisterExtension static}): started
- * before them in a work directory of its own, stopped and the directory removed after them.
+ * The embedded PostgreSQL for the tests of a class ({@code @RegisterExtension static}): the one
+ * {@link SharedEmbeddedTarget} of the test run (each start is an initdb), and a work directory of
+ * the class's own, removed after its tests.
  */
 final class EmbeddedServerPerClass implements BeforeAllCallback, AfterAllCallback {
 
@@ -27,13 +28,12 @@ final class EmbeddedServerPerClass implements BeforeAllCallback, AfterAllCallbac
         // a work directory the server's user can reach (not this JVM's user when it runs as root)
         work = Files.createTempDirectory(
                 prefix, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
-        server = new EmbeddedTarget(work);
+        server = SharedEmbeddedTarget.get();
     }
 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
-        server.close();
-        OrphanServers.deleteTree(work);
+        OrphanServers.deleteTree(work); // the server stays for the next class
     }
 
     Path work() {

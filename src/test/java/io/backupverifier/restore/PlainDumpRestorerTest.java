@@ -34,12 +34,12 @@ class PlainDumpRestorerTest {
     @BeforeAll
     static void start() throws Exception {
         spool = Files.createTempDirectory("bv-spool");
-        server = new EmbeddedTarget(spool);
+        server = SharedEmbeddedTarget.get();
     }
 
     @AfterAll
-    static void stop() {
-        server.close();
+    static void removeSpool() throws Exception {
+        OrphanServers.deleteTree(spool);
     }
 
     @BeforeEach

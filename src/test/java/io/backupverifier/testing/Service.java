@@ -121,8 +121,8 @@ public final class Service implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops the service as systemd does: Camel lets the exchanges in flight (a mail being sent) finish first. */
+    public void stop() {
         if (app != null) {
             try {
                 app.stop();
@@ -134,5 +134,10 @@ public final class Service implements AutoCloseable {
                 app = null;
             }
         }
+    }
+
+    @Override
+    public void close() {
+        stop();
     }
 }

@@ -1,0 +1,55 @@
+package io.backupverifier.restore;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.SQLException;
+
+/**
+ * One embedded restore server (the application's own {@link EmbeddedTarget}) for all the restore test classes of a
+ * test run: each start is an initdb. The classes keep their own work directories and test databases. Its directory is
+ * one the server's user can reach, so its data directory is inside it. Every Camel stop closes the embedded servers of
+ * the JVM: a server found closed is started again. It stops when the JVM ends.
+ */
+final class SharedEmbeddedTarget {
+
+    private static Path work;
+    private static EmbeddedTarget server;
+
+    private SharedEmbeddedTarget() {}
+
+    static synchronized EmbeddedTarget get() throws IOException {
+        if (server != null && answers(server)) {
+            return server;
+        }
+        if (work == null) {
+            work = Files.createTempDirectory(
+                    "bv-restore-tests",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            Runtime.getRuntime().addShutdownHook(new Thread(SharedEmbeddedTarget::stop, "bv-restore-tests-stop"));
+        }
+        server = new EmbeddedTarget(work);
+        return server;
+    }
+
+    private static boolean answers(EmbeddedTarget server) {
+        try (Connection c = server.admin()) {
+            return c.isValid(5);
+        } catch (SQLException e) {
+            return false; // closed by a Camel stop
+        }
+    }
+
+    private static synchronized void stop() {
+        if (server != null) {
+            server.close();
+        }
+        try {
+            OrphanServers.deleteTree(work);
+        } catch (IOException e) {
+            // the JVM is going away
+        }
+    }
+}
