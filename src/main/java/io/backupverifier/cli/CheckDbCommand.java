@@ -34,10 +34,10 @@ final class CheckDbCommand extends OperatorCommand {
     int run() throws Exception {
         Settings settings = common.settings(ctx);
         try (OneShot app = new OneShot(ctx, common, settings)) {
-            LiveDatabaseResult r =
-                    app.template().requestBody("direct:check-db", (Object) null, LiveDatabaseResult.class);
+            LiveDatabaseResult r = app.template()
+                    .requestBodyAndHeader("direct:check-db-run", null, "alert", alert, LiveDatabaseResult.class);
             if (alert) {
-                app.template().sendBody("direct:alert", r);
+                app.deliverAlerts(); // as verify --alert: the mail goes out now, not when a service next runs
             }
             return ResultPrinter.print(ctx, json(), List.of(r), List.of());
         }

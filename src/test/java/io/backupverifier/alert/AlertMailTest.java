@@ -111,6 +111,21 @@ class AlertMailTest {
         return part.getContentType().split(";")[0].toLowerCase();
     }
 
+    /** The live database unreachable is itself the alert: check-db-run alerts after a failed connection too. */
+    @Test
+    void checkDbAlertsWhenTheLiveDatabaseIsUnreachable() throws Exception {
+        Cli.Result r = cli.env("DB_HOST", "127.0.0.1")
+                .env("DB_PORT", "1")
+                .env("DB_USER", "nobody")
+                .env("DB_NAME", "shop")
+                .run("check-db", "--alert");
+        assertThat(r.exit()).isEqualTo(1);
+        // the command has ended: it delivers before it exits
+        MimeMessage[] mails = smtp.getReceivedMessages();
+        assertThat(mails).hasSize(2); // one message, two recipients
+        assertThat(mails[0].getSubject()).isEqualTo("[backup-verifier] FAILED shop: connectivity");
+    }
+
     @Test
     void newFailureMailsOnceThenNothingThenRecoveryWhenANewerBackupPasses() throws Exception {
         broken("backup_20251226_120000.gz", 1_766_750_400_000L);

@@ -119,7 +119,7 @@ class CheckDbTest {
         Path queries = root.resolve("slot.properties");
         Files.writeString(
                 queries,
-                "slot = SELECT count(*) - 1 FROM pg_create_physical_replication_slot('bv_checkdb_slot', true)\n");
+                "slot = SELECT count(*) - 1 FROM pg_create_physical_replication_slot('" + db + "_slot', true)\n");
         Cli.Result r = cli.env("DB_USER", TestPostgres.USER)
                 .env("CONSISTENCY_CHECKS_FILE", queries.toString())
                 .run("check-db", "--json");
@@ -133,7 +133,7 @@ class CheckDbTest {
         try (Connection c = connect("postgres");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
-                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'bv_checkdb_slot'")) {
+                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + db + "_slot'")) {
             rs.next();
             assertThat(rs.getLong(1)).as("replication slots made by check-db").isZero();
         }
