@@ -9,6 +9,7 @@ import io.backupverifier.history.CategoryChecks;
 import io.backupverifier.history.CategoryResult;
 import io.backupverifier.restore.CustomArchiveRestorer;
 import io.backupverifier.store.ResultsQueries;
+import io.backupverifier.store.ResultsStore;
 import io.zonky.test.db.postgres.embedded.DefaultPostgresBinaryResolver;
 import jakarta.mail.AuthenticationFailedException;
 import jakarta.mail.MessagingException;
@@ -163,10 +164,13 @@ final class InstallationChecks {
         }
         String fix = problem.get().startsWith("tables missing")
                 ? "run backup-verifier verify once: it creates them (the user needs CREATE)"
-                : url.startsWith("jdbc:sqlite:")
-                        ? "check the state directory and the file's permissions"
-                        : "check " + Settings.label("results.db-url")
-                                + ", RESULTS_DB_USER and RESULTS_DB_PASSWORD, and that the server is up";
+                : problem.get().startsWith(ResultsStore.FAILED_MIGRATION + " ")
+                        ? "remove what it half did, delete its row from bv_schema_history, then run backup-verifier"
+                                + " verify once: it applies the migration again and writes the waiting results"
+                        : url.startsWith("jdbc:sqlite:")
+                                ? "check the state directory and the file's permissions"
+                                : "check " + Settings.label("results.db-url")
+                                        + ", RESULTS_DB_USER and RESULTS_DB_PASSWORD, and that the server is up";
         return Item.failed("results_store", "results store", url + ": " + problem.get(), fix);
     }
 

@@ -219,23 +219,28 @@ public final class LiveDatabaseCheck {
 
     /**
      * Why DB_USER is too mighty to run the configured queries on the live database, if it is: a
-     * superuser or a REPLICATION role can make changes no rollback undoes. Empty on SQLite.
+     * superuser or a REPLICATION role can make changes no rollback undoes, and so can a member of
+     * one, which a query can become with {@code set_config('role', ...)}. Empty on SQLite.
      */
     private static Optional<String> privileged(Connection c) throws SQLException {
         if (!c.isWrapperFor(PGConnection.class)) {
             return Optional.empty();
         }
         try (Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery("SELECT r.rolname::pg_catalog.text, r.rolsuper, r.rolreplication"
-                        + " FROM pg_catalog.pg_roles r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER")) {
+                ResultSet rs = s.executeQuery("SELECT CURRENT_USER::pg_catalog.text, r.rolname::pg_catalog.text,"
+                        + " r.rolsuper FROM pg_catalog.pg_roles r WHERE (r.rolsuper OR r.rolreplication)"
+                        + " AND pg_catalog.pg_has_role(CURRENT_USER, r.oid, 'MEMBER')"
+                        + " ORDER BY r.rolname OPERATOR(pg_catalog.=) CURRENT_USER DESC, r.rolsuper DESC LIMIT 1")) {
             if (!rs.next()) {
                 return Optional.empty();
             }
-            String role = LogLine.printable(rs.getString(1));
-            if (rs.getBoolean(2)) {
-                return Optional.of(role + " is a superuser");
+            String user = LogLine.printable(rs.getString(1));
+            String role = LogLine.printable(rs.getString(2));
+            String what = rs.getBoolean(3) ? "a superuser" : "a role with REPLICATION";
+            if (user.equals(role)) {
+                return Optional.of(user + (rs.getBoolean(3) ? " is a superuser" : " has REPLICATION"));
             }
-            return rs.getBoolean(3) ? Optional.of(role + " has REPLICATION") : Optional.empty();
+            return Optional.of(user + " can become " + role + ", " + what);
         }
     }
 

@@ -59,7 +59,7 @@ public final class ConsistencyCheck implements RestoreCheck {
     /** The same, calling {@code beforeEach} before each query (a time limit per query starts there). */
     static CheckResult run(Connection c, Map<String, String> queries, Runnable beforeEach) {
         if (queries.isEmpty()) {
-            return CheckResult.skipped("No consistency queries configured (config/consistency-checks.properties)");
+            return CheckResult.skipped("No consistency queries configured (CONSISTENCY_CHECKS_FILE)");
         }
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> q : queries.entrySet()) {

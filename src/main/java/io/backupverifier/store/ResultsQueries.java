@@ -113,13 +113,33 @@ public final class ResultsQueries {
                     List.of("bv_verification", "bv_check", "bv_restore", "bv_restore_check", "bv_restore_table")) {
                 s.executeQuery("SELECT count(*) FROM " + table + " WHERE 1 = 0").close();
             }
-            return Optional.empty();
+            return failedMigration(s);
         } catch (SQLException e) {
             return Optional.of(
                     ResultsStore.missingSchema(e)
                             ? "tables missing (" + e.getMessage().strip() + ")"
                             : e.getMessage().strip());
         }
+    }
+
+    /**
+     * A migration the history records as failed: Flyway then refuses the store, so no result is
+     * written until someone repairs it (the tables are there, which alone looks healthy).
+     */
+    private static Optional<String> failedMigration(Statement s) {
+        try (ResultSet rs = s.executeQuery("SELECT version, description FROM " + ResultsStore.HISTORY_TABLE
+                + " WHERE success = " + (isPostgres(s) ? "false" : "0") + " ORDER BY installed_rank")) {
+            return rs.next()
+                    ? Optional.of(ResultsStore.FAILED_MIGRATION + " to version " + rs.getString(1) + " ("
+                            + rs.getString(2) + ") failed")
+                    : Optional.empty();
+        } catch (SQLException e) {
+            return Optional.empty(); // no history yet: the first result creates it
+        }
+    }
+
+    private static boolean isPostgres(Statement s) throws SQLException {
+        return "PostgreSQL".equals(s.getConnection().getMetaData().getDatabaseProductName());
     }
 
     /** Results waiting in {@code spoolDir} because the store could not take them when they were made. */

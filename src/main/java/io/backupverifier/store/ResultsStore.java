@@ -47,6 +47,9 @@ public final class ResultsStore {
     /** Flyway's record of the migrations applied to the results store. */
     static final String HISTORY_TABLE = "bv_schema_history";
 
+    /** How {@link ResultsQueries#problem} begins when the history records a failed migration. */
+    public static final String FAILED_MIGRATION = "migration";
+
     private final DataSource dataSource;
     private final Clock clock;
     private final ResultsSpool spool;

@@ -15,6 +15,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -180,6 +181,31 @@ class CheckCommandTest {
                         "  results store: FAILED \\(jdbc:postgresql://127.0.0.1:" + closed
                                 + "/bv\\?password=\\*{8}: .*Connection.*refused.*\\); fix: check RESULTS_DB_URL \\(results.db-url\\)");
         assertThat(r.out()).doesNotContain("s3cret");
+    }
+
+    /**
+     * A migration recorded as failed stops every write to the store until someone repairs it:
+     * the results wait in the spool, and check must say why, not advise a verify that cannot
+     * write them either.
+     */
+    @Test
+    void aFailedMigrationIsNamedWithItsRepair() throws Exception {
+        freshBackup();
+        Path state = root.resolve("state");
+        Cli cli = cli().env("STATE_DIR", state.toString());
+        assertThat(cli.run("verify").exit()).isZero();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + state.resolve("results.db"));
+                Statement s = c.createStatement()) {
+            s.execute("UPDATE bv_schema_history SET success = 0 WHERE version = '6'");
+        }
+        cli.run("verify"); // its result waits in the spool: the store refuses to start
+        Cli.Result r = cli.run("check");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out())
+                .contains("  results store: FAILED (")
+                .contains("migration to version 6 (restore content) failed")
+                .contains("fix: remove what it half did, delete its row from bv_schema_history")
+                .doesNotContain("run any command that verifies");
     }
 
     @Test

@@ -139,6 +139,59 @@ class CheckDbTest {
         }
     }
 
+    /**
+     * A role that is not a superuser itself but is a member of one can become it inside a query
+     * ({@code set_config('role', ...)}), so it is as mighty as the superuser: its queries are not
+     * run either, and no replication slot is made.
+     */
+    @Test
+    void aMemberOfASuperuserRoleDoesNotRunTheConsistencyQueries() throws Exception {
+        String admin = db + "_admin";
+        String member = db + "_member";
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
+            s.execute("CREATE ROLE " + admin + " SUPERUSER NOLOGIN");
+            s.execute("CREATE ROLE " + member + " LOGIN IN ROLE " + admin);
+        }
+        try {
+            Path queries = root.resolve("slot.properties");
+            Files.writeString(
+                    queries,
+                    "slot = SELECT count(*) - 1 FROM (SELECT set_config('role', '" + admin + "', false)) r,"
+                            + " LATERAL pg_create_physical_replication_slot('bv_checkdb_slot', true)\n");
+            Cli.Result r = cli.env("DB_USER", member)
+                    .env("CONSISTENCY_CHECKS_FILE", queries.toString())
+                    .run("check-db", "--json");
+            assertThat(r.exit()).isEqualTo(1);
+            JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
+            assertThat(b.at("/checks/consistency/status").asText()).isEqualTo("ERROR");
+            assertThat(b.at("/checks/consistency/message").asText())
+                    .startsWith("Not run: DB_USER " + member + " can become " + admin + ", a superuser;");
+            assertThat(replicationSlots())
+                    .as("replication slots made by check-db")
+                    .isZero();
+        } finally {
+            try (Connection c = connect("postgres");
+                    Statement s = c.createStatement()) {
+                if (replicationSlots() > 0) {
+                    s.execute("SELECT pg_drop_replication_slot('bv_checkdb_slot')");
+                }
+                s.execute("DROP ROLE " + member);
+                s.execute("DROP ROLE " + admin);
+            }
+        }
+    }
+
+    private long replicationSlots() throws Exception {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(
+                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'bv_checkdb_slot'")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     private long count(String database, String table) throws Exception {
         try (Connection c = connect(database);
                 Statement s = c.createStatement();

@@ -10,6 +10,10 @@ import io.backupverifier.testing.Service;
 import io.backupverifier.testing.ServiceProcess;
 import io.backupverifier.testing.TestPostgres;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -137,9 +141,14 @@ class ResultsStoreOutageTest {
             s.execute("CREATE DATABASE " + role + " OWNER " + role);
         }
         String url = SERVER + role;
+        int httpPort;
+        try (ServerSocket free = new ServerSocket(0)) {
+            httpPort = free.getLocalPort();
+        }
         try (Service service = service()
                 .env("RESULTS_DB_URL", url)
                 .env("RESULTS_DB_USER", role)
+                .env("HTTP_PORT", Integer.toString(httpPort))
                 .start()) {
             Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
             await(
@@ -159,6 +168,13 @@ class ResultsStoreOutageTest {
             assertThat(health(service).getMessage())
                     .hasValueSatisfying(m -> assertThat(m).contains(role));
             assertThat(ServiceProcess.verdicts(url, "postgres", bad)).isEmpty();
+            // the status page and /api/backups say the store is away (503), not an empty 500
+            HttpResponse<String> api = get(httpPort, "/api/backups");
+            assertThat(api.statusCode()).isEqualTo(503);
+            assertThat(api.body()).contains("Results store unavailable").contains(role);
+            HttpResponse<String> page = get(httpPort, "/");
+            assertThat(page.statusCode()).isEqualTo(503);
+            assertThat(page.body()).contains("Results store unavailable").contains(role);
 
             admin("ALTER ROLE " + role + " LOGIN");
             await(
@@ -173,6 +189,15 @@ class ResultsStoreOutageTest {
             admin("DROP DATABASE IF EXISTS " + role + " WITH (FORCE)");
             admin("DROP ROLE IF EXISTS " + role);
         }
+    }
+
+    private static HttpResponse<String> get(int port, String path) throws Exception {
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                                .timeout(Duration.ofSeconds(20))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static void admin(String sql) throws SQLException {
