@@ -201,8 +201,8 @@ public final class LiveDatabaseCheck {
      */
     public void consistency(LiveDatabaseResult r) {
         try (Connection c = dataSource.getConnection()) {
-            Optional<String> privileged = privileged(c);
-            if (privileged.isPresent() && !consistency.isEmpty()) {
+            Optional<String> privileged = consistency.isEmpty() ? Optional.empty() : privileged(c);
+            if (privileged.isPresent()) {
                 r.record(
                         "consistency",
                         CheckResult.error(
