@@ -197,7 +197,7 @@ public final class BackupScanner {
         }
     }
 
-    private static String readAndHash(Path file, OutputStream out, ScanProgress.Scan handle) throws IOException {
+    private static String readAndHash(Path file, ChunkPipe.Writer out, ScanProgress.Scan handle) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -205,16 +205,27 @@ public final class BackupScanner {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
         // the real path RegularFiles checked, opened without following a link swapped in since
-        try (OutputStream o = out;
+        try (ChunkPipe.Writer o = out;
                 FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            byte[] buf = new byte[CHUNK];
-            ByteBuffer bb = ByteBuffer.wrap(buf);
-            int n;
-            while ((n = ch.read(bb.clear())) >= 0) {
+            byte[] own = null; // once the decoder has stopped reading: the rest is only hashed
+            while (true) {
+                // read into the pipe's next chunk in place: no copy of the file's bytes
+                byte[] buf = o.buffer();
+                int at = buf == null ? 0 : o.filled();
+                if (buf == null) {
+                    own = own == null ? new byte[CHUNK] : own;
+                    buf = own;
+                }
+                int n = ch.read(ByteBuffer.wrap(buf, at, buf.length - at));
+                if (n < 0) {
+                    break;
+                }
                 if (n > 0) {
-                    sha.update(buf, 0, n);
-                    o.write(buf, 0, n);
+                    sha.update(buf, at, n);
                     handle.add(n);
+                    if (buf != own) {
+                        o.advance(n);
+                    }
                 }
             }
         }

@@ -28,7 +28,10 @@ final class ChunkPipe {
     private volatile boolean readerGone;
 
     final Writer writer = new Writer();
-    final InputStream reader = new Reader();
+    final Reader reader = new Reader();
+
+    /** Bytes lent by {@link Reader#borrow()}: {@code data[offset, offset + length)}. */
+    record Slice(byte[] data, int offset, int length) {}
 
     ChunkPipe(int chunks, int chunkSize) {
         free = new ArrayBlockingQueue<>(chunks);
@@ -113,11 +116,44 @@ final class ChunkPipe {
         }
     }
 
-    /** The reading side: closing it early discards what the writer still sends. */
-    private final class Reader extends InputStream {
+    /**
+     * The reading side: closing it early discards what the writer still sends. Besides {@code read}, a
+     * consumer may take the rest of the current chunk in place ({@link #borrow()}), saving a copy of every byte.
+     */
+    final class Reader extends InputStream {
         private Chunk current;
         private int pos;
         private boolean ended;
+
+        /**
+         * The next bytes in the writer's own buffer, without a copy, or null at the end. They stay valid
+         * until the next {@code borrow}, {@code read} or {@code close} of this reader, which hands the
+         * buffer back to the writer.
+         */
+        Slice borrow() throws IOException {
+            if (!advanceToData()) {
+                return null;
+            }
+            Slice s = new Slice(current.data(), pos, current.length() - pos);
+            pos = current.length();
+            return s;
+        }
+
+        /** Moves to a chunk with bytes left in it; false at the end of the stream. */
+        private boolean advanceToData() throws IOException {
+            while (!ended && (current == null || pos == current.length())) {
+                if (current != null) {
+                    free.offer(current.data());
+                }
+                current = take();
+                pos = 0;
+                if (current == END) {
+                    ended = true;
+                    current = null;
+                }
+            }
+            return !ended;
+        }
 
         @Override
         public int read() throws IOException {
@@ -131,18 +167,7 @@ final class ChunkPipe {
             if (len == 0) {
                 return 0;
             }
-            while (!ended && (current == null || pos == current.length())) {
-                if (current != null) {
-                    free.offer(current.data());
-                }
-                current = take();
-                pos = 0;
-                if (current == END) {
-                    ended = true;
-                    current = null;
-                }
-            }
-            if (ended) {
+            if (!advanceToData()) {
                 return -1;
             }
             int n = Math.min(len, current.length() - pos);

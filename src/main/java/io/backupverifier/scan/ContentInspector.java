@@ -40,7 +40,7 @@ public final class ContentInspector {
             case TAR:
                 return tar(all);
             case PLAIN:
-                return plain(new String(head, StandardCharsets.UTF_8), all);
+                return plain(head, content);
             default:
                 break;
         }
@@ -77,15 +77,26 @@ public final class ContentInspector {
         return ContentKind.UNKNOWN;
     }
 
-    private ContentReport plain(String head, InputStream in) throws IOException {
-        Matcher m = PG_DUMP_VERSION.matcher(head);
+    /** A plain dump: {@code head} is its start, {@code in} the rest. */
+    private ContentReport plain(byte[] head, InputStream in) throws IOException {
+        Matcher m = PG_DUMP_VERSION.matcher(new String(head, StandardCharsets.UTF_8));
         String description = ContentKind.PLAIN.label() + (m.find() ? " (pg_dump " + m.group(1) + ")" : "");
         DumpTrailerScanner scanner = new DumpTrailerScanner();
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            scanner.accept(buf, 0, n);
-            total += n;
+        scanner.accept(head, 0, head.length);
+        long total = head.length;
+        if (in instanceof ChunkPipe.Reader pipe) {
+            // the scan's content pipe: read the inflated bytes where the decoder wrote them, without a copy
+            ChunkPipe.Slice s;
+            while ((s = pipe.borrow()) != null) {
+                scanner.accept(s.data(), s.offset(), s.length());
+                total += s.length();
+            }
+        } else {
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                scanner.accept(buf, 0, n);
+                total += n;
+            }
         }
         DumpTrailerScanner.Verdict verdict = scanner.finish();
         return new ContentReport(

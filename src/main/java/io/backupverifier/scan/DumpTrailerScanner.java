@@ -1,5 +1,8 @@
 package io.backupverifier.scan;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
@@ -20,6 +23,12 @@ public final class DumpTrailerScanner {
     static final String CLUSTER_TRAILER = "-- PostgreSQL database cluster dump complete";
     private static final int KEEP = 200; // bytes kept of a line's start: enough for every marker
     private static final byte[] COPY_END_SUFFIX = "FROM stdin;".getBytes(StandardCharsets.US_ASCII);
+    /** Eight bytes of a byte[] at a time, in a fixed byte order: byte {@code k} of the word is bits {@code 8k..8k+7}. */
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final long LOW7 = 0x7f7f7f7f7f7f7f7fL;
+    private static final long NEWLINES = 0x0a0a0a0a0a0a0a0aL;
+    private static final long BACKSLASHES = 0x5c5c5c5c5c5c5c5cL;
 
     private final SqlLexer lexer = new SqlLexer();
     private final byte[] head = new byte[KEEP]; // the first bytes of the current line
@@ -69,13 +78,7 @@ public final class DumpTrailerScanner {
                 }
             }
             if (lineLength >= 3) {
-                int nl = indexOfNewline(b, i, end);
-                if (nl < 0) {
-                    return end;
-                }
-                i = nl + 1;
-                lineLength = 0;
-                lines++;
+                i = skipDataLines(b, i, end);
                 continue;
             }
             // lineLength 0..2 and the line started with a backslash: match "\.\n" byte by byte
@@ -99,6 +102,49 @@ public final class DumpTrailerScanner {
             }
         }
         return end;
+    }
+
+    /**
+     * In the middle of a data line (the byte before {@code i} is not a line's end): skips, eight bytes at
+     * a time, every line up to the next one that starts with a backslash, the only kind that can be the
+     * end marker, and counts the newlines passed. Returns that line's start (with {@code lineLength} 0), or
+     * {@code end}, with {@code lineLength} 0 when {@code end} is a line start and 3 when it is inside a line.
+     */
+    private int skipDataLines(byte[] b, int i, int end) {
+        long carry = 0; // 0x80 when the last byte of the previous word was a newline: its byte 0 starts a line
+        for (; i <= end - Long.BYTES; i += Long.BYTES) {
+            long w = (long) WORDS.get(b, i);
+            long nl = zeroBytes(w ^ NEWLINES);
+            if ((nl | carry) == 0) {
+                continue; // eight bytes inside one line
+            }
+            long lineStarts = nl << 8 | carry; // the byte after each newline
+            long hit = zeroBytes(w ^ BACKSLASHES) & lineStarts;
+            if (hit != 0) {
+                int k = Long.numberOfTrailingZeros(hit) >>> 3; // a line starting with a backslash at i + k
+                lines += Long.bitCount(nl & ((1L << (k << 3)) - 1));
+                lineLength = 0;
+                return i + k;
+            }
+            lines += Long.bitCount(nl);
+            carry = (nl >>> 63) << 7;
+        }
+        if (carry != 0) {
+            lineLength = 0; // the last word ended a line: i is a line start
+            return i;
+        }
+        int nl = indexOfNewline(b, i, end);
+        if (nl < 0) {
+            return end;
+        }
+        lines++;
+        lineLength = 0;
+        return nl + 1;
+    }
+
+    /** 0x80 in each byte of {@code w} that is zero, 0 in every other byte (exact: no borrow between bytes). */
+    private static long zeroBytes(long w) {
+        return ~((w & LOW7) + LOW7 | w | LOW7);
     }
 
     private static int indexOfNewline(byte[] b, int from, int end) {

@@ -88,4 +88,96 @@ class DumpTrailerScannerTest {
                         .complete())
                 .isTrue();
     }
+
+    /**
+     * COPY data lines as pg_dump writes them, including the ones the fast skip must stop at or look
+     * twice at: lines starting with a backslash ({@code \N}, {@code \\.}), {@code \.} inside a line, a
+     * line ending in an escaped backslash before the terminator, empty lines, long lines.
+     */
+    private static String copyLine(Random r) {
+        return switch (r.nextInt(12)) {
+            case 0 -> "";
+            case 1 -> "\\N\t" + r.nextInt(1000);
+            case 2 -> "\\\\.";
+            case 3 -> "\\.x";
+            case 4 -> "\\.\r";
+            case 5 -> "x\\.";
+            case 6 -> "\\";
+            case 7 -> "a\\\\";
+            case 8 -> "q".repeat(r.nextInt(300));
+            case 9 -> "-- PostgreSQL database dump complete";
+            default -> r.nextInt(100000) + "\t" + "v\\tw\\\\".repeat(r.nextInt(4)) + "z".repeat(r.nextInt(20));
+        };
+    }
+
+    /** A dump of {@code tables} COPY blocks of random data lines, complete with its trailer. */
+    private static String generatedDump(Random r, int pad, int tables, int rows) {
+        StringBuilder b = new StringBuilder("--\n-- PostgreSQL database dump\n--\n-- " + "p".repeat(pad) + "\n\n");
+        for (int t = 0; t < tables; t++) {
+            b.append("COPY public.t").append(t).append(" (id, body) FROM stdin;\n");
+            for (int i = 0; i < rows; i++) {
+                b.append(copyLine(r)).append('\n');
+            }
+            b.append("\\.\n\n\n");
+        }
+        return b.append("--\n-- PostgreSQL database dump complete\n--\n\n").toString();
+    }
+
+    private static long newlines(String s) {
+        return s.chars().filter(c -> c == '\n').count();
+    }
+
+    @Test
+    void copyDataSkippedEightBytesAtATimeCountsEveryLineAndStopsOnlyAtTheTerminator() {
+        // every alignment of the data against the 8-byte words, cut into chunks at random places
+        Random r = new Random(14);
+        for (int pad = 0; pad < 16; pad++) {
+            String dump = generatedDump(r, pad, 3, 400);
+            for (Random chunking : new Random[] {null, new Random(pad)}) {
+                DumpTrailerScanner.Verdict v = scan(dump, chunking);
+                assertThat(v.complete()).as("pad %d: %s", pad, v.message()).isTrue();
+                assertThat(v.copyBlocks()).isEqualTo(3);
+                assertThat(v.lines()).isEqualTo(newlines(dump));
+            }
+        }
+    }
+
+    @Test
+    void aTerminatorAtAnyWordPositionEndsTheBlockAndNoLookalikeDoes() {
+        // the terminator line after data lines of every length 0..40: its backslash lands on every byte of a word,
+        // including the first byte of a word whose previous word ended with the newline
+        for (int len = 0; len <= 40; len++) {
+            for (String lookalike : new String[] {"\\\\.", "\\.x", "\\.\r", "x\\.", "\\N", "\\"}) {
+                String head = "COPY public.t (a) FROM stdin;\n" + "d".repeat(len) + "\n" + lookalike + "\n";
+                String done = head + "\\.\n--\n-- PostgreSQL database dump complete\n--\n";
+                for (Random chunking : new Random[] {null, new Random(len)}) {
+                    assertThat(scan(head + "d".repeat(len) + "\n", chunking).message())
+                            .as("len %d after %s", len, lookalike)
+                            .contains("ends inside the data of table public.t");
+                    DumpTrailerScanner.Verdict v = scan(done, chunking);
+                    assertThat(v.complete())
+                            .as("len %d after %s", len, lookalike)
+                            .isTrue();
+                    assertThat(v.lines()).isEqualTo(newlines(done));
+                }
+            }
+        }
+    }
+
+    @Test
+    void aDumpCutAnywhereInsideItsLastCopyBlockIsIncomplete() {
+        String dump = generatedDump(new Random(7), 3, 2, 300);
+        int last = dump.lastIndexOf("COPY public.t1");
+        int end = dump.lastIndexOf("\\.\n");
+        for (int cut = dump.indexOf('\n', last) + 1; cut <= end + 2; cut++) {
+            DumpTrailerScanner.Verdict v = scan(dump.substring(0, cut), null);
+            assertThat(v.complete()).as("cut at %d", cut).isFalse();
+            assertThat(v.message()).as("cut at %d", cut).contains("ends inside the data of table public.t1");
+        }
+        // cut after the terminator: the block ended, the trailer is missing
+        assertThat(scan(dump.substring(0, end + 3), null).message()).contains("no '" + DumpTrailerScanner.TRAILER);
+        assertThat(scan(dump.replace(DumpTrailerScanner.TRAILER, "-- the end"), null)
+                        .message())
+                .contains("no '" + DumpTrailerScanner.TRAILER);
+    }
 }
