@@ -35,7 +35,6 @@ public final class RouteFiles {
 
     private static final Pattern FROM_DIRECT = Pattern.compile("(?m)^\\s*from:\\s*\\n\\s*uri:\\s*\"?direct:([\\w-]+)");
     private static final Pattern DIRECT = Pattern.compile("direct:([\\w-]+)");
-    private static final Pattern COMMENT = Pattern.compile("(?m)^\\s*#.*$"); // whole-line comments only
     private static final Pattern ROUTE_CONFIGURATION = Pattern.compile("(?m)^\\s*-\\s*routeConfiguration:");
 
     /** One route file: the direct endpoints its routes consume, and those it sends to. */
@@ -50,8 +49,7 @@ public final class RouteFiles {
                 if (excluded.stream().anyMatch(name::startsWith)) {
                     continue;
                 }
-                String text = COMMENT.matcher(Files.readString(f, StandardCharsets.UTF_8))
-                        .replaceAll("");
+                String text = withoutComments(Files.readString(f, StandardCharsets.UTF_8));
                 Set<String> defines = names(FROM_DIRECT.matcher(text));
                 Set<String> calls = names(DIRECT.matcher(text));
                 calls.removeAll(defines);
@@ -86,10 +84,12 @@ public final class RouteFiles {
                 definedBy.put(d, f);
             }
         }
-        Set<RouteFile> chosen = new LinkedHashSet<>();
+        // by path: a record's own hashCode is bootstrapped on first use, which costs a command's start-up more than
+        // this whole selection
+        Set<Path> chosen = new LinkedHashSet<>();
         for (RouteFile f : byName.values()) {
             if (f.configuration()) {
-                chosen.add(f);
+                chosen.add(f.file());
             }
         }
         Deque<String> todo = new ArrayDeque<>(entries);
@@ -103,12 +103,30 @@ public final class RouteFiles {
             if (f == null) {
                 return Optional.empty(); // not the routes we know: load them all
             }
-            if (chosen.add(f)) {
+            if (chosen.add(f.file())) {
                 todo.addAll(f.calls());
                 todo.addAll(f.defines()); // a file's other routes come with it
             }
         }
-        return Optional.of(chosen.stream().map(RouteFile::file).toList());
+        return Optional.of(List.copyOf(chosen));
+    }
+
+    /** The text with its whole-line comments emptied (a line break stays), read line by line rather than by a regex. */
+    private static String withoutComments(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int start = 0;
+        while (start < text.length()) {
+            int end = text.indexOf('\n', start);
+            end = end < 0 ? text.length() : end + 1;
+            String line = text.substring(start, end);
+            if (!line.strip().startsWith("#")) {
+                out.append(line);
+            } else if (line.endsWith("\n")) {
+                out.append('\n');
+            }
+            start = end;
+        }
+        return out.toString();
     }
 
     private static Set<String> names(Matcher m) {

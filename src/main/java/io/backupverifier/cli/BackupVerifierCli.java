@@ -60,6 +60,7 @@ public final class BackupVerifierCli implements Callable<Integer> {
                 System.getenv()
                         .getOrDefault("LOG_LEVEL", service ? "info" : "warn")
                         .toLowerCase());
+        SqliteLibrary.use(System.getProperty(SqliteLibrary.PROPERTY));
         System.exit(execute(CliContext.system(), args));
     }
 

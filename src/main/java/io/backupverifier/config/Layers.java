@@ -141,6 +141,11 @@ final class Layers {
     }
 
     private static Map<String, String> readDotenv(Path workDir) throws ConfigException {
+        if (!Files.exists(workDir.resolve(".env"))) {
+            // the usual case, decided here: dotenv-java would look for the file on the class path too (never there)
+            // and compile its patterns first, a few per cent of a one-shot command's start-up
+            return new LinkedHashMap<>();
+        }
         try {
             Map<String, String> m = new LinkedHashMap<>();
             Dotenv.configure()

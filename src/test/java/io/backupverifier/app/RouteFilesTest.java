@@ -58,4 +58,22 @@ class RouteFilesTest {
         assertThat(RouteFiles.select(dir, SERVICE_ONLY, List.of("nowhere"), List.of()))
                 .isEmpty();
     }
+
+    @Test
+    void aCallInACommentIsNoCallAndACommentInsideARouteHidesNothing(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), """
+                # direct:b is where this once went
+                - route:
+                    from:
+                      # the entry
+                      uri: direct:a
+                      steps:
+                        #  - to: direct:b
+                        - to: direct:c # then c
+                """);
+        Files.writeString(dir.resolve("b.yaml"), "- route:\n    from:\n      uri: direct:b\n");
+        Files.writeString(dir.resolve("c.yaml"), "#c\n- route:\n    from:\n      uri: \"direct:c\"\n#");
+        assertThat(names(RouteFiles.select(dir, SERVICE_ONLY, List.of("a"), List.of())))
+                .containsExactly("a.yaml", "c.yaml");
+    }
 }

@@ -1,0 +1,89 @@
+package io.backupverifier.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.util.LibraryLoaderUtil;
+
+/** SQLite's native library from the launcher's file: written once from the jar, then only pointed at. */
+class SqliteLibraryTest {
+
+    @TempDir
+    Path dir;
+
+    private static final List<String> KEYS = List.of("org.sqlite.lib.path", "org.sqlite.lib.name");
+    private final Map<String, String> saved = new HashMap<>();
+
+    @BeforeEach
+    void save() {
+        for (String k : KEYS) {
+            saved.put(k, System.getProperty(k));
+            System.clearProperty(k);
+        }
+    }
+
+    @AfterEach
+    void restore() {
+        for (String k : KEYS) {
+            if (saved.get(k) == null) {
+                System.clearProperty(k);
+            } else {
+                System.setProperty(k, saved.get(k));
+            }
+        }
+    }
+
+    private static byte[] jarLibrary() throws Exception {
+        String resource = LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
+        try (InputStream in = SqliteLibrary.class.getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return in.readAllBytes();
+        }
+    }
+
+    @Test
+    void theFirstRunWritesTheJarsLibraryAndLaterRunsLoadItAsItIs() throws Exception {
+        Path lib = dir.resolve("bv.sqlite.so");
+
+        SqliteLibrary.use(lib.toString());
+        assertThat(Files.readAllBytes(lib)).isEqualTo(jarLibrary());
+        assertThat(System.getProperty("org.sqlite.lib.path")).isEqualTo(dir.toString());
+        assertThat(System.getProperty("org.sqlite.lib.name")).isEqualTo("bv.sqlite.so");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(lib); // no temporary file left behind
+        }
+
+        FileTime written = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(lib, written);
+        System.clearProperty("org.sqlite.lib.path");
+        SqliteLibrary.use(lib.toString());
+        assertThat(Files.getLastModifiedTime(lib)).isEqualTo(written);
+        assertThat(System.getProperty("org.sqlite.lib.path")).isEqualTo(dir.toString());
+    }
+
+    @Test
+    void aLibraryPathGivenByTheOperatorWins() {
+        System.setProperty("org.sqlite.lib.path", "/opt/sqlite");
+        SqliteLibrary.use(dir.resolve("bv.sqlite.so").toString());
+        assertThat(System.getProperty("org.sqlite.lib.path")).isEqualTo("/opt/sqlite");
+        assertThat(dir.resolve("bv.sqlite.so")).doesNotExist();
+    }
+
+    @Test
+    void withoutTheLaunchersFileOrWhereItCannotBeWrittenSqliteJdbcDoesAsAlways() {
+        SqliteLibrary.use(null);
+        SqliteLibrary.use(dir.resolve("no-such-dir/bv.sqlite.so").toString());
+        assertThat(System.getProperty("org.sqlite.lib.path")).isNull();
+        assertThat(System.getProperty("org.sqlite.lib.name")).isNull();
+    }
+}
