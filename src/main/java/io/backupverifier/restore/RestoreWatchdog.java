@@ -48,10 +48,12 @@ final class RestoreWatchdog implements AutoCloseable {
         return t;
     });
     private final AtomicReference<String> cancelled = new AtomicReference<>();
-    /** Statements cancelled (pid and start), and when: one that catches its cancel is terminated after {@link #CANCEL_GRACE_NANOS}. */
+    /** Statements cancelled (pid and start), and when: one that catches its cancel is terminated after {@link #cancelGraceNanos}. */
     private final Map<String, Long> cancelledAt = new HashMap<>();
 
-    private static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** 3 s; a package-private setting only so that tests of the terminate path need not wait it out. */
+    static volatile long cancelGraceNanos = TimeUnit.SECONDS.toNanos(3);
+
     private volatile boolean expired;
     private boolean warned;
     private static final Logger LOG = LoggerFactory.getLogger(RestoreWatchdog.class);
@@ -90,7 +92,7 @@ final class RestoreWatchdog implements AutoCloseable {
                         // a cancel is an error PL/pgSQL can catch (EXCEPTION WHEN query_canceled): still
                         // running a moment after it, the statement's backend is terminated
                         Long first = cancelledAt.putIfAbsent(rs.getInt(1) + "@" + rs.getString(3), System.nanoTime());
-                        String stop = first != null && System.nanoTime() - first >= CANCEL_GRACE_NANOS
+                        String stop = first != null && System.nanoTime() - first >= cancelGraceNanos
                                 ? "pg_terminate_backend"
                                 : "pg_cancel_backend";
                         try (PreparedStatement cancel = c.prepareStatement("SELECT pg_catalog." + stop + "(?)")) {

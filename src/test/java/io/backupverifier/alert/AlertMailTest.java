@@ -81,6 +81,17 @@ class AlertMailTest {
         }
     }
 
+    /**
+     * Dates backups a minute back, as ones finished a while ago: the watcher takes them at its next poll instead of
+     * waiting for them to be stable and settled (WatcherRouteTest's subject, not this one's).
+     */
+    private static void aged(Path... backups) throws IOException {
+        FileTime minuteAgo = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        for (Path b : backups) {
+            Files.setLastModifiedTime(b, minuteAgo);
+        }
+    }
+
     private Path broken(String name, long mtime) throws IOException {
         Path p = Fixtures.backup(backups, "shop.sql.gz", name);
         Fixtures.truncate(p, 3000);
@@ -206,6 +217,7 @@ class AlertMailTest {
                 .start()) {
             Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
             Fixtures.truncate(bad, 3000);
+            aged(bad);
             await(
                     "the undelivered alert in the outbox",
                     Duration.ofSeconds(30),
@@ -420,6 +432,7 @@ class AlertMailTest {
                 .start()) {
             Path bad = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
             Fixtures.truncate(bad, 3000);
+            aged(bad);
             await(
                     "a verification whose alert could not be kept",
                     Duration.ofSeconds(20),

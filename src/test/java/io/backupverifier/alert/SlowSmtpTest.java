@@ -14,7 +14,9 @@ import jakarta.mail.Transport;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -36,6 +38,14 @@ class SlowSmtpTest {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * Dates a backup a minute back, as one finished a while ago: the watcher takes it at its next poll instead of
+     * waiting for it to be stable and settled (WatcherRouteTest's subject, not this one's).
+     */
+    private static void aged(Path backup) throws IOException {
+        Files.setLastModifiedTime(backup, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
     }
 
     private static List<String> kept(Path outbox) {
@@ -61,12 +71,14 @@ class SlowSmtpTest {
                 .start()) {
             Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
             Fixtures.truncate(first, 3000);
+            aged(first);
             await("the first backup verified", Duration.ofSeconds(20), () -> service.verifications(first) == 1);
             await("the sender stuck on the slow server", Duration.ofSeconds(10), () -> slow.connections() >= 1);
 
             // while the sender is held by the slow server, the next backup is verified as fast as ever
             Path second = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
             Fixtures.truncate(second, 3000);
+            aged(second);
             long start = System.nanoTime();
             await(
                     "the second backup verified while SMTP is slow",

@@ -14,7 +14,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * An {@link Error} anywhere in service mode ends the process with exit code 1 (systemd's
  * Restart=on-failure brings it back) instead of leaving a live process whose watcher is dead.
- * The service runs from an installation that has one more route, which raises the error.
+ * The service runs from an installation that has one more route, which raises the error (a timer: Camel
+ * fires it once the context has started, so no wait of its own is needed for the error to come while the
+ * service runs).
  */
 class FatalErrorServiceTest {
 
@@ -31,7 +33,7 @@ class FatalErrorServiceTest {
                 - route:
                     id: boom
                     from:
-                      uri: "timer:boom?repeatCount=1&delay=2000"
+                      uri: "timer:boom?repeatCount=1&delay=100"
                       steps:
                         - bean:
                             beanType: io.backupverifier.testing.ThrowsError

@@ -8,6 +8,7 @@ import io.backupverifier.testing.Service;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +45,8 @@ class HostileWatchTest {
                     Duration.ofSeconds(30),
                     () -> service.verifications(fifo) == 1 && service.verifications(urandom) == 1);
             Path good = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            // dated a minute back, as a backup finished a while ago: taken at the next poll, not after it settled
+            Files.setLastModifiedTime(good, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
             await(
                     "a backup dropped afterwards verified",
                     Duration.ofSeconds(30),

@@ -11,6 +11,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -52,6 +53,9 @@ class LargeBackupServiceTest {
                 .jvm("-Xmx256m", "-XX:+ExitOnOutOfMemoryError")
                 .start()) {
             Path big = corruptBackup(service.backups.resolve("backup_20251227_120000.gz"), SIZE);
+            // dated a minute back, as backups finished a while ago: each is taken at the next poll, not once it has
+            // been stable and settled (WatcherRouteTest's subject, not this one's)
+            Files.setLastModifiedTime(big, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
             await(
                     "the large backup verified",
                     Duration.ofSeconds(120),
@@ -59,6 +63,7 @@ class LargeBackupServiceTest {
 
             Path small = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251228_120000.gz");
             Fixtures.flipByte(small, 600);
+            Files.setLastModifiedTime(small, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
             await(
                     "the small backup dropped after it verified",
                     Duration.ofSeconds(60),

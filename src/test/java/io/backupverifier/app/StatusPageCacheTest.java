@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.sidecar.MetadataReader;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.Service;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +16,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -66,9 +68,14 @@ class StatusPageCacheTest {
         return new Service(root).env("HTTP_PORT", Integer.toString(port)).env("RESTORE_ON_SUSPECT", "false");
     }
 
-    private static Path backup(Path dir, String name, String createdAt) {
+    /**
+     * A backup with its sidecar, dated a minute back as one finished a while ago: the watcher takes it at its next
+     * poll instead of waiting for it to be stable and settled (WatcherRouteTest's subject, not this one's).
+     */
+    private static Path backup(Path dir, String name, String createdAt) throws IOException {
         Path p = Fixtures.backup(dir, "shop.sql.gz", name);
         Fixtures.sidecar(p, createdAt, null);
+        Files.setLastModifiedTime(p, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         return p;
     }
 

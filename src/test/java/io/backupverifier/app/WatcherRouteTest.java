@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.Service;
+import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,7 @@ class WatcherRouteTest {
             Path broken =
                     Fixtures.backup(service.backups.resolve("weekly"), "shop.sql.gz", "backup_20251221_030000.gz");
             Fixtures.flipByte(broken, 600);
+            aged(backup, broken);
             Map<String, String> before = snapshot(service.backups);
 
             await(
@@ -107,7 +109,7 @@ class WatcherRouteTest {
     void restartDoesNotVerifyAgainUnlessTheBackupChanged() throws Exception {
         Path backup;
         try (Service service = new Service(root).start()) {
-            backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
+            backup = aged(Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz"));
             await("first verification", Duration.ofSeconds(20), () -> service.verifications(backup) == 1);
         }
         try (Service service = new Service(root).start()) {
@@ -119,7 +121,7 @@ class WatcherRouteTest {
             // replaced by a new file of the same name: verified again (its time another than the first file's, and
             // in the past, so that the watcher need not wait for it to settle)
             Fixtures.write(backup, Fixtures.bytes("shop.sqlite.gz"));
-            Files.setLastModifiedTime(backup, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+            aged(backup);
             await(
                     "verification of the replaced backup",
                     Duration.ofSeconds(20),
@@ -142,6 +144,7 @@ class WatcherRouteTest {
                     service.backups.resolve("verification_logs/old.log.gz"), Fixtures.bytes("shop.sql.gz"));
             Path notABackup = Fixtures.write(
                     service.backups.resolve("junk.gz"), "not gzip at all, but named like a backup".getBytes());
+            aged(backup, hidden, temp, own, notABackup);
             await(
                     "backups verified",
                     Duration.ofSeconds(20),
@@ -153,6 +156,19 @@ class WatcherRouteTest {
             assertThat(service.verifications(own)).isZero();
             assertThat(lastStatus(service, notABackup)).isEqualTo("FAILED");
         }
+    }
+
+    /**
+     * Dates files a minute back, as a backup finished a while ago: the watcher takes them at its next poll instead
+     * of waiting for them to be stable and settled (three stable times), which the tests of files still being
+     * written here prove. Returns the first.
+     */
+    private static Path aged(Path... files) throws IOException {
+        FileTime minuteAgo = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        for (Path f : files) {
+            Files.setLastModifiedTime(f, minuteAgo);
+        }
+        return files[0];
     }
 
     private static String lastStatus(Service service, Path backup) throws Exception {

@@ -11,6 +11,7 @@ import io.backupverifier.config.ConfigException;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
 import io.backupverifier.testing.Service;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -19,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -46,6 +48,17 @@ class OperationsTest {
     private static int freePort() throws Exception {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
+        }
+    }
+
+    /**
+     * Dates backups a minute back, as ones finished a while ago: the watcher takes them at its next poll instead of
+     * waiting for them to be stable and settled (WatcherRouteTest's subject, not this one's).
+     */
+    private static void aged(Path... backups) throws IOException {
+        FileTime minuteAgo = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        for (Path b : backups) {
+            Files.setLastModifiedTime(b, minuteAgo);
         }
     }
 
@@ -175,6 +188,7 @@ class OperationsTest {
             Path good = Fixtures.backup(service.backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz");
             Path bad = Fixtures.backup(service.backups.resolve("daily"), "shop.sql.gz", "backup_20251226_120000.gz");
             Fixtures.truncate(bad, 3000);
+            aged(good, bad);
             await(
                     "both verified",
                     Duration.ofSeconds(20),
