@@ -9,6 +9,9 @@
 #                                           bench/make-dump.sh bench/work 0.5 makes a moderate one)
 #   BASELINE=/path/to/other/checkout bench/restore-throughput.sh   also times that checkout's
 #                                           restore-test (its jar built), in the same runs: before/after
+#   MODES="external" KINDS="plain" bench/restore-throughput.sh   only those restore-tests (default
+#                                           MODES="external embedded" KINDS="plain custom"): a shorter
+#                                           before/after of one path on a busy machine
 #
 # Targets (issue 14): whole restore-test of the plain dump, every check included, <= 0.8x
 # gunzip | psql (restore phase <= 0.6x); whole restore-test of the custom archive <= 1.0x
@@ -16,6 +19,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-3}
+modes=${MODES:-external embedded} kinds=${KINDS:-plain custom}
 export PGHOST="${PGHOST:-127.0.0.1}" PGPORT="${PGPORT:-5432}" PGUSER="${PGUSER:-postgres}"
 work=bench/work
 [ -f "$work/bench.sql.gz" ] || bench/make-dump.sh "$work"
@@ -55,9 +59,9 @@ table() { # the medians of the runs so far
   row "\`gunzip -c | psql\` (restore only, no checks)" "$psql_s"
   row "\`pg_restore -j2\` (custom archive, restore only)" "$j2_s"
   row "\`pg_restore -j2\` + \`ANALYZE\`" "$j2a_s"
-  for mode in external embedded; do
+  for mode in $modes; do
     label=$([ "$mode" = external ] && echo "PostgreSQL at $PGHOST:$PGPORT" || echo "embedded")
-    for kind in plain custom; do
+    for kind in $kinds; do
       for p in "" base-; do
         [ -z "$p" ] || [ -n "${BASELINE:-}" ] || continue
         b=$([ -z "$p" ] || echo " (baseline)")
@@ -73,8 +77,8 @@ for run in $(seq "$runs"); do
   fresh; j2=$(secs pg_restore --no-owner --no-acl -j 2 -d "$target" "$work/bench.dump")
   add j2 "$j2"; add j2a "$(echo "$j2 + $(secs psql -X -q -d "$target" -c ANALYZE)" | bc -l)"
   psql -X -q -d postgres -c "DROP DATABASE IF EXISTS $target"
-  for mode in external embedded; do
-    for kind in plain custom; do
+  for mode in $modes; do
+    for kind in $kinds; do
       f=$work/bench.sql.gz; [ "$kind" = custom ] && f=$work/bench.dump
       read -r r c w <<<"$(phases "$mode" "$f")"
       add "$mode-$kind-r" "$r"; add "$mode-$kind-c" "$c"; add "$mode-$kind-w" "$w"

@@ -508,6 +508,49 @@ final class DumpStatement {
                 || startsWith("CREATE", "OR", "REPLACE", "CONSTRAINT", "TRIGGER");
     }
 
+    /**
+     * A foreign key as pg_dump writes it, in two statements that make the same constraint: added
+     * {@code NOT VALID} (catalog only: a moment's lock on both tables), then validated (the scan
+     * of every row, which locks only the referencing table against writes and the referenced one
+     * with ROW SHARE, so that foreign keys to one table are validated side by side).
+     *
+     * @param notValid the statement with {@code NOT VALID} appended
+     * @param validate {@code ALTER TABLE [ONLY] t VALIDATE CONSTRAINT c}
+     * @param table    the referencing table, as {@link #tables()} names it
+     */
+    record ValidatedLater(String notValid, String validate, String table) {}
+
+    /**
+     * This foreign key split as {@link ValidatedLater}; empty for anything else: another kind, a
+     * key the dump itself leaves {@code NOT VALID} (it must stay so), more than one subcommand.
+     */
+    Optional<ValidatedLater> validatedLater() {
+        int add = kind == Kind.FOREIGN_KEY ? addConstraintAt() : -1;
+        int end = tokens.size() - (tokens.get(tokens.size() - 1).isSymbol(";") ? 1 : 0);
+        if (add < 0 || end < add + 4) {
+            return Optional.empty();
+        }
+        Token name = tokens.get(add + 2);
+        if (!(name.type() == Type.WORD || name.type() == Type.QUOTED)
+                || !tokens.get(add + 3).is("FOREIGN")) {
+            return Optional.empty();
+        }
+        for (int i = add; i < end; i++) {
+            Token t = tokens.get(i);
+            if (t.depth() == 0 && t.isSymbol(",")
+                    || t.is("VALID") && i > 0 && tokens.get(i - 1).is("NOT")
+                    || t.isSymbol(";")) {
+                return Optional.empty();
+            }
+        }
+        int table = tokens.get(2).is("ONLY") ? 3 : 2;
+        return Optional.of(new ValidatedLater(
+                sql.substring(0, tokens.get(end - 1).end()) + " NOT VALID;",
+                sql.substring(0, tokens.get(add).start()) + "VALIDATE CONSTRAINT "
+                        + sql.substring(name.start(), name.end()) + ";",
+                nameAt(table)));
+    }
+
     /** The tables a COPY, index, key or foreign key statement works on (to keep two jobs off one table). */
     Set<String> tables() {
         Set<String> out = new LinkedHashSet<>();

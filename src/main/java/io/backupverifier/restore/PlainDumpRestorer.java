@@ -25,7 +25,8 @@ import java.sql.SQLException;
  *   <li>Parallel, in pg_dump's dependency order: the schema runs on one connection; each
  *       table's COPY data is spooled to a temporary file as the dump streams by and loaded on
  *       a pool of connections; primary keys, unique constraints and indexes are then built in
- *       parallel, then foreign keys ({@link LoadScheduler}). Each job runs with the session
+ *       parallel, then foreign keys ({@link LoadScheduler}: each added NOT VALID, then validated
+ *       locking only its referencing table, so the keys to one table validate side by side). Each job runs with the session
  *       settings of its place in the dump. Any other statement waits for everything before it.</li>
  * </ul>
  */

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -274,9 +275,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
             }
             case FOREIGN_KEY -> {
                 analyzeLoaded(); // pg_dump writes every index and key before the first foreign key
-                SessionSettings at = settings;
-                scheduler.submit(new LoadScheduler.Job(
-                        LoadScheduler.Kind.FOREIGN_KEY, st.tables(), () -> execute(worker(at), st, line)));
+                foreignKey(st, line, settings);
             }
             case SETVAL -> execute(main(), st, line); // touches only its sequence: no need to wait
             case PRIVILEGE, OTHER -> {
@@ -293,6 +292,39 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 }
                 execute(main(), st, line);
             }
+        }
+    }
+
+    /**
+     * A foreign key: added {@code NOT VALID} in a job that locks both its tables (a moment), then
+     * validated in a job that locks only the referencing table, as PostgreSQL does (the referenced
+     * one only ROW SHARE): the foreign keys to one table (all orders of a customer, all items of an
+     * order) are validated side by side instead of one after the other. The same constraint, validated
+     * by PostgreSQL with the same query and error. When the split statement fails, the dump's own
+     * statement runs as written, and its outcome is the restore's.
+     */
+    private void foreignKey(DumpStatement st, long line, SessionSettings at) {
+        Optional<DumpStatement.ValidatedLater> split = st.validatedLater();
+        scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.FOREIGN_KEY, st.tables(), () -> {
+            Connection c = worker(at);
+            if (split.isPresent() && addedNotValid(c, split.get().notValid())) {
+                scheduler.submit(new LoadScheduler.Job(
+                        LoadScheduler.Kind.FOREIGN_KEY,
+                        Set.of(split.get().table()),
+                        () -> execute(worker(at), st, split.get().validate(), line)));
+            } else {
+                execute(c, st, line);
+            }
+        }));
+    }
+
+    /** Runs a foreign key's NOT VALID variant; false when it failed (nothing was made: the dump's statement runs as written). */
+    private static boolean addedNotValid(Connection c, String sql) {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+            return true;
+        } catch (SQLException e) {
+            return false;
         }
     }
 
@@ -557,8 +589,14 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
      * job's statement chosen as a deadlock victim was undone: the scheduler runs it again alone.
      */
     private boolean execute(Connection c, DumpStatement st, long line) throws Failed, LoadScheduler.Deadlocked {
+        return execute(c, st, st.sql(), line);
+    }
+
+    /** {@link #execute(Connection, DumpStatement, long)} of {@code sql}, which stands for the dump's {@code st}. */
+    private boolean execute(Connection c, DumpStatement st, String sql, long line)
+            throws Failed, LoadScheduler.Deadlocked {
         try (Statement s = c.createStatement()) {
-            s.execute(st.sql());
+            s.execute(sql);
             statements.incrementAndGet();
             return true;
         } catch (SQLException e) {

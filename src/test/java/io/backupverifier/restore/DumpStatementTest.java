@@ -57,6 +57,39 @@ class DumpStatementTest {
     }
 
     @Test
+    void aForeignKeySplitsIntoNotValidAndValidateOfTheSameConstraint() {
+        DumpStatement fk =
+                DumpStatement.of("ALTER TABLE ONLY \"public\".\"Order\"\n    ADD CONSTRAINT \"Fk\" FOREIGN KEY (c)"
+                        + " REFERENCES public.customers(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;");
+        DumpStatement.ValidatedLater split = fk.validatedLater().orElseThrow();
+        assertThat(split.notValid())
+                .isEqualTo(
+                        "ALTER TABLE ONLY \"public\".\"Order\"\n    ADD CONSTRAINT \"Fk\" FOREIGN KEY (c)"
+                                + " REFERENCES public.customers(id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED NOT VALID;");
+        assertThat(split.validate())
+                .isEqualTo("ALTER TABLE ONLY \"public\".\"Order\"\n    VALIDATE CONSTRAINT \"Fk\";");
+        assertThat(split.table()).isEqualTo("public.Order");
+        assertThat(DumpStatement.of("ALTER TABLE public.p ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES public.r(id)")
+                        .validatedLater()
+                        .orElseThrow()
+                        .notValid())
+                .isEqualTo("ALTER TABLE public.p ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES public.r(id) NOT VALID;");
+        // what the dump leaves NOT VALID stays so; two subcommands, or anything but a foreign key, are run as written
+        assertThat(DumpStatement.of("ALTER TABLE ONLY public.o ADD CONSTRAINT f FOREIGN KEY (c) REFERENCES public.c(id)"
+                                + " NOT VALID;")
+                        .validatedLater())
+                .isEmpty();
+        assertThat(DumpStatement.of(
+                                "ALTER TABLE ONLY public.o ADD CONSTRAINT f FOREIGN KEY (c) REFERENCES public.c(id),"
+                                        + " ADD CONSTRAINT g FOREIGN KEY (d) REFERENCES public.d(id);")
+                        .validatedLater())
+                .isEmpty();
+        assertThat(DumpStatement.of("ALTER TABLE ONLY public.t ADD CONSTRAINT t_pkey PRIMARY KEY (id);")
+                        .validatedLater())
+                .isEmpty();
+    }
+
+    @Test
     void settingsPrivilegesAndDatabaseStatements() {
         DumpStatement set = DumpStatement.of("SET default_tablespace = '';");
         assertThat(set.kind()).isEqualTo(Kind.SESSION_SETTING);
