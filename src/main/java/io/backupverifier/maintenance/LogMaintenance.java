@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
@@ -28,7 +29,9 @@ import java.util.zip.GZIPOutputStream;
  * only regular files: a symbolic link, even one named like an old log, is never followed, read,
  * written or deleted. Archives are written to a new temporary file in the same directory and
  * moved into place atomically, so a link planted under the archive's name is replaced, not
- * written through, and nothing is ever written outside these directories.
+ * written through, and nothing is ever written outside these directories. Other writers share
+ * these directories (the alert sender removes its outbox files, a run may remove its own): a
+ * file that goes away while it is looked at is simply no longer there to maintain.
  */
 public final class LogMaintenance {
 
@@ -65,10 +68,10 @@ public final class LogMaintenance {
                 boolean archived = p.getFileName().toString().endsWith(".gz");
                 if (!archived && modified.isBefore(now.minus(archiveAfter))) {
                     Path gz = p.resolveSibling(p.getFileName() + ".gz");
-                    archive(p, gz, modified);
-                    done.add("Archived " + p + " -> " + gz.getFileName());
-                } else if (archived && modified.isBefore(now.minus(deleteAfter))) {
-                    Files.delete(p);
+                    if (archive(p, gz, modified)) {
+                        done.add("Archived " + p + " -> " + gz.getFileName());
+                    }
+                } else if (archived && modified.isBefore(now.minus(deleteAfter)) && Files.deleteIfExists(p)) {
                     done.add("Deleted " + p + " (older than " + deleteAfter.toDays() + " days)");
                 }
             }
@@ -83,8 +86,9 @@ public final class LogMaintenance {
                     break;
                 }
                 total -= size(p);
-                Files.delete(p);
-                done.add("Deleted " + p + " (log directory over " + maxBytes + " bytes)");
+                if (Files.deleteIfExists(p)) {
+                    done.add("Deleted " + p + " (log directory over " + maxBytes + " bytes)");
+                }
             }
         }
         return done;
@@ -93,12 +97,19 @@ public final class LogMaintenance {
     /**
      * gzip {@code log} into {@code gz}: a fresh temporary file (created exclusively, so never a
      * link), then an atomic rename over {@code gz} (which replaces whatever entry has that name,
-     * a link included, without touching what it points to), then the log is removed.
+     * a link included, without touching what it points to), then the log is removed. False when
+     * the log went away before it could be read.
      */
-    private static void archive(Path log, Path gz, Instant modified) throws IOException {
+    private static boolean archive(Path log, Path gz, Instant modified) throws IOException {
         Path tmp = Files.createTempFile(log.getParent(), "." + log.getFileName() + ".", ".tmp");
         try {
-            try (InputStream in = Files.newInputStream(log, LinkOption.NOFOLLOW_LINKS);
+            InputStream opened;
+            try {
+                opened = Files.newInputStream(log, LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException gone) {
+                return false;
+            }
+            try (InputStream in = opened;
                     OutputStream out = new GZIPOutputStream(Files.newOutputStream(tmp, LinkOption.NOFOLLOW_LINKS))) {
                 in.transferTo(out);
             }
@@ -109,7 +120,8 @@ public final class LogMaintenance {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        Files.delete(log);
+        Files.deleteIfExists(log);
+        return true;
     }
 
     private static Instant modified(Path p) {
@@ -121,8 +133,12 @@ public final class LogMaintenance {
     }
 
     private static long size(Path p) throws IOException {
-        return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-                .size();
+        try {
+            return Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .size();
+        } catch (NoSuchFileException gone) {
+            return 0;
+        }
     }
 
     private static List<Path> files(Path dir) throws IOException {
@@ -135,6 +151,14 @@ public final class LogMaintenance {
                     out.add(file);
                 }
                 return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE; // listed, then removed by its writer before it was read
+                }
+                throw e;
             }
         });
         return out;

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.junit.jupiter.api.Test;
@@ -56,6 +58,40 @@ class LogMaintenanceTest {
         assertThat(report).doesNotExist();
         assertThat(foreign).exists(); // not ours: never touched
         assertThat(done).anyMatch(l -> l.startsWith("Archived ")).anyMatch(l -> l.startsWith("Deleted "));
+    }
+
+    /**
+     * The alert sender removes its outbox files while maintenance walks the log directory (seen
+     * as "Cannot archive or delete old logs: .../outbox/alert_....json"): a file that goes away
+     * while it is looked at is not an error, and the old logs are still maintained.
+     */
+    @Test
+    void filesRemovedByAnotherWriterDuringTheWalkAreNotAnError() throws Exception {
+        Path outbox = Files.createDirectories(dir.resolve("outbox"));
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> writerFailed = new AtomicReference<>();
+        Thread sender = new Thread(() -> {
+            try {
+                for (int i = 0; !stop.get(); i++) {
+                    Path f = Files.write(outbox.resolve("alert_" + (i % 64) + ".json"), new byte[10]);
+                    Files.deleteIfExists(f);
+                }
+            } catch (Exception e) {
+                writerFailed.set(e);
+            }
+        });
+        sender.start();
+        try {
+            for (int run = 0; run < 300; run++) {
+                Path old = file("verification_20260401_0200" + String.format("%02d", run % 60) + ".log", 61, 100);
+                maintenance(1L << 30).run();
+                assertThat(old).as("run %d archived the old log", run).doesNotExist();
+            }
+        } finally {
+            stop.set(true);
+            sender.join();
+        }
+        assertThat(writerFailed.get()).isNull();
     }
 
     @Test
