@@ -78,6 +78,9 @@ import org.apache.camel.support.service.ServiceSupport;
  */
 public final class AppBeans implements CamelConfiguration {
 
+    /** How long a clustered node waits at start for a results store slow to answer (it cannot start without it). */
+    private static final Duration CLUSTER_STORE_PATIENCE = Duration.ofSeconds(30);
+
     private final Settings settings;
     private final Map<String, String> consistency;
     private final Clock clock;
@@ -173,6 +176,8 @@ public final class AppBeans implements CamelConfiguration {
                 new ResultsStore(results, clock, settings.stateDir().resolve("results-spool"));
         if (gated != null) {
             gated.migrateInBackground(store::initIfBehindOrWarn);
+        } else if (settings.flag("cluster.enabled")) {
+            store.initWithin(CLUSTER_STORE_PATIENCE);
         } else {
             store.initOrWarn();
         }

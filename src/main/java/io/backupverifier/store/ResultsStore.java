@@ -11,9 +11,11 @@ import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -163,6 +165,37 @@ public final class ResultsStore {
         } catch (ResultsStoreException e) {
             LOG.warn("{}; results are kept and written when it is reachable", e.getMessage());
         }
+    }
+
+    /**
+     * Start-up of a clustered node: its timers and backup locks are kept in the store, so it cannot
+     * start without it. A store slow to answer (a busy server, a pool still opening) is waited for
+     * up to {@code patience}; one that still does not answer then stops start-up, saying why.
+     */
+    public void initWithin(Duration patience) {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                init();
+                return;
+            } catch (ResultsStoreException e) {
+                if (!unreachable(e.getCause()) || System.nanoTime() - deadline > 0) {
+                    throw new ResultsStoreException(
+                            e.getMessage() + " (a clustered node cannot start without it: its timers and backup"
+                                    + " locks are kept there)",
+                            e);
+                }
+                LOG.warn("{}; a clustered node needs it to start, trying again", e.getMessage());
+            }
+        }
+    }
+
+    /** No connection came (class 08, connection exception), rather than one that was refused or failed inside. */
+    private static boolean unreachable(Throwable e) {
+        return e instanceof SQLTransientConnectionException
+                || (e instanceof SQLException s
+                        && s.getSQLState() != null
+                        && s.getSQLState().startsWith("08"));
     }
 
     /** The versions of this build's migrations: the V*.sql files in {@code migration/}, and on PostgreSQL also {@code migration-postgresql/}. */
