@@ -3,6 +3,7 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.maintenance.Maintained;
+import io.backupverifier.testing.LocalServerLock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
  * them at once, because their owner process is gone; what a live process owns is left alone.
  */
 class OrphanCleanupTest {
+
+    /** Cleanup of the local server drops what any gone process left: one such class at a time. */
+    @RegisterExtension
+    static final LocalServerLock ORPHANS = new LocalServerLock("orphan cleanup");
 
     @TempDir
     Path dir;
