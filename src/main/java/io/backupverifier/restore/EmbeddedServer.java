@@ -82,6 +82,8 @@ final class EmbeddedServer implements AutoCloseable {
     private static final Map<Path, Template> TEMPLATES = new HashMap<>();
 
     private static boolean templateHook;
+    /** The JVM exits and its templates are removed (guarded by {@link #TEMPLATES}). */
+    private static boolean exited;
 
     private static final Object BINARIES_LOCK = new Object();
     private static volatile Path binaries;
@@ -155,9 +157,13 @@ final class EmbeddedServer implements AutoCloseable {
         try {
             data = dataDirectory(home, workDir, base, ids);
             synchronized (TEMPLATES) { // the template stays while it is copied
-                Path template = template(workDir, base, bin, ids, runAs);
-                // as the server user: it owns both, and nothing in them can make it write elsewhere as anyone else
-                run(runAs, home, List.of("/bin/cp", "-a", template + "/.", data.toString()), 120);
+                if (templateRemovedAtExit()) {
+                    Path template = template(workDir, base, bin, ids, runAs);
+                    // as the server user: it owns both, and nothing in them can make it write elsewhere as anyone else
+                    run(runAs, home, List.of("/bin/cp", "-a", template + "/.", data.toString()), 120);
+                } else {
+                    initdb(runAs, home, bin, base, data, ids); // the JVM is exiting: no template to outlive it
+                }
             }
             for (int attempt = 1; ; attempt++) {
                 int port = freePort();
@@ -244,43 +250,13 @@ final class EmbeddedServer implements AutoCloseable {
             TEMPLATES.remove(key);
             t.remove();
         }
-        if (!templateHook) {
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(EmbeddedServer::removeTemplates, "bv-embedded-pg-templates"));
-            templateHook = true;
-        }
         Path home = Files.createTempDirectory(workDir, WorkFiles.EMBEDDED_TEMPLATE);
         Files.writeString(home.resolve(OWNER_FILE), OwnerMarker.ofThisProcess().toString());
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
         Path data = home.resolve(DATA);
         try {
             data = dataDirectory(home, workDir, base, ids);
-            Path pwfile = Files.createTempFile(base, "bv-pg-pw-", "");
-            try {
-                Files.writeString(pwfile, ADMIN_PASSWORD + "\n");
-                Files.setPosixFilePermissions(pwfile, Set.of(PosixFilePermission.OWNER_READ));
-                if (ids != null) {
-                    chown(pwfile, ids);
-                }
-                run(
-                        runAs,
-                        home,
-                        List.of(
-                                bin.resolve("initdb").toString(),
-                                "-A",
-                                "scram-sha-256",
-                                "--pwfile=" + pwfile,
-                                "-U",
-                                "postgres",
-                                "-D",
-                                data.toString(),
-                                "-E",
-                                "UTF-8",
-                                "-N"),
-                        120);
-            } finally {
-                Files.deleteIfExists(pwfile);
-            }
+            initdb(runAs, home, bin, base, data, ids);
             Files.writeString(home.resolve(TEMPLATE_READY), "");
         } catch (IOException | RuntimeException e) {
             removeFiles(runAs, home, data);
@@ -288,6 +264,68 @@ final class EmbeddedServer implements AutoCloseable {
         }
         TEMPLATES.put(key, new Template(home, data, runAs));
         return data;
+    }
+
+    /**
+     * Whether a template made now is removed when this JVM exits (a hook, registered once): not
+     * when the JVM is exiting already (a restore test that starts while the application stops
+     * gets a server of its own, without a template to outlive it). Caller holds {@link #TEMPLATES}.
+     */
+    private static boolean templateRemovedAtExit() {
+        if (exited) {
+            return false;
+        }
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException e) {
+            return false; // shutdown in progress
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
+        if (!templateHook) {
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(EmbeddedServer::removeTemplatesAtExit, "bv-embedded-pg-templates"));
+            templateHook = true;
+        }
+        return true;
+    }
+
+    private static void removeTemplatesAtExit() {
+        synchronized (TEMPLATES) {
+            exited = true; // no template after this one
+            removeTemplates();
+        }
+    }
+
+    /** initdb into an empty data directory: scram, the admin password of this JVM's servers. */
+    private static void initdb(List<String> runAs, Path home, Path bin, Path base, Path data, int[] ids)
+            throws IOException {
+        Path pwfile = Files.createTempFile(base, "bv-pg-pw-", "");
+        try {
+            Files.writeString(pwfile, ADMIN_PASSWORD + "\n");
+            Files.setPosixFilePermissions(pwfile, Set.of(PosixFilePermission.OWNER_READ));
+            if (ids != null) {
+                chown(pwfile, ids);
+            }
+            run(
+                    runAs,
+                    home,
+                    List.of(
+                            bin.resolve("initdb").toString(),
+                            "-A",
+                            "scram-sha-256",
+                            "--pwfile=" + pwfile,
+                            "-U",
+                            "postgres",
+                            "-D",
+                            data.toString(),
+                            "-E",
+                            "UTF-8",
+                            "-N"),
+                    120);
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
     }
 
     /**
