@@ -24,6 +24,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +47,13 @@ import org.tukaani.xz.XZInputStream;
  * <p>Layout: {@code <work>/bv-embedded-pg-XXXX/} (owned by this process, mode 0711) holds
  * {@code owner} (this JVM's PID and start time, for orphan cleanup), {@code server.log} and
  * {@code data/} (owned by the server user, 0700).
+ *
+ * <p>initdb runs once per work directory while the application runs, into a template laid out
+ * like a server's ({@code <work>/bv-embedded-pg-template-XXXX/}, with its owner marker, so the
+ * orphan cleanup of a killed process removes it like a server's directory); each server's data
+ * directory is a copy of it, made by the server user. The template is removed when the
+ * application stops its servers ({@link #removeTemplates}, from {@link EmbeddedTarget#closeAll})
+ * and at the latest when the JVM exits.
  */
 final class EmbeddedServer implements AutoCloseable {
 
@@ -55,7 +63,28 @@ final class EmbeddedServer implements AutoCloseable {
     static final String DATA_POINTER = "datadir";
 
     static final String DATA_PREFIX = "bv-pg-data-";
+    /** In a template's directory: initdb finished there. */
+    static final String TEMPLATE_READY = "template-ready";
+
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The admin password of every embedded server of this JVM: random (144 bits), made once per
+     * JVM, known only to it (initdb reads it from a file of the server
+     * user's, mode 0400, removed as soon as initdb ends). Shared by the servers because they are
+     * copies of one initdb. As safe as one password per server: against other local users and
+     * processes, each server is as hard to log in to as before; between the servers there was no
+     * line to keep, since they all belong to this JVM and run as the same OS user, who can read
+     * every one's data directory anyway; the restored dumps run as roles without superuser, which
+     * cannot read the password's SCRAM verifier (pg_authid); the password itself is in no server.
+     */
+    private static final String ADMIN_PASSWORD = HexFormat.of().formatHex(bytes(18));
+    /** The template of each work directory, while the application runs (guarded by itself). */
+    private static final Map<Path, Template> TEMPLATES = new HashMap<>();
+
+    private static boolean templateHook;
+    /** The JVM exits and its templates are removed (guarded by {@link #TEMPLATES}). */
+    private static boolean exited;
+
     private static final Object BINARIES_LOCK = new Object();
     private static volatile Path binaries;
 
@@ -119,46 +148,22 @@ final class EmbeddedServer implements AutoCloseable {
                     + ": set RESTORE_WORK_DIR to a directory it can reach (e.g. /var/tmp/backup-verifier)");
         }
         Path bin = binaries(base).resolve("bin");
+        String password = ADMIN_PASSWORD;
         Path home = Files.createTempDirectory(workDir, WorkFiles.EMBEDDED_HOME);
         Files.writeString(home.resolve(OWNER_FILE), OwnerMarker.ofThisProcess().toString());
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
-        String password = HexFormat.of().formatHex(bytes(18));
         Path data = home.resolve(DATA);
         EmbeddedServer server = null;
         try {
-            if (base.equals(workDir)) {
-                Files.createDirectory(
-                        data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } else {
-                data = Files.createTempDirectory(base, DATA_PREFIX);
-                Files.writeString(home.resolve(DATA_POINTER), data.toString());
-            }
-            Path pwfile = Files.createTempFile(base, "bv-pg-pw-", "");
-            Files.writeString(pwfile, password + "\n");
-            Files.setPosixFilePermissions(pwfile, Set.of(PosixFilePermission.OWNER_READ));
-            if (ids != null) {
-                chown(data, ids);
-                chown(pwfile, ids);
-            }
-            try {
-                run(
-                        runAs,
-                        home,
-                        List.of(
-                                bin.resolve("initdb").toString(),
-                                "-A",
-                                "scram-sha-256",
-                                "--pwfile=" + pwfile,
-                                "-U",
-                                "postgres",
-                                "-D",
-                                data.toString(),
-                                "-E",
-                                "UTF-8",
-                                "-N"),
-                        120);
-            } finally {
-                Files.deleteIfExists(pwfile);
+            data = dataDirectory(home, workDir, base, ids);
+            synchronized (TEMPLATES) { // the template stays while it is copied
+                if (templateRemovedAtExit()) {
+                    Path template = template(workDir, base, bin, ids, runAs);
+                    // as the server user: it owns both, and nothing in them can make it write elsewhere as anyone else
+                    run(runAs, home, List.of("/bin/cp", "-a", template + "/.", data.toString()), 120);
+                } else {
+                    initdb(runAs, home, bin, base, data, ids); // the JVM is exiting: no template to outlive it
+                }
             }
             for (int attempt = 1; ; attempt++) {
                 int port = freePort();
@@ -197,6 +202,146 @@ final class EmbeddedServer implements AutoCloseable {
                 new EmbeddedServer(bin, home, data, 0, password, runAs).removeFiles();
             }
             throw e;
+        }
+    }
+
+    /** A new, empty data directory for {@code home}: its {@code data/}, or one in {@code base} it names. */
+    private static Path dataDirectory(Path home, Path workDir, Path base, int[] ids) throws IOException {
+        Path data;
+        if (base.equals(workDir)) {
+            data = Files.createDirectory(
+                    home.resolve(DATA),
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } else {
+            data = Files.createTempDirectory(base, DATA_PREFIX);
+            Files.writeString(home.resolve(DATA_POINTER), data.toString());
+        }
+        if (ids != null) {
+            chown(data, ids);
+        }
+        return data;
+    }
+
+    /** A template's directory and data directory, and who runs what in them. */
+    private record Template(Path home, Path data, List<String> runAs) {
+
+        boolean ready() {
+            return Files.isRegularFile(home.resolve(TEMPLATE_READY), LinkOption.NOFOLLOW_LINKS)
+                    && Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        void remove() {
+            removeFiles(runAs, home, data);
+        }
+    }
+
+    /**
+     * The data directory of the work directory's template, made by initdb the first time
+     * (caller holds {@link #TEMPLATES}). A template whose directory went (a removed work
+     * directory) is made again.
+     */
+    private static Path template(Path workDir, Path base, Path bin, int[] ids, List<String> runAs) throws IOException {
+        Path key = workDir.toAbsolutePath().normalize();
+        Template t = TEMPLATES.get(key);
+        if (t != null && t.ready() && t.runAs().equals(runAs)) {
+            return t.data();
+        }
+        if (t != null) {
+            TEMPLATES.remove(key);
+            t.remove();
+        }
+        Path home = Files.createTempDirectory(workDir, WorkFiles.EMBEDDED_TEMPLATE);
+        Files.writeString(home.resolve(OWNER_FILE), OwnerMarker.ofThisProcess().toString());
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+        Path data = home.resolve(DATA);
+        try {
+            data = dataDirectory(home, workDir, base, ids);
+            initdb(runAs, home, bin, base, data, ids);
+            Files.writeString(home.resolve(TEMPLATE_READY), "");
+        } catch (IOException | RuntimeException e) {
+            removeFiles(runAs, home, data);
+            throw e;
+        }
+        TEMPLATES.put(key, new Template(home, data, runAs));
+        return data;
+    }
+
+    /**
+     * Whether a template made now is removed when this JVM exits (a hook, registered once): not
+     * when the JVM is exiting already (a restore test that starts while the application stops
+     * gets a server of its own, without a template to outlive it). Caller holds {@link #TEMPLATES}.
+     */
+    private static boolean templateRemovedAtExit() {
+        if (exited) {
+            return false;
+        }
+        Thread probe = new Thread(() -> {});
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+        } catch (IllegalStateException e) {
+            return false; // shutdown in progress
+        }
+        Runtime.getRuntime().removeShutdownHook(probe);
+        if (!templateHook) {
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(EmbeddedServer::removeTemplatesAtExit, "bv-embedded-pg-templates"));
+            templateHook = true;
+        }
+        return true;
+    }
+
+    private static void removeTemplatesAtExit() {
+        synchronized (TEMPLATES) {
+            exited = true; // no template after this one
+            removeTemplates();
+        }
+    }
+
+    /** initdb into an empty data directory: scram, the admin password of this JVM's servers. */
+    private static void initdb(List<String> runAs, Path home, Path bin, Path base, Path data, int[] ids)
+            throws IOException {
+        Path pwfile = Files.createTempFile(base, "bv-pg-pw-", "");
+        try {
+            Files.writeString(pwfile, ADMIN_PASSWORD + "\n");
+            Files.setPosixFilePermissions(pwfile, Set.of(PosixFilePermission.OWNER_READ));
+            if (ids != null) {
+                chown(pwfile, ids);
+            }
+            run(
+                    runAs,
+                    home,
+                    List.of(
+                            bin.resolve("initdb").toString(),
+                            "-A",
+                            "scram-sha-256",
+                            "--pwfile=" + pwfile,
+                            "-U",
+                            "postgres",
+                            "-D",
+                            data.toString(),
+                            "-E",
+                            "UTF-8",
+                            "-N"),
+                    120);
+        } finally {
+            Files.deleteIfExists(pwfile);
+        }
+    }
+
+    /**
+     * Removes this JVM's templates (the application stops its embedded servers, or the JVM
+     * exits): the next server makes its template again.
+     */
+    static void removeTemplates() {
+        synchronized (TEMPLATES) {
+            for (Template t : List.copyOf(TEMPLATES.values())) {
+                try {
+                    t.remove();
+                } catch (UncheckedIOException e) {
+                    // left for the orphan cleanup (its owner marker is there until the end)
+                }
+            }
+            TEMPLATES.clear();
         }
     }
 
@@ -254,6 +399,10 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     private void removeFiles() {
+        removeFiles(runAs, home, data);
+    }
+
+    private static void removeFiles(List<String> runAs, Path home, Path data) {
         try {
             if (!runAs.isEmpty() && Files.isDirectory(data, LinkOption.NOFOLLOW_LINKS)) {
                 // as the server user: whatever it left in its directory, it cannot make us follow

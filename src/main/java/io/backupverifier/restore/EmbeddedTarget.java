@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The default restore target: an embedded PostgreSQL (zonky's binaries, newest major) started
@@ -50,6 +51,7 @@ public final class EmbeddedTarget implements RestoreTarget {
     }
 
     private final EmbeddedServer server;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     public EmbeddedTarget(Path workDir) {
         this(workDir, DEFAULT_OS_USER);
@@ -57,21 +59,39 @@ public final class EmbeddedTarget implements RestoreTarget {
 
     /** @param osUser the OS user the server runs as when this JVM is root */
     public EmbeddedTarget(Path workDir, String osUser) {
-        synchronized (STARTING) { // closeAll() waits for a server that is starting, so none escapes it
-            server = start(workDir, osUser);
-            OPEN.add(this);
-        }
+        this(workDir, osUser, true);
     }
 
     /**
-     * Stops every embedded server still running (the application stops: Camel calls this
-     * after in-flight restore tests finished, or gave up waiting for them).
+     * @param withApplication whether {@link #closeAll()} closes it; a server that outlives the
+     *     application's stops (the one the restore tests share, across the Camel contexts of other
+     *     tests) is closed by its owner only
+     */
+    private EmbeddedTarget(Path workDir, String osUser, boolean withApplication) {
+        synchronized (STARTING) { // closeAll() waits for a server that is starting, so none escapes it
+            server = start(workDir, osUser);
+            if (withApplication) {
+                OPEN.add(this);
+            }
+        }
+    }
+
+    /** A server that {@link #closeAll()} leaves running: whoever starts it closes it. */
+    static EmbeddedTarget closedByOwner(Path workDir) {
+        return new EmbeddedTarget(workDir, DEFAULT_OS_USER, false);
+    }
+
+    /**
+     * Stops every embedded server still running and removes their initdb templates (the
+     * application stops: Camel calls this after in-flight restore tests finished, or gave up
+     * waiting for them).
      */
     public static void closeAll() {
         synchronized (STARTING) {
             for (EmbeddedTarget t : List.copyOf(OPEN)) {
                 t.close();
             }
+            EmbeddedServer.removeTemplates(); // nothing of the embedded servers outlives the application
         }
     }
 
@@ -129,9 +149,10 @@ public final class EmbeddedTarget implements RestoreTarget {
 
     @Override
     public void close() {
-        if (!OPEN.remove(this)) {
+        if (!closed.compareAndSet(false, true)) {
             return; // closed already
         }
+        OPEN.remove(this);
         server.close();
     }
 }

@@ -23,6 +23,8 @@ enum WorkFiles {
 
     /** An embedded server's home (a directory). */
     static final String EMBEDDED_HOME = "bv-embedded-pg-";
+    /** The initdb template of the embedded servers (a directory laid out like a server's home, so named like one). */
+    static final String EMBEDDED_TEMPLATE = EMBEDDED_HOME + "template-";
     /** Embedded PostgreSQL binaries being unpacked (a directory), moved into place when complete. */
     static final String BINARIES_UNPACKING = "bv-pg-bin-tmp-";
 

@@ -24,12 +24,25 @@ public final class DataSources {
     /** How long a caller waits for a connection: a store that is away is soon known to be, and results are spooled. */
     static final long WAIT_MS = 3_000;
 
+    /**
+     * The wait of the pools made from now on: always {@link #WAIT_MS} in the application (no setting changes it).
+     * Only a test of this package that waits through a store outage many times over (each status page, health check
+     * and result of the outage waits once) shortens it, with {@link #waitForTests}: what it proves is what the
+     * service does when no connection comes, not how long it waited for it.
+     */
+    private static volatile long waitMs = WAIT_MS;
+
     private DataSources() {}
+
+    /** Pools made from now on wait {@code ms} for a connection; {@link #WAIT_MS} again sets it back. */
+    static void waitForTests(long ms) {
+        waitMs = ms;
+    }
 
     public static DataSource of(String url, String user, String password) {
         HikariConfig pool = new HikariConfig();
         pool.setPoolName("results-store");
-        pool.setConnectionTimeout(WAIT_MS);
+        pool.setConnectionTimeout(waitMs);
         pool.setInitializationFailTimeout(-1); // a store that is down does not stop start-up
         if (url.startsWith("jdbc:sqlite:")) {
             Path file = Path.of(url.substring("jdbc:sqlite:".length()));

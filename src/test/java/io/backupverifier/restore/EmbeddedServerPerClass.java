@@ -9,7 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The embedded PostgreSQL for the tests of a class ({@code @RegisterExtension static}): the one
- * {@link SharedEmbeddedTarget} of the test run (each start is an initdb), and a work directory of
+ * {@link SharedEmbeddedTarget} of the test JVM, and a work directory of
  * the class's own, removed after its tests.
  */
 final class EmbeddedServerPerClass implements BeforeAllCallback, AfterAllCallback {

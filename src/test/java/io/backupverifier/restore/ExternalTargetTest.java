@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.backupverifier.checks.CheckStatus;
 import io.backupverifier.maintenance.Maintained;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.LocalServerLock;
 import io.backupverifier.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -25,6 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * one; user postgres): create, restore, check, drop; and maintenance of old test databases.
  */
 class ExternalTargetTest {
+
+    /** Cleanup of the local server drops what any gone process left: one such class at a time. */
+    @RegisterExtension
+    static final LocalServerLock ORPHANS = new LocalServerLock("orphan cleanup");
 
     private final ExternalTarget server =
             new ExternalTarget(TestPostgres.HOST, TestPostgres.port(), TestPostgres.USER, "");

@@ -60,6 +60,7 @@ class FidelityTest {
     @AfterAll
     static void stop() throws IOException {
         server.close();
+        OrphanServers.deleteTree(spool); // stayed in the system temp directory after every run
     }
 
     @ParameterizedTest

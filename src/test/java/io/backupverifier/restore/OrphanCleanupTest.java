@@ -3,6 +3,7 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.maintenance.Maintained;
+import io.backupverifier.testing.LocalServerLock;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -13,12 +14,14 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
  * them at once, because their owner process is gone; what a live process owns is left alone.
  */
 class OrphanCleanupTest {
+
+    /** Cleanup of the local server drops what any gone process left: one such class at a time. */
+    @RegisterExtension
+    static final LocalServerLock ORPHANS = new LocalServerLock("orphan cleanup");
 
     @TempDir
     Path dir;
@@ -71,23 +78,35 @@ class OrphanCleanupTest {
         Path home = Path.of(ready[1]);
         Optional<ProcessHandle> postmaster = postmasterOf(home);
         assertThat(postmaster).as("the killed process left its server running").isPresent();
+        Path template = templateIn(work).orElseThrow(() -> new AssertionError("the killed process's initdb template"));
 
-        // a server of this (live) process in the same directory is not touched
+        // a server of this (live) process in the same directory, and its template, are not touched
         try (EmbeddedTarget mine = new EmbeddedTarget(work)) {
+            Path ourTemplate = templateIn(work).filter(t -> !t.equals(template)).orElseThrow();
             List<String> done = new TestDatabaseCleanup(null, work, 7, Clock.systemDefaultZone())
                     .removeOrphans().stream().map(Maintained::message).toList();
-            assertThat(done).contains("Removed leftover " + home);
-            assertThat(done.get(0))
-                    .startsWith("Stopped the embedded PostgreSQL (pid "
-                            + postmaster.get().pid() + ")");
+            assertThat(done).contains("Removed leftover " + home, "Removed leftover " + template);
+            String stopped =
+                    "Stopped the embedded PostgreSQL (pid " + postmaster.get().pid() + ")";
+            assertThat(done.stream().filter(l -> l.startsWith(stopped)).toList())
+                    .as("its server stopped, then its directory removed")
+                    .hasSize(1)
+                    .allSatisfy(l -> assertThat(done.indexOf(l)).isLessThan(done.indexOf("Removed leftover " + home)));
             assertThat(postmaster.get().onExit().get(30, TimeUnit.SECONDS).isAlive())
                     .isFalse();
             assertThat(home).doesNotExist();
+            assertThat(template).doesNotExist();
             assertThat(postmasterOf(mine.home())).as("a live process's server").isPresent();
             try (Stream<Path> left = Files.list(work)) {
                 assertThat(left.map(p -> p.getFileName().toString()).toList())
-                        .containsExactly(mine.home().getFileName().toString());
+                        .containsExactlyInAnyOrder(
+                                mine.home().getFileName().toString(),
+                                ourTemplate.getFileName().toString());
             }
+        }
+        EmbeddedTarget.closeAll(); // the application stops: its template goes too
+        try (Stream<Path> left = Files.list(work)) {
+            assertThat(left).as("left in the work directory").isEmpty();
         }
     }
 
@@ -121,6 +140,14 @@ class OrphanCleanupTest {
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getInt(1);
+        }
+    }
+
+    /** The initdb template in the work directory (the newest, when there are two). */
+    private static Optional<Path> templateIn(Path work) throws Exception {
+        try (Stream<Path> all = Files.list(work)) {
+            return all.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_TEMPLATE))
+                    .max(Comparator.comparing(p -> p.toFile().lastModified()));
         }
     }
 

@@ -9,9 +9,10 @@ import java.sql.SQLException;
 
 /**
  * One embedded restore server (the application's own {@link EmbeddedTarget}) for all the restore test classes of a
- * test run: each start is an initdb. The classes keep their own work directories and test databases. Its directory is
- * one the server's user can reach, so its data directory is inside it. Every Camel stop closes the embedded servers of
- * the JVM: a server found closed is started again. It stops when the JVM ends.
+ * test JVM: each start costs seconds. The classes keep their own work directories and test databases. Its directory is
+ * one the server's user can reach, so its data directory is inside it. The Camel stops of other tests in between do not
+ * close it ({@link EmbeddedTarget#closedByOwner}); a server found closed all the same is started again. It stops when
+ * the JVM ends.
  */
 final class SharedEmbeddedTarget {
 
@@ -30,7 +31,7 @@ final class SharedEmbeddedTarget {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
             Runtime.getRuntime().addShutdownHook(new Thread(SharedEmbeddedTarget::stop, "bv-restore-tests-stop"));
         }
-        server = new EmbeddedTarget(work);
+        server = EmbeddedTarget.closedByOwner(work);
         return server;
     }
 
@@ -38,7 +39,7 @@ final class SharedEmbeddedTarget {
         try (Connection c = server.admin()) {
             return c.isValid(5);
         } catch (SQLException e) {
-            return false; // closed by a Camel stop
+            return false; // closed, or the server went away
         }
     }
 

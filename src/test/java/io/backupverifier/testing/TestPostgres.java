@@ -27,6 +27,8 @@ public final class TestPostgres {
     public static final String READER = "bv_test_reader";
 
     private static final int LOCAL_PORT = 5432;
+    /** The advisory lock key of {@link #reader()}. */
+    private static final long READER_LOCK = 0x62765f7265616465L; // "bv_reade"
 
     private static int port;
     private static EmbeddedTestServer embedded;
@@ -66,14 +68,17 @@ public final class TestPostgres {
     public static String reader() throws SQLException {
         try (Connection c = connect("postgres");
                 Statement s = c.createStatement()) {
-            s.execute("DO $$ BEGIN CREATE ROLE " + READER + " LOGIN;"
-                    + " EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END $$");
-            s.execute("GRANT pg_read_all_data TO " + READER);
+            // test JVMs run in parallel on one server: two GRANTs of the same membership at once fail with "tuple
+            // concurrently updated", so one transaction at a time makes the role (the lock ends with it)
+            s.execute("DO $$ BEGIN PERFORM pg_catalog.pg_advisory_xact_lock(" + READER_LOCK + ");"
+                    + " IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = '" + READER + "') THEN"
+                    + " CREATE ROLE " + READER + " LOGIN; END IF;"
+                    + " GRANT pg_read_all_data TO " + READER + "; END $$");
         }
         return READER;
     }
 
-    private static boolean localAnswers() {
+    static boolean localAnswers() {
         try (Connection c = DriverManager.getConnection(
                 "jdbc:postgresql://" + HOST + ":" + LOCAL_PORT + "/postgres?connectTimeout=3", USER, "")) {
             return c.isValid(3);
