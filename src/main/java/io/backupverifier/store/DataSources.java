@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.sqlite.SQLiteConfig;
@@ -87,17 +88,38 @@ public final class DataSources {
      */
     static final class Pool extends HikariDataSource {
 
+        /**
+         * The last time no connection could be made (the server's own words), and until when it
+         * stands: within one wait of it, a caller is told at once instead of waiting the whole wait
+         * again. A run that finds the store away then pays the wait once, not once per result,
+         * health check and page. Pool exhaustion (no server error) is not remembered: that caller
+         * alone waited too long.
+         */
+        private volatile SQLException unreachable;
+
+        private volatile long unreachableUntil;
+
         Pool(HikariConfig config) {
             super(config);
         }
 
         @Override
         public Connection getConnection() throws SQLException {
+            SQLException recent = unreachable;
+            if (recent != null && unreachableUntil - System.nanoTime() > 0) {
+                throw new SQLException(recent.getMessage(), recent.getSQLState(), recent.getErrorCode(), recent);
+            }
             try {
-                return super.getConnection();
+                Connection c = super.getConnection();
+                unreachable = null;
+                return c;
             } catch (SQLTransientConnectionException e) {
                 if (e.getCause() instanceof SQLException cause) {
-                    throw new SQLException(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), e);
+                    SQLException why =
+                            new SQLException(cause.getMessage(), cause.getSQLState(), cause.getErrorCode(), e);
+                    unreachableUntil = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(getConnectionTimeout());
+                    unreachable = why;
+                    throw why;
                 }
                 throw e;
             }

@@ -174,6 +174,7 @@ public final class ResultsStore {
      */
     public void initWithin(Duration patience) {
         long deadline = System.nanoTime() + patience.toNanos();
+        boolean said = false;
         while (true) {
             try {
                 init();
@@ -185,7 +186,19 @@ public final class ResultsStore {
                                     + " locks are kept there)",
                             e);
                 }
-                LOG.warn("{}; a clustered node needs it to start, trying again", e.getMessage());
+                if (!said) {
+                    LOG.warn(
+                            "{}; a clustered node needs it to start, waiting up to {} s",
+                            e.getMessage(),
+                            patience.toSeconds());
+                    said = true;
+                }
+                try {
+                    Thread.sleep(500); // the pool answers at once while it remembers the failure
+                } catch (InterruptedException i) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }

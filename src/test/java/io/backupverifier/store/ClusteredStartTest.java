@@ -17,6 +17,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,6 +28,16 @@ import org.junit.jupiter.api.Test;
  * migrations and then failed on missing Quartz tables.)
  */
 class ClusteredStartTest {
+
+    @BeforeEach
+    void shortWait() {
+        DataSources.waitForTests(1_000); // what is proved is waiting beyond the pool's wait, not its length
+    }
+
+    @AfterEach
+    void usualWait() {
+        DataSources.waitForTests(DataSources.WAIT_MS);
+    }
 
     @Test
     void aStoreThatAnswersLateIsWaitedFor() throws Exception {
@@ -38,8 +50,8 @@ class ClusteredStartTest {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
-        // the store's port opens only after the pool's first wait (3 s) has failed
-        Thread opener = new Thread(() -> forwardAfter(Duration.ofSeconds(4), port, TestPostgres.port()));
+        // the store's port opens only after the pool's first wait (1 s here) has failed
+        Thread opener = new Thread(() -> forwardAfter(Duration.ofMillis(2_500), port, TestPostgres.port()));
         opener.setDaemon(true);
         opener.start();
         DataSource pool = DataSources.of("jdbc:postgresql://127.0.0.1:" + port + "/" + db, "postgres", "");
