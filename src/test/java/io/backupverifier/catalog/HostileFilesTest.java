@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -247,7 +248,9 @@ class HostileFilesTest {
                     .isEqualTo("PASSED");
         }
         assertThat(r.get(good.getFileName().toString()).get("status").asText()).isEqualTo("PASSED");
-        // a date it cannot have never makes a backup the latest
+        // a date it cannot have never makes a backup the latest: it is dated by its modification time, set a day back
+        // here (the four copies' times can be equal to the tick, and a tie goes to the greatest name, future's)
+        Files.setLastModifiedTime(future, FileTime.from(Instant.now().minus(Duration.ofDays(1))));
         assertThat(new BackupCatalog(backups, List.of("*.gz"), List.of()).latest())
                 .isNotEqualTo(Optional.of(future));
     }
