@@ -522,7 +522,8 @@ final class DumpStatement {
 
     /**
      * This foreign key split as {@link ValidatedLater}; empty for anything else: another kind, a
-     * key the dump itself leaves {@code NOT VALID} (it must stay so), more than one subcommand.
+     * key the dump itself leaves {@code NOT VALID} (it must stay so) or {@code NOT ENFORCED} (never validated), more
+     * than one subcommand.
      */
     Optional<ValidatedLater> validatedLater() {
         int add = kind == Kind.FOREIGN_KEY ? addConstraintAt() : -1;
@@ -538,7 +539,9 @@ final class DumpStatement {
         for (int i = add; i < end; i++) {
             Token t = tokens.get(i);
             if (t.depth() == 0 && t.isSymbol(",")
-                    || t.is("VALID") && i > 0 && tokens.get(i - 1).is("NOT")
+                    || (t.is("VALID") || t.is("ENFORCED"))
+                            && i > 0
+                            && tokens.get(i - 1).is("NOT")
                     || t.isSymbol(";")) {
                 return Optional.empty();
             }
