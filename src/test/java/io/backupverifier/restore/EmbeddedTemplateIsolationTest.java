@@ -62,16 +62,34 @@ class EmbeddedTemplateIsolationTest {
         }
     }
 
-    private Path templateData() throws IOException {
+    @Test
+    void theServerLogsAreReadableByTheirOwnerOnly() throws Exception {
+        // server.log gets the server's errors, which quote the dump's rows ("invalid input syntax for type integer:
+        // \"<a value of the backup>\"", "CONTEXT: COPY t, line 2, column c: ..."); the home is 0711 in a directory
+        // anyone can list (the default work directory is the system temp directory), so a log readable by others is
+        // the backup's data for every local user
+        try (EmbeddedTarget server = new EmbeddedTarget(work)) {
+            Path template = templateHome();
+            for (Path log : List.of(server.home().resolve("server.log"), template.resolve("server.log"))) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(log)))
+                        .as(log.toString())
+                        .isEqualTo("rw-------");
+            }
+        }
+    }
+
+    private Path templateHome() throws IOException {
         try (Stream<Path> entries = Files.list(work)) {
-            Path home = entries.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_TEMPLATE))
+            return entries.filter(p -> p.getFileName().toString().startsWith(WorkFiles.EMBEDDED_TEMPLATE))
                     .findFirst()
                     .orElseThrow(() -> new AssertionError("no template in " + work));
-            Path pointer = home.resolve(EmbeddedServer.DATA_POINTER);
-            return Files.exists(pointer)
-                    ? Path.of(Files.readString(pointer).strip())
-                    : home.resolve(EmbeddedServer.DATA);
         }
+    }
+
+    private Path templateData() throws IOException {
+        Path home = templateHome();
+        Path pointer = home.resolve(EmbeddedServer.DATA_POINTER);
+        return Files.exists(pointer) ? Path.of(Files.readString(pointer).strip()) : home.resolve(EmbeddedServer.DATA);
     }
 
     /** Runs a shell command as the embedded servers' OS user (this JVM's user unless it is root). */
