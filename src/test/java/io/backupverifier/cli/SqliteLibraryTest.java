@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,5 +86,29 @@ class SqliteLibraryTest {
         SqliteLibrary.use(dir.resolve("no-such-dir/bv.sqlite.so").toString());
         assertThat(System.getProperty("org.sqlite.lib.path")).isNull();
         assertThat(System.getProperty("org.sqlite.lib.name")).isNull();
+    }
+
+    @Test
+    void aTruncatedLibraryIsNeverHandedToSqliteJdbc() throws Exception {
+        // a library file cut short (a disk that filled while the installation was copied, a cp over it in place):
+        // System.load of it does not throw, the JVM dies in the dynamic loader (SIGBUS in ld-linux, exit 134, an
+        // hs_err_pid*.log in the working directory, no --json document), and every later command does the same
+        // until the jar is rebuilt. Measured with the launcher: 4 KiB, 64 KiB and 500 KB prefixes of the library
+        Path lib = dir.resolve("bv.sqlite.so");
+        byte[] whole = jarLibrary();
+        Files.write(lib, Arrays.copyOf(whole, 65536));
+
+        SqliteLibrary.use(lib.toString());
+
+        String pointed = System.getProperty("org.sqlite.lib.path");
+        if (pointed != null) {
+            byte[] given = Files.readAllBytes(Path.of(pointed).resolve(System.getProperty("org.sqlite.lib.name")));
+            assertThat(given.length)
+                    .as("size of the library sqlite-jdbc is pointed at")
+                    .isEqualTo(whole.length);
+            assertThat(Arrays.equals(given, whole))
+                    .as("the library sqlite-jdbc is pointed at is the jar's")
+                    .isTrue();
+        }
     }
 }
