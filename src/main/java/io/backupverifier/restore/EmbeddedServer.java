@@ -155,13 +155,18 @@ final class EmbeddedServer implements AutoCloseable {
         Path data = home.resolve(DATA);
         EmbeddedServer server = null;
         try {
-            data = dataDirectory(home, workDir, base, ids);
             synchronized (TEMPLATES) { // the template stays while it is copied
                 if (templateRemovedAtExit()) {
                     Path template = template(workDir, base, bin, ids, runAs);
-                    // as the server user: it owns both, and nothing in them can make it write elsewhere as anyone else
-                    run(runAs, home, List.of("/bin/cp", "-a", template + "/.", data.toString()), 120);
+                    // copied by this process into a directory still its own (nothing of the server user's in it to
+                    // follow), then handed to the server user as a whole, links not followed
+                    data = dataDirectory(home, workDir, base, null);
+                    run(List.of(), home, List.of("/bin/cp", "-a", template + "/.", data.toString()), 120);
+                    if (ids != null) {
+                        chownTree(home, data, ids[0] + ":" + ids[1]);
+                    }
                 } else {
+                    data = dataDirectory(home, workDir, base, ids);
                     initdb(runAs, home, bin, base, data, ids); // the JVM is exiting: no template to outlive it
                 }
             }
@@ -222,6 +227,11 @@ final class EmbeddedServer implements AutoCloseable {
         return data;
     }
 
+    /** {@code chown -R} without following links (a link is changed itself, never what it points to). */
+    private static void chownTree(Path home, Path data, String owner) throws IOException {
+        run(List.of(), home, List.of("/bin/chown", "-R", "--no-dereference", owner, data.toString()), 120);
+    }
+
     /** A template's directory and data directory, and who runs what in them. */
     private record Template(Path home, Path data, List<String> runAs) {
 
@@ -257,6 +267,11 @@ final class EmbeddedServer implements AutoCloseable {
         try {
             data = dataDirectory(home, workDir, base, ids);
             initdb(runAs, home, bin, base, data, ids);
+            if (ids != null) {
+                // the template outlives each server: the server user (whatever a restored dump gets to run as it)
+                // must not be able to leave anything in it for the next one, so it is this process's from now on
+                chownTree(home, data, "0:0");
+            }
             Files.writeString(home.resolve(TEMPLATE_READY), "");
         } catch (IOException | RuntimeException e) {
             removeFiles(runAs, home, data);
@@ -426,6 +441,12 @@ final class EmbeddedServer implements AutoCloseable {
         List<String> cmd = new ArrayList<>(runAs);
         cmd.addAll(command);
         Path log = home.resolve("server.log");
+        try {
+            // the server's errors quote the dump's rows: for this process's eyes only (the home is 0711)
+            Files.createFile(log, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (FileAlreadyExistsException e) {
+            // appended to
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .directory(home.toFile())
                 .redirectErrorStream(true)
