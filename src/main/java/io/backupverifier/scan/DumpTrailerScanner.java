@@ -32,11 +32,16 @@ public final class DumpTrailerScanner {
 
     private final SqlLexer lexer = new SqlLexer();
     private final byte[] head = new byte[KEEP]; // the first bytes of the current line
-    private final byte[] tail = new byte[COPY_END_SUFFIX.length]; // its last bytes, as a ring
+    private final byte[] tail = new byte[COPY_END_SUFFIX.length + 1]; // its last bytes (and a CR), as a ring
     private int lineLength;
     private boolean lineStartsInCode = true;
 
     private boolean inCopy;
+    /** The COPY line ended in CR LF (a dump written with CRLF line ends): its data may end with {@code \.} CR LF, as psql takes it. */
+    private boolean copyCrlf;
+    /** Saw {@code \.} CR at a line start in a CRLF COPY block. */
+    private boolean markerCr;
+
     private String copyTable;
     private long copyBlocks;
     private boolean trailerSeen;
@@ -90,14 +95,20 @@ public final class DumpTrailerScanner {
                 if (c == '\n') {
                     lines++;
                 }
-            } else { // lineLength == 2: saw "\."
+            } else { // lineLength == 2: saw "\." (markerCr: "\." CR)
                 if (c == '\n') {
                     inCopy = false;
+                    markerCr = false;
                     lineLength = 0;
                     lines++;
                     lineStartsInCode = true;
                     return i;
                 }
+                if (c == '\r' && copyCrlf && !markerCr) {
+                    markerCr = true;
+                    continue;
+                }
+                markerCr = false;
                 lineLength = 3;
             }
         }
@@ -194,8 +205,10 @@ public final class DumpTrailerScanner {
             return; // psql meta-commands pg_dump writes around the dump
         }
         trailerSeen = false;
-        if (startsWith(len, "COPY ") && lexer.inCode() && endsWithCopyFromStdin(n)) {
+        boolean crlf = tail[(n - 1) % tail.length] == '\r'; // n > 0 here
+        if (startsWith(len, "COPY ") && lexer.inCode() && endsWithCopyFromStdin(crlf ? n - 1 : n)) {
             inCopy = true;
+            copyCrlf = crlf;
             copyBlocks++;
             String line = new String(head, 0, Math.min(n, KEEP), StandardCharsets.UTF_8);
             copyTable = Objects.requireNonNullElse(CopyTarget.nameAt(line, "COPY ".length()), "?");

@@ -164,6 +164,31 @@ class DumpTrailerScannerTest {
         }
     }
 
+    /**
+     * A dump written with CRLF line ends (psql restores it: it takes "\\." CR LF as the end of COPY data) is
+     * complete, and cut anywhere it is not; in a dump with LF line ends a "\\." CR LF line does not end the block
+     * (the server refuses it: "end-of-copy marker does not match previous newline style").
+     */
+    @Test
+    void aDumpWithCrlfLineEndsIsReadAsPsqlReadsIt() {
+        String crlf = DUMP.replace("\n", "\r\n");
+        for (Random chunking : new Random[] {null, new Random(3), new Random(11)}) {
+            DumpTrailerScanner.Verdict v = scan(crlf, chunking);
+            assertThat(v.complete()).as(v.message()).isTrue();
+            assertThat(v.copyBlocks()).isEqualTo(scan(DUMP, null).copyBlocks());
+        }
+        String cut = crlf.substring(0, crlf.indexOf("COPY public.raw_messages") + 80);
+        assertThat(scan(cut, null).message()).contains("ends inside the data of table public.raw_messages");
+        int trailer = crlf.lastIndexOf("-- PostgreSQL database dump complete");
+        for (int at = 0; at < trailer; at += 89) {
+            assertThat(scan(crlf.substring(0, at), null).complete())
+                    .as("cut at %d", at)
+                    .isFalse();
+        }
+        String lf = "COPY public.t (a) FROM stdin;\n1\n\\.\r\n--\n-- PostgreSQL database dump complete\n--\n";
+        assertThat(scan(lf, null).message()).contains("ends inside the data of table public.t");
+    }
+
     @Test
     void aDumpCutAnywhereInsideItsLastCopyBlockIsIncomplete() {
         String dump = generatedDump(new Random(7), 3, 2, 300);
