@@ -36,6 +36,8 @@ public final class RouteFiles {
     private static final Pattern FROM_DIRECT = Pattern.compile("(?m)^\\s*from:\\s*\\n\\s*uri:\\s*\"?direct:([\\w-]+)");
     private static final Pattern DIRECT = Pattern.compile("direct:([\\w-]+)");
     private static final Pattern ROUTE_CONFIGURATION = Pattern.compile("(?m)^\\s*-\\s*routeConfiguration:");
+    /** What Camel's YAML pre-parse acts on: a beans section, or a Kubernetes-style resource (a Pipe). */
+    private static final Pattern PRE_PARSED = Pattern.compile("(?m)^\\s*(-\\s*)?(beans|apiVersion|kind)\\s*:");
 
     /** One route file: the direct endpoints its routes consume, and those it sends to. */
     private record RouteFile(Path file, Set<String> defines, Set<String> calls, boolean configuration) {}
@@ -75,6 +77,26 @@ public final class RouteFiles {
     public static Optional<List<Path>> select(
             Path dir, Collection<String> excluded, Collection<String> entries, Collection<String> unreached) {
         return new RouteFiles(dir, excluded).closure(entries, unreached);
+    }
+
+    /**
+     * Whether a route file in {@code dir} holds what only Camel's pre-parse of the routes acts on (a
+     * {@code beans:} section, a Pipe); when none does (or a file cannot be read), the routes need
+     * to be parsed only once.
+     */
+    public static boolean needPreParse(Path dir) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.yaml")) {
+            for (Path f : files) {
+                if (PRE_PARSED
+                        .matcher(withoutComments(Files.readString(f, StandardCharsets.UTF_8)))
+                        .find()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException | UncheckedIOException e) {
+            return true; // Camel reads them as it always does, and says what is wrong
+        }
     }
 
     private Optional<List<Path>> closure(Collection<String> entries, Collection<String> unreached) {

@@ -19,10 +19,15 @@ import org.sqlite.util.LibraryLoaderUtil;
  * command. The launcher names the file (property {@code backup-verifier.sqlite-library}); the
  * run that records the start-up cache writes it, later runs load it as it is. Without the
  * property, or when anything here fails, sqlite-jdbc does what it always does.
+ *
+ * <p>Which of the jar's libraries is this platform's is sqlite-jdbc's to say, and asking it
+ * starts a process ({@code uname -o}) and reads {@code /proc/self/map_files}: a file beside the
+ * library ({@code .entry}) keeps its answer, the jar entry the library was written from.
  */
 final class SqliteLibrary {
 
     static final String PROPERTY = "backup-verifier.sqlite-library";
+    private static final String NATIVE = "org/sqlite/native/";
 
     private SqliteLibrary() {}
 
@@ -34,8 +39,14 @@ final class SqliteLibrary {
         Path lib = Path.of(file).toAbsolutePath();
         // a file cut short (a disk that filled, a copy over it in place) or another build's would crash the JVM in
         // the dynamic loader or fail every store access: only the jar's own bytes are loaded, else written again
-        if (!(Files.isRegularFile(lib) && sameAsJar(lib)) && !extract(lib)) {
-            return;
+        Path entryFile = lib.resolveSibling(lib.getFileName() + ".entry");
+        String kept = keptEntry(entryFile);
+        if (!(kept != null && Files.isRegularFile(lib) && sameAsJar(lib, kept))) {
+            String entry = resource().substring(1);
+            if (!(Files.isRegularFile(lib) && sameAsJar(lib, entry)) && !extract(lib, entry)) {
+                return;
+            }
+            keep(entryFile, entry);
         }
         // sqlite-jdbc loads it with System.load; a file it cannot load makes it fall back to its own copy
         System.setProperty("org.sqlite.lib.path", lib.getParent().toString());
@@ -46,7 +57,7 @@ final class SqliteLibrary {
      * Whether {@code lib} has the size and CRC-32 of the jar's library: from the jar's directory,
      * nothing inflated (from the resource itself when the classes are not in a jar).
      */
-    private static boolean sameAsJar(Path lib) {
+    private static boolean sameAsJar(Path lib, String entry) {
         try {
             long size;
             long crc;
@@ -57,7 +68,7 @@ final class SqliteLibrary {
                     .toURI());
             if (Files.isRegularFile(jar)) {
                 try (JarFile j = new JarFile(jar.toFile())) {
-                    ZipEntry e = j.getEntry(resource().substring(1));
+                    ZipEntry e = j.getEntry(entry);
                     if (e == null) {
                         return false;
                     }
@@ -65,7 +76,7 @@ final class SqliteLibrary {
                     crc = e.getCrc();
                 }
             } else {
-                try (InputStream in = SqliteLibrary.class.getResourceAsStream(resource())) {
+                try (InputStream in = SqliteLibrary.class.getResourceAsStream("/" + entry)) {
                     if (in == null) {
                         return false;
                     }
@@ -90,9 +101,42 @@ final class SqliteLibrary {
         return LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName();
     }
 
-    /** Copies the jar's library for this OS and architecture to {@code lib}, whole or not at all. */
-    private static boolean extract(Path lib) {
-        try (InputStream in = SqliteLibrary.class.getResourceAsStream(resource())) {
+    /**
+     * The jar entry the library was written from, as kept beside it; null when there is none or it
+     * does not name one of sqlite-jdbc's libraries (the library is then checked against the jar's as
+     * sqlite-jdbc names it).
+     */
+    private static String keptEntry(Path entryFile) {
+        try {
+            String entry = Files.readString(entryFile).strip();
+            return entry.startsWith(NATIVE) && entry.endsWith("/" + LibraryLoaderUtil.getNativeLibName())
+                    ? entry
+                    : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Keeps which jar entry the library is, for the next start (if it cannot, the next start asks sqlite-jdbc again). */
+    private static void keep(Path entryFile, String entry) {
+        try {
+            Path tmp = Files.createTempFile(
+                    entryFile.getParent(), entryFile.getFileName().toString(), ".tmp");
+            try {
+                Files.writeString(tmp, entry + "\n");
+                tmp.toFile().setReadable(true, false);
+                Files.move(tmp, entryFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the library is used all the same
+        }
+    }
+
+    /** Copies the jar's library for this OS and architecture ({@code entry}) to {@code lib}, whole or not at all. */
+    private static boolean extract(Path lib, String entry) {
+        try (InputStream in = SqliteLibrary.class.getResourceAsStream("/" + entry)) {
             if (in == null) {
                 return false; // no library for this platform in the jar: sqlite-jdbc looks elsewhere
             }

@@ -76,4 +76,22 @@ class RouteFilesTest {
         assertThat(names(RouteFiles.select(dir, SERVICE_ONLY, List.of("a"), List.of())))
                 .containsExactly("a.yaml", "c.yaml");
     }
+
+    @Test
+    void theShippedRoutesAreParsedOnceButABeansSectionOrAPipeKeepsCamelsPreParse(@TempDir Path dir) throws Exception {
+        assertThat(RouteFiles.needPreParse(ROUTES)).isFalse();
+
+        String route = "- route:\n    from:\n      uri: direct:a\n      steps:\n        - log: a\n";
+        Files.writeString(dir.resolve("a.yaml"), "# - beans: commented out\n" + route);
+        assertThat(RouteFiles.needPreParse(dir)).isFalse();
+
+        Files.writeString(dir.resolve("b.yaml"), "- beans:\n    - name: b\n      type: java.lang.Object\n");
+        assertThat(RouteFiles.needPreParse(dir)).isTrue();
+        Files.delete(dir.resolve("b.yaml"));
+
+        Files.writeString(dir.resolve("c.yaml"), "apiVersion: camel.apache.org/v1\nkind: Pipe\n");
+        assertThat(RouteFiles.needPreParse(dir)).isTrue();
+
+        assertThat(RouteFiles.needPreParse(dir.resolve("missing"))).isTrue();
+    }
 }

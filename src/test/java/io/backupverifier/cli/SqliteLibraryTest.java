@@ -60,8 +60,12 @@ class SqliteLibraryTest {
         assertThat(Files.readAllBytes(lib)).isEqualTo(jarLibrary());
         assertThat(System.getProperty("org.sqlite.lib.path")).isEqualTo(dir.toString());
         assertThat(System.getProperty("org.sqlite.lib.name")).isEqualTo("bv.sqlite.so");
+        Path entry = dir.resolve("bv.sqlite.so.entry");
+        assertThat(Files.readString(entry).strip())
+                .isEqualTo((LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName())
+                        .substring(1));
         try (var files = Files.list(dir)) {
-            assertThat(files).containsExactly(lib); // no temporary file left behind
+            assertThat(files).containsExactlyInAnyOrder(lib, entry); // no temporary file left behind
         }
 
         FileTime written = FileTime.fromMillis(1_000_000_000_000L);
@@ -86,6 +90,31 @@ class SqliteLibraryTest {
         SqliteLibrary.use(dir.resolve("no-such-dir/bv.sqlite.so").toString());
         assertThat(System.getProperty("org.sqlite.lib.path")).isNull();
         assertThat(System.getProperty("org.sqlite.lib.name")).isNull();
+    }
+
+    @Test
+    void aKeptEntryThatNamesNoSqliteLibraryIsNotBelieved() throws Exception {
+        Path lib = dir.resolve("bv.sqlite.so");
+        Files.write(lib, "not a library".getBytes());
+        Path entry = dir.resolve("bv.sqlite.so.entry");
+        Files.writeString(entry, "META-INF/MANIFEST.MF\n");
+
+        SqliteLibrary.use(lib.toString());
+
+        assertThat(Files.readAllBytes(lib)).isEqualTo(jarLibrary());
+        assertThat(Files.readString(entry).strip()).startsWith("org/sqlite/native/");
+    }
+
+    @Test
+    void aTruncatedLibraryIsNeverHandedToSqliteJdbcEvenWithItsEntryKept() throws Exception {
+        Path lib = dir.resolve("bv.sqlite.so");
+        SqliteLibrary.use(lib.toString()); // writes the library and its entry
+        Files.write(lib, Arrays.copyOf(jarLibrary(), 65536));
+        System.clearProperty("org.sqlite.lib.path");
+
+        SqliteLibrary.use(lib.toString());
+
+        assertThat(Files.readAllBytes(lib)).isEqualTo(jarLibrary());
     }
 
     @Test
