@@ -15,7 +15,11 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -138,7 +142,8 @@ class FidelityTest {
         try {
             Path file = spool.resolve(mode + ".sql");
             Files.write(file, dump);
-            run(
+            // psql's restore and ours are independent, then so are the two pg_dumps: each pair runs at once
+            Future<String> psql = inBackground(() -> run(
                     List.of(
                             "psql",
                             "-X",
@@ -153,11 +158,13 @@ class FidelityTest {
                             byPsql.database(),
                             "-f",
                             file.toString()),
-                    byPsql.password());
+                    byPsql.password()));
             RestoreOutcome outcome =
                     new PlainDumpRestorer(byUs::connectForRestore, 3, spool).restore(new ByteArrayInputStream(dump));
+            psql.get(120, TimeUnit.SECONDS);
             assertThat(outcome.error()).isNull();
-            assertThat(pgDump(byUs)).isEqualTo(pgDump(byPsql));
+            Future<String> psqlsDump = inBackground(() -> pgDump(byPsql));
+            assertThat(pgDump(byUs)).isEqualTo(psqlsDump.get(120, TimeUnit.SECONDS));
         } finally {
             try (Connection admin = local()) {
                 TestDatabases.drop(admin, byPsql);
@@ -182,8 +189,16 @@ class FidelityTest {
         // pg_dump's random \restrict key and the database's own name differ between the two restores
         return out.lines()
                 .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
-                .map(l -> l.replace(db.database(), "DB"))
-                .reduce("", (a, b) -> a + b + "\n");
+                .map(l -> l.replace(db.database(), "DB") + "\n")
+                .collect(Collectors.joining()); // not a reduce of String +: that copied the whole dump per line
+    }
+
+    private static <T> Future<T> inBackground(Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread t = new Thread(task, "bv-fidelity-psql");
+        t.setDaemon(true);
+        t.start();
+        return task;
     }
 
     private static String run(List<String> command, String password) throws Exception {
