@@ -136,7 +136,8 @@ class FidelityTest {
         Assumptions.assumeTrue(
                 localServer(), "needs psql, pg_dump and a PostgreSQL server at 127.0.0.1:5432 (user postgres)");
         byte[] dump = Fixtures.gunzip(Fixtures.bytes("fidelity/" + mode + ".sql.gz"));
-        String suffix = mode.replace('-', '_');
+        // names of this process's own on the shared local server (other test JVMs may run this test at the same time)
+        String suffix = mode.replace('-', '_') + "_" + ProcessHandle.current().pid();
         TestDatabase byPsql = create(FidelityTest::local, "127.0.0.1", 5432, "bv_fidelity_psql_" + suffix);
         TestDatabase byUs = create(FidelityTest::local, "127.0.0.1", 5432, "bv_fidelity_ours_" + suffix);
         try {
