@@ -23,7 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,26 +37,43 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckDbTest {
 
     private static final String SERVER = TestPostgres.url(""); // the local server, or an embedded one
-    private final String db = "bv_checkdb_" + ProcessHandle.current().pid();
+    /** One database for the class (a CREATE and DROP DATABASE per test cost up to seconds on a busy server); its tables are made again for each test. */
+    private static final String DB = "bv_checkdb_" + ProcessHandle.current().pid();
 
     @TempDir
     Path root;
 
     Cli cli;
 
-    private Connection connect(String database) throws Exception {
+    private static Connection connect(String database) throws Exception {
         return DriverManager.getConnection(SERVER + database + "?connectTimeout=3", "postgres", "");
+    }
+
+    @BeforeAll
+    static void createDatabase() throws Exception {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + DB);
+            s.execute("CREATE DATABASE " + DB);
+        }
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        try (Connection c = connect("postgres");
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
+        } catch (SQLException e) {
+            // never created
+        }
     }
 
     @BeforeEach
     void seed() throws Exception {
-        try (Connection c = connect("postgres");
+        try (Connection c = connect(DB);
                 Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db);
-            s.execute("CREATE DATABASE " + db);
-        }
-        try (Connection c = connect(db);
-                Statement s = c.createStatement()) {
+            // as a new database would hold them, whatever the test before did
+            s.execute("DROP TABLE IF EXISTS core_userprofile, auth_user, written, kept");
             s.execute("CREATE TABLE auth_user (id int PRIMARY KEY, email text)");
             s.execute("CREATE TABLE core_userprofile (id serial PRIMARY KEY, user_id int REFERENCES auth_user)");
             s.execute("INSERT INTO auth_user VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x')");
@@ -76,19 +94,9 @@ class CheckDbTest {
                 .env("DB_HOST", TestPostgres.HOST)
                 .env("DB_PORT", Integer.toString(TestPostgres.port()))
                 .env("DB_USER", TestPostgres.reader())
-                .env("DB_NAME", db)
+                .env("DB_NAME", DB)
                 .env("RESTORE_KEY_TABLES", "auth_user,core_userprofile")
                 .env("CONSISTENCY_CHECKS_FILE", queries.toString());
-    }
-
-    @AfterEach
-    void drop() throws Exception {
-        try (Connection c = connect("postgres");
-                Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
-        } catch (SQLException e) {
-            // never created
-        }
     }
 
     @Test
@@ -97,7 +105,7 @@ class CheckDbTest {
         assertThat(r.exit()).isEqualTo(1);
         JsonNode b = new ObjectMapper().readTree(r.out()).at("/backups/0");
         assertThat(b.get("file").asText())
-                .isEqualTo("postgresql://" + TestPostgres.READER + "@127.0.0.1:" + TestPostgres.port() + "/" + db);
+                .isEqualTo("postgresql://" + TestPostgres.READER + "@127.0.0.1:" + TestPostgres.port() + "/" + DB);
         assertThat(b.at("/checks/connectivity/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/key_tables/status").asText()).isEqualTo("PASSED");
         assertThat(b.at("/checks/blocked_locks/status").asText()).isEqualTo("PASSED");
@@ -105,8 +113,8 @@ class CheckDbTest {
         assertThat(consistency).contains("users_without_profiles: 2");
         assertThat(consistency).contains("sneaky_write: query failed").contains("read-only transaction");
         assertThat(consistency).contains("sneaky_delete: query failed").contains("in a read-only transaction)");
-        assertThat(count(db, "written")).as("rows written by check-db").isZero();
-        assertThat(count(db, "kept")).as("rows left after check-db").isEqualTo(3);
+        assertThat(count(DB, "written")).as("rows written by check-db").isZero();
+        assertThat(count(DB, "kept")).as("rows left after check-db").isEqualTo(3);
     }
 
     /**
@@ -119,7 +127,7 @@ class CheckDbTest {
         Path queries = root.resolve("slot.properties");
         Files.writeString(
                 queries,
-                "slot = SELECT count(*) - 1 FROM pg_create_physical_replication_slot('" + db + "_slot', true)\n");
+                "slot = SELECT count(*) - 1 FROM pg_create_physical_replication_slot('" + DB + "_slot', true)\n");
         Cli.Result r = cli.env("DB_USER", TestPostgres.USER)
                 .env("CONSISTENCY_CHECKS_FILE", queries.toString())
                 .run("check-db", "--json");
@@ -133,7 +141,7 @@ class CheckDbTest {
         try (Connection c = connect("postgres");
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(
-                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + db + "_slot'")) {
+                        "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + DB + "_slot'")) {
             rs.next();
             assertThat(rs.getLong(1)).as("replication slots made by check-db").isZero();
         }
@@ -146,8 +154,8 @@ class CheckDbTest {
      */
     @Test
     void aMemberOfASuperuserRoleDoesNotRunTheConsistencyQueries() throws Exception {
-        String admin = db + "_admin";
-        String member = db + "_member";
+        String admin = DB + "_admin";
+        String member = DB + "_member";
         try (Connection c = connect("postgres");
                 Statement s = c.createStatement()) {
             s.execute("CREATE ROLE " + admin + " SUPERUSER NOLOGIN");
@@ -212,7 +220,7 @@ class CheckDbTest {
                 .contains(
                         "CONSISTENCY_CHECKS_FILE (restore.consistency-file): " + queries
                                 + ": wipe holds 4 statements: a consistency query is one SELECT, WITH, VALUES or TABLE statement");
-        assertThat(count(db, "kept")).isEqualTo(3);
+        assertThat(count(DB, "kept")).isEqualTo(3);
     }
 
     /**
@@ -228,7 +236,7 @@ class CheckDbTest {
         queries.put("several", "SET TRANSACTION READ WRITE; DELETE FROM kept; COMMIT; SELECT 0");
         queries.put("with_then_delete", "WITH x AS (SELECT 1) DELETE FROM kept WHERE id IN (SELECT * FROM x)");
         queries.put("disguised", "/*/ SELECT */ DELETE FROM kept"); // the server reads a comment, then DELETE
-        try (Connection c = connect(db)) {
+        try (Connection c = connect(DB)) {
             CheckResult r = ConsistencyCheck.run(c, queries);
             assertThat(r.status()).isEqualTo(CheckStatus.FAILED);
             assertThat(r.message())
@@ -241,8 +249,8 @@ class CheckDbTest {
                     .contains("disguised: query refused (begins with DELETE");
             assertThat(c.getAutoCommit()).as("the connection as it was").isTrue();
         }
-        assertThat(count(db, "kept")).isEqualTo(3);
-        try (Connection c = connect(db)) {
+        assertThat(count(DB, "kept")).isEqualTo(3);
+        try (Connection c = connect(DB)) {
             assertThat(ConsistencyCheck.run(c, Map.of("kept_rows", "SELECT count(*) - 3 FROM kept"))
                             .message())
                     .isEqualTo("Data consistency verified: kept_rows all 0");
@@ -251,8 +259,8 @@ class CheckDbTest {
 
     @Test
     void reportsABlockedLockWithTheBlockingQuery() throws Exception {
-        try (Connection holder = connect(db);
-                Connection waiter = connect(db)) {
+        try (Connection holder = connect(DB);
+                Connection waiter = connect(DB)) {
             holder.setAutoCommit(false);
             try (Statement s = holder.createStatement()) {
                 s.execute("LOCK TABLE auth_user IN ACCESS EXCLUSIVE MODE");
@@ -323,7 +331,7 @@ class CheckDbTest {
         Cli.Result r = cli.env("DB_PORT", "1").run("check-db");
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out())
-                .contains("[ERROR] Cannot connect to postgresql://" + TestPostgres.READER + "@127.0.0.1:1/" + db
+                .contains("[ERROR] Cannot connect to postgresql://" + TestPostgres.READER + "@127.0.0.1:1/" + DB
                         + ": Connection to 127.0.0.1:1 refused");
     }
 }

@@ -3,9 +3,7 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.Fixtures;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,10 +15,14 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,20 +35,18 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class FidelityTest {
 
-    static EmbeddedPostgres server;
+    /** The restore tests' shared embedded server: a server of the class's own cost an initdb and a start. */
+    @RegisterExtension
+    static final EmbeddedServerPerClass PG = new EmbeddedServerPerClass("bv-fidelity");
+
     static Path spool;
     static String snapshotSql;
 
     @BeforeAll
     static void start() throws Exception {
-        spool = Files.createTempDirectory("bv-fidelity");
-        server = EmbeddedPostgres.builder()
-                .setPort(0)
-                .setLocaleConfig("locale", "C")
-                .setServerConfig("fsync", "off")
-                .start();
+        spool = PG.work();
         snapshotSql = text("fidelity/snapshot.sql");
-        try (Connection c = server.getPostgresDatabase().getConnection();
+        try (Connection c = PG.server().admin();
                 Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SHOW server_version_num")) {
             rs.next();
@@ -55,12 +55,6 @@ class FidelityTest {
                             + "run scripts/make-fidelity-fixtures.sh after changing its version")
                     .isEqualTo(text("fidelity/server-version.txt").strip());
         }
-    }
-
-    @AfterAll
-    static void stop() throws IOException {
-        server.close();
-        OrphanServers.deleteTree(spool); // stayed in the system temp directory after every run
     }
 
     @ParameterizedTest
@@ -80,11 +74,17 @@ class FidelityTest {
                 "superuser-objects"
             })
     void restoresWhatPsqlRestores(String mode) throws Exception {
-        TestDatabase db = create(
-                server.getPostgresDatabase()::getConnection,
-                "localhost",
-                server.getPort(),
-                "fidelity_" + mode.replace('-', '_'));
+        TestDatabase db = create(PG.server()::admin, "127.0.0.1", embeddedPort(), "fidelity_" + mode.replace('-', '_'));
+        try {
+            restoresWhatPsqlRestores(mode, db);
+        } finally {
+            try (Connection admin = PG.server().admin()) {
+                TestDatabases.drop(admin, db); // the server stays for the next class
+            }
+        }
+    }
+
+    private static void restoresWhatPsqlRestores(String mode, TestDatabase db) throws Exception {
         RestoreOutcome outcome = new PlainDumpRestorer(db::connectForRestore, 3, spool)
                 .restore(new ByteArrayInputStream(Fixtures.gunzip(Fixtures.bytes("fidelity/" + mode + ".sql.gz"))));
         assertThat(outcome.error()).isNull();
@@ -136,13 +136,15 @@ class FidelityTest {
         Assumptions.assumeTrue(
                 localServer(), "needs psql, pg_dump and a PostgreSQL server at 127.0.0.1:5432 (user postgres)");
         byte[] dump = Fixtures.gunzip(Fixtures.bytes("fidelity/" + mode + ".sql.gz"));
-        String suffix = mode.replace('-', '_');
+        // names of this process's own on the shared local server (other test JVMs may run this test at the same time)
+        String suffix = mode.replace('-', '_') + "_" + ProcessHandle.current().pid();
         TestDatabase byPsql = create(FidelityTest::local, "127.0.0.1", 5432, "bv_fidelity_psql_" + suffix);
         TestDatabase byUs = create(FidelityTest::local, "127.0.0.1", 5432, "bv_fidelity_ours_" + suffix);
         try {
             Path file = spool.resolve(mode + ".sql");
             Files.write(file, dump);
-            run(
+            // psql's restore and ours are independent, then so are the two pg_dumps: each pair runs at once
+            Future<String> psql = inBackground(() -> run(
                     List.of(
                             "psql",
                             "-X",
@@ -157,11 +159,13 @@ class FidelityTest {
                             byPsql.database(),
                             "-f",
                             file.toString()),
-                    byPsql.password());
+                    byPsql.password()));
             RestoreOutcome outcome =
                     new PlainDumpRestorer(byUs::connectForRestore, 3, spool).restore(new ByteArrayInputStream(dump));
+            psql.get(120, TimeUnit.SECONDS);
             assertThat(outcome.error()).isNull();
-            assertThat(pgDump(byUs)).isEqualTo(pgDump(byPsql));
+            Future<String> psqlsDump = inBackground(() -> pgDump(byPsql));
+            assertThat(pgDump(byUs)).isEqualTo(psqlsDump.get(120, TimeUnit.SECONDS));
         } finally {
             try (Connection admin = local()) {
                 TestDatabases.drop(admin, byPsql);
@@ -186,8 +190,16 @@ class FidelityTest {
         // pg_dump's random \restrict key and the database's own name differ between the two restores
         return out.lines()
                 .filter(l -> !l.startsWith("\\restrict") && !l.startsWith("\\unrestrict"))
-                .map(l -> l.replace(db.database(), "DB"))
-                .reduce("", (a, b) -> a + b + "\n");
+                .map(l -> l.replace(db.database(), "DB") + "\n")
+                .collect(Collectors.joining()); // not a reduce of String +: that copied the whole dump per line
+    }
+
+    private static <T> Future<T> inBackground(Callable<T> work) {
+        FutureTask<T> task = new FutureTask<>(work);
+        Thread t = new Thread(task, "bv-fidelity-psql");
+        t.setDaemon(true);
+        t.start();
+        return task;
     }
 
     private static String run(List<String> command, String password) throws Exception {
@@ -217,7 +229,9 @@ class FidelityTest {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("DROP ROLE IF EXISTS " + role);
             s.execute("CREATE ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD '" + password + "'");
-            s.execute("CREATE DATABASE " + name + " OWNER " + role + " TEMPLATE template0 ENCODING 'UTF8'");
+            // the locale of the server the snapshots were made on (initdb --locale=C), whatever this one's default
+            s.execute("CREATE DATABASE " + name + " OWNER " + role
+                    + " TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'");
         }
         return new TestDatabase(host, port, name, role, password, "postgres", "");
     }
@@ -232,6 +246,15 @@ class FidelityTest {
             }
         }
         return lines;
+    }
+
+    private static int embeddedPort() throws SQLException {
+        try (Connection c = PG.server().admin();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT pg_catalog.inet_server_port()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     private static String text(String fixture) {
