@@ -71,9 +71,7 @@ class ClusterServiceTest {
 
     @AfterEach
     void dropDatabase() throws Exception {
-        for (ServiceProcess node : nodes) {
-            node.close();
-        }
+        ServiceProcess.closeAll(nodes);
         if (database != null) {
             try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
                     Statement s = c.createStatement()) {
