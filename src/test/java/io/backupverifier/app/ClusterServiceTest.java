@@ -51,6 +51,11 @@ class ClusterServiceTest {
     private static final Duration TICK = Duration.ofSeconds(2);
 
     private static final String TICK_LINE = "Freshness check for the tick of ";
+    /**
+     * The size of the backup whose node is killed: read and hashed whole for a second or more after its lock is
+     * taken, a window the test's checks every 50 ms do not miss; each size more is paid by both nodes.
+     */
+    private static final long BIG = 100L * 1024 * 1024;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
     Path root;
@@ -339,8 +344,7 @@ class ClusterServiceTest {
         ServiceProcess b = node("b");
         awaitStarted(a, b);
 
-        Path big = LargeBackupServiceTest.corruptBackup(
-                backups().resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
+        Path big = LargeBackupServiceTest.corruptBackup(backups().resolve("backup_20251227_120000.gz"), BIG);
         // the node verifying it: the one the lock row names, killed as soon as it took the lock (an event, not a
         // guess from which process has the file open: on a busy machine that guess took longer than the verification)
         ServiceProcess[] holder = new ServiceProcess[1];

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** kill -9 of the service process, then a restart: no verdict and no alert is lost. */
 class ServiceCrashTest {
 
+    /**
+     * The backup's size: read and hashed whole for a second or more, a window the test's checks every 50 ms do
+     * not miss; each size more is paid twice (written, then verified after the restart).
+     */
+    private static final long SIZE = 100L * 1024 * 1024;
+
     @TempDir
     Path root;
 
@@ -20,8 +26,7 @@ class ServiceCrashTest {
     void backupBeingVerifiedWhenTheServiceIsKilledIsVerifiedAndAlertedAfterTheRestart() throws Exception {
         Path big;
         try (ServiceProcess service = new ServiceProcess(root).start()) {
-            big = LargeBackupServiceTest.corruptBackup(
-                    service.backups.resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
+            big = LargeBackupServiceTest.corruptBackup(service.backups.resolve("backup_20251227_120000.gz"), SIZE);
             await("the service reading the backup", Duration.ofSeconds(60), () -> service.hasOpen(big));
             service.kill();
             assertThat(service.verdicts(big)).as("recorded before the kill").isEmpty();
