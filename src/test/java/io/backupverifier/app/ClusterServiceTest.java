@@ -146,20 +146,7 @@ class ClusterServiceTest {
     /** Waits for each node's start; a node that ended instead fails the test at once, with the end of its log. */
     private static void awaitStarted(ServiceProcess... nodes) throws Exception {
         for (ServiceProcess node : nodes) {
-            await("service " + node.root.getFileName() + " started", Duration.ofSeconds(240), () -> {
-                try {
-                    return !node.logLines(") started in").isEmpty()
-                            || !node.process().isAlive();
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-            if (node.logLines(") started in").isEmpty()) {
-                List<String> log = node.log().lines().toList();
-                throw new AssertionError("service " + node.root.getFileName() + " ended (exit code "
-                        + node.process().exitValue() + ") instead of starting; its log ends:\n"
-                        + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size())));
-            }
+            node.awaitStarted();
         }
     }
 
