@@ -51,6 +51,11 @@ class ClusterServiceTest {
     private static final Duration TICK = Duration.ofSeconds(2);
 
     private static final String TICK_LINE = "Freshness check for the tick of ";
+    /**
+     * The size of the backup whose node is killed: read and hashed whole for a second or more after its lock is
+     * taken, a window the test's checks every 50 ms do not miss; each size more is paid by both nodes.
+     */
+    private static final long BIG = 100L * 1024 * 1024;
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS) // the nodes' logs stay when it fails
     Path root;
@@ -71,9 +76,7 @@ class ClusterServiceTest {
 
     @AfterEach
     void dropDatabase() throws Exception {
-        for (ServiceProcess node : nodes) {
-            node.close();
-        }
+        ServiceProcess.closeAll(nodes);
         if (database != null) {
             try (Connection c = DriverManager.getConnection(SERVER + "postgres", "postgres", "");
                     Statement s = c.createStatement()) {
@@ -143,20 +146,7 @@ class ClusterServiceTest {
     /** Waits for each node's start; a node that ended instead fails the test at once, with the end of its log. */
     private static void awaitStarted(ServiceProcess... nodes) throws Exception {
         for (ServiceProcess node : nodes) {
-            await("service " + node.root.getFileName() + " started", Duration.ofSeconds(240), () -> {
-                try {
-                    return !node.logLines(") started in").isEmpty()
-                            || !node.process().isAlive();
-                } catch (IOException e) {
-                    return false;
-                }
-            });
-            if (node.logLines(") started in").isEmpty()) {
-                List<String> log = node.log().lines().toList();
-                throw new AssertionError("service " + node.root.getFileName() + " ended (exit code "
-                        + node.process().exitValue() + ") instead of starting; its log ends:\n"
-                        + String.join("\n", log.subList(Math.max(0, log.size() - 30), log.size())));
-            }
+            node.awaitStarted();
         }
     }
 
@@ -341,8 +331,7 @@ class ClusterServiceTest {
         ServiceProcess b = node("b");
         awaitStarted(a, b);
 
-        Path big = LargeBackupServiceTest.corruptBackup(
-                backups().resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
+        Path big = LargeBackupServiceTest.corruptBackup(backups().resolve("backup_20251227_120000.gz"), BIG);
         // the node verifying it: the one the lock row names, killed as soon as it took the lock (an event, not a
         // guess from which process has the file open: on a busy machine that guess took longer than the verification)
         ServiceProcess[] holder = new ServiceProcess[1];

@@ -13,6 +13,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** kill -9 of the service process, then a restart: no verdict and no alert is lost. */
 class ServiceCrashTest {
 
+    /**
+     * The backup's size: read and hashed whole for a second or more, a window the test's checks every 50 ms do
+     * not miss; each size more is paid twice (written, then verified after the restart).
+     */
+    private static final long SIZE = 100L * 1024 * 1024;
+
     @TempDir
     Path root;
 
@@ -20,13 +26,19 @@ class ServiceCrashTest {
     void backupBeingVerifiedWhenTheServiceIsKilledIsVerifiedAndAlertedAfterTheRestart() throws Exception {
         Path big;
         try (ServiceProcess service = new ServiceProcess(root).start()) {
-            big = LargeBackupServiceTest.corruptBackup(
-                    service.backups.resolve("backup_20251227_120000.gz"), 300L * 1024 * 1024);
-            await("the service reading the backup", Duration.ofSeconds(60), () -> service.hasOpen(big));
+            // started first: the wait for the read below is then only the read's, not a start's on a busy machine
+            service.awaitStarted();
+            big = LargeBackupServiceTest.corruptBackup(service.backups.resolve("backup_20251227_120000.gz"), SIZE);
+            // or done with it already: then the check below says so at once, not a timeout
+            await(
+                    "the service reading the backup",
+                    Duration.ofSeconds(60),
+                    () -> service.hasOpen(big) || !service.verdicts(big).isEmpty());
             service.kill();
             assertThat(service.verdicts(big)).as("recorded before the kill").isEmpty();
         }
         try (ServiceProcess service = new ServiceProcess(root).start()) {
+            service.awaitStarted();
             await(
                     "the backup verified after the restart",
                     Duration.ofSeconds(90),

@@ -24,6 +24,13 @@ import java.util.stream.Stream;
  */
 public final class ServiceProcess implements AutoCloseable {
 
+    /**
+     * JVM options of every launch, before a test's own: the client compiler only. A test's service lives for
+     * seconds, mostly starting, which the server compiler makes cost twice the CPU (and, on a busy machine, several
+     * times the wall time) for code that runs a few times; what the service does is the same.
+     */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1");
+
     public final Path root;
     public final Path backups;
     public final Path logs;
@@ -32,6 +39,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> jvmOptions = new ArrayList<>();
     private Path home = Path.of("").toAbsolutePath();
     private Process process;
+    /** Where this start's output begins in {@link #output} (earlier starts' output comes before it). */
+    private long outputStart;
 
     public ServiceProcess(Path root) {
         this.root = root;
@@ -76,8 +85,10 @@ public final class ServiceProcess implements AutoCloseable {
     /** Starts {@code run}; output of every start is appended to {@link #output}. */
     public ServiceProcess start() throws IOException {
         Files.createDirectories(backups);
+        outputStart = Files.exists(output) ? Files.size(output) : 0;
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(DEFAULT_JVM_OPTIONS);
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
                 "-cp",
@@ -110,6 +121,35 @@ public final class ServiceProcess implements AutoCloseable {
     /** Waits for the process to end by itself; its exit code, or -1 if it is still running. */
     public int exitCode(Duration within) throws InterruptedException {
         return process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /**
+     * Waits for this start to be done (Camel's "started in" line); a process that ended instead fails the test at
+     * once, with the end of its log. Generous: on a busy machine a start has taken over a minute.
+     */
+    public void awaitStarted() throws IOException, InterruptedException {
+        Service.await("service " + root.getFileName() + " started", Duration.ofSeconds(240), () -> {
+            try {
+                return startedInThisStart() || !process.isAlive();
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        if (!startedInThisStart()) {
+            List<String> lines = log().lines().toList();
+            throw new AssertionError("service " + root.getFileName() + " ended (exit code " + process.exitValue()
+                    + ") instead of starting; its log ends:\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
+        }
+    }
+
+    private boolean startedInThisStart() throws IOException {
+        if (!Files.exists(output)) {
+            return false;
+        }
+        byte[] all = Files.readAllBytes(output);
+        int from = (int) Math.min(outputStart, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8).contains(") started in");
     }
 
     /** Everything the process printed so far (bytes that are not UTF-8 are replaced). */
@@ -187,19 +227,39 @@ public final class ServiceProcess implements AutoCloseable {
         return mails;
     }
 
+    /** Stops all of them as {@link #close()} does, at once: each stops while the others do. */
+    public static void closeAll(List<ServiceProcess> services) {
+        for (ServiceProcess service : services) {
+            if (service.process != null && service.process.isAlive()) {
+                service.process.destroy();
+            }
+        }
+        for (ServiceProcess service : services) {
+            service.awaitStop();
+        }
+    }
+
     @Override
     public void close() {
         if (process != null && process.isAlive()) {
             process.destroy();
-            try {
-                if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                    process.destroyForcibly();
-                    process.waitFor(30, TimeUnit.SECONDS);
-                }
-            } catch (InterruptedException e) {
+            awaitStop();
+        }
+    }
+
+    /** Waits for the stop asked for by SIGTERM; kill -9 when it takes longer than a minute. */
+    private void awaitStop() {
+        if (process == null) {
+            return;
+        }
+        try {
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                Thread.currentThread().interrupt();
+                process.waitFor(30, TimeUnit.SECONDS);
             }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
         }
     }
 }
