@@ -42,6 +42,17 @@ class AlertDurabilityTest {
     private Process service(int smtpPort, String log) throws IOException {
         ProcessBuilder pb = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        // the JVM options bin/backup-verifier starts it with: serial GC, C2 and C1's profiled tier
+                        // later, so the start-up of each of the two services this test starts is not spent
+                        // compiling code that runs a few times
+                        "-XX:+UseSerialGC",
+                        "-XX:Tier4InvocationThreshold=50000",
+                        "-XX:Tier4MinInvocationThreshold=6000",
+                        "-XX:Tier4CompileThreshold=150000",
+                        "-XX:Tier4BackEdgeThreshold=400000",
+                        "-XX:Tier3InvocationThreshold=2000",
+                        "-XX:Tier3MinInvocationThreshold=1000",
+                        "-XX:Tier3CompileThreshold=20000",
                         "-cp",
                         System.getProperty("java.class.path"),
                         "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),

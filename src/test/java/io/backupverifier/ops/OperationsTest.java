@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.ConfigException;
+import io.backupverifier.store.DataSources;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
 import io.backupverifier.testing.Service;
@@ -72,7 +73,9 @@ class OperationsTest {
 
     @Test
     void suspendedWatcherVerifiesNothingUntilResumedOverJmx() throws Exception {
-        try (Service service = new Service(root).start()) {
+        // the watcher's stable time halved (0.5 s) and the twin's wait with it: the same race, in half the time
+        try (Service service =
+                new Service(root).env("WATCH_STABLE_FOR", "500ms").start()) {
             ObjectName route =
                     new ObjectName("org.apache.camel:context=backup-verifier,type=routes,name=\"watch-backups\"");
             assertThat(jmx.getAttribute(route, "State")).isEqualTo("Started");
@@ -80,7 +83,7 @@ class OperationsTest {
             assertThat(jmx.getAttribute(route, "State")).isEqualTo("Suspended");
             // the control: a second consumer on the backup directory with the watcher's poll interval and filter
             // (read-only
-            // too: noop, no marker files) that waits twice the watcher's stable time (1 s) and only counts what it
+            // too: noop, no marker files) that waits twice the watcher's stable time (0.5 s) and only counts what it
             // takes
             NotifyBuilder twinTookIt = new NotifyBuilder(service.camel())
                     .fromRoute("twin")
@@ -91,7 +94,7 @@ class OperationsTest {
                 public void configure() {
                     from("file:" + service.backups.toAbsolutePath()
                                     + "?noop=true&recursive=true&filter=#backupFileFilter"
-                                    + "&readLock=changed&readLockMinAge=2000&readLockCheckInterval=250&readLockMarkerFile=false&delay=200")
+                                    + "&readLock=changed&readLockMinAge=1000&readLockCheckInterval=250&readLockMarkerFile=false&delay=200")
                             .routeId("twin")
                             .log("twin took ${header.CamelFileName}");
                 }
@@ -290,6 +293,8 @@ class OperationsTest {
                 .env("HTTP_JOLOKIA", "true")
                 .env("HTTP_AUTH_FILE", users().toString())
                 .env("WATCH_POLL_INTERVAL", "1h")
+                // every MBean Camel registers in production, each one Jolokia could reach
+                .property(Service.MBEANS_LEVEL, "Default")
                 .start()) {
             Path backup = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251227_120000.gz");
             String read =
@@ -455,6 +460,8 @@ class OperationsTest {
     @Test
     void healthIsDownWithTheReasonWhenTheResultsStoreIsUnreachable() throws Exception {
         int port = freePort();
+        // the start, the health check and the pool's stop each wait once for the store: 1 s, not 3 s, each
+        DataSources.waitForTests(1_000);
         try (Service service = new Service(root)
                 .env("HTTP_PORT", Integer.toString(port))
                 .env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing_listens_here")
@@ -465,6 +472,8 @@ class OperationsTest {
                     .startsWith("{\"status\":\"DOWN\"")
                     .contains(
                             "\"name\":\"results-store\",\"status\":\"DOWN\",\"message\":\"Results store unreachable: Connection to 127.0.0.1:1 refused");
+        } finally {
+            DataSources.waitForTests(DataSources.WAIT_MS);
         }
     }
 }
