@@ -27,9 +27,9 @@ public final class DataSources {
 
     /**
      * The wait of the pools made from now on: always {@link #WAIT_MS} in the application (no setting changes it).
-     * Only a test of this package that waits through a store outage many times over (each status page, health check
-     * and result of the outage waits once) shortens it, with {@link #waitForTests}: what it proves is what the
-     * service does when no connection comes, not how long it waited for it.
+     * Only a test that waits through a store outage many times over (each status page, health check and result of
+     * the outage waits once) shortens it, with {@link #waitForTests} (from another package: the test helper
+     * StoreWaitForTests): what it proves is what the service does when no connection comes, not how long it waited.
      */
     private static volatile long waitMs = WAIT_MS;
 
