@@ -23,6 +23,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** The file-drop watcher on a real directory, with the real routes and results store. */
 class WatcherRouteTest {
 
+    /**
+     * The stable time of the tests of a writer's pace, half the Service's: the writer's pauses are measured in it, so
+     * they wait half as long for the same story (the lock waits three stable times, as with the Service's).
+     */
+    private static final long STABLE_MS = 500;
+
     @TempDir
     Path root;
 
@@ -57,7 +63,7 @@ class WatcherRouteTest {
 
     @Test
     void fileStillBeingWrittenIsVerifiedOnlyAfterItStopsGrowing() throws Exception {
-        try (Service service = new Service(root).start()) {
+        try (Service service = writersPace().start()) {
             byte[] content = Fixtures.bytes("shop.sql.gz");
             Path backup = service.backups.resolve("backup_20251227_120000.gz");
             try (OutputStream out = Files.newOutputStream(backup, StandardOpenOption.CREATE_NEW)) {
@@ -65,7 +71,8 @@ class WatcherRouteTest {
                 for (int off = 0; off < content.length; off += step) {
                     out.write(content, off, Math.min(step, content.length - off));
                     out.flush();
-                    Thread.sleep(400); // growing for over 3 s, polled every 200 ms
+                    // a write every 0.4 stable time, growing for over 3 stable times, polled every 200 ms
+                    Thread.sleep(STABLE_MS * 2 / 5);
                     assertThat(service.verifications(backup))
                             .as("verified while still growing")
                             .isZero();
@@ -80,13 +87,14 @@ class WatcherRouteTest {
 
     @Test
     void writerPausingLongerThanTheStableTimeGetsOneVerdictForTheFinishedFileAndNoAlert() throws Exception {
-        try (Service service = new Service(root).start()) { // WATCH_STABLE_FOR=1s
+        try (Service service = writersPace().start()) {
             byte[] content = Fixtures.bytes("shop.sql.gz");
             Path backup = service.backups.resolve("backup_20251227_120000.gz");
             try (OutputStream out = Files.newOutputStream(backup, StandardOpenOption.CREATE_NEW)) {
                 out.write(content, 0, content.length / 2);
                 out.flush();
-                Thread.sleep(1700); // the writer stalls: the half file is stable long enough to be taken and verified
+                // the writer stalls 1.7 stable times: the half file is stable long enough to be taken and verified
+                Thread.sleep(STABLE_MS * 17 / 10);
                 out.write(content, content.length / 2, content.length - content.length / 2);
             }
             Fixtures.sidecar(backup, "2025-12-27T12:00:00Z", null);
@@ -156,6 +164,13 @@ class WatcherRouteTest {
             assertThat(service.verifications(own)).isZero();
             assertThat(lastStatus(service, notABackup)).isEqualTo("FAILED");
         }
+    }
+
+    /** The service of the tests of a writer's pace: stable time {@link #STABLE_MS}, lock timeout three of them. */
+    private Service writersPace() {
+        return new Service(root)
+                .env("WATCH_STABLE_FOR", STABLE_MS + "ms")
+                .env("WATCH_LOCK_TIMEOUT", 3 * STABLE_MS + "ms");
     }
 
     /**
