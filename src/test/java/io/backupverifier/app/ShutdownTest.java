@@ -74,7 +74,8 @@ class ShutdownTest {
                         "1h"));
         Process service = pb.start();
         try {
-            await("a restore test to be running", Duration.ofSeconds(60), () -> serverDirIn(work));
+            // a JVM start, a timer's fire and an initdb: over a minute on a loaded machine (timed out on main too)
+            await("a restore test to be running", Duration.ofSeconds(120), () -> serverDirIn(work));
             service.destroy(); // SIGTERM
             assertThat(service.waitFor(90, TimeUnit.SECONDS))
                     .as("the service stops")
