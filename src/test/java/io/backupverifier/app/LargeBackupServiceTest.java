@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -30,6 +31,10 @@ class LargeBackupServiceTest {
     @TempDir
     Path root;
 
+    /** Where backups are made before they are dropped into the watched directory. */
+    @TempDir
+    Path staging;
+
     /** A gzip header and then SIZE bytes of noise: a corrupt backup, written in about a second. */
     static Path corruptBackup(Path file, long size) throws IOException {
         Files.createDirectories(file.getParent());
@@ -47,23 +52,35 @@ class LargeBackupServiceTest {
         return file;
     }
 
+    /**
+     * Moves a backup made in {@link #staging} into the watched directory whole (its sidecar first), dated a minute
+     * back as one finished a while ago: the watcher takes it at its next poll, not once it has been stable and settled
+     * (WatcherRouteTest's subject, not this one's), and never half-written: written in place on a loaded machine, the
+     * large one paused longer than the settle time and had a verdict of its own (verified twice). Returns its new path.
+     */
+    private static Path dropIn(ServiceProcess service, Path made) throws IOException {
+        Files.setLastModifiedTime(made, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        Path sidecar = made.resolveSibling(made.getFileName() + ".meta.json");
+        if (Files.exists(sidecar)) {
+            Files.move(sidecar, service.backups.resolve(sidecar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+        }
+        return Files.move(made, service.backups.resolve(made.getFileName()), StandardCopyOption.ATOMIC_MOVE);
+    }
+
     @Test
     void backupLargerThanTheHeapIsVerifiedAndAlertedOnceAndTheWatcherGoesOn() throws Exception {
         try (ServiceProcess service = new ServiceProcess(root)
                 .jvm("-Xmx256m", "-XX:+ExitOnOutOfMemoryError")
                 .start()) {
-            Path big = corruptBackup(service.backups.resolve("backup_20251227_120000.gz"), SIZE);
-            // dated a minute back, as backups finished a while ago: each is taken at the next poll, not once it has
-            // been stable and settled (WatcherRouteTest's subject, not this one's)
-            Files.setLastModifiedTime(big, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+            Path big = dropIn(service, corruptBackup(staging.resolve("backup_20251227_120000.gz"), SIZE));
             await(
                     "the large backup verified",
                     Duration.ofSeconds(120),
                     () -> !service.verdicts(big).isEmpty());
 
-            Path small = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251228_120000.gz");
-            Fixtures.flipByte(small, 600);
-            Files.setLastModifiedTime(small, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+            Path made = Fixtures.backup(staging, "shop.sql.gz", "backup_20251228_120000.gz");
+            Fixtures.flipByte(made, 600);
+            Path small = dropIn(service, made);
             await(
                     "the small backup dropped after it verified",
                     Duration.ofSeconds(60),

@@ -7,8 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * reported on its own, no run blocks or aborts, and nothing outside is read.
  */
 class HostileFilesTest {
+
+    /** The zeros of {@link #gzipOfZeros} are compressed this many at a time. */
+    private static final int BOMB_CHUNK = 8 << 20;
 
     @TempDir
     Path root;
@@ -161,13 +169,44 @@ class HostileFilesTest {
                 .isFalse();
     }
 
+    /**
+     * One gzip member of {@code bytes} zeros (a multiple of {@link #BOMB_CHUNK}), as gzip writes it but without
+     * deflating them all, which took seconds of CPU: after a full flush the compressor starts afresh, so each chunk of
+     * zeros compresses to the same bytes (the same ratio as one long deflate, about 1028:1), and those are written
+     * once per chunk, then the last block and the trailer (CRC-32 and size of all of them).
+     */
     private static Path gzipOfZeros(Path file, long bytes) throws IOException {
         Files.createDirectories(file.getParent());
-        byte[] zeros = new byte[1 << 20];
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file), 1 << 16)) {
-            for (long n = 0; n < bytes; n += zeros.length) {
-                out.write(zeros);
+        byte[] zeros = new byte[BOMB_CHUNK];
+        Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true); // raw deflate: the gzip framing is ours
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        ByteArrayOutputStream last = new ByteArrayOutputStream();
+        byte[] buf = new byte[1 << 16];
+        try {
+            deflater.setInput(zeros);
+            int n;
+            do { // a full flush fills the buffer while output is left
+                n = deflater.deflate(buf, 0, buf.length, Deflater.FULL_FLUSH);
+                chunk.write(buf, 0, n);
+            } while (n == buf.length);
+            deflater.finish();
+            while (!deflater.finished()) {
+                last.write(buf, 0, deflater.deflate(buf));
             }
+        } finally {
+            deflater.end();
+        }
+        CRC32 crc = new CRC32();
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            out.write(new byte[] {0x1f, (byte) 0x8b, 8, 0, 0, 0, 0, 0, 0, 0}); // GZIPOutputStream's header
+            for (long n = 0; n < bytes; n += BOMB_CHUNK) {
+                chunk.writeTo(out);
+                crc.update(zeros);
+            }
+            last.writeTo(out);
+            ByteBuffer trailer = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            trailer.putInt((int) crc.getValue()).putInt((int) bytes);
+            out.write(trailer.array());
         }
         return file;
     }

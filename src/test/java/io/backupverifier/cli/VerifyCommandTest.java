@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.backupverifier.store.DataSources;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,6 +32,11 @@ class VerifyCommandTest {
     void setUp() {
         backups = root.resolve("backups");
         cli = new Cli(root).env("BACKUP_DIR", backups.toString());
+    }
+
+    @AfterEach
+    void storeWaitAsTheApplications() {
+        DataSources.waitForTests(DataSources.WAIT_MS);
     }
 
     private static List<String> keys(JsonNode node) {
@@ -208,6 +215,8 @@ class VerifyCommandTest {
         Path bad = Fixtures.backup(backups, "shop.sql.gz", "backup_20251226_120000.gz");
         Fixtures.truncate(bad, 3000);
         cli.env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing_listens_here");
+        // each command waits for the store more than once, 3 s each: what is proved is going on without it
+        DataSources.waitForTests(500); // back to 3 s after each test
         Cli.Result ok = cli.run("verify", good.toString());
         assertThat(ok.exit()).isZero();
         assertThat(ok.out()).contains("[SUCCESS] Backup verification completed: backup_20251227_120000.gz");

@@ -9,12 +9,15 @@ import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.Service;
 import io.backupverifier.testing.ServiceProcess;
 import io.backupverifier.testing.TestPostgres;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -73,10 +76,24 @@ class ResultsStoreOutageTest {
                 .env("FRESHNESS_DAILY", "36500d");
     }
 
-    private Path broken(Service service, String name) {
+    /** A good backup dropped into the watched directory. */
+    private static Path dropped(Service service, String name) throws IOException {
+        return aged(Fixtures.backup(service.backups, "shop.sql.gz", name));
+    }
+
+    private static Path broken(Service service, String name) throws IOException {
         Path p = Fixtures.backup(service.backups, "shop.sql.gz", name);
         Fixtures.truncate(p, 3000);
-        return p;
+        return aged(p);
+    }
+
+    /**
+     * Dated a minute back, as a backup finished a while ago: the watcher takes it at its next poll instead of waiting
+     * for it to be stable and settled (three stable times each, WatcherRouteTest's subject, not this one's).
+     */
+    private static Path aged(Path backup) throws IOException {
+        Files.setLastModifiedTime(backup, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        return backup;
     }
 
     private boolean mailed(String subjectPart) {
@@ -100,7 +117,7 @@ class ResultsStoreOutageTest {
     void tablesDroppedWhileRunningAreCreatedAgainAndTheNextBackupIsVerifiedAlertedAndRecorded() throws Exception {
         try (Service service = service().start()) {
             String url = "jdbc:sqlite:" + service.own.resolve("logs/state/results.db");
-            Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
+            Path first = dropped(service, "backup_20251226_120000.gz");
             await(
                     "first backup recorded",
                     Duration.ofSeconds(20),
@@ -154,7 +171,7 @@ class ResultsStoreOutageTest {
                 .env("RESULTS_DB_USER", role)
                 .env("HTTP_PORT", Integer.toString(httpPort))
                 .start()) {
-            Path first = Fixtures.backup(service.backups, "shop.sql.gz", "backup_20251226_120000.gz");
+            Path first = dropped(service, "backup_20251226_120000.gz");
             await(
                     "first backup recorded",
                     Duration.ofSeconds(20),
