@@ -51,9 +51,8 @@ import org.tukaani.xz.XZInputStream;
  * <p>initdb runs once per work directory while the application runs, into a template laid out
  * like a server's ({@code <work>/bv-embedded-pg-template-XXXX/}, with its owner marker, so the
  * orphan cleanup of a killed process removes it like a server's directory); each server's data
- * directory is a copy of it, made by the server user. The template is removed when the
- * application stops its servers ({@link #removeTemplates}, from {@link EmbeddedTarget#closeAll})
- * and at the latest when the JVM exits.
+ * directory is a copy of it, made by the server user. The template is removed when the JVM
+ * exits ({@link #removeTemplates}, from a shutdown hook), which follows the application's stop.
  */
 final class EmbeddedServer implements AutoCloseable {
 
@@ -344,8 +343,8 @@ final class EmbeddedServer implements AutoCloseable {
     }
 
     /**
-     * Removes this JVM's templates (the application stops its embedded servers, or the JVM
-     * exits): the next server makes its template again.
+     * Removes this JVM's templates (the JVM exits): a server started after it makes its template
+     * again.
      */
     static void removeTemplates() {
         synchronized (TEMPLATES) {

@@ -82,16 +82,16 @@ public final class EmbeddedTarget implements RestoreTarget {
     }
 
     /**
-     * Stops every embedded server still running and removes their initdb templates (the
-     * application stops: Camel calls this after in-flight restore tests finished, or gave up
-     * waiting for them).
+     * Stops every embedded server still running (the application stops: Camel calls this after
+     * in-flight restore tests finished, or gave up waiting for them). Their initdb templates go
+     * when the JVM exits, right after the application in both the service and a command; a JVM that
+     * runs several applications one after the other (the tests) keeps its initdb for the next.
      */
     public static void closeAll() {
         synchronized (STARTING) {
             for (EmbeddedTarget t : List.copyOf(OPEN)) {
                 t.close();
             }
-            EmbeddedServer.removeTemplates(); // nothing of the embedded servers outlives the application
         }
     }
 

@@ -61,7 +61,8 @@ class RestoreTestCommandTest {
                     .contains("[SUCCESS] Restore test completed");
         }
         try (Stream<Path> left = Files.list(root.resolve("work"))) {
-            assertThat(left)
+            // but this JVM's initdb template, removed when the JVM exits (ShutdownTest: a process leaves nothing)
+            assertThat(left.filter(p -> !p.getFileName().toString().startsWith("bv-embedded-pg-template-")))
                     .as("embedded server directory and spool files removed")
                     .isEmpty();
         }

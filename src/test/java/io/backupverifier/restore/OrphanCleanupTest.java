@@ -104,7 +104,8 @@ class OrphanCleanupTest {
                                 ourTemplate.getFileName().toString());
             }
         }
-        EmbeddedTarget.closeAll(); // the application stops: its template goes too
+        EmbeddedTarget.closeAll(); // the application stops its servers,
+        EmbeddedServer.removeTemplates(); // and the JVM exits: its template goes too
         try (Stream<Path> left = Files.list(work)) {
             assertThat(left).as("left in the work directory").isEmpty();
         }
