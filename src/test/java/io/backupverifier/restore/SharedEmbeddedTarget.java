@@ -1,6 +1,7 @@
 package io.backupverifier.restore;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -47,9 +48,12 @@ final class SharedEmbeddedTarget {
         if (server != null) {
             server.close();
         }
+        // the template in it too, before the directory: EmbeddedServer's own exit hook removes it at the same time,
+        // and a file it removed while the walk below passed by left the directory behind
+        EmbeddedServer.removeTemplates();
         try {
             OrphanServers.deleteTree(work);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // the JVM is going away
         }
     }
