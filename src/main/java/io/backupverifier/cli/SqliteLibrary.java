@@ -5,12 +5,14 @@ import java.io.InputStream;
 import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.jar.JarFile;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import org.sqlite.util.LibraryLoaderUtil;
+import org.sqlite.util.OSInfo;
 
 /**
  * SQLite's native library from a file the launcher keeps next to its start-up cache. Left to
@@ -37,6 +39,11 @@ final class SqliteLibrary {
             return;
         }
         Path lib = Path.of(file).toAbsolutePath();
+        // what is loaded runs as this process: from a directory of another user (who could put a library of the
+        // same size and CRC-32 there) nothing is loaded, and sqlite-jdbc does what it always does
+        if (!ours(lib.getParent()) || (Files.exists(lib, LinkOption.NOFOLLOW_LINKS) && !ours(lib))) {
+            return;
+        }
         // a file cut short (a disk that filled, a copy over it in place) or another build's would crash the JVM in
         // the dynamic loader or fail every store access: only the jar's own bytes are loaded, else written again
         Path entryFile = lib.resolveSibling(lib.getFileName() + ".entry");
@@ -48,9 +55,20 @@ final class SqliteLibrary {
             }
             keep(entryFile, entry);
         }
-        // sqlite-jdbc loads it with System.load; a file it cannot load makes it fall back to its own copy
+        // sqlite-jdbc loads it with System.load (a file it cannot load leaves the results store unavailable: hence
+        // only the jar's bytes for this machine's architecture)
         System.setProperty("org.sqlite.lib.path", lib.getParent().toString());
         System.setProperty("org.sqlite.lib.name", lib.getFileName().toString());
+    }
+
+    /** Whether {@code p} (not followed if a link) belongs to this process's user. */
+    private static boolean ours(Path p) {
+        try {
+            return Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                    .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException | RuntimeException e) {
+            return false; // not known: not used
+        }
     }
 
     /**
@@ -109,9 +127,10 @@ final class SqliteLibrary {
     private static String keptEntry(Path entryFile) {
         try {
             String entry = Files.readString(entryFile).strip();
-            return entry.startsWith(NATIVE) && entry.endsWith("/" + LibraryLoaderUtil.getNativeLibName())
-                    ? entry
-                    : null;
+            // and one for this machine's architecture: an installation shared by amd64 and arm64 hosts (the
+            // launcher names the cache after the architecture too) must not make one load the other's
+            String arch = "/" + OSInfo.getArchName() + "/" + LibraryLoaderUtil.getNativeLibName();
+            return ours(entryFile) && entry.startsWith(NATIVE) && entry.endsWith(arch) ? entry : null;
         } catch (IOException | RuntimeException e) {
             return null;
         }

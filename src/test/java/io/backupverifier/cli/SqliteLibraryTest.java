@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
@@ -11,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +105,48 @@ class SqliteLibraryTest {
 
         assertThat(Files.readAllBytes(lib)).isEqualTo(jarLibrary());
         assertThat(Files.readString(entry).strip()).startsWith("org/sqlite/native/");
+    }
+
+    @Test
+    void aKeptEntryOfAnotherArchitectureIsNotBelieved() throws Exception {
+        // one installation shared by hosts of two architectures: the other's library, whole and with its own entry,
+        // would fail to load here ("wrong ELF class") and leave the results store unavailable on every command
+        String other = "org/sqlite/native/Linux/x86/libsqlitejdbc.so";
+        byte[] foreign;
+        try (InputStream in = SqliteLibrary.class.getResourceAsStream("/" + other)) {
+            assertThat(in).as(other).isNotNull();
+            foreign = in.readAllBytes();
+        }
+        Path lib = dir.resolve("bv.sqlite.so");
+        Files.write(lib, foreign);
+        Path entry = dir.resolve("bv.sqlite.so.entry");
+        Files.writeString(entry, other + "\n");
+
+        SqliteLibrary.use(lib.toString());
+
+        assertThat(Files.readAllBytes(lib)).isEqualTo(jarLibrary());
+        assertThat(Files.readString(entry).strip()).isNotEqualTo(other);
+    }
+
+    @Test
+    void aLibraryInAnotherUsersDirectoryIsNotLoaded() throws Exception {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root to give a directory away");
+        Path theirs = Files.createDirectories(dir.resolve("theirs"));
+        Path lib = theirs.resolve("bv.sqlite.so");
+        Files.write(lib, jarLibrary()); // even the jar's own bytes: its owner could change them at any time
+        Files.writeString(theirs.resolve("bv.sqlite.so.entry"), resourceEntry() + "\n");
+        for (Path p : List.of(theirs, lib, theirs.resolve("bv.sqlite.so.entry"))) {
+            Files.setAttribute(p, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS); // nobody
+        }
+
+        SqliteLibrary.use(lib.toString());
+
+        assertThat(System.getProperty("org.sqlite.lib.path")).isNull();
+        assertThat(System.getProperty("org.sqlite.lib.name")).isNull();
+    }
+
+    private static String resourceEntry() {
+        return (LibraryLoaderUtil.getNativeLibResourcePath() + "/" + LibraryLoaderUtil.getNativeLibName()).substring(1);
     }
 
     @Test
