@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
@@ -52,10 +53,14 @@ public final class BackupVerifierApp {
     private static final class OnceParsedMain extends Main {
 
         private boolean preParse = true;
+        /** The route files this application chose; camel.main.* in application.properties may name others. */
+        private String ownRoutes;
 
         @Override
         protected void modelineRoutes(CamelContext camelContext) throws Exception {
-            if (preParse || configure().isModeline()) {
+            if (preParse
+                    || configure().isModeline()
+                    || !Objects.equals(ownRoutes, configure().getRoutesIncludePattern())) {
                 super.modelineRoutes(camelContext);
             }
         }
@@ -119,6 +124,7 @@ public final class BackupVerifierApp {
                                         .toList()));
             }
         }
+        main.ownRoutes = main.configure().getRoutesIncludePattern();
     }
 
     /**

@@ -36,8 +36,12 @@ public final class RouteFiles {
     private static final Pattern FROM_DIRECT = Pattern.compile("(?m)^\\s*from:\\s*\\n\\s*uri:\\s*\"?direct:([\\w-]+)");
     private static final Pattern DIRECT = Pattern.compile("direct:([\\w-]+)");
     private static final Pattern ROUTE_CONFIGURATION = Pattern.compile("(?m)^\\s*-\\s*routeConfiguration:");
-    /** What Camel's YAML pre-parse acts on: a beans section, or a Kubernetes-style resource (a Pipe). */
-    private static final Pattern PRE_PARSED = Pattern.compile("(?m)^\\s*(-\\s*)?(beans|apiVersion|kind)\\s*:");
+    /**
+     * What Camel's YAML pre-parse acts on: a beans section, or a Kubernetes-style resource (a Pipe), as a key in any
+     * YAML form (block or flow style, quoted, after a byte-order mark); a false match only costs the second parse.
+     */
+    private static final Pattern PRE_PARSED =
+            Pattern.compile("(?m)(^|[\\s{,\\-\\uFEFF])[\"']?(beans|apiVersion|kind)[\"']?\\s*:");
 
     /** One route file: the direct endpoints its routes consume, and those it sends to. */
     private record RouteFile(Path file, Set<String> defines, Set<String> calls, boolean configuration) {}

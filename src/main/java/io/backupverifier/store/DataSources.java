@@ -23,20 +23,21 @@ import org.sqlite.SQLiteDataSource;
 public final class DataSources {
 
     /** How long a caller waits for a connection: a store that is away is soon known to be, and results are spooled. */
-    public static final long WAIT_MS = 3_000;
+    static final long WAIT_MS = 3_000;
 
     /**
      * The wait of the pools made from now on: always {@link #WAIT_MS} in the application (no setting changes it).
      * Only a test that waits through a store outage (each start, status page, health check and result of the outage
-     * waits once, and a pool's stop waits as long for its connection attempt) shortens it, with {@link #waitForTests}:
-     * what it proves is what the service does when no connection comes, not how long it waited for it.
+     * waits once, and a pool's stop waits as long for its connection attempt) shortens it, with {@link #waitForTests}
+     * (tests of other packages through the test tree's {@code StoreWaitForTests}): what it proves is what the service
+     * does when no connection comes, not how long it waited for it.
      */
     private static volatile long waitMs = WAIT_MS;
 
     private DataSources() {}
 
     /** Pools made from now on wait {@code ms} for a connection; {@link #WAIT_MS} again sets it back. */
-    public static void waitForTests(long ms) {
+    static void waitForTests(long ms) {
         waitMs = ms;
     }
 

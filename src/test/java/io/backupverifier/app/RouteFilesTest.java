@@ -93,5 +93,15 @@ class RouteFilesTest {
         assertThat(RouteFiles.needPreParse(dir)).isTrue();
 
         assertThat(RouteFiles.needPreParse(dir.resolve("missing"))).isTrue();
+        Files.delete(dir.resolve("c.yaml"));
+
+        // the same key in other YAML forms: after a byte-order mark, quoted, in flow style
+        for (String beans : List.of(
+                "\uFEFF- beans:\n    - name: b\n",
+                "- \"beans\":\n    - name: b\n",
+                "- {beans: [{name: b, type: java.lang.Object}]}\n")) {
+            Files.writeString(dir.resolve("d.yaml"), beans);
+            assertThat(RouteFiles.needPreParse(dir)).as(beans).isTrue();
+        }
     }
 }

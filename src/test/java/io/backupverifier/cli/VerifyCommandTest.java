@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.backupverifier.store.DataSources;
+import io.backupverifier.store.StoreWaitForTests;
 import io.backupverifier.testing.Cli;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
@@ -36,7 +36,7 @@ class VerifyCommandTest {
 
     @AfterEach
     void storeWaitAsTheApplications() {
-        DataSources.waitForTests(DataSources.WAIT_MS);
+        StoreWaitForTests.reset();
     }
 
     private static List<String> keys(JsonNode node) {
@@ -216,7 +216,7 @@ class VerifyCommandTest {
         Fixtures.truncate(bad, 3000);
         cli.env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing_listens_here");
         // each command waits for the store more than once, 3 s each: what is proved is going on without it
-        DataSources.waitForTests(500); // back to 3 s after each test
+        StoreWaitForTests.shorten(500); // back to 3 s after each test
         Cli.Result ok = cli.run("verify", good.toString());
         assertThat(ok.exit()).isZero();
         assertThat(ok.out()).contains("[SUCCESS] Backup verification completed: backup_20251227_120000.gz");

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.backupverifier.app.BackupVerifierApp;
 import io.backupverifier.config.ConfigException;
-import io.backupverifier.store.DataSources;
+import io.backupverifier.store.StoreWaitForTests;
 import io.backupverifier.testing.Fixtures;
 import io.backupverifier.testing.JsonSchemas;
 import io.backupverifier.testing.Service;
@@ -461,7 +461,7 @@ class OperationsTest {
     void healthIsDownWithTheReasonWhenTheResultsStoreIsUnreachable() throws Exception {
         int port = freePort();
         // the start, the health check and the pool's stop each wait once for the store: 1 s, not 3 s, each
-        DataSources.waitForTests(1_000);
+        StoreWaitForTests.shorten(1_000);
         try (Service service = new Service(root)
                 .env("HTTP_PORT", Integer.toString(port))
                 .env("RESULTS_DB_URL", "jdbc:postgresql://127.0.0.1:1/nothing_listens_here")
@@ -473,7 +473,7 @@ class OperationsTest {
                     .contains(
                             "\"name\":\"results-store\",\"status\":\"DOWN\",\"message\":\"Results store unreachable: Connection to 127.0.0.1:1 refused");
         } finally {
-            DataSources.waitForTests(DataSources.WAIT_MS);
+            StoreWaitForTests.reset();
         }
     }
 }
