@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.ServiceProcess;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -18,7 +19,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,51 +39,18 @@ class AlertDurabilityTest {
         }
     }
 
+    /** The service on this test's directories, its output in {@code log}, mailing to the SMTP server on the port. */
     private Process service(int smtpPort, String log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        // the JVM options bin/backup-verifier starts it with: serial GC, C2 and C1's profiled tier
-                        // later, so the start-up of each of the two services this test starts is not spent
-                        // compiling code that runs a few times
-                        "-XX:+UseSerialGC",
-                        "-XX:Tier4InvocationThreshold=50000",
-                        "-XX:Tier4MinInvocationThreshold=6000",
-                        "-XX:Tier4CompileThreshold=150000",
-                        "-XX:Tier4BackEdgeThreshold=400000",
-                        "-XX:Tier3InvocationThreshold=2000",
-                        "-XX:Tier3MinInvocationThreshold=1000",
-                        "-XX:Tier3CompileThreshold=20000",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
-                        "io.backupverifier.cli.BackupVerifierCli",
-                        "run")
-                .redirectErrorStream(true)
-                .redirectOutput(root.resolve(log).toFile());
-        pb.environment()
-                .putAll(Map.of(
-                        "BACKUP_DIR",
-                        root.resolve("backups").toString(),
-                        "VERIFICATION_LOG_DIR",
-                        root.resolve("logs").toString(),
-                        "HTTP_PORT",
-                        "0",
-                        "WATCH_POLL_INTERVAL",
-                        "200ms",
-                        "WATCH_STABLE_FOR",
-                        "1s",
-                        "RESTORE_ON_SUSPECT",
-                        "false",
-                        "SMTP_HOST",
-                        "127.0.0.1",
-                        "SMTP_PORT",
-                        Integer.toString(smtpPort),
-                        "ALERT_EMAIL",
-                        "ops@example.com",
-                        "ALERT_RETRIES",
-                        "0"));
-        pb.environment().put("FRESHNESS_DAILY", "36500d");
-        return pb.start();
+        return new ServiceProcess(root)
+                .output(log)
+                .env("RESTORE_ON_SUSPECT", "false")
+                .env("SMTP_HOST", "127.0.0.1")
+                .env("SMTP_PORT", Integer.toString(smtpPort))
+                .env("ALERT_EMAIL", "ops@example.com")
+                .env("ALERT_RETRIES", "0")
+                .env("FRESHNESS_DAILY", "36500d")
+                .start()
+                .process();
     }
 
     private List<String> outbox() {

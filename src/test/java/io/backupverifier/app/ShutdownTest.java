@@ -4,6 +4,8 @@ import static io.backupverifier.testing.Service.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.testing.Fixtures;
+import io.backupverifier.testing.Service;
+import io.backupverifier.testing.ServiceProcess;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +16,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -42,46 +43,20 @@ class ShutdownTest {
         Path backups = root.resolve("backups");
         Path work = Files.createDirectories(root.resolve("work"));
         Fixtures.backup(backups.resolve("daily"), "shop.sql.gz", "backup_20251227_120000.gz");
-        ProcessBuilder pb = new ProcessBuilder(
-                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        // C1 only: half the CPU of starting the service, which is most of its short life here (its
-                        // work is a small restore test; C1 lacks only intrinsics such as SHA-256's, for large files)
-                        "-XX:TieredStopAtLevel=1",
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-Dbackup-verifier.home=" + Path.of("").toAbsolutePath(),
-                        "io.backupverifier.cli.BackupVerifierCli",
-                        "run")
-                .redirectErrorStream(true)
-                .redirectOutput(root.resolve("service.log").toFile());
+        ServiceProcess launched = new ServiceProcess(root)
+                .env("WEEKLY_RESTORE_CRON", "0/3 * * * * ?")
+                .env("WATCH_POLL_INTERVAL", "1h");
         // the other timers never fire, as in Service: the hourly freshness check at :15 added its run and alert
         for (String timer : List.of("DAILY_VERIFY_CRON", "MAINTENANCE_CRON", "DAILY_REPORT_CRON", "FRESHNESS_CRON")) {
-            pb.environment().put(timer, "0 0 0 1 1 ? 2099");
+            launched.env(timer, Service.NEVER);
         }
-        pb.environment()
-                .putAll(Map.of(
-                        "BACKUP_DIR",
-                        backups.toString(),
-                        "VERIFICATION_LOG_DIR",
-                        root.resolve("logs").toString(),
-                        "RESTORE_WORK_DIR",
-                        work.toString(),
-                        "WEEKLY_RESTORE_CRON",
-                        "0/3 * * * * ?",
-                        "HTTP_PORT",
-                        "0",
-                        "WATCH_POLL_INTERVAL",
-                        "1h"));
-        Process service = pb.start();
-        try {
+        try (ServiceProcess service = launched.start()) {
             // a JVM start, a timer's fire and an initdb: over a minute on a loaded machine (timed out on main too)
             await("a restore test to be running", Duration.ofSeconds(120), () -> serverDirIn(work));
-            service.destroy(); // SIGTERM
-            assertThat(service.waitFor(90, TimeUnit.SECONDS))
+            service.process().destroy(); // SIGTERM
+            assertThat(service.process().waitFor(90, TimeUnit.SECONDS))
                     .as("the service stops")
                     .isTrue();
-        } finally {
-            service.destroyForcibly();
         }
         assertThat(serverDirIn(work))
                 .as("embedded server directory left behind")

@@ -25,7 +25,7 @@ public final class Service implements AutoCloseable {
     public final Path backups;
     public final Path own;
     /** A Quartz cron that does not fire in a test's lifetime. */
-    private static final String NEVER = "0 0 0 1 1 ? 2099";
+    public static final String NEVER = "0 0 0 1 1 ? 2099";
     /** Which of Camel's MBeans are registered: ContextOnly, RoutesOnly or Default (everything, as in production). */
     public static final String MBEANS_LEVEL = "camel.main.jmxManagementMBeansLevel";
 
