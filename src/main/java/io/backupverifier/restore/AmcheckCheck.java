@@ -9,10 +9,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
@@ -26,10 +28,16 @@ import java.util.concurrent.Future;
  * check (partitioned parents, other access methods, invalid or temporary indexes) is counted
  * as out of scope, as pg_amcheck does.
  *
- * <p>Installed only after the restore (so the test database is the backup's), by the admin,
- * into a schema of this program's own ({@code bv_amcheck}) when the dump did not bring amcheck
- * itself; the restore role gets EXECUTE on {@code bt_index_check} and runs the check, with an
- * search_path pg_catalog, pg_temp and the function schema-qualified: nothing of the dump ever runs as the
+ * <p>A plain restore verifies each loaded table's indexes inside its schedule, while other tables
+ * still load ({@link #duringRestore}); what it verified there and no later statement may have
+ * changed is not verified twice. The rest is verified here, after the restore.
+ *
+ * <p>Installed once the restore has built the first indexes (pg_dump creates its extensions and
+ * schemas before the data), by the admin, into a schema of this program's own ({@code
+ * bv_amcheck_} and a random suffix, which no dump can name in advance) when the dump did not bring
+ * amcheck itself; if the dump then touches amcheck, ours is taken out before its statement runs.
+ * The restore role gets EXECUTE on {@code bt_index_check} and runs the check, with search_path
+ * pg_catalog, pg_temp and the function schema-qualified: nothing of the dump ever runs as the
  * admin, and nothing it defined can stand in for amcheck. {@link #remove} takes it out again
  * before a kept database is handed to a user.
  */
@@ -47,8 +55,21 @@ public final class AmcheckCheck implements RestoreCheck {
             + " WHERE " + UserObjects.USER_SCHEMA
             + " ORDER BY 1";
 
+    /** Indexes of one table, for the check during the restore. */
+    private static final String TABLE_INDEXES = "SELECT c.oid"
+            + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
+            + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
+            + UserObjects.SCHEMA_OF_C
+            + " WHERE i.indrelid OPERATOR(pg_catalog.=) ? AND c.relkind OPERATOR(pg_catalog.=) 'i'"
+            + " AND am.amname OPERATOR(pg_catalog.=) 'btree' AND i.indisvalid"
+            + " AND c.relpersistence OPERATOR(pg_catalog.<>) 't' AND " + UserObjects.USER_SCHEMA
+            + " ORDER BY c.relname";
+
     private final int parallelism;
-    private String installed;
+    private String installed; // guarded by this
+    private String schema; // where bt_index_check is, once ready; guarded by this
+    private boolean unavailable; // installing failed during the restore; guarded by this
+    private final DuringRestore during = new DuringRestore();
 
     AmcheckCheck() {
         this(1);
@@ -64,20 +85,39 @@ public final class AmcheckCheck implements RestoreCheck {
         return CheckId.AMCHECK.id();
     }
 
+    /** The check of each index of a loaded table inside a plain restore's schedule, into {@code db}. */
+    PlainDumpRestorer.IndexCheck duringRestore(TestDatabase db) {
+        during.db = db;
+        return during;
+    }
+
+    /**
+     * The schema of the amcheck the restore role may run: the dump's own, or ours, installed now.
+     *
+     * @throws SQLException when amcheck cannot be installed
+     */
+    private synchronized String ready(TestDatabase db) throws SQLException {
+        if (schema == null) {
+            String existing = existingSchema(db);
+            if (existing == null) {
+                existing = install(db);
+            } else {
+                grant(db, existing);
+            }
+            schema = existing;
+        }
+        return schema;
+    }
+
     @Override
     public CheckResult run(TestDatabase db) throws SQLException {
-        String schema = existingSchema(db);
-        if (schema == null) {
-            try {
-                schema = install(db);
-            } catch (SQLException e) {
-                return CheckResult.skipped(
-                        "amcheck extension not available on the test server (needs the contrib package "
-                                + "and an admin allowed to CREATE EXTENSION): "
-                                + e.getMessage().lines().findFirst().orElse(""));
-            }
-        } else {
-            grant(db, schema);
+        String schema;
+        try {
+            schema = ready(db);
+        } catch (SQLException e) {
+            return CheckResult.skipped("amcheck extension not available on the test server (needs the contrib package "
+                    + "and an admin allowed to CREATE EXTENSION): "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
         List<Index> indexes = new ArrayList<>();
         try (Connection c = db.connectForChecks();
@@ -89,12 +129,15 @@ public final class AmcheckCheck implements RestoreCheck {
         }
         List<Index> inScope = indexes.stream().filter(Index::checkable).toList();
         int outOfScope = indexes.size() - inScope.size();
+        Set<Long> verifiedEarly = during.verified();
+        List<Index> toCheck =
+                inScope.stream().filter(i -> !verifiedEarly.contains(i.oid())).toList();
         Map<String, String> found = new ConcurrentSkipListMap<>(); // index -> amcheck's error, by name
-        int workers = Math.min(parallelism, inScope.size());
+        int workers = Math.min(parallelism, toCheck.size());
         if (workers > 0) {
             String sql = "SELECT " + TestDatabases.ident(schema)
                     + ".bt_index_check(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)";
-            Queue<Index> queue = new ConcurrentLinkedQueue<>(inScope);
+            Queue<Index> queue = new ConcurrentLinkedQueue<>(toCheck);
             ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
                 Thread t = new Thread(r, "bv-amcheck");
                 t.setDaemon(true);
@@ -133,8 +176,116 @@ public final class AmcheckCheck implements RestoreCheck {
         if (!corrupt.isEmpty()) {
             return CheckResult.failed("Index corruption found by amcheck: " + String.join("; ", corrupt));
         }
-        return CheckResult.passed(
-                "amcheck: " + verified + " btree indexes verified (heapallindexed), " + outOfScope + " out of scope");
+        int early = inScope.size() - toCheck.size();
+        return CheckResult.passed("amcheck: " + verified + " btree indexes verified (heapallindexed), " + outOfScope
+                + " out of scope" + (early > 0 ? "; " + early + " of them while the restore ran" : ""));
+    }
+
+    /**
+     * The check of each index of a loaded table during a plain restore, on the restore's check
+     * connections. An index verified here counts only while no later statement may have changed it
+     * (a generation that each {@link #forgetAll} ends); one that failed or could not be checked is
+     * simply checked again after the restore, which gives the verdict.
+     */
+    private final class DuringRestore implements PlainDumpRestorer.IndexCheck {
+        private volatile TestDatabase db;
+        private final Set<Long> verified = new HashSet<>(); // guarded by this
+        private long generation; // guarded by this
+        private boolean stopped; // guarded by this
+
+        @Override
+        public List<Long> indexesOf(Connection checker, long tableOid) {
+            synchronized (this) {
+                if (stopped) {
+                    return List.of();
+                }
+            }
+            synchronized (AmcheckCheck.this) {
+                if (unavailable) {
+                    return List.of();
+                }
+                try {
+                    ready(db);
+                } catch (SQLException e) {
+                    unavailable = true; // said by the check after the restore
+                    return List.of();
+                }
+            }
+            List<Long> indexes = new ArrayList<>();
+            try (PreparedStatement list = checker.prepareStatement(TABLE_INDEXES)) {
+                list.setLong(1, tableOid);
+                try (ResultSet rs = list.executeQuery()) {
+                    while (rs.next()) {
+                        indexes.add(rs.getLong(1));
+                    }
+                }
+            } catch (SQLException e) {
+                return List.of(); // checked after the restore
+            }
+            return indexes;
+        }
+
+        @Override
+        public void check(Connection checker, long indexOid) {
+            long started;
+            String fn;
+            synchronized (this) {
+                if (stopped) {
+                    return;
+                }
+                started = generation;
+            }
+            synchronized (AmcheckCheck.this) {
+                if (schema == null) {
+                    return; // taken out meanwhile
+                }
+                fn = TestDatabases.ident(schema) + ".bt_index_check";
+            }
+            try (PreparedStatement check = checker.prepareStatement(
+                    "SELECT " + fn + "(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)")) {
+                check.setLong(1, indexOid);
+                try (ResultSet rs = check.executeQuery()) {
+                    rs.next();
+                }
+            } catch (SQLException e) {
+                return; // corrupt, or stopped: checked again after the restore, which says which
+            }
+            synchronized (this) {
+                if (generation == started && !stopped) {
+                    verified.add(indexOid);
+                }
+            }
+        }
+
+        @Override
+        public synchronized void forgetAll() {
+            generation++;
+            verified.clear();
+        }
+
+        @Override
+        public synchronized void stop() {
+            forgetAll();
+            stopped = true;
+        }
+
+        @Override
+        public void withdraw() {
+            stop();
+            synchronized (AmcheckCheck.this) {
+                try {
+                    remove(db);
+                } catch (SQLException e) {
+                    // left in place: the dump's statement about amcheck then says what it says
+                }
+                schema = null;
+                unavailable = false;
+            }
+        }
+
+        synchronized Set<Long> verified() {
+            return Set.copyOf(verified);
+        }
     }
 
     private record Index(String name, long oid, boolean checkable) {}
@@ -170,21 +321,13 @@ public final class AmcheckCheck implements RestoreCheck {
     }
 
     /** As the admin: a new schema of ours, amcheck in it, and EXECUTE for the restore role. */
-    private String install(TestDatabase db) throws SQLException {
+    private synchronized String install(TestDatabase db) throws SQLException {
         try (Connection c = db.connectAdmin();
                 Statement s = c.createStatement()) {
-            String schema = SCHEMA;
-            try (PreparedStatement taken = c.prepareStatement(
-                    "SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname OPERATOR(pg_catalog.=) ?")) {
-                taken.setString(1, schema);
-                try (ResultSet rs = taken.executeQuery()) {
-                    if (rs.next()) { // the dump has a schema of that name: ours gets another
-                        byte[] b = new byte[4];
-                        new SecureRandom().nextBytes(b);
-                        schema = SCHEMA + "_" + HexFormat.of().formatHex(b);
-                    }
-                }
-            }
+            // a name no dump can hold or create later: installed while the restore still runs
+            byte[] b = new byte[8];
+            new SecureRandom().nextBytes(b);
+            String schema = SCHEMA + "_" + HexFormat.of().formatHex(b);
             s.execute("CREATE SCHEMA " + TestDatabases.ident(schema) + " AUTHORIZATION CURRENT_USER");
             installed = schema;
             s.execute("CREATE EXTENSION amcheck SCHEMA " + TestDatabases.ident(schema));
@@ -204,7 +347,7 @@ public final class AmcheckCheck implements RestoreCheck {
     }
 
     /** Takes out what {@link #run} installed: the database handed to a user is the backup's. */
-    public void remove(TestDatabase db) throws SQLException {
+    public synchronized void remove(TestDatabase db) throws SQLException {
         if (installed == null) {
             return;
         }

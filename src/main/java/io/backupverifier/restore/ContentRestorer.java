@@ -16,8 +16,12 @@ interface ContentRestorer {
         return null;
     }
 
-    /** Restores {@code backup} into {@code db}, as its restore role; {@code result} hears how the load goes. */
-    RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result) throws IOException;
+    /**
+     * Restores {@code backup} into {@code db}, as its restore role; {@code result} hears how the load
+     * goes. A restorer with a schedule of its own runs {@code indexCheck} on each index of a table it loaded.
+     */
+    RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result, PlainDumpRestorer.IndexCheck indexCheck)
+            throws IOException;
 
     /** What the restore check's message says of how it went, after the target (e.g. ": 120 statements, ..."). */
     String describe(RestoreOutcome outcome);

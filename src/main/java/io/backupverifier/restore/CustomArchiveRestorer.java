@@ -61,9 +61,12 @@ public final class CustomArchiveRestorer implements ContentRestorer {
     /**
      * pg_restore reads a private copy, never the backup: what it restores is then exactly what was
      * read and hashed ({@link RestoreResult#contentSha256}), even if the backup is replaced meanwhile.
+     * Its schedule is pg_restore's: {@code indexCheck} runs after it, with the other checks.
      */
     @Override
-    public RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result) throws IOException {
+    public RestoreOutcome restore(
+            Path backup, TestDatabase db, RestoreResult result, PlainDumpRestorer.IndexCheck indexCheck)
+            throws IOException {
         Path archive = content.copy(backup, WorkFiles.ARCHIVE, workDir, result::contentRead);
         try {
             return restore(archive, db, timeout);

@@ -501,6 +501,23 @@ final class DumpStatement {
     }
 
     /** True for {@code CREATE [OR REPLACE] [CONSTRAINT] TRIGGER}: a later COPY may write other rows than its own. */
+    /**
+     * A statement that changes no table's rows or indexes when it runs: a trigger, a policy, a
+     * statistics object, a comment, a publication, a privilege. What was checked of the tables
+     * before it still holds after it; any other statement (a function replaced, a table rewritten)
+     * may change what an index holds or means.
+     */
+    boolean leavesRowsAndIndexesAlone() {
+        return kind == Kind.PRIVILEGE
+                || createsTrigger()
+                || startsWith("COMMENT", "ON")
+                || startsWith("CREATE", "POLICY")
+                || startsWith("ALTER", "POLICY")
+                || startsWith("CREATE", "STATISTICS")
+                || startsWith("CREATE", "PUBLICATION")
+                || startsWith("ALTER", "PUBLICATION");
+    }
+
     boolean createsTrigger() {
         return startsWith("CREATE", "TRIGGER")
                 || startsWith("CREATE", "CONSTRAINT", "TRIGGER")

@@ -16,7 +16,7 @@ import java.util.function.BooleanSupplier;
  * keys once its data is loaded, a foreign key once both its tables have their data and keys,
  * never two jobs on the same table at once (they would only wait for each other's locks, and
  * two foreign keys between the same tables can deadlock), at most one job per connection. A
- * table's ANALYZE (a check, run inside the schedule) once its data and indexes are in.
+ * table's checks (its ANALYZE, amcheck of its indexes) once its data and indexes are in.
  */
 final class LoadScheduler {
 
@@ -24,7 +24,14 @@ final class LoadScheduler {
         COPY,
         KEY_OR_INDEX,
         FOREIGN_KEY,
-        ANALYZE
+        /** A check of one loaded table (ANALYZE): reads it, never changes it. */
+        CHECK,
+        /**
+         * A read of a loaded table with the weakest lock, ACCESS SHARE (amcheck of one index): ready as
+         * a CHECK, it locks no table in this schedule; a later job that needs the table alone waits
+         * for it, never the other way round.
+         */
+        READ
     }
 
     interface Task {
@@ -84,13 +91,13 @@ final class LoadScheduler {
     }
 
     private boolean ready(Job job) {
-        if (!Collections.disjoint(job.tables(), locked)) {
+        if (job.kind() != Kind.READ && !Collections.disjoint(job.tables(), locked)) {
             return false;
         }
         return switch (job.kind()) {
             case COPY -> true;
             case KEY_OR_INDEX -> job.tables().stream().allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0);
-            case FOREIGN_KEY, ANALYZE ->
+            case FOREIGN_KEY, CHECK, READ ->
                 job.tables().stream()
                         .allMatch(t -> copiesLeft.getOrDefault(t, 0) == 0 && keysLeft.getOrDefault(t, 0) == 0);
         };
@@ -116,7 +123,9 @@ final class LoadScheduler {
     }
 
     private void start(Job job) {
-        locked.addAll(job.tables());
+        if (job.kind() != Kind.READ) {
+            locked.addAll(job.tables());
+        }
         running++;
         pool.execute(() -> {
             Job again = null;
@@ -137,7 +146,9 @@ final class LoadScheduler {
     }
 
     private synchronized void finished(Job job, Job again) {
-        locked.removeAll(job.tables());
+        if (job.kind() != Kind.READ) {
+            locked.removeAll(job.tables());
+        }
         Map<String, Integer> left =
                 job.kind() == Kind.COPY ? copiesLeft : job.kind() == Kind.KEY_OR_INDEX ? keysLeft : null;
         if (again != null) {

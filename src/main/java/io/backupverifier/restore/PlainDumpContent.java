@@ -21,10 +21,17 @@ final class PlainDumpContent implements ContentRestorer {
 
     /** Restores as the restore role; the checks that run inside the restore's schedule with search_path pg_catalog, pg_temp. */
     @Override
-    public RestoreOutcome restore(Path backup, TestDatabase db, RestoreResult result) throws IOException {
+    public RestoreOutcome restore(
+            Path backup, TestDatabase db, RestoreResult result, PlainDumpRestorer.IndexCheck indexCheck)
+            throws IOException {
         try (InputStream dump = content.open(backup, result::contentRead)) {
             return new PlainDumpRestorer(
-                            db::connectForRestore, db::connectForChecks, parallelism, spoolDir, maxStatement)
+                            db::connectForRestore,
+                            db::connectForChecks,
+                            indexCheck,
+                            parallelism,
+                            spoolDir,
+                            maxStatement)
                     .restore(dump, result::loading);
         }
     }

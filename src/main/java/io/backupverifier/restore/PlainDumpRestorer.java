@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 
 /**
  * Restores a plain pg_dump through JDBC: what psql restores for a non-superuser owner, faster and safer.
@@ -37,8 +38,35 @@ public final class PlainDumpRestorer {
         Connection connect() throws SQLException;
     }
 
+    /**
+     * A check the restore runs on each index of a loaded table inside its schedule, once the table's
+     * data and indexes are in, on connections for checks that would otherwise idle ({@link
+     * AmcheckCheck}). Never fails the restore: what it cannot verify there is verified after it.
+     * Its connections are the restore role's, with {@code search_path = pg_catalog, pg_temp}.
+     */
+    public interface IndexCheck {
+        /** The indexes of one table (by OID) to check, by OID; none when the check cannot run now. */
+        List<Long> indexesOf(Connection checker, long tableOid);
+
+        /** Checks one index, by OID; takes only the weakest lock (ACCESS SHARE) on it and its table. */
+        void check(Connection checker, long indexOid);
+
+        /** A statement ran that may have changed rows or indexes: what was verified so far is verified again after the restore. */
+        void forgetAll();
+
+        /** No more checks during this restore; what was verified is verified again after it. */
+        void stop();
+
+        /**
+         * {@link #stop()}, and what the check installed into the test database taken out again: the
+         * dump is about to touch it (its own {@code CREATE EXTENSION amcheck}). Called while no job runs.
+         */
+        void withdraw();
+    }
+
     private final Connector connector;
     private final Connector checks;
+    private final IndexCheck indexCheck;
     private final int parallelism;
     private final Path spoolDir;
     private final long maxStatement;
@@ -49,16 +77,24 @@ public final class PlainDumpRestorer {
 
     /** @param maxStatement the longest statement accepted, in bytes (RESTORE_MAX_STATEMENT) */
     public PlainDumpRestorer(Connector connector, int parallelism, Path spoolDir, long maxStatement) {
-        this(connector, null, parallelism, spoolDir, maxStatement);
+        this(connector, null, null, parallelism, spoolDir, maxStatement);
     }
 
     /**
      * @param checks connections as the restore role with {@code search_path = pg_catalog, pg_temp}: with them the
      *               restore runs part of the checks inside its schedule ({@link RestoreOutcome#loaded()}); null for none
+     * @param indexCheck run on each index of a loaded table inside the schedule too (with {@code checks}); null for none
      */
-    public PlainDumpRestorer(Connector connector, Connector checks, int parallelism, Path spoolDir, long maxStatement) {
+    public PlainDumpRestorer(
+            Connector connector,
+            Connector checks,
+            IndexCheck indexCheck,
+            int parallelism,
+            Path spoolDir,
+            long maxStatement) {
         this.connector = connector;
         this.checks = checks;
+        this.indexCheck = checks == null ? null : indexCheck;
         this.parallelism = Math.max(1, parallelism);
         this.spoolDir = spoolDir;
         this.maxStatement = maxStatement;
@@ -77,7 +113,7 @@ public final class PlainDumpRestorer {
 
     public RestoreOutcome restore(InputStream dump, Progress progress) {
         long started = System.currentTimeMillis();
-        try (RestoreSession run = new RestoreSession(connector, checks, parallelism, spoolDir, progress)) {
+        try (RestoreSession run = new RestoreSession(connector, checks, indexCheck, parallelism, spoolDir, progress)) {
             String error = null;
             try {
                 new DumpParser(new BufferedInputStream(dump, 1 << 16), maxStatement).parse(run);

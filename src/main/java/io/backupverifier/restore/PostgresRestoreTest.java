@@ -98,7 +98,7 @@ final class PostgresRestoreTest {
         long t0 = System.currentTimeMillis();
         RestoreOutcome outcome;
         try {
-            outcome = restorer.restore(file, db, result);
+            outcome = restorer.restore(file, db, result, amcheck.duringRestore(db));
         } catch (IOException e) {
             result.record(
                     "restore",

@@ -37,8 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>With a connector for checks, part of the restore checks runs inside the schedule, on
  * connections that would otherwise idle: each table's rows come from its COPY blocks' own counts,
- * each index build is counted and timed, and each loaded table is ANALYZEd once its data and
- * indexes are in, on a connection as the restore role with {@code search_path = pg_catalog, pg_temp}.
+ * each index build is counted and timed, and each loaded table is ANALYZEd (and its indexes
+ * verified by the {@link PlainDumpRestorer.IndexCheck}, amcheck) once its data and indexes are in,
+ * on a connection as the restore role with {@code search_path = pg_catalog, pg_temp}.
  */
 final class RestoreSession implements DumpParser.Handler, AutoCloseable {
 
@@ -97,6 +98,8 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
 
     private final PlainDumpRestorer.Connector connector;
     private final PlainDumpRestorer.Connector checks; // null: no checks inside the schedule
+    private final PlainDumpRestorer.IndexCheck indexCheck; // null: none
+    private boolean indexChecksSubmitted;
     private final PlainDumpRestorer.Progress progress;
     private final long startedNanos = System.nanoTime();
     private final AtomicLong copiesSeen = new AtomicLong();
@@ -139,12 +142,14 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     RestoreSession(
             PlainDumpRestorer.Connector connector,
             PlainDumpRestorer.Connector checks,
+            PlainDumpRestorer.IndexCheck indexCheck,
             int parallelism,
             Path spoolDir,
             PlainDumpRestorer.Progress progress) {
         this.connector = connector;
         this.progress = progress;
         this.checks = checks;
+        this.indexCheck = checks == null ? null : indexCheck;
         this.parallelism = parallelism;
         this.spoolDir = spoolDir;
         this.pool = Executors.newFixedThreadPool(parallelism, r -> {
@@ -290,6 +295,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                 if (st.startsWith("CREATE")) {
                     created = true;
                 }
+                indexChecksBefore(st);
                 execute(main(), st, line);
             }
         }
@@ -364,6 +370,11 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                         : null;
         loadedTables.addAll(copy.tables());
         toAnalyze.addAll(copy.tables()); // (again, if more data comes after its ANALYZE)
+        if (indexChecksSubmitted) {
+            // data after the checks began (not where pg_dump writes it; a COPY into a partitioned parent
+            // or under a trigger may write into tables checked already): all of them verified after the restore
+            indexCheck.stop();
+        }
         scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.COPY, copy.tables(), () -> {
             try (InputStream in = new BufferedInputStream(Files.newInputStream(spool), 1 << 16)) {
                 Connection c = worker(at);
@@ -494,16 +505,32 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
     }
 
     /**
-     * ANALYZE, inside the schedule, of every table loaded so far not yet analyzed: each runs once
-     * its data and indexes are in, while other tables still load. Its error is the check
-     * {@code analyze}'s, never the restore's.
+     * Before a statement that runs in the dump's order, while no job runs: the dump's own statement
+     * about amcheck runs as if no check had installed it; any statement that may change rows or indexes
+     * sends what the index check verified so far back to be verified after the restore.
+     */
+    private void indexChecksBefore(DumpStatement st) {
+        if (indexCheck == null) {
+            return;
+        }
+        if (st.mentions("amcheck")) {
+            indexCheck.withdraw();
+        } else if (!st.leavesRowsAndIndexesAlone()) {
+            indexCheck.forgetAll();
+        }
+    }
+
+    /**
+     * ANALYZE, inside the schedule, of every table loaded so far not yet analyzed, then the table
+     * check of its indexes: each runs once its data and indexes are in, while other tables still
+     * load. Their errors are their checks', never the restore's.
      */
     private void analyzeLoaded() {
         if (checks == null) {
             return;
         }
         for (String table : toAnalyze) {
-            scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.ANALYZE, Set.of(table), () -> {
+            scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.CHECK, Set.of(table), () -> {
                 Long oid = tableOids.get(table);
                 if (oid == null || analyzeFailure.get() != null) {
                     return; // not loaded (a COPY of it failed), or the check has its verdict: analyzed after the
@@ -528,8 +555,39 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                     analyzeNanos.addAndGet(System.nanoTime() - t);
                 }
             }));
+            if (indexCheck != null) {
+                indexChecksSubmitted = true;
+                scheduler.submit(
+                        new LoadScheduler.Job(LoadScheduler.Kind.READ, Set.of(table), () -> checkIndexes(table)));
+            }
         }
         toAnalyze.clear();
+    }
+
+    /**
+     * The index check of a loaded table: a job per index, each taking only ACCESS SHARE locks, so
+     * that the indexes of one large table are checked side by side, next to the other jobs on it.
+     */
+    private void checkIndexes(String table) {
+        Long oid = tableOids.get(table);
+        if (oid == null) {
+            return; // not loaded by a COPY of its own: verified after the restore
+        }
+        List<Long> indexes;
+        try {
+            indexes = indexCheck.indexesOf(checker(), oid);
+        } catch (SQLException e) {
+            return; // no connection: verified after the restore
+        }
+        for (long index : indexes) {
+            scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.READ, Set.of(table), () -> {
+                try {
+                    indexCheck.check(checker(), index);
+                } catch (SQLException e) {
+                    // no connection: verified after the restore
+                }
+            }));
+        }
     }
 
     /** This worker thread's connection for checks: the restore role, search_path pg_catalog, pg_temp. */

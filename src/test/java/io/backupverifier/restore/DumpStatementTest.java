@@ -3,6 +3,7 @@ package io.backupverifier.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.backupverifier.restore.DumpStatement.Kind;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** What a restore test does with a statement is decided on its tokens, never on text inside literals. */
@@ -190,6 +191,32 @@ class DumpStatementTest {
         assertThat(DumpStatement.of("COMMENT ON TRIGGER a ON public.t IS 'CREATE TRIGGER';")
                         .createsTrigger())
                 .isFalse();
+    }
+
+    @Test
+    void onlyStatementsKnownToLeaveRowsAndIndexesAloneKeepWhatWasCheckedBeforeThem() {
+        for (String alone : List.of(
+                "CREATE TRIGGER a AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f();",
+                "COMMENT ON INDEX public.t_pkey IS 'x';",
+                "CREATE POLICY p ON public.t USING (public.f(id));",
+                "CREATE STATISTICS public.s ON a, b FROM public.t;",
+                "GRANT SELECT ON TABLE public.t TO PUBLIC;")) {
+            assertThat(DumpStatement.of(alone).leavesRowsAndIndexesAlone())
+                    .as(alone)
+                    .isTrue();
+        }
+        for (String changing : List.of(
+                "CREATE OR REPLACE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT 2';",
+                "ALTER TABLE public.t ALTER COLUMN id TYPE bigint;",
+                "REINDEX TABLE public.t;",
+                "CLUSTER public.t USING t_pkey;",
+                "UPDATE public.t SET id = id;",
+                "REFRESH MATERIALIZED VIEW public.m;",
+                "ALTER OPERATOR FAMILY public.f USING btree ADD FUNCTION 1 public.cmp(int, int);")) {
+            assertThat(DumpStatement.of(changing).leavesRowsAndIndexesAlone())
+                    .as(changing)
+                    .isFalse();
+        }
     }
 
     @Test

@@ -111,16 +111,18 @@ class InLoadChecksTest {
 
     @Test
     void indexBrokenAfterItsBuildStillFailsAmcheck() {
-        // the index is built from f's rows, then f changes: the index no longer matches its heap.
-        // (a separate REINDEX would have rebuilt it and hidden that; the restore's own builds report reindex)
+        // the index is built from f's rows and verified inside the restore's schedule (the comment after
+        // it runs the checks of the tables loaded so far), then f changes: the index no longer matches its
+        // heap. (a separate REINDEX would have rebuilt it and hidden that; the restore's own builds report reindex)
         RestoreResult r = tester(false)
                 .test(
-                        shopWith(
+                        plainDump(
                                 "broken-index.sql.gz",
                                 "CREATE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT $1';\n"
                                         + "CREATE TABLE public.bi (id int);\n"
                                         + "COPY public.bi (id) FROM stdin;\n1\n2\n3\n4\n5\n\\.\n"
                                         + "CREATE INDEX bi_f ON public.bi USING btree (public.f(id));\n"
+                                        + "COMMENT ON TABLE public.bi IS 'checked here';\n"
                                         + "CREATE OR REPLACE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT $1 + 1000';\n"));
         assertThat(r.checks().get("restore").status())
                 .as(r.checks().get("restore").message())
@@ -128,6 +130,106 @@ class InLoadChecksTest {
         assertThat(r.checks().get("reindex").status()).isEqualTo(CheckStatus.PASSED);
         assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.FAILED);
         assertThat(r.checks().get("amcheck").message()).startsWith("Index corruption found by amcheck: public.bi_f: ");
+    }
+
+    /**
+     * An index that does not match its heap when amcheck runs inside the restore's schedule (its
+     * function reads a setting the index build saw and the check does not): the restore goes on, and
+     * amcheck, after the restore, fails naming the index.
+     */
+    @Test
+    void indexBrokenWhenCheckedDuringTheRestoreFailsAmcheck() {
+        RestoreResult r = tester(false)
+                .test(plainDump(
+                        "broken-during.sql.gz",
+                        "SET bv.shift = '1000';\n"
+                                + "CREATE FUNCTION public.g(int) RETURNS int IMMUTABLE LANGUAGE sql AS"
+                                + " $$SELECT $1 + COALESCE(pg_catalog.current_setting('bv.shift', true), '0')::int$$;\n"
+                                + "CREATE TABLE public.bd (id int);\n"
+                                + "COPY public.bd (id) FROM stdin;\n1\n2\n3\n\\.\n"
+                                + "CREATE INDEX bd_g ON public.bd USING btree (public.g(id));\n"
+                                + "COMMENT ON TABLE public.bd IS 'checked here';\n"));
+        assertThat(r.checks().get("restore").status())
+                .as(r.checks().get("restore").message())
+                .isEqualTo(CheckStatus.PASSED);
+        assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("amcheck").message()).startsWith("Index corruption found by amcheck: public.bd_g: ");
+    }
+
+    /**
+     * Data that comes after the checks began (a COPY into a table whose indexes were verified):
+     * nothing verified during the restore counts, every index is verified after it.
+     */
+    @Test
+    void dataAfterTheChecksBeganSendsEveryIndexToTheCheckAfterTheRestore() {
+        String sql = "CREATE TABLE public.a (id int PRIMARY KEY);\n"
+                + "COPY public.a (id) FROM stdin;\n1\n2\n\\.\n"
+                + "COMMENT ON TABLE public.a IS 'checked here';\n";
+        RestoreResult once = tester(false).test(plainDump("once.sql.gz", sql));
+        assertThat(once.checks().get("amcheck").message())
+                .isEqualTo("amcheck: 1 btree indexes verified (heapallindexed), 0 out of scope; 1 of them while the"
+                        + " restore ran");
+        RestoreResult more =
+                tester(false).test(plainDump("more.sql.gz", sql + "COPY public.a (id) FROM stdin;\n3\n\\.\n"));
+        assertThat(more.checks().get("restore").status())
+                .as(more.checks().get("restore").message())
+                .isEqualTo(CheckStatus.PASSED);
+        assertThat(more.checks().get("amcheck").message())
+                .isEqualTo("amcheck: 1 btree indexes verified (heapallindexed), 0 out of scope");
+    }
+
+    /**
+     * amcheck runs on each loaded table's indexes inside the restore's schedule; a later statement
+     * that may change rows or indexes (an UPDATE, a function replaced) sends them back to be
+     * verified after the restore, and one that cannot (a comment) does not.
+     */
+    @Test
+    void indexesCheckedDuringTheRestoreAreCheckedAgainAfterAStatementThatMayChangeThem() {
+        RestoreResult kept =
+                tester(false).test(shopWith("comment.sql.gz", "COMMENT ON TABLE public.customers IS 'x';"));
+        assertThat(kept.checks().get("amcheck").status()).isEqualTo(CheckStatus.PASSED);
+        assertThat(kept.checks().get("amcheck").message())
+                .matches("amcheck: (\\d+) btree indexes verified \\(heapallindexed\\), 0 out of scope;"
+                        + " \\1 of them while the restore ran");
+        for (String changing : List.of(
+                "UPDATE public.customers SET full_name = full_name;",
+                "CREATE OR REPLACE FUNCTION public.noop() RETURNS int LANGUAGE sql AS 'SELECT 1';")) {
+            RestoreResult again = tester(false).test(shopWith("changing.sql.gz", changing));
+            assertThat(again.checks().get("restore").status())
+                    .as(again.checks().get("restore").message())
+                    .isEqualTo(CheckStatus.PASSED);
+            assertThat(again.checks().get("amcheck").message())
+                    .as(changing)
+                    .matches("amcheck: [1-9]\\d* btree indexes verified \\(heapallindexed\\), 0 out of scope");
+        }
+    }
+
+    /**
+     * The dump's own CREATE EXTENSION amcheck after amcheck was installed for the checks during the
+     * restore: ours is taken out first, so the dump's statement does what it does without us (the
+     * restore role may not create it: counted as needing superuser), never "already exists".
+     */
+    @Test
+    void dumpCreatingAmcheckAfterTheChecksBeganRestoresAsWithoutThem() throws Exception {
+        RestoreResult r = tester(false)
+                .test(shopWith("own-amcheck.sql.gz", "CREATE EXTENSION amcheck WITH SCHEMA public;"), true);
+        try {
+            assertThat(r.checks().get("restore").status())
+                    .as(r.checks().get("restore").message())
+                    .isEqualTo(CheckStatus.WARNING);
+            assertThat(r.checks().get("restore").message())
+                    .startsWith("1 statement needs superuser and was not restored: CREATE EXTENSION amcheck");
+            assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.PASSED);
+            try (Connection c = r.keptDatabase().connectForChecks();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname LIKE 'bv\\_amcheck%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("schemas of ours left").isZero();
+            }
+        } finally {
+            r.release();
+        }
     }
 
     @Test

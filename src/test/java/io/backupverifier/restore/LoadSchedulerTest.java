@@ -15,7 +15,10 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** A deadlock victim runs again alone, once; what waits for it still waits. */
+/**
+ * A deadlock victim runs again alone, once; what waits for it still waits. A read (amcheck of one
+ * index) waits for its table's data and keys, then runs beside the other jobs on that table.
+ */
 class LoadSchedulerTest {
 
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
@@ -59,6 +62,33 @@ class LoadSchedulerTest {
         assertThat(failure.get()).isNull();
         assertThat(attempts.get()).isEqualTo(2);
         assertThat(log).containsExactly("b", "a alone=true", "fk");
+    }
+
+    @Test
+    void aReadWaitsForItsTablesKeysThenRunsBesideAnotherJobOnThatTable() throws Exception {
+        List<String> log = new CopyOnWriteArrayList<>();
+        CountDownLatch readStarted = new CountDownLatch(1);
+        CountDownLatch keyDone = new CountDownLatch(1);
+        scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.KEY_OR_INDEX, Set.of("a"), () -> {
+            // a read submitted meanwhile must not start before this key is built
+            log.add("read started before the key was built: " + readStarted.await(200, TimeUnit.MILLISECONDS));
+            keyDone.countDown();
+        }));
+        scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.CHECK, Set.of("a"), () -> {
+            // holds table a until the read on a has started: only a job that locks nothing can
+            log.add("analyze started, read started: " + readStarted.await(10, TimeUnit.SECONDS));
+        }));
+        scheduler.submit(new LoadScheduler.Job(LoadScheduler.Kind.READ, Set.of("a"), () -> {
+            log.add("read after key: " + (keyDone.getCount() == 0));
+            readStarted.countDown();
+        }));
+        scheduler.await();
+        assertThat(failure.get()).isNull();
+        assertThat(log)
+                .containsExactlyInAnyOrder(
+                        "read started before the key was built: false",
+                        "read after key: true",
+                        "analyze started, read started: true");
     }
 
     @Test
