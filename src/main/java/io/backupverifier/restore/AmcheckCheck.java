@@ -265,8 +265,8 @@ public final class AmcheckCheck implements RestoreCheck {
                 }
                 fn = TestDatabases.ident(schema) + ".bt_index_check";
             }
-            try (PreparedStatement check = checker.prepareStatement(
-                    "SELECT " + fn + "(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)")) {
+            try (PreparedStatement check = checker.prepareStatement(RestoreWatchdog.CHECK_MARK + "SELECT " + fn
+                    + "(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)")) {
                 check.setLong(1, indexOid);
                 try (ResultSet rs = check.executeQuery()) {
                     rs.next();
@@ -352,9 +352,17 @@ public final class AmcheckCheck implements RestoreCheck {
             byte[] b = new byte[8];
             new SecureRandom().nextBytes(b);
             String schema = SCHEMA + "_" + HexFormat.of().formatHex(b);
-            s.execute("CREATE SCHEMA " + TestDatabases.ident(schema) + " AUTHORIZATION CURRENT_USER");
+            // one transaction: when amcheck cannot be installed, no empty schema of ours is left behind
+            c.setAutoCommit(false);
+            try {
+                s.execute("CREATE SCHEMA " + TestDatabases.ident(schema) + " AUTHORIZATION CURRENT_USER");
+                s.execute("CREATE EXTENSION amcheck SCHEMA " + TestDatabases.ident(schema));
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                throw e;
+            }
             installed = schema;
-            s.execute("CREATE EXTENSION amcheck SCHEMA " + TestDatabases.ident(schema));
         }
         grant(db, installed);
         return installed;

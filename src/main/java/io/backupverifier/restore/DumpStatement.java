@@ -502,20 +502,27 @@ final class DumpStatement {
 
     /** True for {@code CREATE [OR REPLACE] [CONSTRAINT] TRIGGER}: a later COPY may write other rows than its own. */
     /**
-     * A statement that changes no table's rows or indexes when it runs: a trigger, a policy, a
-     * statistics object, a comment, a publication, a privilege. What was checked of the tables
-     * before it still holds after it; any other statement (a function replaced, a table rewritten)
-     * may change what an index holds or means.
+     * {@code CREATE|ALTER|DROP EXTENSION [IF [NOT] EXISTS] name} or {@code COMMENT ON EXTENSION name}:
+     * a statement about the extension {@code name} (lower case), not about a column of that name.
      */
-    boolean leavesRowsAndIndexesAlone() {
-        return kind == Kind.PRIVILEGE
-                || createsTrigger()
-                || startsWith("COMMENT", "ON")
-                || startsWith("CREATE", "POLICY")
-                || startsWith("ALTER", "POLICY")
-                || startsWith("CREATE", "STATISTICS")
-                || startsWith("CREATE", "PUBLICATION")
-                || startsWith("ALTER", "PUBLICATION");
+    boolean namesExtension(String name) {
+        int i;
+        if (startsWith("COMMENT", "ON", "EXTENSION")) {
+            i = 3;
+        } else if (startsWith("CREATE", "EXTENSION")
+                || startsWith("ALTER", "EXTENSION")
+                || startsWith("DROP", "EXTENSION")) {
+            i = 2;
+        } else {
+            return false;
+        }
+        while (i < tokens.size()
+                && (tokens.get(i).is("IF")
+                        || tokens.get(i).is("NOT")
+                        || tokens.get(i).is("EXISTS"))) {
+            i++;
+        }
+        return i < tokens.size() && nameAt(i).equals(name);
     }
 
     boolean createsTrigger() {

@@ -51,7 +51,7 @@ public final class PlainDumpRestorer {
         /** Checks one index, by OID; takes only the weakest lock (ACCESS SHARE) on it and its table. */
         void check(Connection checker, long indexOid);
 
-        /** A statement ran that may have changed rows or indexes: what was verified so far is verified again after the restore. */
+        /** A statement ran that may have changed rows: what was verified so far is verified again after the restore. */
         void forgetAll();
 
         /** No more checks during this restore; what was verified is verified again after it. */

@@ -506,16 +506,17 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
 
     /**
      * Before a statement that runs in the dump's order, while no job runs: the dump's own statement
-     * about amcheck runs as if no check had installed it; any statement that may change rows or indexes
-     * sends what the index check verified so far back to be verified after the restore.
+     * about the amcheck extension runs as if no check had installed it; a statement that may change
+     * rows sends what the index check verified so far back to be verified after the restore (the
+     * rows those indexes hold are no longer the ones verified; DDL alone cannot make such an index fail).
      */
     private void indexChecksBefore(DumpStatement st) {
         if (indexCheck == null) {
             return;
         }
-        if (st.mentions("amcheck")) {
+        if (st.namesExtension("amcheck")) {
             indexCheck.withdraw();
-        } else if (!st.leavesRowsAndIndexesAlone()) {
+        } else if (st.mayChangeRows()) {
             indexCheck.forgetAll();
         }
     }
@@ -546,7 +547,7 @@ final class RestoreSession implements DumpParser.Handler, AutoCloseable {
                         relation = rs.getString(1);
                     }
                     try (Statement s = checker().createStatement()) {
-                        s.execute("ANALYZE " + relation);
+                        s.execute(RestoreWatchdog.CHECK_MARK + "ANALYZE " + relation);
                     }
                     analyzed.add(oid);
                 } catch (SQLException e) {

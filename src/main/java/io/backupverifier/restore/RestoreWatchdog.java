@@ -47,7 +47,14 @@ final class RestoreWatchdog implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * Begins every check statement a restore runs inside its schedule (ANALYZE, amcheck): one of them
+     * cancelled is that check's failure, never the restore's.
+     */
+    static final String CHECK_MARK = "/* backup-verifier check */ ";
+
     private final AtomicReference<String> cancelled = new AtomicReference<>();
+    private final AtomicReference<String> cancelledRestore = new AtomicReference<>();
     /** Statements cancelled (pid and start), and when: one that catches its cancel is terminated after {@link #cancelGraceNanos}. */
     private final Map<String, Long> cancelledAt = new HashMap<>();
 
@@ -88,7 +95,11 @@ final class RestoreWatchdog implements AutoCloseable {
                 s.setString(2, statementTimeout.toMillis() + " milliseconds");
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        cancelled.compareAndSet(null, rs.getString(2).strip());
+                        String statement = rs.getString(2).strip();
+                        cancelled.compareAndSet(null, statement);
+                        if (!statement.startsWith(CHECK_MARK.strip())) {
+                            cancelledRestore.compareAndSet(null, statement);
+                        }
                         // a cancel is an error PL/pgSQL can catch (EXCEPTION WHEN query_canceled): still
                         // running a moment after it, the statement's backend is terminated
                         Long first = cancelledAt.putIfAbsent(rs.getInt(1) + "@" + rs.getString(3), System.nanoTime());
@@ -114,6 +125,11 @@ final class RestoreWatchdog implements AutoCloseable {
     /** The first statement cancelled for running longer than the statement timeout, or null. */
     String cancelled() {
         return cancelled.get();
+    }
+
+    /** The same, of the restore's own statements only (not a check it ran inside its schedule), or null. */
+    String cancelledRestoreStatement() {
+        return cancelledRestore.get();
     }
 
     /** True when the whole test ran out of time. */

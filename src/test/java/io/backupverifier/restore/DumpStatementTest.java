@@ -194,27 +194,23 @@ class DumpStatementTest {
     }
 
     @Test
-    void onlyStatementsKnownToLeaveRowsAndIndexesAloneKeepWhatWasCheckedBeforeThem() {
-        for (String alone : List.of(
-                "CREATE TRIGGER a AFTER INSERT ON public.t FOR EACH ROW EXECUTE FUNCTION public.f();",
-                "COMMENT ON INDEX public.t_pkey IS 'x';",
-                "CREATE POLICY p ON public.t USING (public.f(id));",
-                "CREATE STATISTICS public.s ON a, b FROM public.t;",
-                "GRANT SELECT ON TABLE public.t TO PUBLIC;")) {
-            assertThat(DumpStatement.of(alone).leavesRowsAndIndexesAlone())
-                    .as(alone)
+    void aStatementAboutAnExtensionIsToldFromOneNamingAColumnSo() {
+        for (String about : List.of(
+                "CREATE EXTENSION amcheck WITH SCHEMA public;",
+                "CREATE EXTENSION IF NOT EXISTS \"amcheck\";",
+                "COMMENT ON EXTENSION amcheck IS 'x';",
+                "DROP EXTENSION IF EXISTS amcheck;",
+                "ALTER EXTENSION amcheck UPDATE;")) {
+            assertThat(DumpStatement.of(about).namesExtension("amcheck"))
+                    .as(about)
                     .isTrue();
         }
-        for (String changing : List.of(
-                "CREATE OR REPLACE FUNCTION public.f(int) RETURNS int IMMUTABLE LANGUAGE sql AS 'SELECT 2';",
-                "ALTER TABLE public.t ALTER COLUMN id TYPE bigint;",
-                "REINDEX TABLE public.t;",
-                "CLUSTER public.t USING t_pkey;",
-                "UPDATE public.t SET id = id;",
-                "REFRESH MATERIALIZED VIEW public.m;",
-                "ALTER OPERATOR FAMILY public.f USING btree ADD FUNCTION 1 public.cmp(int, int);")) {
-            assertThat(DumpStatement.of(changing).leavesRowsAndIndexesAlone())
-                    .as(changing)
+        for (String other : List.of(
+                "CREATE TABLE public.jobs (id int PRIMARY KEY, amcheck boolean);",
+                "CREATE EXTENSION pgcrypto;",
+                "COMMENT ON COLUMN public.jobs.amcheck IS 'x';")) {
+            assertThat(DumpStatement.of(other).namesExtension("amcheck"))
+                    .as(other)
                     .isFalse();
         }
     }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -178,6 +179,45 @@ class InLoadChecksTest {
     }
 
     /**
+     * A database that will be handed over (--verify-only) gets amcheck only after the restore: a dump
+     * that looks for our schema while it restores, to make its own objects depend on it, finds none,
+     * and the kept database has nothing of ours.
+     */
+    @Test
+    void aKeptDatabaseGetsAmcheckOnlyAfterTheRestoreSoTheDumpCannotHoldOnToIt() throws Exception {
+        RestoreResult r = tester(false)
+                .test(
+                        plainDump(
+                                "hold-on.sql.gz",
+                                "CREATE TABLE public.t (id int PRIMARY KEY);\n"
+                                        + "COPY public.t (id) FROM stdin;\n1\n2\n\\.\n"
+                                        + "COMMENT ON TABLE public.t IS 'checked here';\n"
+                                        + "DO $$DECLARE n text; BEGIN SELECT nspname INTO n FROM pg_catalog.pg_namespace"
+                                        + " WHERE nspname LIKE 'bv\\_amcheck\\_%'; IF n IS NOT NULL THEN EXECUTE"
+                                        + " pg_catalog.format('CREATE FUNCTION public.g() RETURNS void LANGUAGE sql BEGIN ATOMIC"
+                                        + " SELECT %I.bt_index_check(''public.t_pkey''::regclass, true); END', n); END IF; END$$;\n"),
+                        true);
+        try {
+            assertThat(r.checks().get("restore").status())
+                    .as(r.checks().get("restore").message())
+                    .isEqualTo(CheckStatus.PASSED);
+            assertThat(r.checks().get("amcheck").message())
+                    .isEqualTo("amcheck: 1 btree indexes verified (heapallindexed), 0 out of scope");
+            try (Connection c = r.keptDatabase().connectForChecks();
+                    Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(
+                            "SELECT (SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname"
+                                    + " LIKE 'bv\\_amcheck%'), (SELECT count(*) FROM pg_catalog.pg_proc WHERE proname = 'g')")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("schemas of ours left").isZero();
+                assertThat(rs.getInt(2)).as("the dump's function made on ours").isZero();
+            }
+        } finally {
+            r.release();
+        }
+    }
+
+    /**
      * Data that comes after the checks began (a COPY into a table whose indexes were verified):
      * nothing verified during the restore counts, every index is verified after it.
      */
@@ -231,26 +271,41 @@ class InLoadChecksTest {
      * restore role may not create it: counted as needing superuser), never "already exists".
      */
     @Test
-    void dumpCreatingAmcheckAfterTheChecksBeganRestoresAsWithoutThem() throws Exception {
-        RestoreResult r = tester(false)
-                .test(shopWith("own-amcheck.sql.gz", "CREATE EXTENSION amcheck WITH SCHEMA public;"), true);
-        try {
-            assertThat(r.checks().get("restore").status())
-                    .as(r.checks().get("restore").message())
-                    .isEqualTo(CheckStatus.WARNING);
-            assertThat(r.checks().get("restore").message())
-                    .startsWith("1 statement needs superuser and was not restored: CREATE EXTENSION amcheck");
-            assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.PASSED);
-            try (Connection c = r.keptDatabase().connectForChecks();
-                    Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery(
-                            "SELECT count(*) FROM pg_catalog.pg_namespace WHERE nspname LIKE 'bv\\_amcheck%'")) {
-                rs.next();
-                assertThat(rs.getInt(1)).as("schemas of ours left").isZero();
-            }
-        } finally {
-            r.release();
-        }
+    void dumpCreatingAmcheckAfterTheChecksBeganRestoresAsWithoutThem() {
+        RestoreResult r =
+                tester(false).test(shopWith("own-amcheck.sql.gz", "CREATE EXTENSION amcheck WITH SCHEMA public;"));
+        assertThat(r.checks().get("restore").status())
+                .as(r.checks().get("restore").message())
+                .isEqualTo(CheckStatus.WARNING);
+        assertThat(r.checks().get("restore").message())
+                .startsWith("1 statement needs superuser and was not restored: CREATE EXTENSION amcheck");
+        assertThat(r.checks().get("amcheck").status()).isEqualTo(CheckStatus.PASSED);
+    }
+
+    /**
+     * A check inside the restore's schedule (here ANALYZE, held up by the dump's index function)
+     * cancelled for RESTORE_STATEMENT_TIMEOUT is not what a later failure of the restore is blamed on.
+     */
+    @Test
+    void aCheckCancelledDuringTheRestoreIsNotBlamedForTheRestoresOwnFailure() {
+        RestoreTester.Options o = new RestoreTester.Options("inload", 2, PG.work(), "", 1, List.of(), false, Map.of())
+                .withTimeouts(Duration.ofMinutes(5), Duration.ofSeconds(1));
+        RestoreResult r = Testers.of(o, PG::server, dir)
+                .test(plainDump(
+                        "slow-check.sql.gz",
+                        "CREATE FUNCTION public.s(int) RETURNS int IMMUTABLE LANGUAGE plpgsql AS $$BEGIN"
+                                + " IF pg_catalog.current_query() OPERATOR(pg_catalog.~) 'ANALYZE' THEN"
+                                + " PERFORM pg_catalog.pg_sleep(4); END IF; RETURN $1; END$$;\n"
+                                + "CREATE TABLE public.sl (id int);\n"
+                                + "COPY public.sl (id) FROM stdin;\n1\n2\n\\.\n"
+                                + "CREATE INDEX sl_s ON public.sl USING btree (public.s(id));\n"
+                                + "COMMENT ON TABLE public.sl IS 'analyzed here';\n"
+                                + "CREATE TABLE public.u (id int REFERENCES public.nosuch (id));\n"));
+        assertThat(r.checks().get("restore").status()).isEqualTo(CheckStatus.FAILED);
+        assertThat(r.checks().get("restore").message())
+                .startsWith("Restore failed: Line ")
+                .contains("relation \"public.nosuch\" does not exist")
+                .doesNotContain("RESTORE_STATEMENT_TIMEOUT");
     }
 
     @Test
