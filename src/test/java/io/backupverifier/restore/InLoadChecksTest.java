@@ -159,22 +159,24 @@ class InLoadChecksTest {
 
     /**
      * Only indexes in which nothing of the dump takes part are checked during the restore (a key
-     * column of a built-in type): one on an expression, or on a column of the dump's own type (a
-     * domain, whose comparisons a later statement could change), is checked after it.
+     * column of a built-in type): one on an expression, on a column of the dump's own type (a domain),
+     * or of an extension's type (even one the dump installed into pg_catalog), is checked after it.
      */
     @Test
     void indexesOnExpressionsOrTheDumpsOwnTypesAreCheckedAfterTheRestore() {
         RestoreResult r = tester(false)
                 .test(plainDump(
                         "kinds.sql.gz",
-                        "CREATE DOMAIN public.code AS text;\n"
-                                + "CREATE TABLE public.k (id int PRIMARY KEY, name text, c public.code);\n"
-                                + "COPY public.k (id, name, c) FROM stdin;\n1\tA\tx\n2\tB\ty\n\\.\n"
+                        "CREATE EXTENSION IF NOT EXISTS citext WITH SCHEMA pg_catalog;\n"
+                                + "CREATE DOMAIN public.code AS text;\n"
+                                + "CREATE TABLE public.k (id int PRIMARY KEY, name text, c public.code, e pg_catalog.citext);\n"
+                                + "COPY public.k (id, name, c, e) FROM stdin;\n1\tA\tx\tE\n2\tB\ty\te\n\\.\n"
                                 + "CREATE INDEX k_lower ON public.k USING btree (pg_catalog.lower(name));\n"
                                 + "CREATE INDEX k_c ON public.k USING btree (c);\n"
+                                + "CREATE INDEX k_e ON public.k USING btree (e);\n"
                                 + "COMMENT ON TABLE public.k IS 'checked here';\n"));
         assertThat(r.checks().get("amcheck").message())
-                .isEqualTo("amcheck: 3 btree indexes verified (heapallindexed), 0 out of scope; 1 of them while the"
+                .isEqualTo("amcheck: 4 btree indexes verified (heapallindexed), 0 out of scope; 1 of them while the"
                         + " restore ran");
     }
 
