@@ -41,7 +41,8 @@ public final class LiveDatabaseCheck {
     }
 
     /**
-     * Waiting lock requests and who holds them; named columns, read by {@link #blockedLocks}. Like
+     * Waiting lock requests of sessions in the live database, and who holds them (another database
+     * on the same server is not this check's business); named columns, read by {@link #blockedLocks}. Like
      * every statement of check-db's own, it names pg_catalog's functions and operators: the session
      * keeps the live database's search path (the consistency queries rely on it), where a function
      * in public may be a better match than pg_catalog's and would run as DB_USER.
@@ -54,7 +55,7 @@ public final class LiveDatabaseCheck {
               JOIN pg_catalog.pg_stat_activity w ON w.pid OPERATOR(pg_catalog.=) l.pid
               CROSS JOIN LATERAL pg_catalog.unnest(pg_catalog.pg_blocking_pids(l.pid)) AS bp(pid)
               JOIN pg_catalog.pg_stat_activity b ON b.pid OPERATOR(pg_catalog.=) bp.pid
-             WHERE NOT l.granted
+             WHERE NOT l.granted AND w.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()
              ORDER BY 1""";
 
     private final Target target;

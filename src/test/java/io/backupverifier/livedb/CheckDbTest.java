@@ -275,12 +275,16 @@ class CheckDbTest {
             // the event itself: the waiter's lock request is queued behind the holder's
             await("the waiter blocked on the lock", Duration.ofSeconds(10), () -> waitingLocks(holder) > 0);
             Cli.Result r = cli.run("check-db");
+            // the same server, another live database: this lock is not its business
+            Cli.Result other = cli.env("DB_NAME", "postgres").run("check-db", "--json");
             holder.rollback();
             blocked.get(10, TimeUnit.SECONDS);
             assertThat(r.exit()).isEqualTo(1);
             assertThat(r.out())
                     .containsPattern(
                             "\\[ERROR\\] Blocked locks: pid \\d+ waits for AccessShareLock on auth_user, held by pid \\d+");
+            JsonNode o = new ObjectMapper().readTree(other.out()).at("/backups/0");
+            assertThat(o.at("/checks/blocked_locks/message").asText()).isEqualTo("No blocked locks");
         }
     }
 
