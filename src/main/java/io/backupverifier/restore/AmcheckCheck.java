@@ -46,15 +46,19 @@ public final class AmcheckCheck implements RestoreCheck {
 
     static final String SCHEMA = "bv_amcheck";
 
-    /** Indexes of the dump: whether amcheck can verify each (btree leaf, valid, not temporary). */
-    private static final String INDEXES = "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid,"
-            + " (c.relkind OPERATOR(pg_catalog.=) 'i' AND am.amname OPERATOR(pg_catalog.=) 'btree' AND i.indisvalid"
-            + " AND c.relpersistence OPERATOR(pg_catalog.<>) 't')"
-            + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
-            + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
-            + UserObjects.SCHEMA_OF_C
-            + " WHERE " + UserObjects.USER_SCHEMA
-            + " ORDER BY 1";
+    /** Every index (i), its relation (c), access method (am) and schema (n). */
+    private static final String FROM_INDEXES =
+            " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
+                    + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
+                    + UserObjects.SCHEMA_OF_C;
+
+    /** What amcheck can verify: a btree leaf index, valid, not temporary. */
+    private static final String CHECKABLE = "c.relkind OPERATOR(pg_catalog.=) 'i' AND am.amname OPERATOR(pg_catalog.=)"
+            + " 'btree' AND i.indisvalid AND c.relpersistence OPERATOR(pg_catalog.<>) 't'";
+
+    /** Indexes of the dump: whether amcheck can verify each. */
+    private static final String INDEXES = "SELECT pg_catalog.format('%I.%I', n.nspname, c.relname), c.oid, ("
+            + CHECKABLE + ")" + FROM_INDEXES + " WHERE " + UserObjects.USER_SCHEMA + " ORDER BY 1";
 
     /**
      * Indexes of one table that may be checked during the restore: btree indexes in which nothing of
@@ -64,13 +68,8 @@ public final class AmcheckCheck implements RestoreCheck {
      * so nothing the dump runs later (a function replaced, an index build or a foreign key calling its
      * functions) can make a verified one fail; the others are checked after the restore.
      */
-    private static final String TABLE_INDEXES = "SELECT c.oid"
-            + " FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid OPERATOR(pg_catalog.=) i.indexrelid"
-            + " JOIN pg_catalog.pg_am am ON am.oid OPERATOR(pg_catalog.=) c.relam"
-            + UserObjects.SCHEMA_OF_C
-            + " WHERE i.indrelid OPERATOR(pg_catalog.=) ? AND c.relkind OPERATOR(pg_catalog.=) 'i'"
-            + " AND am.amname OPERATOR(pg_catalog.=) 'btree' AND i.indisvalid"
-            + " AND c.relpersistence OPERATOR(pg_catalog.<>) 't' AND " + UserObjects.USER_SCHEMA
+    private static final String TABLE_INDEXES = "SELECT c.oid" + FROM_INDEXES
+            + " WHERE i.indrelid OPERATOR(pg_catalog.=) ? AND " + CHECKABLE + " AND " + UserObjects.USER_SCHEMA
             + " AND i.indexprs IS NULL AND i.indpred IS NULL"
             + " AND NOT EXISTS (SELECT FROM pg_catalog.unnest(i.indclass::pg_catalog.oid[]) k(opclass)"
             + " WHERE k.opclass OPERATOR(pg_catalog.>=) 16384::pg_catalog.oid)"
@@ -153,8 +152,7 @@ public final class AmcheckCheck implements RestoreCheck {
         Map<String, String> found = new ConcurrentSkipListMap<>(); // index -> amcheck's error, by name
         int workers = Math.min(parallelism, toCheck.size());
         if (workers > 0) {
-            String sql = "SELECT " + TestDatabases.ident(schema)
-                    + ".bt_index_check(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)";
+            String sql = checkSql(schema);
             Queue<Index> queue = new ConcurrentLinkedQueue<>(toCheck);
             ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
                 Thread t = new Thread(r, "bv-amcheck");
@@ -246,7 +244,7 @@ public final class AmcheckCheck implements RestoreCheck {
         @Override
         public void check(Connection checker, long indexOid) {
             long started;
-            String fn;
+            String sql;
             synchronized (this) {
                 if (stopped) {
                     return;
@@ -257,10 +255,9 @@ public final class AmcheckCheck implements RestoreCheck {
                 if (schema == null) {
                     return; // taken out meanwhile
                 }
-                fn = TestDatabases.ident(schema) + ".bt_index_check";
+                sql = RestoreWatchdog.CHECK_MARK + checkSql(schema);
             }
-            try (PreparedStatement check = checker.prepareStatement(RestoreWatchdog.CHECK_MARK + "SELECT " + fn
-                    + "(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)")) {
+            try (PreparedStatement check = checker.prepareStatement(sql)) {
                 check.setLong(1, indexOid);
                 try (ResultSet rs = check.executeQuery()) {
                     rs.next();
@@ -307,6 +304,12 @@ public final class AmcheckCheck implements RestoreCheck {
     }
 
     private record Index(String name, long oid, boolean checkable) {}
+
+    /** amcheck of one index, given by OID, with the function of amcheck in {@code schema}. */
+    private static String checkSql(String schema) {
+        return "SELECT " + TestDatabases.ident(schema)
+                + ".bt_index_check(index => ?::pg_catalog.oid::pg_catalog.regclass, heapallindexed => true)";
+    }
 
     /** Checks indexes from the queue until it is empty, on a connection of its own as the restore role. */
     private static void check(TestDatabase db, String sql, Queue<Index> queue, Map<String, String> found)

@@ -516,11 +516,10 @@ final class DumpStatement {
         } else {
             return false;
         }
-        while (i < tokens.size()
-                && (tokens.get(i).is("IF")
-                        || tokens.get(i).is("NOT")
-                        || tokens.get(i).is("EXISTS"))) {
-            i++;
+        if (matches(i, "IF", "NOT", "EXISTS")) {
+            i += 3;
+        } else if (matches(i, "IF", "EXISTS")) {
+            i += 2;
         }
         return i < tokens.size() && nameAt(i).equals(name);
     }
